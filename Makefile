@@ -1,0 +1,104 @@
+# The two commands that matter: `make run` and `make test`.
+# Everything else is a building block they call.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+RASA      := $(VENV)/bin/rasa
+# Rasa 3.6 supports Python 3.8-3.10 only; prefer the pyenv build, then PATH.
+PYTHON310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10.*/bin/python) $(shell command -v python3.10 2>/dev/null))
+
+REQ_STAMP   := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt 2>/dev/null | md5sum | cut -c1-12)
+SPACY_MODEL := var/spacy/en_iop
+MODEL_STAMP := models/.trained
+TRAIN_INPUTS := config.yml crisis_resources.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
+                $(shell find iopnav/safety iopnav/nlu -name '*.py' -o -name '*.yml' -o -name '*.txt' 2>/dev/null)
+
+export PYTHONPATH := $(CURDIR)
+# Rasa phones home to a telemetry server on first use; this network has none.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help install train run test validate shell bench compare browser-deps crisis-responses clean retention
+
+help:
+	@echo "make run       install, train if needed, start everything (Rasa, actions, web, console)"
+	@echo "make test      install, train if needed, run every test"
+	@echo "make train     train the model if data, domain or config changed"
+	@echo "make shell     talk to the assistant in this terminal"
+	@echo "make validate  rasa data validate --fail-on-warnings"
+	@echo "make bench     print the safety-screen and NLU numbers"
+	@echo "make compare   compare NLU pipelines (slow; writes docs/pipeline.md)"
+
+install: $(REQ_STAMP) $(SPACY_MODEL)/meta.json
+
+$(REQ_STAMP): requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "ERROR: Python 3.10 not found. Rasa 3.6 needs Python 3.8-3.10."; \
+	  echo "Install it (e.g. 'pyenv install 3.10.13') or set PYTHON310=/path/to/python3.10."; \
+	  exit 1; fi
+	@[ -x $(PY) ] || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade 'pip==24.0' 'setuptools<70' wheel
+	$(PY) -m pip install -q -r requirements.txt -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# A spaCy pipeline built locally (no model hub here): blank English + lookup lemmatizer.
+$(SPACY_MODEL)/meta.json: $(REQ_STAMP) scripts/build_spacy_model.py
+	$(PY) scripts/build_spacy_model.py $(SPACY_MODEL)
+
+# The crisis hand-off responses are generated from the clinic's crisis resources.
+crisis-responses: $(REQ_STAMP)
+	$(PY) -m iopnav.safety.resources render
+
+train: $(MODEL_STAMP)
+
+$(MODEL_STAMP): $(REQ_STAMP) $(SPACY_MODEL)/meta.json $(TRAIN_INPUTS)
+	$(PY) -m iopnav.safety.resources render
+	$(RASA) train --domain domain --fixed-model-name iop --out models
+	@touch $@
+
+validate: install
+	$(PY) -m iopnav.safety.resources check
+	$(RASA) data validate --domain domain --fail-on-warnings
+
+run: install train
+	$(PY) -m iopnav.launcher
+
+shell: install train
+	$(RASA) shell --model models/iop.tar.gz --endpoints endpoints.yml
+
+# Debian's chromium for the browser tests (installed once; apt is quick).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian chromium + chromium-driver for browser tests"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
+	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver >/dev/null); }
+
+test: install train browser-deps validate
+	$(PY) -m pytest -q tests
+	$(PY) scripts/eval_safety.py --fail-under-recall 1.0 --fail-under-precision 0.95
+	$(PY) scripts/eval_nlu.py --fail-under 0.95
+	@for stories in tests/test_stories*.yml; do \
+	  echo "rasa test core $$stories"; \
+	  $(RASA) test core --model models/iop.tar.gz --stories $$stories \
+	    --fail-on-prediction-errors --out var/results/$$(basename $$stories .yml) || exit 1; \
+	done
+
+bench: install train
+	$(PY) scripts/bench_safety.py
+	$(PY) scripts/eval_nlu.py
+	$(PY) scripts/eval_safety.py --quiet
+
+# Slow: trains every candidate pipeline per fold; writes docs/pipeline.md.
+compare: install
+	$(PY) scripts/compare_pipelines.py --folds 3
+
+retention: install
+	$(PY) -m iopnav.console.retention
+
+clean:
+	rm -rf models/*.tar.gz $(MODEL_STAMP) var/results

@@ -1,0 +1,163 @@
+"""Program search in the conversation: the search form's validation, the
+search itself, and "show more". The searching and wording live in
+iopnav.directory; this module only moves values between slots and it."""
+import logging
+from typing import Any, Dict, List, NamedTuple, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from iopnav.db import session_factory
+from iopnav.directory import geo, present
+from iopnav.directory.search import ANYWHERE, SearchQuery, SearchResult, search
+
+logger = logging.getLogger(__name__)
+
+# Slot -> SearchQuery attribute.
+FILTER_SLOTS = {
+    "search_condition": "condition",
+    "search_insurance": "insurance",
+    "search_age_group": "age_group",
+    "search_program_type": "program_type",
+    "search_time_of_day": "time_of_day",
+    "search_delivery_mode": "delivery_mode",
+}
+SEARCH_SLOTS = ("search_location", *FILTER_SLOTS, "search_page", "search_shown")
+SHOW_MORE = {"title": "Show more", "payload": "/show_more"}
+START_INTAKE = {"title": "Start an intake", "payload": "/start_intake"}
+TALK_TO_STAFF = {"title": "Talk to staff", "payload": "/request_human"}
+UNAVAILABLE = ("Sorry, I can't reach the program directory right now. Please try again in a few minutes, "
+               "or use FindTreatment.gov. If you need help right now, call or text 988.")
+
+
+def query_from_slots(tracker: Tracker) -> SearchQuery:
+    values = {attr: tracker.get_slot(slot) for slot, attr in FILTER_SLOTS.items()}
+    return SearchQuery(location=tracker.get_slot("search_location"), **values)
+
+
+def dropped_filters(tracker: Tracker) -> List[str]:
+    """Filters the visitor asked to drop with a "Search without ..." button."""
+    names = set(FILTER_SLOTS.values())
+    return [e.get("value") for e in tracker.latest_message.get("entities", [])
+            if e.get("entity") == "search_drop" and e.get("value") in names]
+
+
+def unknown_value_text(name: str, raw: str) -> str:
+    if name == "insurance":
+        return (f"I don't have \"{raw}\" in the directory's list of insurers, so I can't tell you which "
+                "programs take it. I searched without an insurance filter; please ask the program about your plan.")
+    label = present.FILTER_LABELS.get(name, name)
+    return f"I didn't recognise \"{raw}\" as a {label}, so I searched without it."
+
+
+def result_buttons(result: SearchResult) -> List[Dict[str, str]]:
+    if result.matches:
+        return ([SHOW_MORE] if result.has_more else []) + [START_INTAKE]
+    buttons = [
+        {"title": f"Search without {present.FILTER_LABELS.get(name, name)}",
+         "payload": f'/find_program{{"search_drop":"{name}"}}'}
+        for name, _value, _count in result.relaxations if name != "radius_miles"
+    ][:2]
+    return buttons + [TALK_TO_STAFF]
+
+
+class Answer(NamedTuple):
+    result: SearchResult
+    text: str
+    shown: List[str]  # slugs of the programs listed, in order
+
+
+def run_search(query: SearchQuery, page: int) -> Optional[Answer]:
+    """The search and its wording, or None when the database is unreachable."""
+    try:
+        with session_factory()() as session:
+            result = search(session, query, page=page)
+            listed = result.page_matches if result.matches else result.alternatives
+            text = present.results_text(result) if result.matches else present.no_results_text(result)
+            return Answer(result, text, [m.program.slug for m in listed])
+    except SQLAlchemyError:
+        logger.exception("program search failed")
+        return None
+
+
+class ValidateProgramSearchForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_program_search_form"
+
+    def validate_search_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        text = str(value or "").strip()
+        if text.lower() == ANYWHERE:
+            return {"search_location": ANYWHERE}
+        place = geo.resolve(text)
+        if place is None:
+            dispatcher.utter_message(text=present.location_not_found_text(text))
+            return {"search_location": None}
+        # Store what we understood ("Tampa, FL 33602"): it is shown back in
+        # the results and resolves to the same place on "show more".
+        return {"search_location": place.label}
+
+
+class ActionSearchPrograms(Action):
+    def name(self) -> Text:
+        return "action_search_programs"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        events = []
+        query = query_from_slots(tracker)
+        for name in dropped_filters(tracker):
+            query = query.without(name)
+        canonical, unknown = query.normalised()
+        for name, raw in unknown.items():
+            dispatcher.utter_message(text=unknown_value_text(name, raw))
+        # Canonical values back into the slots, so later turns (and staff
+        # reading the transcript) see "Blue Cross Blue Shield", not "bcbs".
+        for slot, attr in FILTER_SLOTS.items():
+            if getattr(canonical, attr) != tracker.get_slot(slot):
+                events.append(SlotSet(slot, getattr(canonical, attr)))
+        answer = run_search(canonical, page=1)
+        if answer is None:
+            dispatcher.utter_message(text=UNAVAILABLE)
+            return events
+        if answer.result.location_not_found:
+            dispatcher.utter_message(text=present.location_not_found_text(canonical.location))
+            return events + [SlotSet("search_location", None)]
+        dispatcher.utter_message(text=answer.text, buttons=result_buttons(answer.result))
+        return events + [SlotSet("search_page", 1.0), SlotSet("search_shown", answer.shown)]
+
+
+class ActionShowMorePrograms(Action):
+    def name(self) -> Text:
+        return "action_show_more_programs"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if not tracker.get_slot("search_location"):
+            dispatcher.utter_message(
+                text="I haven't searched for programs yet. Tell me a city or ZIP code and what you're looking for.",
+                buttons=[{"title": "Find a program", "payload": "/find_program"}])
+            return []
+        page = int(tracker.get_slot("search_page") or 1) + 1
+        query, _unknown = query_from_slots(tracker).normalised()
+        answer = run_search(query, page=page)
+        if answer is None:
+            dispatcher.utter_message(text=UNAVAILABLE)
+            return []
+        result = answer.result
+        if not result.matches or result.page < page:
+            total = result.total
+            dispatcher.utter_message(
+                text=(f"That's all: I've shown every program I found ({total}). You can change the search "
+                      "(another city, or fewer filters), or I can pass your details to our intake team.")
+                if total else "There were no programs to show for that search. Try another city or fewer filters.",
+                buttons=[START_INTAKE, TALK_TO_STAFF])
+            return []
+        dispatcher.utter_message(text=answer.text, buttons=result_buttons(result))
+        # Keep the earlier pages' programs: numbers continue (4, 5, 6), and
+        # "number 2" in the intake form still means the second one listed.
+        already = list(tracker.get_slot("search_shown") or [])
+        return [SlotSet("search_page", float(result.page)), SlotSet("search_shown", already + answer.shown)]

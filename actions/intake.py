@@ -1,0 +1,137 @@
+"""The intake request form: check each answer, then save the request for staff.
+
+The checks and the saving live in iopnav.directory.intake; this module turns
+their problems into messages and their values into slots.
+"""
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from iopnav.db import session_factory
+from iopnav.directory import intake
+from iopnav.directory.models import Program
+
+logger = logging.getLogger(__name__)
+
+INTAKE_SLOTS = ("intake_first_name", "intake_contact", "intake_contact_time", "intake_program", "intake_consent")
+# What a "skip" on a question we cannot do without is recorded as (domain/directory.yml).
+SKIPPED = "__skip__"
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+             "seventh": 7, "eighth": 8, "ninth": 9, "last": -1}
+_NUMBER_RE = re.compile(r"^(?:(?:number|no\.?|#|option|the)\s*)?(\d{1,2}|" + "|".join(_ORDINALS) + r")(?:\s*(?:one|program))?$")
+
+
+def listed_program(tracker: Tracker, text: str) -> Optional[str]:
+    """"2", "#2", "the second one" -> the slug of that program in the last list."""
+    match = _NUMBER_RE.match(text.strip().lower().rstrip(".!"))
+    shown = tracker.get_slot("search_shown") or []
+    if not match or not shown:
+        return None
+    token = match.group(1)
+    index = int(token) if token.isdigit() else _ORDINALS[token]
+    if index == -1:
+        return shown[-1]
+    return shown[index - 1] if 1 <= index <= len(shown) else None
+
+
+class ValidateIntakeForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_intake_form"
+
+    def validate_intake_first_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        if value == SKIPPED:
+            dispatcher.utter_message(text="Staff need a name to ask for when they call; a nickname is fine. "
+                                          "Or say cancel if you'd rather not continue.")
+            return {"intake_first_name": None}
+        name, problem = intake.check_first_name(str(value))
+        if problem:
+            dispatcher.utter_message(text=problem)
+        return {"intake_first_name": name}
+
+    def validate_intake_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        if value == SKIPPED:
+            dispatcher.utter_message(text="Staff need a phone number or an email to reach you. If you'd rather "
+                                          "call a program yourself, say cancel and I'll stop.")
+            return {"intake_contact": None}
+        contact, problem = intake.parse_contact(str(value))
+        if problem:
+            dispatcher.utter_message(text=problem)
+            return {"intake_contact": None}
+        return {"intake_contact": str(contact)}
+
+    def validate_intake_contact_time(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> Dict[Text, Any]:
+        when, problem = intake.check_contact_time(str(value))
+        if problem:
+            dispatcher.utter_message(text=problem)
+        return {"intake_contact_time": when}
+
+    def validate_intake_program(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        text = str(value or "").strip()
+        try:
+            with session_factory()() as session:
+                slug = listed_program(tracker, text)
+                if slug:
+                    program = session.execute(select(Program).where(Program.slug == slug)).scalar_one_or_none()
+                    if program:
+                        return {"intake_program": program.name}
+                _program, stored = intake.match_program(session, text)
+                return {"intake_program": stored}
+        except SQLAlchemyError:
+            # The name is only a hint for staff; keep what was typed.
+            logger.exception("program lookup failed")
+            return {"intake_program": text[:255] or intake.NOT_SURE}
+
+    def validate_intake_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        consent, problem = intake.parse_consent(value)
+        if problem:
+            dispatcher.utter_message(text=problem)
+        return {"intake_consent": consent}
+
+
+class ActionSubmitIntake(Action):
+    def name(self) -> Text:
+        return "action_submit_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        reset = [SlotSet(slot, None) for slot in INTAKE_SLOTS]
+        if tracker.get_slot("intake_consent") is not True:
+            dispatcher.utter_message(response="utter_intake_not_saved")
+            return reset
+        contact, problem = intake.parse_contact(tracker.get_slot("intake_contact"))
+        try:
+            if problem:
+                raise ValueError(problem)
+            with session_factory()() as session:
+                program, interest = intake.match_program(session, tracker.get_slot("intake_program"))
+                intake.save_referral(
+                    session, sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
+                    first_name=tracker.get_slot("intake_first_name"), contact=contact,
+                    contact_time=tracker.get_slot("intake_contact_time"), consent=True,
+                    program_interest=interest, program_id=program.id if program else None,
+                )
+        except (SQLAlchemyError, ValueError):
+            logger.exception("saving an intake request failed")
+            dispatcher.utter_message(
+                text="I'm sorry, I couldn't save your request just now, so please don't wait for a call. "
+                     "You can call the program directly, or try again in a few minutes. "
+                     "If you need help right now, call or text 988.")
+            return reset
+        # The confirmation is a domain response; its placeholders are passed
+        # explicitly because the same turn clears the slots.
+        dispatcher.utter_message(
+            response="utter_intake_submitted", intake_first_name=tracker.get_slot("intake_first_name"),
+            intake_contact=str(contact), intake_contact_time=tracker.get_slot("intake_contact_time") or intake.ANY_TIME)
+        return reset

@@ -1,0 +1,10 @@
+"""The assistant's front doors, each a small module:
+
+cleaning      what every channel does to incoming text (shared by REST and SMS)
+conversation  what a channel reads back from the tracker (crisis reminder, buttons)
+rest          SafeRestInput: Rasa's REST webhook with clear answers to bad input
+sms           TwilioSMSInput: signed Twilio webhook answered with TwiML
+sms_text      how replies are written for SMS (numbered options, splitting)
+optout        STOP/START opt-out list in the application database
+webpage       the sample clinic page, the chat widget and its /api/chat proxy
+"""

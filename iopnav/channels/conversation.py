@@ -1,0 +1,70 @@
+"""What a channel reads back from a conversation's tracker.
+
+Both channels answer from the same tracker store the Rasa server writes, so
+they keep no state of their own and any server instance can take any
+request: the crisis reminder and the SMS numbered options are derived from
+the stored events each time.
+"""
+import logging
+from typing import Any, Dict, List, Optional
+
+from rasa.shared.core.trackers import EventVerbosity
+
+from iopnav.safety.session import crisis_reminder
+
+logger = logging.getLogger(__name__)
+
+
+async def stored_events(app: Any, sender_id: str) -> List[Dict[str, Any]]:
+    """Every event of the conversation, across sessions, as dicts.
+
+    Across sessions because a "/restart" right after a hand-off starts a new
+    session, and the reminder must survive it (iopnav.safety.session decides
+    when a session really ended).
+    """
+    store = app.ctx.agent.tracker_store
+    tracker = await store.retrieve_full_tracker(sender_id)
+    if tracker is None:
+        return []
+    return tracker.current_state(EventVerbosity.ALL)["events"]
+
+
+async def reminder_for(app: Any, sender_id: str) -> Optional[str]:
+    """The crisis reminder this turn's reply must end with, or None."""
+    try:
+        return crisis_reminder(await stored_events(app, sender_id))
+    except Exception:  # the reply itself must still go out
+        logger.exception("could not read the tracker for the crisis reminder")
+        return None
+
+
+def last_turn_options(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The buttons the bot offered in its latest turn, in the order shown.
+
+    Only the turn after the last user message counts: an old menu must not
+    turn a later "2" (an answer to something else) into a button press.
+    """
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    options: List[Dict[str, Any]] = []
+    for event in events[last_user + 1:]:
+        if event.get("event") != "bot":
+            continue
+        data = event.get("data") or {}
+        for button in (data.get("buttons") or data.get("quick_replies") or []):
+            if is_option(button):
+                options.append(button)
+    return options
+
+
+def is_option(button: Any) -> bool:
+    """A button a person can choose by replying with its number (link
+    buttons have a URL instead of a payload and are shown as links)."""
+    return isinstance(button, dict) and bool(button.get("payload")) and bool(button.get("title"))
+
+
+async def offered_options(app: Any, sender_id: str) -> List[Dict[str, Any]]:
+    try:
+        return last_turn_options(await stored_events(app, sender_id))
+    except Exception:  # without options, a digit is read as plain text
+        logger.exception("could not read the tracker for the offered options")
+        return []

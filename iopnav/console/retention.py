@@ -1,0 +1,125 @@
+"""Retention: delete conversations older than the clinic's limit.
+
+    python -m iopnav.console retention [--days N] [--crisis-days M] [--dry-run]
+    python -m iopnav.console.retention ...   (the same; `make retention` uses it)
+
+A conversation's age is the time since its last event. Older than --days
+(IOP_RETENTION_DAYS, default 90) means deleted: events, crisis flags, reviews,
+notes, intent tags. A crisis-flagged conversation is kept until it is older
+than --crisis-days (IOP_CRISIS_RETENTION_DAYS, default 365), because staff may
+still need it to follow up or to answer for what the assistant said.
+Closed intake requests older than --days are deleted too; open ones (new,
+contacted) stay until staff close them: someone is still waiting for a call.
+The run is written to the audit log; nothing about the people is printed.
+"""
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import List, Optional
+
+import sqlalchemy as sa
+
+from iopnav.console import audit, config, forget, tracker
+from iopnav.db import session_factory
+from iopnav.referrals import Referral
+from iopnav.safety.flags import CrisisFlag
+
+
+@dataclass
+class Outcome:
+    deleted_conversations: int = 0
+    deleted_events: int = 0
+    kept_crisis: int = 0
+    deleted_referrals: int = 0
+    deleted_orphan_flags: int = 0
+
+    def summary(self, dry_run: bool = False) -> str:
+        verb = "Would delete" if dry_run else "Deleted"
+        return (f"{verb} {self.deleted_conversations} conversation(s) ({self.deleted_events} events) and "
+                f"{self.deleted_referrals} closed intake request(s); kept {self.kept_crisis} crisis-flagged "
+                f"conversation(s) within crisis retention; {self.deleted_orphan_flags} old crisis flag(s) "
+                f"without a conversation removed.")
+
+
+def validate(days: int, crisis_days: int) -> None:
+    if days < 1:
+        raise ValueError("--days must be at least 1.")
+    if crisis_days < days:
+        raise ValueError(f"--crisis-days ({crisis_days}) must be at least --days ({days}): "
+                         "crisis-flagged conversations are never deleted sooner than others.")
+
+
+def run(days: int, crisis_days: int, dry_run: bool = False, now: Optional[float] = None,
+        database_url: Optional[str] = None, tracker_url: Optional[str] = None) -> Outcome:
+    validate(days, crisis_days)
+    now = now if now is not None else time.time()
+    cutoff, crisis_cutoff = now - days * 86400, now - crisis_days * 86400
+    eng = tracker.engine(tracker_url)
+    Session = session_factory(database_url)
+    outcome = Outcome()
+    with Session() as db:
+        flagged = {s for (s,) in db.query(CrisisFlag.sender_id).distinct()}
+        expired: List[tuple] = []
+        if tracker.has_events_table(eng):
+            last = sa.func.max(tracker.events.c.timestamp)
+            query = sa.select(tracker.events.c.sender_id, last, sa.func.count()).group_by(
+                tracker.events.c.sender_id).having(last < cutoff)
+            with eng.connect() as conn:
+                expired = conn.execute(query).fetchall()
+        for sender, last_ts, n_events in expired:
+            if sender in flagged and last_ts >= crisis_cutoff:
+                outcome.kept_crisis += 1
+                continue
+            outcome.deleted_conversations += 1
+            outcome.deleted_events += n_events
+            if not dry_run:
+                # Intake requests follow their own rule below, not the conversation's.
+                forget.app_data_delete(db, sender, with_referrals=False)
+                db.commit()
+                tracker.delete_conversation(eng, sender)
+        naive = lambda ts: datetime.fromtimestamp(ts, tz=timezone.utc).replace(tzinfo=None)  # noqa: E731
+        closed = db.query(Referral).filter(Referral.status == "closed", Referral.created_at < naive(cutoff))
+        outcome.deleted_referrals = closed.count()
+        with_events = set()
+        if tracker.has_events_table(eng):
+            with eng.connect() as conn:
+                with_events = {s for (s,) in conn.execute(sa.select(tracker.events.c.sender_id).distinct())}
+        old_flags = [f for f in db.query(CrisisFlag).filter(CrisisFlag.created_at < naive(crisis_cutoff))
+                     if f.sender_id not in with_events]
+        outcome.deleted_orphan_flags = len(old_flags)
+        if not dry_run:
+            closed.delete(synchronize_session=False)
+            for flag in old_flags:
+                db.delete(flag)
+            db.commit()
+            audit.record(db, "system", "retention", None,
+                         f"days={days} crisis_days={crisis_days}: " + outcome.summary())
+    return outcome
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m iopnav.console retention",
+                                     description="Delete conversations older than the retention period.")
+    parser.add_argument("--days", type=int, default=None, help="default: IOP_RETENTION_DAYS or 90")
+    parser.add_argument("--crisis-days", type=int, default=None, help="default: IOP_CRISIS_RETENTION_DAYS or 365")
+    parser.add_argument("--dry-run", action="store_true", help="count only, delete nothing")
+    args = parser.parse_args(argv)
+    days = args.days if args.days is not None else config.retention_days()
+    crisis_days = args.crisis_days if args.crisis_days is not None else max(config.crisis_retention_days(), days)
+    from iopnav import migrate
+
+    try:
+        validate(days, crisis_days)
+        migrate.upgrade()  # the audit table must exist
+        outcome = run(days, crisis_days, args.dry_run)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(outcome.summary(args.dry_run))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

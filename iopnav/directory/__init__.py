@@ -1,0 +1,1 @@
+"""The program directory: IOP programs, search, CSV import/export."""

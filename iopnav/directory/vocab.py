@@ -1,0 +1,195 @@
+"""Canonical values of the directory's filters and how free text maps to them.
+
+The same vocabulary serves three readers: the CSV importer (staff write
+"BCBS" or "telehealth" in a spreadsheet), the search (user values arrive from
+NLU entities, sometimes misspelt), and the NLU data written elsewhere, which
+uses exactly the canonical spellings below. Anything we cannot map returns
+None so callers can say honestly that they do not know the value.
+"""
+import re
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from rapidfuzz import fuzz, process
+
+CONDITIONS = (
+    "depression", "anxiety", "bipolar disorder", "PTSD", "OCD", "eating disorder",
+    "substance use", "alcohol use", "opioid use", "ADHD", "schizophrenia", "grief",
+)
+# "sliding scale" is not an NLU entity value, but FindTreatment.gov filters on
+# it and clinics list it, so the directory keeps it as a payment option.
+INSURANCES = (
+    "Aetna", "Blue Cross Blue Shield", "Cigna", "UnitedHealthcare", "Humana",
+    "Kaiser Permanente", "Medicaid", "Medicare", "Tricare", "Anthem", "Optum",
+    "Magellan", "Ambetter", "Molina", "self-pay", "sliding scale",
+)
+AGE_GROUPS = ("teen", "young adult", "adult", "older adult")
+PROGRAM_TYPES = ("mental health", "addiction", "dual diagnosis", "eating disorder")
+TIMES_OF_DAY = ("morning", "afternoon", "evening")
+DELIVERY_MODES = ("in person", "virtual")
+
+# Searching for the umbrella term should find programs that list only a
+# specific substance, because that is what a person asking about "substance
+# use" would expect.
+CONDITION_FAMILIES = {"substance use": ("substance use", "alcohol use", "opioid use")}
+
+_SYNONYMS: Dict[str, Dict[str, str]] = {
+    "condition": {
+        "depressed": "depression", "major depression": "depression", "mdd": "depression",
+        "low mood": "depression", "postpartum depression": "depression",
+        "anxious": "anxiety", "panic": "anxiety", "panic attacks": "anxiety", "gad": "anxiety",
+        "social anxiety": "anxiety", "worry": "anxiety",
+        "bipolar": "bipolar disorder", "manic depression": "bipolar disorder", "mania": "bipolar disorder",
+        "trauma": "PTSD", "post traumatic stress": "PTSD", "post-traumatic stress": "PTSD",
+        "post traumatic stress disorder": "PTSD", "ptsd": "PTSD",
+        "ocd": "OCD", "obsessive compulsive": "OCD", "obsessive compulsive disorder": "OCD",
+        "eating disorders": "eating disorder", "anorexia": "eating disorder", "bulimia": "eating disorder",
+        "binge eating": "eating disorder", "arfid": "eating disorder", "ed": "eating disorder",
+        "drugs": "substance use", "drug use": "substance use", "addiction": "substance use",
+        "substance abuse": "substance use", "sud": "substance use", "substance use disorder": "substance use",
+        "meth": "substance use", "cocaine": "substance use", "marijuana": "substance use",
+        "alcohol": "alcohol use", "drinking": "alcohol use", "alcoholism": "alcohol use",
+        "alcohol abuse": "alcohol use", "aud": "alcohol use",
+        "opioids": "opioid use", "opioid": "opioid use", "heroin": "opioid use", "fentanyl": "opioid use",
+        "painkillers": "opioid use", "oxy": "opioid use", "oud": "opioid use",
+        "opioid use disorder": "opioid use",
+        "add": "ADHD", "adhd": "ADHD", "attention deficit": "ADHD",
+        "psychosis": "schizophrenia", "schizoaffective": "schizophrenia",
+        "loss": "grief", "bereavement": "grief",
+    },
+    "insurance": {
+        "bcbs": "Blue Cross Blue Shield", "blue cross": "Blue Cross Blue Shield",
+        "blue shield": "Blue Cross Blue Shield", "bluecross": "Blue Cross Blue Shield",
+        "bluecross blueshield": "Blue Cross Blue Shield", "florida blue": "Blue Cross Blue Shield",
+        "united": "UnitedHealthcare", "uhc": "UnitedHealthcare", "united health care": "UnitedHealthcare",
+        "united healthcare": "UnitedHealthcare", "united health": "UnitedHealthcare",
+        "kaiser": "Kaiser Permanente", "medi-cal": "Medicaid", "medi cal": "Medicaid",
+        "tri care": "Tricare", "tricare": "Tricare", "champus": "Tricare",
+        "anthem blue cross": "Anthem", "optum behavioral health": "Optum",
+        "self pay": "self-pay", "selfpay": "self-pay", "cash": "self-pay", "out of pocket": "self-pay",
+        "private pay": "self-pay", "no insurance": "self-pay", "uninsured": "self-pay",
+        "sliding fee": "sliding scale", "sliding scale fee": "sliding scale",
+    },
+    "age_group": {
+        "teens": "teen", "teenager": "teen", "teenagers": "teen", "adolescent": "teen",
+        "adolescents": "teen", "youth": "teen", "high school": "teen", "high schooler": "teen",
+        "adults": "adult", "grown up": "adult",
+        "young adults": "young adult", "college": "young adult", "college student": "young adult",
+        "older adults": "older adult", "senior": "older adult", "seniors": "older adult",
+        "elderly": "older adult", "retiree": "older adult",
+    },
+    "program_type": {
+        "mental": "mental health", "psychiatric": "mental health", "behavioral health": "mental health",
+        "substance use": "addiction", "substance abuse": "addiction", "sud": "addiction",
+        "recovery": "addiction", "rehab": "addiction", "chemical dependency": "addiction",
+        "drug and alcohol": "addiction", "drugs and alcohol": "addiction",
+        "co-occurring": "dual diagnosis", "co occurring": "dual diagnosis", "dual": "dual diagnosis",
+        "dual-diagnosis": "dual diagnosis",
+        "eating disorders": "eating disorder", "ed": "eating disorder",
+    },
+    "time_of_day": {
+        "mornings": "morning", "am": "morning", "a.m.": "morning", "early": "morning",
+        "afternoons": "afternoon", "after school": "afternoon", "midday": "afternoon",
+        "evenings": "evening", "night": "evening", "nights": "evening", "after work": "evening",
+        "pm": "evening", "p.m.": "evening",
+    },
+    "delivery_mode": {
+        "in-person": "in person", "inperson": "in person", "onsite": "in person", "on site": "in person",
+        "face to face": "in person", "face-to-face": "in person", "office": "in person",
+        "telehealth": "virtual", "online": "virtual", "video": "virtual", "remote": "virtual",
+        "zoom": "virtual", "telemedicine": "virtual", "from home": "virtual", "teletherapy": "virtual",
+    },
+}
+
+CANONICAL: Dict[str, Tuple[str, ...]] = {
+    "condition": CONDITIONS,
+    "insurance": INSURANCES,
+    "age_group": AGE_GROUPS,
+    "program_type": PROGRAM_TYPES,
+    "time_of_day": TIMES_OF_DAY,
+    "delivery_mode": DELIVERY_MODES,
+}
+
+# Short names that are safe to spot inside a longer phrase; "add", "ed", "am"
+# are ordinary words and only count when they are the whole value.
+_SAFE_ACRONYMS = {"ocd", "gad", "sud", "aud", "oud", "mdd", "uhc"}
+
+# Ages in years to the age groups programs advertise (IOPs for children
+# under 12 are rare and none is in the sample directory).
+_AGE_BANDS = ((12, 17, "teen"), (18, 25, "young adult"), (26, 64, "adult"), (65, 120, "older adult"))
+_AGE_RE = re.compile(r"\b(\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|yo|y/o)?(?:[\s-]*old)?\b")
+
+
+def _clean(text: str) -> str:
+    text = text.lower().strip()
+    text = re.sub(r"[\"'’`!?.,;:()]+$", "", text)
+    return re.sub(r"\s+", " ", text.strip(" \"'’`"))
+
+
+def _lookup(kind: str) -> Dict[str, str]:
+    table = {value.lower(): value for value in CANONICAL[kind]}
+    table.update(_SYNONYMS.get(kind, {}))
+    return table
+
+
+def normalise(kind: str, text: Optional[str]) -> Optional[str]:
+    """The canonical value for `text`, or None when we cannot tell.
+
+    Exact names and known synonyms first, then a known name inside a longer
+    phrase ("blue cross of texas"), then a close spelling ("aetnna").
+    """
+    if kind not in CANONICAL:
+        raise ValueError(f"unknown filter kind {kind!r}")
+    if text is None or not str(text).strip():
+        return None
+    cleaned = _clean(str(text))
+    table = _lookup(kind)
+    if cleaned in table:
+        return table[cleaned]
+    if kind == "age_group":
+        by_age = age_group_for_text(cleaned)
+        if by_age:
+            return by_age
+    # Longest known phrase contained as whole words wins ("blue cross blue
+    # shield of illinois" is BCBS, not something shorter).
+    for phrase in sorted(table, key=len, reverse=True):
+        if (len(phrase) >= 4 or phrase in _SAFE_ACRONYMS) and re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", cleaned):
+            return table[phrase]
+    # Short strings are too easy to confuse ("ed" vs "add"), so fuzzy matching
+    # starts at four characters.
+    if len(cleaned) >= 4:
+        choices = [p for p in table if len(p) >= 4]
+        best = process.extractOne(cleaned, choices, scorer=fuzz.ratio, score_cutoff=84)
+        if best:
+            return table[best[0]]
+    return None
+
+
+def age_group_for_age(age: int) -> Optional[str]:
+    for low, high, group in _AGE_BANDS:
+        if low <= age <= high:
+            return group
+    return None
+
+
+def age_group_for_text(text: str) -> Optional[str]:
+    """'my 15-year-old', '15 yo', '16' -> teen. Only plausible ages count."""
+    match = _AGE_RE.search(text)
+    if not match:
+        return None
+    return age_group_for_age(int(match.group(1)))
+
+
+def normalise_list(kind: str, values: Iterable[str]) -> Tuple[List[str], List[str]]:
+    """(canonical values in vocabulary order, values we could not map)."""
+    found, unknown = set(), []
+    for value in values:
+        canonical = normalise(kind, value)
+        if canonical:
+            found.add(canonical)
+        elif value.strip():
+            unknown.append(value.strip())
+    return [v for v in CANONICAL[kind] if v in found], unknown
+
+
+def expand_condition(condition: str) -> Tuple[str, ...]:
+    return CONDITION_FAMILIES.get(condition, (condition,))

@@ -1,0 +1,101 @@
+"""`make run`: prepare the database, start every part of the assistant, print
+where to find them, and stop them all cleanly on Ctrl-C.
+
+Parts: Rasa server (REST + SMS webhooks), action server (loopback only), the
+web page with the chat widget, and the staff console.
+"""
+import importlib.util
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import List
+
+from iopnav import settings
+from iopnav.services import Service, actions_service, rasa_service, write_endpoints, VENV_BIN
+
+MODEL = settings.PROJECT_ROOT / "models" / "iop.tar.gz"
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def prepare_database() -> None:
+    from iopnav import migrate
+
+    migrate.upgrade(settings.database_url())
+    if _module_exists("iopnav.directory.cli"):
+        from iopnav.directory import cli
+
+        cli.load_sample_if_empty()
+
+
+def services(log_dir: Path) -> List[Service]:
+    endpoints = write_endpoints(log_dir / "endpoints.yml", settings.ACTIONS_PORT)
+    parts = [
+        actions_service(settings.ACTIONS_PORT, {}, log_dir / "actions.log"),
+        rasa_service(settings.RASA_PORT, MODEL, endpoints, {}, host=settings.HOST, log_path=log_dir / "rasa.log"),
+    ]
+    python = str(VENV_BIN / "python")
+    if _module_exists("iopnav.channels.webpage"):
+        parts.append(Service("web page", [python, "-m", "iopnav.channels.webpage"],
+                             f"http://127.0.0.1:{settings.WEB_PORT}/", log_path=log_dir / "web.log"))
+    if _module_exists("iopnav.console"):
+        parts.append(Service("staff console", [python, "-m", "iopnav.console"],
+                             f"http://127.0.0.1:{settings.CONSOLE_PORT}/login", log_path=log_dir / "console.log"))
+    return parts
+
+
+def main() -> int:
+    if not MODEL.exists():
+        print("No trained model: run `make train` (make run does it for you).")
+        return 1
+    log_dir = settings.VAR_DIR / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    prepare_database()
+    running = [s.start() for s in services(log_dir)]
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        print("\nStopping...", flush=True)
+        for service in reversed(running):
+            service.stop()
+        print("Stopped.")
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print("Starting (loading the model takes about half a minute)...", flush=True)
+    try:
+        for service in running:
+            service.wait_ready()
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"Could not start: {exc}")
+        stop()
+    host = settings.HOST
+    print("\nThe IOP assistant is running:")
+    print(f"  Web chat page   http://{host}:{settings.WEB_PORT}/" if len(running) > 2 else "")
+    print(f"  Staff console   http://{host}:{settings.CONSOLE_PORT}/" if len(running) > 3 else "")
+    print(f"  REST webhook    POST http://{host}:{settings.RASA_PORT}/webhooks/rest/webhook")
+    print(f"  SMS webhook     POST http://{host}:{settings.RASA_PORT}/webhooks/sms/webhook")
+    print(f"  Action server   http://127.0.0.1:{settings.ACTIONS_PORT} (loopback only)")
+    print(f"  Logs            {log_dir}")
+    print("Press Ctrl-C to stop.", flush=True)
+    while True:
+        for service in running:
+            if service.proc and service.proc.poll() is not None:
+                print(f"{service.name} stopped unexpectedly (exit {service.proc.returncode}); see {service.log_path}")
+                stop()
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""Alembic environment: every model module is imported so autogenerate sees
+all tables of the application database (not Rasa's tracker store)."""
+from alembic import context
+from sqlalchemy import create_engine, pool
+
+from iopnav.models import Base  # noqa: F401  (imports every model)
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    url = config.get_main_option("sqlalchemy.url")
+    connectable = create_engine(url, poolclass=pool.NullPool, future=True)
+    with connectable.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run_migrations_online()

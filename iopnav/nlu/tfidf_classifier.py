@@ -1,0 +1,108 @@
+"""Intent classifier: TF-IDF word and character n-grams + a linear SVM.
+
+Chosen by measurement over Rasa's stock DIET and LogisticRegression
+pipelines (docs/pipeline.md): on our data it generalises better to the
+hold-out, trains in seconds and parses in about a millisecond. Character
+n-grams make it robust to SMS spellings and typos ("wut", "insurence").
+
+Confidence is a softmax over the SVM margins, so the FallbackClassifier
+threshold and the safety screen's ML vote have a probability-like score.
+"""
+import logging
+import pickle
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+MODEL_FILE = "tfidf_svm.pkl"
+
+
+def build_pipeline(config: Dict[Text, Any]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.svm import LinearSVC
+
+    features = make_union(
+        TfidfVectorizer(ngram_range=tuple(config["word_ngrams"]), sublinear_tf=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]),
+                        sublinear_tf=True, min_df=config["char_min_df"]),
+    )
+    return make_pipeline(features, LinearSVC(C=config["C"]))
+
+
+def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    z = scores * temperature
+    z = z - z.max()
+    e = np.exp(z)
+    return e / e.sum()
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class TfidfIntentClassifier(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "word_ngrams": [1, 2], "char_ngrams": [1, 6], "char_min_df": 2, "C": 0.5,
+            # Margins of a linear SVM are roughly in [-1.5, 1.5]; this spreads
+            # them so a clear winner gets > 0.8 and a toss-up < 0.4.
+            "temperature": 5.0, "ranking_length": 10,
+        }
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 pipeline: Optional[Any] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self.model_storage = model_storage
+        self.resource = resource
+        self.pipeline = pipeline
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "TfidfIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(TEXT)]
+        if len({e.get(INTENT) for e in examples}) < 2:
+            logger.warning("TfidfIntentClassifier needs at least two intents; not trained.")
+            return self.resource
+        self.pipeline = build_pipeline(self.config)
+        self.pipeline.fit([e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples])
+        with self.model_storage.write_to(self.resource) as directory:
+            (directory / MODEL_FILE).write_bytes(pickle.dumps(self.pipeline))
+        return self.resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                pipeline = pickle.loads((directory / MODEL_FILE).read_bytes())
+        except (ValueError, FileNotFoundError):
+            pipeline = None
+        return cls(config, model_storage, resource, pipeline)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            ranking = self.rank(message.get(TEXT) or "")
+            if not ranking:
+                continue
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
+
+    def rank(self, text: str) -> List[Dict[str, Any]]:
+        if self.pipeline is None or not text.strip():
+            return []
+        scores = self.pipeline.decision_function([text])[0]
+        probs = softmax(np.asarray(scores, dtype=float), self.config["temperature"])
+        classes = self.pipeline.classes_
+        order = np.argsort(-probs)[: self.config["ranking_length"]]
+        return [{"name": str(classes[i]), "confidence": float(probs[i])} for i in order]

@@ -1,0 +1,90 @@
+"""Score the crisis screen on the labelled set (tests/safety/labelled.yml).
+
+Prints, per category, how many messages were escalated (recall for crisis
+categories, false alarms for the others) and overall recall and precision,
+for the full NLU path (ML + screen, as in production) and for the rule-based
+screen alone (to show escalation never depends on the ML classifier alone).
+Exit 1 below --fail-under-recall or --fail-under-precision (full path).
+"""
+import argparse
+import collections
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from iopnav.evaluation import DEFAULT_MODEL, load_parser  # noqa: E402
+from iopnav.safety.screen import assess  # noqa: E402
+
+
+def score(messages, decide):
+    per_cat = collections.defaultdict(lambda: [0, 0, 0])  # n, crisis, asked
+    tp = fp = fn = 0
+    misses = []
+    for m in messages:
+        outcome = decide(m["text"])
+        stats = per_cat[(m["label"], m["category"])]
+        stats[0] += 1
+        stats[1] += outcome == "crisis"
+        stats[2] += outcome == "ambiguous"
+        if m["label"] == "crisis":
+            tp += outcome == "crisis"
+            fn += outcome != "crisis"
+            if outcome != "crisis":
+                misses.append(("MISSED", m["category"], m["text"], outcome))
+        elif m["label"] == "none" and outcome == "crisis":
+            fp += 1
+            misses.append(("FALSE ALARM", m["category"], m["text"], outcome))
+        elif m["label"] == "ambiguous" and outcome == "none":
+            misses.append(("NOT ASKED", m["category"], m["text"], outcome))
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    return per_cat, recall, precision, misses
+
+
+def report(title, per_cat, recall, precision, misses, show_misses):
+    print(f"\n== {title}")
+    print(f"{'label':10} {'category':22} {'n':>4} {'escalated':>10} {'asked':>6} {'rate':>6}")
+    for (label, cat), (n, crisis, asked) in sorted(per_cat.items()):
+        rate = crisis / n if n else 0
+        print(f"{label:10} {cat:22} {n:4d} {crisis:10d} {asked:6d} {rate:6.2f}")
+    print(f"recall {recall:.3f}  precision {precision:.3f}")
+    if show_misses:
+        for kind, cat, text, outcome in misses:
+            print(f"  {kind:11} [{cat}] -> {outcome}: {text}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(ROOT / "tests" / "safety" / "labelled.yml"))
+    ap.add_argument("--model", default=str(DEFAULT_MODEL))
+    ap.add_argument("--fail-under-recall", type=float, default=None)
+    ap.add_argument("--fail-under-precision", type=float, default=None)
+    ap.add_argument("--quiet", action="store_true", help="do not list the misses")
+    args = ap.parse_args()
+    messages = yaml.safe_load(Path(args.data).read_text())["messages"]
+
+    screen_only = score(messages, lambda t: assess(t).level)
+    report("rule-based screen alone", *screen_only, show_misses=False)
+
+    parse = load_parser(Path(args.model))
+    levels = {"crisis": "crisis", "express_distress": "ambiguous"}
+    full = score(messages, lambda t: levels.get(parse(t)["intent"]["name"], "none"))
+    report("full NLU path (ML classifier + screen), as deployed", *full, show_misses=not args.quiet)
+
+    _, recall, precision, _ = full
+    ok = True
+    if args.fail_under_recall is not None and recall < args.fail_under_recall:
+        print(f"FAIL: recall {recall:.3f} < {args.fail_under_recall}")
+        ok = False
+    if args.fail_under_precision is not None and precision < args.fail_under_precision:
+        print(f"FAIL: precision {precision:.3f} < {args.fail_under_precision}")
+        ok = False
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""What both channels do to incoming text (iopnav.channels.cleaning)."""
+import pytest
+
+from iopnav.channels.cleaning import MAX_MESSAGE_CHARS, BadInput, clean_text
+
+
+@pytest.mark.parametrize("raw, code", [
+    (None, "missing_message"),
+    (17, "message_not_text"),
+    ("", "empty_message"),
+    ("  \n\t ", "empty_message"),
+    ("\u200b\ufeff", "empty_message"),
+    ("\x00\x01\x02\x03\x04\x05\x06\x07", "unreadable_message"),
+    ("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "unreadable_message"),
+])
+def test_unusable_input_is_refused_with_a_reason(raw, code):
+    with pytest.raises(BadInput) as caught:
+        clean_text(raw)
+    assert caught.value.code == code and caught.value.message
+
+
+def test_stray_control_characters_and_surrogates_are_dropped_not_the_text():
+    assert clean_text("what is\x00 an \ud800IOP?\x07").text == "what is an IOP?"
+
+
+def test_emoji_accents_and_other_scripts_are_kept():
+    for text in ("¿Qué es un programa?", "👩‍👧 family program?", "强化门诊"):
+        assert clean_text(text).text == text
+
+
+def test_a_short_message_has_no_note():
+    message = clean_text("hello")
+    assert message.note is None and message.metadata == {}
+
+
+def test_a_long_message_is_cut_with_a_note_and_kept_in_metadata():
+    raw = "I would like to know about evening groups and insurance. " * 100
+    message = clean_text(raw)
+    assert len(message.text) <= MAX_MESSAGE_CHARS
+    assert "long" in message.note
+    assert message.metadata["iopnav"]["original_text"] == raw.strip()
+
+
+def test_a_crisis_beyond_the_cut_is_kept():
+    filler = "We talked about the weather, the garden and the neighbours. " * 60
+    message = clean_text(filler + "I have a plan to kill myself tonight.")
+    assert len(message.text) <= MAX_MESSAGE_CHARS
+    assert "kill myself" in message.text

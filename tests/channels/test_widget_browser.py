@@ -1,0 +1,170 @@
+"""The chat widget in real headless Chromium (Debian's, via Playwright),
+on the sample clinic page, talking to the running assistant."""
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.support.browser import launch
+
+REPLY_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 850})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def open_chat(page, url):
+    page.goto(url + "/")
+    page.get_by_role("button", name="Chat with us").click()
+    expect(page.get_by_label("Type your message")).to_be_focused()
+
+
+def say(page, text):
+    page.get_by_label("Type your message").fill(text)
+    page.keyboard.press("Enter")
+
+
+def last_bot_message(page):
+    return page.locator(".iopnav-bot").last
+
+
+def wait_for_reply(page, count_before):
+    expect(page.locator(".iopnav-bot")).not_to_have_count(count_before, timeout=REPLY_TIMEOUT_MS)
+    expect(page.get_by_role("status")).to_be_hidden(timeout=REPLY_TIMEOUT_MS)
+
+
+def ask(page, text):
+    before = page.locator(".iopnav-bot").count()
+    say(page, text)
+    wait_for_reply(page, before)
+
+
+def test_the_emergency_line_is_visible_before_and_after_opening(page, web_page):
+    page.goto(web_page.url + "/")
+    emergency = page.locator(".iopnav-crisis")
+    expect(emergency).to_be_visible()
+    expect(emergency).to_contain_text("911")
+    expect(emergency).to_contain_text("988")
+    page.get_by_role("button", name="Chat with us").click()
+    expect(emergency).to_be_visible()
+    expect(page.get_by_text("Automated assistant, not a counselor")).to_be_visible()
+
+
+def test_ask_a_question_and_see_the_answer(page, web_page):
+    open_chat(page, web_page.url)
+    ask(page, "what is an IOP?")
+    expect(page.locator(".iopnav-user").last).to_have_text("You said: what is an IOP?")
+    expect(last_bot_message(page)).to_contain_text("outpatient")
+    log = page.get_by_role("log")
+    expect(log).to_have_attribute("aria-live", "polite")
+
+
+def test_a_suggested_reply_button_sends_its_choice(page, web_page):
+    open_chat(page, web_page.url)
+    ask(page, "hi")
+    before = page.locator(".iopnav-bot").count()
+    # nth, not last: the menu must still be found once the answer is below it.
+    choice = page.locator(".iopnav-bot").nth(before - 1).get_by_role("button", name="What is an IOP?")
+    choice.click()
+    wait_for_reply(page, before)
+    expect(page.locator(".iopnav-user").last).to_contain_text("What is an IOP?")
+    expect(last_bot_message(page)).to_contain_text("outpatient")
+    expect(choice).to_be_disabled()
+
+
+def test_a_reload_keeps_the_conversation_and_its_session(page, web_page):
+    open_chat(page, web_page.url)
+    ask(page, "what is an IOP?")
+    session = page.evaluate("JSON.parse(localStorage.getItem('iopnav.chat.v1')).session")
+    assert len(session) == 4 + 32
+    page.reload()
+    expect(page.locator(".iopnav-user")).to_have_text(["You said: what is an IOP?"])
+    expect(page.get_by_label("Type your message")).to_be_visible()  # it stays open
+    ask(page, "how many hours a week?")
+    assert page.evaluate("JSON.parse(localStorage.getItem('iopnav.chat.v1')).session") == session
+    page.get_by_role("button", name="New chat").click()
+    expect(page.locator(".iopnav-user")).to_have_count(0)
+    assert page.evaluate("JSON.parse(localStorage.getItem('iopnav.chat.v1')).session") != session
+
+
+def test_a_crisis_message_shows_the_hotlines(page, web_page):
+    open_chat(page, web_page.url)
+    ask(page, "I want to kill myself")
+    reply = last_bot_message(page)
+    for marker in ("988", "911", "741741"):
+        expect(reply).to_contain_text(marker)
+
+
+def test_keyboard_only(page, web_page):
+    page.goto(web_page.url + "/")
+    launcher = page.get_by_role("button", name="Chat with us")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if launcher.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the chat button cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Type your message")).to_be_focused()
+    before = page.locator(".iopnav-bot").count()
+    page.keyboard.type("hi")
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    # Shift+Tab from the message box walks back into the suggested replies.
+    for _ in range(15):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.classList.contains('iopnav-choice')"):
+            break
+    else:
+        pytest.fail("suggested replies cannot be reached with the keyboard")
+    before = page.locator(".iopnav-bot").count()
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    page.get_by_label("Type your message").focus()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("button", name="Chat with us")).to_be_focused()
+
+
+def test_an_empty_message_is_not_sent(page, web_page):
+    open_chat(page, web_page.url)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("type a message")
+    expect(page.locator(".iopnav-user")).to_have_count(0)
+
+
+def test_an_unreachable_assistant_shows_an_error_and_keeps_the_text(page, offline_web_page):
+    open_chat(page, offline_web_page.url)
+    say(page, "what is an IOP?")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("can't be reached", timeout=REPLY_TIMEOUT_MS)
+    expect(alert).to_contain_text("988")
+    expect(page.get_by_label("Type your message")).to_have_value("what is an IOP?")
+    expect(page.locator(".iopnav-user")).to_have_count(0)
+
+
+def test_it_works_on_a_phone_sized_screen(browser, web_page):
+    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        open_chat(page, web_page.url)
+        box = page.locator(".iopnav-panel").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+        expect(page.locator(".iopnav-crisis")).to_be_in_viewport()
+        ask(page, "what is an IOP?")
+        expect(last_bot_message(page)).to_contain_text("outpatient")
+    finally:
+        context.close()

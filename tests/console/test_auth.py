@@ -1,0 +1,170 @@
+"""Sign-in, sessions, CSRF, lockout, security headers, and the account CLI."""
+import os
+import subprocess
+import sys
+from functools import lru_cache
+from datetime import datetime
+
+from iopnav.console.app import create_app
+from iopnav.console.demo_data import Msg
+from tests.support.console import ADMIN, PASSWORD, REVIEWER, Client
+
+
+def test_wrong_password_is_refused_and_right_one_signs_in(console):
+    client = console.client()
+    bad = client.login(ADMIN, "not the password at all")
+    assert bad.status_code == 401
+    assert "Wrong email or password." in bad.text
+    assert client.get("/conversations").url.endswith("/login?next=%2Fconversations")
+
+    good = client.login(ADMIN, PASSWORD)
+    assert good.status_code == 200 and "Dashboard" in good.text and ADMIN in good.text
+    assert client.get("/conversations").status_code == 200
+
+
+def test_session_cookie_is_httponly_and_samesite_strict(console):
+    client = console.client()
+    page = client.get("/login")
+    token = page.text.split('name="login_token" value="')[1].split('"')[0]
+    resp = client.http.post(console.base_url + "/login", allow_redirects=False,
+                            data={"email": REVIEWER, "password": PASSWORD, "login_token": token})
+    assert resp.status_code == 303
+    cookie = next(c for c in resp.raw.headers.getlist("Set-Cookie") if c.startswith("iop_console_session="))
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+
+
+def test_logged_out_pages_redirect_to_login_and_logout_ends_the_session(console):
+    client = console.client(REVIEWER)
+    old_cookie = client.http.cookies.get("iop_console_session")
+    resp = client.post("/logout")
+    assert resp.url.endswith("/login")
+    stranger = Client(console.base_url)
+    stranger.http.cookies.set("iop_console_session", old_cookie)
+    for path in ("/conversations", "/intake", "/dashboard", "/admin/audit"):
+        resp = stranger.get(path, allow_redirects=False)
+        assert resp.status_code == 302 and resp.headers["Location"].startswith("/login?next="), path
+
+
+@lru_cache(maxsize=1)
+def console_routes():
+    """(path, methods) of every route the console app registers (Sanic allows one app per name)."""
+    app = create_app("route_listing")
+    paths = set()
+    for route in app.router.routes:
+        path = "/" + route.path.lstrip("/")
+        path = (path.replace("<sender_id:path>", "someone").replace("<flag_id:int>", "1")
+                .replace("<referral_id:int>", "1").replace("<key:int>", "1").replace("<user_id:int>", "1").replace("<__file_uri__:path>", "console.css"))
+        paths.add((path, tuple(route.methods)))
+    return sorted(paths)
+
+
+def test_every_route_but_login_requires_a_session(console):
+    paths = console_routes()
+    assert len(paths) >= 20
+    anonymous = Client(console.base_url)
+    for path, methods in paths:
+        for method in methods:
+            if method == "HEAD" or method == "OPTIONS":
+                continue
+            resp = anonymous.http.request(method, console.base_url + path, allow_redirects=False, timeout=30)
+            if path == "/login" or path.startswith("/static"):
+                assert resp.status_code in (200, 400, 401), (method, path, resp.status_code)
+                continue
+            if method == "GET":
+                assert resp.status_code == 302 and resp.headers["Location"].startswith("/login"), (method, path)
+            else:
+                assert resp.status_code == 401 and "sign in again" in resp.text, (method, path)
+
+
+def test_forms_without_the_csrf_token_are_refused(console):
+    sender = console.conversation([Msg("hello", "greet")])
+    client = console.client(REVIEWER)
+    resp = client.post("/annotate/review", {"conversation": console.key(sender), "reviewed": "1"}, with_csrf=False)
+    assert resp.status_code == 403 and "form is out of date" in resp.text
+    resp = client.post("/annotate/review", {"conversation": console.key(sender), "reviewed": "1", "csrf_token": "forged"}, with_csrf=False)
+    assert resp.status_code == 403
+    assert console.query(console.database_url, "select count(*) from conversation_reviews")[0][0] == 0
+    # The token of another session does not work either.
+    other = console.client(ADMIN)
+    resp = client.post("/annotate/review", {"conversation": console.key(sender), "reviewed": "1", "csrf_token": other.csrf},
+                       with_csrf=False)
+    assert resp.status_code == 403
+
+
+def test_login_form_needs_its_own_token(console):
+    resp = Client(console.base_url).http.post(console.base_url + "/login", data={"email": ADMIN, "password": PASSWORD})
+    assert resp.status_code == 400 and "form expired" in resp.text
+
+
+def test_lockout_after_repeated_failures_even_with_the_right_password(console):
+    console.add_user("locked.out@clinic.example", "reviewer")
+    client = console.client()
+    for _ in range(4):
+        assert client.login("locked.out@clinic.example", "wrong password!!").status_code == 401
+    fifth = client.login("locked.out@clinic.example", "wrong password!!")
+    assert fifth.status_code == 429 and "locked for about 15 minutes" in fifth.text
+    right = client.login("locked.out@clinic.example", PASSWORD)
+    assert right.status_code == 429 and client.get("/dashboard", allow_redirects=False).status_code == 302
+    # Other accounts are unaffected; unknown addresses lock the same way (no account enumeration).
+    assert console.client(REVIEWER).get("/dashboard").status_code == 200
+    for _ in range(4):
+        assert client.login("nobody@clinic.example", "whatever whatever").status_code == 401
+    assert client.login("nobody@clinic.example", "whatever whatever").status_code == 429
+    actions = [a for _, a, _, d in console.audit() if a == "login_failed"]
+    assert len(actions) >= 11
+
+
+def test_idle_session_expires(console):
+    client = console.client(REVIEWER)
+    assert client.get("/dashboard").status_code == 200
+    console.execute(console.database_url, "update console_sessions set last_seen_at = :t", t=datetime(2000, 1, 1))
+    resp = client.get("/dashboard", allow_redirects=False)
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
+
+
+def test_security_headers_on_every_page(console):
+    client = console.client(ADMIN)
+    for path in ("/login", "/conversations", "/no-such-page", "/static/console.css"):
+        resp = client.get(path)
+        assert resp.headers["Content-Security-Policy"].startswith("default-src 'self'"), path
+        assert resp.headers["X-Frame-Options"] == "DENY"
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+        assert resp.headers["Cache-Control"] == "no-store"
+    page = client.get("/conversations").text
+    assert "http://" not in page and "https://" not in page  # no external CDN, fonts or scripts
+
+
+def _cli(console, *args, password=None):
+    env = {**os.environ, "IOP_DATABASE_URL": console.database_url, "PYTHONPATH": os.getcwd()}
+    env.pop("IOP_CONSOLE_PASSWORD", None)
+    if password is not None:
+        env["IOP_CONSOLE_PASSWORD"] = password
+    return subprocess.run([sys.executable, "-m", "iopnav.console", *args], env=env, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=120)
+
+
+def test_create_user_command_bootstraps_an_admin(console):
+    done = _cli(console, "create-user", "--role", "admin", "First.Admin@Clinic.example", password="a long enough password")
+    assert done.returncode == 0, done.stderr
+    assert "Created admin account first.admin@clinic.example" in done.stdout
+    client = console.client()
+    assert client.login("first.admin@clinic.example", "a long enough password").status_code == 200
+    assert client.get("/admin/users").status_code == 200
+
+    again = _cli(console, "create-user", "--role", "admin", "first.admin@clinic.example", password="a long enough password")
+    assert again.returncode == 2 and "already exists" in again.stderr
+    short = _cli(console, "create-user", "someone@clinic.example", password="short")
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
+    no_password = _cli(console, "create-user", "someone@clinic.example")
+    assert no_password.returncode == 2 and "IOP_CONSOLE_PASSWORD" in no_password.stderr
+    bad_email = _cli(console, "create-user", "not-an-email", password="a long enough password")
+    assert bad_email.returncode == 2 and "Not a valid email address" in bad_email.stderr
+    reset = _cli(console, "set-password", "first.admin@clinic.example", password="another long password")
+    assert reset.returncode == 0
+    assert console.client().login("first.admin@clinic.example", "another long password").status_code == 200
+
+
+def test_passwords_are_stored_as_argon2_hashes_only(console):
+    rows = console.query(console.database_url, "select password_hash from console_users")
+    assert rows and all(h.startswith("$argon2id$") for (h,) in rows)
+    assert not any(PASSWORD in h for (h,) in rows)

@@ -1,0 +1,63 @@
+"""How the Rasa component combines the screen with the ML classifier."""
+from rasa.shared.nlu.training_data.message import Message
+
+from iopnav.safety.component import SafetyScreen, decide
+from iopnav.safety.screen import Assessment
+
+
+def ranking(*pairs):
+    return [{"name": n, "confidence": c} for n, c in pairs]
+
+
+def test_screen_crisis_wins_over_any_ml_intent():
+    forced, source = decide(Assessment("crisis", "slang"), ranking(("ask_schedule", 0.97)))
+    assert (forced, source) == ("crisis", "screen")
+
+
+def test_ml_crisis_escalates_even_when_the_screen_found_nothing():
+    forced, source = decide(Assessment("none"), ranking(("crisis", 0.81), ("greet", 0.1)))
+    assert (forced, source) == ("crisis", "ml")
+
+
+def test_ml_crisis_on_an_idiom_falls_back_to_the_next_intent():
+    forced, _ = decide(Assessment("none", suppressed=["idiom"]), ranking(("crisis", 0.6), ("ask_insurance", 0.3)))
+    assert forced == "ask_insurance"
+
+
+def test_screen_ambiguous_asks_the_screening_question():
+    forced, _ = decide(Assessment("ambiguous", "ambiguous_distress"), ranking(("ask_eligibility", 0.9)))
+    assert forced == "express_distress"
+
+
+def test_ml_crisis_with_negated_first_person_still_asks():
+    forced, _ = decide(
+        Assessment("ambiguous", suppressed=["negated_or_hypothetical"]), ranking(("crisis", 0.7))
+    )
+    assert forced in {"crisis", "express_distress"}
+
+
+def test_clear_non_risk_message_keeps_the_ml_intent():
+    assert decide(Assessment("none"), ranking(("ask_schedule", 0.95), ("crisis", 0.01)))[0] is None
+
+
+def test_component_sets_intent_entity_and_evidence_on_the_message():
+    component = SafetyScreen({})
+    message = Message(data={"text": "what are your hours, also i want to end my life",
+                            "intent": {"name": "ask_schedule", "confidence": 0.9},
+                            "intent_ranking": ranking(("ask_schedule", 0.9), ("crisis", 0.05))})
+    component.process([message])
+    assert message.get("intent")["name"] == "crisis"
+    assert message.get("intent_ranking")[0]["name"] == "crisis"
+    entities = [e for e in message.get("entities") if e["entity"] == "crisis_category"]
+    assert entities and entities[0]["value"] == "suicidal_explicit"
+    safety = message.as_dict(only_output_properties=True)["safety"]
+    assert safety["level"] == "crisis" and "end my life" in " ".join(safety["evidence"])
+
+
+def test_component_leaves_ordinary_messages_alone():
+    component = SafetyScreen({})
+    message = Message(data={"text": "do you take aetna", "intent": {"name": "ask_insurance", "confidence": 0.9},
+                            "intent_ranking": ranking(("ask_insurance", 0.9))})
+    component.process([message])
+    assert message.get("intent")["name"] == "ask_insurance"
+    assert not [e for e in (message.get("entities") or []) if e["entity"] == "crisis_category"]

@@ -1,0 +1,103 @@
+"""Unit tests for the rule-based crisis screen (iopnav.safety.screen).
+
+Cases here are the developers' own; the independent labelled set in
+tests/safety/labelled.yml is scored by scripts/eval_safety.py.
+"""
+import pytest
+
+from iopnav.safety.screen import AMBIGUOUS, CRISIS, NONE, assess, normalise
+
+CRISIS_CASES = {
+    "suicidal_explicit": ["I want to kill myself", "i think about ending my life every day", "I'm suicidal"],
+    "suicidal_passive": ["honestly no point waking up tomorrow", "everyone would be better off without me",
+                         "i dont want to be here anymore"],
+    "plan_or_means": ["ive been saving up my sleeping pills", "I already wrote goodbye letters to my kids",
+                      "how many tylenol would it take"],
+    "self_harm": ["I cut myself again last night", "the urge to cut is so strong rn"],
+    "overdose_medical": ["i took a whole bottle of pills", "my friend overdosed and isn't breathing"],
+    "harm_others": ["I'm going to hurt my roommate tonight", "I have thoughts of hurting my baby"],
+    "danger_abuse": ["my boyfriend keeps hitting me", "I'm not safe at home, he said he will kill me"],
+    "third_party": ["my son said he wants to die", "my wife is talking about killing herself"],
+    "slang": ["gonna kms", "i want to unalive myself", "thinking about sewerslide"],
+    "spanish": ["quiero morirme", "no quiero vivir mas", "mi hijo dice que se quiere morir"],
+}
+
+
+@pytest.mark.parametrize("category,text", [(c, t) for c, ts in CRISIS_CASES.items() for t in ts])
+def test_crisis_messages_escalate(category, text):
+    result = assess(text)
+    assert result.level == CRISIS, (text, result)
+    assert result.evidence
+
+
+def test_risk_buried_in_an_ordinary_question_escalates():
+    result = assess("what time do the evening groups start? also i dont see the point in living anymore")
+    assert result.level == CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "this insurance paperwork is killing me",
+    "I'm dying to know if you take Cigna",
+    "I could kill for a coffee right now, anyway when do groups meet",
+    "my feet are killing me after work",
+    "I killed it at my job interview",
+    "it just hit me that I need more help than weekly therapy",
+])
+def test_idioms_do_not_escalate(text):
+    assert assess(text).level == NONE
+
+
+@pytest.mark.parametrize("text", [
+    "I attempted in 2019 and I'm stable now",
+    "I used to self-harm as a teenager, 6 years clean now",
+    "after my overdose three years ago I got sober, do you have alumni groups?",
+])
+def test_history_told_as_history_does_not_escalate(text):
+    assert assess(text).level == NONE
+
+
+def test_history_with_present_risk_escalates():
+    assert assess("I attempted years ago and lately I'm thinking about it again").level == CRISIS
+    assert assess("I used to cut but lately the urges are back").level == CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "do you treat self-harm?",
+    "does the program help people with suicidal thoughts?",
+    "what is your policy if someone in group is suicidal?",
+])
+def test_questions_about_services_do_not_escalate(text):
+    assert assess(text).level == NONE
+
+
+def test_negated_generic_mention_does_not_escalate():
+    assert assess("I'm not suicidal, just really stressed about work").level == NONE
+
+
+def test_negated_or_hypothetical_first_person_asks_instead():
+    assert assess("I'm not going to kill myself but I don't know what to do").level == AMBIGUOUS
+    assert assess("what if I feel suicidal during the program?").level == AMBIGUOUS
+
+
+@pytest.mark.parametrize("text", ["I just feel so hopeless lately", "I can't do this anymore",
+                                  "what's even the point", "ya no aguanto"])
+def test_distress_without_explicit_risk_is_ambiguous(text):
+    assert assess(text).level == AMBIGUOUS
+
+
+def test_media_mentions_do_not_escalate():
+    assert assess("in the book we read the main character kills himself").level == NONE
+
+
+def test_category_names_the_most_actionable_risk():
+    assert assess("my daughter took all her pills").category in {"overdose_medical", "third_party"}
+    assert assess("my son said he wants to die").category == "third_party"
+
+
+def test_normalise_expands_sms_spelling_and_accents():
+    assert normalise("Im gonna DIE, dont wanna líve") == "i am going to die, do not want to live"
+
+
+@pytest.mark.parametrize("text", ["", " ", "\x00\x01", "🙂" * 500, "a" * 20000])
+def test_odd_input_never_raises(text):
+    assert assess(text).level in {CRISIS, AMBIGUOUS, NONE}

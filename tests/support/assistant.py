@@ -1,0 +1,96 @@
+"""A real running assistant for end-to-end tests: the trained model in a Rasa
+server plus the action server, on free loopback ports, with their own
+SQLite tracker store and application database."""
+import json
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from iopnav import settings
+from iopnav.services import actions_service, free_port, rasa_service, write_endpoints
+
+TOKEN = "test-token"
+# The SMS channel verifies X-Twilio-Signature; tests sign with this token.
+TWILIO_TOKEN = "test-twilio-auth-token"
+
+
+def model_path() -> Path:
+    return settings.PROJECT_ROOT / "models" / "iop.tar.gz"
+
+
+def post_json(url: str, payload: Any, timeout: float = 60) -> Any:
+    req = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return json.loads(resp.read().decode() or "null")
+
+
+class RunningAssistant:
+    def __init__(self, workdir: Path, with_actions: bool = True, env: Optional[Dict[str, str]] = None):
+        self.workdir = workdir
+        self.with_actions = with_actions
+        self.rasa_port = free_port()
+        self.actions_port = free_port()
+        self.database_url = f"sqlite:///{workdir / 'iop.db'}"
+        self.tracker_store_url = f"sqlite:///{workdir / 'tracker.db'}"
+        self.env = {
+            "IOP_DATABASE_URL": self.database_url,
+            "IOP_TRACKER_STORE_URL": self.tracker_store_url,
+            "IOP_RASA_TOKEN": TOKEN,
+            "IOP_TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+            "IOP_TWILIO_VALIDATE": "true",
+            "IOP_PUBLIC_URL": "",  # sign against the URL the test calls
+            **(env or {}),
+        }
+        self.services = []
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start(self) -> "RunningAssistant":
+        from iopnav import migrate
+
+        migrate.upgrade(self.database_url)
+        endpoints = write_endpoints(self.workdir / "endpoints.yml", self.actions_port)
+        if self.with_actions:
+            self.services.append(
+                actions_service(self.actions_port, self.env, self.workdir / "actions.log").start()
+            )
+        self.services.append(
+            rasa_service(
+                self.rasa_port, model_path(), endpoints, self.env,
+                log_path=self.workdir / "rasa.log", enable_api=True,
+            ).start()
+        )
+        for service in self.services:
+            service.wait_ready()
+        return self
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
+
+    @staticmethod
+    def new_sender() -> str:
+        return "e2e-" + uuid.uuid4().hex
+
+    def send(self, text: str, sender: Optional[str] = None, channel: str = "rest") -> List[Dict[str, Any]]:
+        """What the visitor would see: the bot's messages for one user message."""
+        return post_json(
+            f"{self.rasa_url}/webhooks/{channel}/webhook",
+            {"sender": sender or self.new_sender(), "message": text},
+        )
+
+    def texts(self, text: str, sender: Optional[str] = None) -> str:
+        return "\n".join(m.get("text", "") for m in self.send(text, sender))
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        url = f"{self.rasa_url}/conversations/{sender}/tracker?token={TOKEN}"
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            return json.loads(resp.read().decode())
+
+    def parse(self, text: str) -> Dict[str, Any]:
+        return post_json(f"{self.rasa_url}/model/parse?token={TOKEN}", {"text": text})

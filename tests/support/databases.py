@@ -1,0 +1,37 @@
+"""Isolated test databases: a SQLite file, or a throwaway PostgreSQL schema."""
+import contextlib
+import os
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+PG_BASE_URL = os.environ.get("IOP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def postgres_available() -> bool:
+    try:
+        engine = create_engine(PG_BASE_URL, connect_args={"connect_timeout": 2})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@contextlib.contextmanager
+def isolated_database_url(kind: str, tmp_path: Path):
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / ('db-' + uuid.uuid4().hex[:8] + '.sqlite')}"
+        return
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(PG_BASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_BASE_URL else "?"
+    # libpq's options parameter pins every connection's search_path to the schema.
+    yield f"{PG_BASE_URL}{sep}options=-csearch_path%3D{schema}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

@@ -1,0 +1,304 @@
+/*
+ * IOP care-navigation chat widget. Vanilla JS, no dependencies, no CDN.
+ *
+ * Embed:  <script src="https://CHAT-HOST/widget/widget.js" defer></script>
+ * Options (data- attributes on that script tag):
+ *   data-api     chat endpoint (default: CHAT-HOST/api/chat)
+ *   data-clinic  clinic name shown in the header
+ *   data-open    "true" to start with the chat open
+ *
+ * Design choices, and why:
+ * - The emergency line sits outside the chat panel, so it shows whether the
+ *   chat is open or closed, loaded or broken.
+ * - Messages are added with textContent only (links are built as elements):
+ *   bot text can never inject markup into the clinic's page.
+ * - The session id is 128 random bits, kept with the transcript in
+ *   localStorage so a reload keeps the conversation; "New chat" forgets both
+ *   (shared computers).
+ * - A failed send removes the message from the log and puts the text back in
+ *   the box, so nothing typed is lost.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var scriptUrl = new URL(script && script.src ? script.src : "/widget/widget.js", location.href);
+  var data = (script && script.dataset) || {};
+  var config = {
+    api: data.api || new URL("/api/chat", scriptUrl).href,
+    css: new URL("widget.css", scriptUrl).href,
+    clinic: data.clinic || "our clinic",
+    open: data.open === "true",
+    storageKey: "iopnav.chat.v1"
+  };
+  var URL_PATTERN = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'])/g;
+
+  // ---- storage (private browsing may refuse localStorage: chat still works)
+  function newSessionId() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return "web-" + Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function load() {
+    try {
+      var saved = JSON.parse(localStorage.getItem(config.storageKey) || "null");
+      if (saved && /^web-[0-9a-f]{32}$/.test(saved.session) && Array.isArray(saved.messages)) {
+        return saved;
+      }
+    } catch (e) { /* corrupt or unavailable: start fresh */ }
+    return { session: newSessionId(), messages: [], open: config.open };
+  }
+
+  var state = load();
+
+  function save() {
+    try {
+      localStorage.setItem(config.storageKey, JSON.stringify(state));
+    } catch (e) { /* storage full or disabled: the live chat still works */ }
+  }
+
+  // ---- DOM helpers
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "text") { node.textContent = attrs[name]; }
+      else { node.setAttribute(name, attrs[name]); }
+    });
+    (children || []).forEach(function (child) { node.appendChild(child); });
+    return node;
+  }
+
+  function withLinks(text) {
+    var fragment = document.createDocumentFragment();
+    var last = 0;
+    text.replace(URL_PATTERN, function (url, _g, offset) {
+      fragment.appendChild(document.createTextNode(text.slice(last, offset)));
+      fragment.appendChild(el("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: url }));
+      last = offset + url.length;
+      return url;
+    });
+    fragment.appendChild(document.createTextNode(text.slice(last)));
+    return fragment;
+  }
+
+  // ---- build the widget
+  var stylesheet = el("link", { rel: "stylesheet", href: config.css });
+  document.head.appendChild(stylesheet);
+
+  var root = el("section", { "class": "iopnav", "aria-label": "Chat assistant" });
+  var crisis = el("p", { "class": "iopnav-crisis" }, [
+    document.createTextNode("In an emergency call "),
+    el("a", { href: "tel:911", text: "911" }),
+    document.createTextNode(" or call/text "),
+    el("a", { href: "tel:988", text: "988" }),
+    document.createTextNode(" (Suicide & Crisis Lifeline).")
+  ]);
+  var launcher = el("button", {
+    type: "button", "class": "iopnav-launcher", "aria-expanded": "false", "aria-controls": "iopnav-panel",
+    text: "Chat with us"
+  });
+  var heading = el("h2", { id: "iopnav-title", text: "Ask " + config.clinic });
+  var newChat = el("button", { type: "button", "class": "iopnav-secondary", text: "New chat" });
+  var close = el("button", { type: "button", "class": "iopnav-close", "aria-label": "Close chat", text: "\u00d7" });
+  var privacy = el("p", { "class": "iopnav-privacy", id: "iopnav-privacy",
+    text: "Automated assistant, not a counselor; no medical advice. Chats are stored and may be read by " +
+      "clinic staff. Saved in this browser until you choose New chat." });
+  var log = el("div", {
+    "class": "iopnav-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+    "aria-label": "Conversation", tabindex: "0"
+  });
+  var typing = el("p", { "class": "iopnav-typing", role: "status", hidden: "" }, [
+    document.createTextNode("Assistant is typing"),
+    el("span", { "class": "iopnav-dots", "aria-hidden": "true", text: "..." })
+  ]);
+  var error = el("p", { "class": "iopnav-error", role: "alert", hidden: "" });
+  var label = el("label", { "for": "iopnav-input", text: "Type your message" });
+  var input = el("textarea", {
+    id: "iopnav-input", rows: "2", autocomplete: "off", "aria-describedby": "iopnav-hint iopnav-privacy"
+  });
+  var hint = el("span", { id: "iopnav-hint", "class": "iopnav-hint", text: "Enter to send, Shift+Enter for a new line." });
+  var send = el("button", { type: "submit", "class": "iopnav-send", text: "Send" });
+  var form = el("form", { "class": "iopnav-form" }, [label, input, hint, send]);
+  var panel = el("div", {
+    id: "iopnav-panel", "class": "iopnav-panel", role: "region", "aria-labelledby": "iopnav-title", hidden: ""
+  }, [
+    el("div", { "class": "iopnav-header" }, [heading, newChat, close]),
+    privacy, log, typing, error, form
+  ]);
+  root.appendChild(crisis);
+  root.appendChild(panel);
+  root.appendChild(launcher);
+
+  // ---- messages
+  function disableButtons(group, chosen) {
+    Array.prototype.forEach.call(group.querySelectorAll("button"), function (button) {
+      button.disabled = true;
+      if (button === chosen) { button.setAttribute("aria-pressed", "true"); }
+    });
+  }
+
+  function render(message, live) {
+    var item = el("div", { "class": "iopnav-msg iopnav-" + message.from });
+    item.appendChild(el("span", { "class": "iopnav-visually-hidden", text: message.from === "user" ? "You said: " : "Assistant: " }));
+    if (message.text) {
+      var text = el("p", { "class": "iopnav-text" });
+      text.appendChild(withLinks(message.text));
+      item.appendChild(text);
+    }
+    if (message.image) {
+      item.appendChild(el("img", { src: message.image, alt: "Image from the assistant" }));
+    }
+    var buttons = (message.buttons || []).filter(function (b) { return b && b.title && (b.payload || b.url); });
+    if (buttons.length) {
+      var group = el("div", { "class": "iopnav-buttons", role: "group", "aria-label": "Suggested replies" });
+      buttons.forEach(function (b) {
+        if (b.url) {
+          group.appendChild(el("a", { href: b.url, target: "_blank", rel: "noopener noreferrer", "class": "iopnav-choice", text: b.title }));
+          return;
+        }
+        var button = el("button", { type: "button", "class": "iopnav-choice", text: b.title });
+        button.addEventListener("click", function () {
+          if (busy) { return; }
+          disableButtons(group, button);
+          message.used = true;
+          save();
+          submit(b.payload, b.title, false);
+        });
+        group.appendChild(button);
+      });
+      if (message.used || !live) { disableButtons(group); }
+      item.appendChild(group);
+    }
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+    return item;
+  }
+
+  function renderAll() {
+    log.textContent = "";
+    render({ from: "bot", text: "Hi! I can answer questions about our Intensive Outpatient Programs: what they are, schedules, insurance, and how to start." }, false);
+    // Only the bot's latest turn keeps working buttons (after the last user message).
+    var lastUser = -1;
+    state.messages.forEach(function (m, i) { if (m.from === "user") { lastUser = i; } });
+    state.messages.forEach(function (m, i) { render(m, i > lastUser); });
+  }
+
+  // ---- sending
+  var busy = false;
+
+  function showError(text) {
+    error.textContent = text;
+    error.hidden = false;
+  }
+
+  function setBusy(value) {
+    busy = value;
+    typing.hidden = !value;
+    send.disabled = value;
+    root.setAttribute("aria-busy", value ? "true" : "false");
+  }
+
+  function submit(message, shown, typed) {
+    error.hidden = true;
+    var entry = { from: "user", text: shown };
+    var item = render(entry, false);
+    setBusy(true);
+    fetch(config.api, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.session, message: message })
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (body) {
+        if (!response.ok || !Array.isArray(body)) {
+          throw new Error((body && body.message) || "The assistant can't be reached right now.");
+        }
+        return body;
+      });
+    }).then(function (replies) {
+      state.messages.forEach(function (m) { if (m.buttons) { m.used = true; } });
+      state.messages.push(entry);
+      Array.prototype.forEach.call(log.querySelectorAll(".iopnav-buttons"), function (g) { disableButtons(g); });
+      replies.forEach(function (reply) {
+        var m = { from: "bot", text: reply.text || "", buttons: reply.buttons, image: reply.image };
+        state.messages.push(m);
+        render(m, true);
+      });
+      save();
+    }).catch(function (problem) {
+      // Not sent: take it out of the log and give the text back.
+      item.remove();
+      if (typed) {
+        input.value = message;
+      } else {
+        Array.prototype.forEach.call(log.querySelectorAll(".iopnav-buttons"), function (g) {
+          Array.prototype.forEach.call(g.querySelectorAll("button"), function (b) { b.disabled = false; b.removeAttribute("aria-pressed"); });
+        });
+        state.messages.forEach(function (m) { delete m.used; });
+      }
+      var text = problem && problem.message && !/fetch|network|Load failed/i.test(problem.message)
+        ? problem.message
+        : "The assistant can't be reached right now. Your message was not sent; please try again.";
+      if (!/911/.test(text)) { text += " In an emergency call 911, or call or text 988."; }
+      showError(text);
+    }).then(function () {
+      setBusy(false);
+      if (typed) { input.focus(); }
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (busy) { return; }
+    var text = input.value.trim();
+    if (!text) {
+      showError("Please type a message first.");
+      input.focus();
+      return;
+    }
+    input.value = "";
+    submit(text, text, true);
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : send.click();
+    }
+  });
+
+  // ---- open / close
+  function setOpen(open, focus) {
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", open ? "true" : "false");
+    launcher.textContent = open ? "Hide chat" : "Chat with us";
+    root.classList.toggle("iopnav-is-open", open);
+    state.open = open;
+    save();
+    if (focus) { (open ? input : launcher).focus(); }
+    if (open) { log.scrollTop = log.scrollHeight; }
+  }
+
+  launcher.addEventListener("click", function () { setOpen(panel.hidden, true); });
+  close.addEventListener("click", function () { setOpen(false, true); });
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { setOpen(false, true); }
+  });
+  newChat.addEventListener("click", function () {
+    state = { session: newSessionId(), messages: [], open: true };
+    save();
+    error.hidden = true;
+    renderAll();
+    input.focus();
+  });
+
+  function mount() {
+    document.body.appendChild(root);
+    renderAll();
+    setOpen(!!state.open, false);
+  }
+
+  if (document.body) { mount(); } else { document.addEventListener("DOMContentLoaded", mount); }
+})();
