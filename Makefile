@@ -22,7 +22,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run test validate shell bench compare browser-deps crisis-responses clean retention
+.PHONY: help install train run test validate shell bench compare browser-deps crisis-responses clean retention console-user
 
 help:
 	@echo "make run       install, train if needed, start everything (Rasa, actions, web, console)"
@@ -56,10 +56,13 @@ crisis-responses: $(REQ_STAMP)
 
 train: $(MODEL_STAMP)
 
+# The stamp takes the time training started (touch before, mv after), so a
+# file edited while training runs still triggers the next `make train`.
 $(MODEL_STAMP): $(REQ_STAMP) $(SPACY_MODEL)/meta.json $(TRAIN_INPUTS)
+	@mkdir -p models && touch $@.started
 	$(PY) -m iopnav.safety.resources render
 	$(RASA) train --domain domain --fixed-model-name iop --out models
-	@touch $@
+	@mv $@.started $@
 
 validate: install
 	$(PY) -m iopnav.safety.resources check
@@ -97,8 +100,13 @@ bench: install train
 compare: install
 	$(PY) scripts/compare_pipelines.py --folds 3
 
+# Delete conversations older than the configured retention (README: Console).
 retention: install
-	$(PY) -m iopnav.console.retention
+	$(PY) -m iopnav.console retention
+
+# Create a staff console account: make console-user EMAIL=you@clinic.org ROLE=admin
+console-user: install
+	$(PY) -m iopnav.console create-user --role $(or $(ROLE),reviewer) $(EMAIL)
 
 clean:
 	rm -rf models/*.tar.gz $(MODEL_STAMP) var/results

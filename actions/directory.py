@@ -161,3 +161,31 @@ class ActionShowMorePrograms(Action):
         # "number 2" in the intake form still means the second one listed.
         already = list(tracker.get_slot("search_shown") or [])
         return [SlotSet("search_page", float(result.page)), SlotSet("search_shown", already + answer.shown)]
+
+
+# Entities that make a general question ("do you take Aetna?", "is there an
+# evening group?") answerable from the directory as well.
+DIRECTORY_ENTITIES = {"condition", "insurance", "location", "age_group", "program_type", "time_of_day",
+                      "delivery_mode"}
+
+
+class ActionAnswerFromDirectory(ActionSearchPrograms):
+    """Runs after the general answer (a domain response) to an insurance,
+    schedule or conditions question. When the question named a plan, place,
+    condition, age group, type or time, it adds the matching programs from
+    the directory; otherwise it says nothing more."""
+
+    def name(self) -> Text:
+        return "action_answer_from_directory"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        named = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        if not named & DIRECTORY_ENTITIES:
+            return []
+        events = []
+        if not tracker.get_slot("search_location"):
+            # No place named: the whole directory, without asking.
+            tracker.slots["search_location"] = ANYWHERE
+            events.append(SlotSet("search_location", ANYWHERE))
+        return events + await super().run(dispatcher, tracker, domain)

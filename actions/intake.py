@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions import prompts
 from iopnav.db import session_factory
 from iopnav.directory import intake
 from iopnav.directory.models import Program
@@ -108,7 +109,7 @@ class ActionSubmitIntake(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         reset = [SlotSet(slot, None) for slot in INTAKE_SLOTS]
         if tracker.get_slot("intake_consent") is not True:
-            dispatcher.utter_message(response="utter_intake_not_saved")
+            prompts.send(dispatcher, tracker, "intake_not_saved")
             return reset
         contact, problem = intake.parse_contact(tracker.get_slot("intake_contact"))
         try:
@@ -129,9 +130,6 @@ class ActionSubmitIntake(Action):
                      "You can call the program directly, or try again in a few minutes. "
                      "If you need help right now, call or text 988.")
             return reset
-        # The confirmation is a domain response; its placeholders are passed
-        # explicitly because the same turn clears the slots.
-        dispatcher.utter_message(
-            response="utter_intake_submitted", intake_first_name=tracker.get_slot("intake_first_name"),
-            intake_contact=str(contact), intake_contact_time=tracker.get_slot("intake_contact_time") or intake.ANY_TIME)
+        prompts.send(dispatcher, tracker, "intake_submitted", intake_contact=str(contact),
+                     intake_contact_time=tracker.get_slot("intake_contact_time") or intake.ANY_TIME)
         return reset

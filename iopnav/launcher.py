@@ -4,7 +4,6 @@ where to find them, and stop them all cleanly on Ctrl-C.
 Parts: Rasa server (REST + SMS webhooks), action server (loopback only), the
 web page with the chat widget, and the staff console.
 """
-import importlib.util
 import signal
 import sys
 import time
@@ -17,21 +16,12 @@ from iopnav.services import Service, actions_service, rasa_service, write_endpoi
 MODEL = settings.PROJECT_ROOT / "models" / "iop.tar.gz"
 
 
-def _module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
 def prepare_database() -> None:
     from iopnav import migrate
+    from iopnav.directory import cli
 
     migrate.upgrade(settings.database_url())
-    if _module_exists("iopnav.directory.cli"):
-        from iopnav.directory import cli
-
-        cli.load_sample_if_empty()
+    cli.load_sample_if_empty()
 
 
 def services(log_dir: Path) -> List[Service]:
@@ -41,13 +31,12 @@ def services(log_dir: Path) -> List[Service]:
         rasa_service(settings.RASA_PORT, MODEL, endpoints, {}, host=settings.HOST, log_path=log_dir / "rasa.log"),
     ]
     python = str(VENV_BIN / "python")
-    if _module_exists("iopnav.channels.webpage"):
-        parts.append(Service("web page", [python, "-m", "iopnav.channels.webpage"],
-                             f"http://127.0.0.1:{settings.WEB_PORT}/", log_path=log_dir / "web.log"))
-    if _module_exists("iopnav.console"):
-        parts.append(Service("staff console", [python, "-m", "iopnav.console"],
-                             f"http://127.0.0.1:{settings.CONSOLE_PORT}/login", log_path=log_dir / "console.log"))
-    return parts
+    return parts + [
+        Service("web page", [python, "-m", "iopnav.channels.webpage"],
+                f"http://127.0.0.1:{settings.WEB_PORT}/", log_path=log_dir / "web.log"),
+        Service("staff console", [python, "-m", "iopnav.console"],
+                f"http://127.0.0.1:{settings.CONSOLE_PORT}/login", log_path=log_dir / "console.log"),
+    ]
 
 
 def main() -> int:
@@ -82,8 +71,8 @@ def main() -> int:
         stop()
     host = settings.HOST
     print("\nThe IOP assistant is running:")
-    print(f"  Web chat page   http://{host}:{settings.WEB_PORT}/" if len(running) > 2 else "")
-    print(f"  Staff console   http://{host}:{settings.CONSOLE_PORT}/" if len(running) > 3 else "")
+    print(f"  Web chat page   http://{host}:{settings.WEB_PORT}/")
+    print(f"  Staff console   http://{host}:{settings.CONSOLE_PORT}/  (create an account: make console-user EMAIL=you@clinic.org ROLE=admin)")
     print(f"  REST webhook    POST http://{host}:{settings.RASA_PORT}/webhooks/rest/webhook")
     print(f"  SMS webhook     POST http://{host}:{settings.RASA_PORT}/webhooks/sms/webhook")
     print(f"  Action server   http://127.0.0.1:{settings.ACTIONS_PORT} (loopback only)")

@@ -40,10 +40,14 @@ class Erased:
         return f"{self.conversations} conversation(s): {parts}"
 
 
-def app_data_delete(db: Session, sender_id: str, with_referrals: bool = True) -> Dict[str, int]:
-    """Delete the application-database rows tied to one conversation (no commit)."""
+def app_data_delete(db: Session, sender_id: str, with_referrals: bool = True,
+                    with_crisis_flags: bool = True) -> Dict[str, int]:
+    """Delete the application-database rows tied to one conversation (no commit).
+
+    with_crisis_flags is True only for an admin's explicit "forget me": the
+    safety rule is that nothing else ever removes a crisis flag."""
     counts = {
-        "crisis_flags": db.query(CrisisFlag).filter_by(sender_id=sender_id).delete(),
+        "crisis_flags": db.query(CrisisFlag).filter_by(sender_id=sender_id).delete() if with_crisis_flags else 0,
         "notes": db.query(ConversationNote).filter_by(sender_id=sender_id).delete(),
         "reviews": db.query(ConversationReview).filter_by(sender_id=sender_id).delete(),
         "intent_tags": db.query(IntentCorrection).filter_by(sender_id=sender_id).delete(),

@@ -4,10 +4,13 @@
     python -m iopnav.console.retention ...   (the same; `make retention` uses it)
 
 A conversation's age is the time since its last event. Older than --days
-(IOP_RETENTION_DAYS, default 90) means deleted: events, crisis flags, reviews,
-notes, intent tags. A crisis-flagged conversation is kept until it is older
-than --crisis-days (IOP_CRISIS_RETENTION_DAYS, default 365), because staff may
+(IOP_RETENTION_DAYS, default 90) means deleted: events, reviews, notes,
+intent tags. A crisis-flagged conversation is kept until it is older than
+--crisis-days (IOP_CRISIS_RETENTION_DAYS, default 365), because staff may
 still need it to follow up or to answer for what the assistant said.
+Crisis flag rows themselves are never deleted here: the safety rule is that
+only an admin's explicit "forget me" removes a flag, so the record that a
+crisis happened (category, time, channel) outlives the transcript.
 Closed intake requests older than --days are deleted too; open ones (new,
 contacted) stay until staff close them: someone is still waiting for a call.
 The run is written to the audit log; nothing about the people is printed.
@@ -33,14 +36,12 @@ class Outcome:
     deleted_events: int = 0
     kept_crisis: int = 0
     deleted_referrals: int = 0
-    deleted_orphan_flags: int = 0
 
     def summary(self, dry_run: bool = False) -> str:
         verb = "Would delete" if dry_run else "Deleted"
         return (f"{verb} {self.deleted_conversations} conversation(s) ({self.deleted_events} events) and "
                 f"{self.deleted_referrals} closed intake request(s); kept {self.kept_crisis} crisis-flagged "
-                f"conversation(s) within crisis retention; {self.deleted_orphan_flags} old crisis flag(s) "
-                f"without a conversation removed.")
+                f"conversation(s) within crisis retention. Crisis flags are never deleted by retention.")
 
 
 def validate(days: int, crisis_days: int) -> None:
@@ -75,24 +76,15 @@ def run(days: int, crisis_days: int, dry_run: bool = False, now: Optional[float]
             outcome.deleted_conversations += 1
             outcome.deleted_events += n_events
             if not dry_run:
-                # Intake requests follow their own rule below, not the conversation's.
-                forget.app_data_delete(db, sender, with_referrals=False)
+                # Intake requests follow their own rule below; flags are never deleted here.
+                forget.app_data_delete(db, sender, with_referrals=False, with_crisis_flags=False)
                 db.commit()
                 tracker.delete_conversation(eng, sender)
         naive = lambda ts: datetime.fromtimestamp(ts, tz=timezone.utc).replace(tzinfo=None)  # noqa: E731
         closed = db.query(Referral).filter(Referral.status == "closed", Referral.created_at < naive(cutoff))
         outcome.deleted_referrals = closed.count()
-        with_events = set()
-        if tracker.has_events_table(eng):
-            with eng.connect() as conn:
-                with_events = {s for (s,) in conn.execute(sa.select(tracker.events.c.sender_id).distinct())}
-        old_flags = [f for f in db.query(CrisisFlag).filter(CrisisFlag.created_at < naive(crisis_cutoff))
-                     if f.sender_id not in with_events]
-        outcome.deleted_orphan_flags = len(old_flags)
         if not dry_run:
             closed.delete(synchronize_session=False)
-            for flag in old_flags:
-                db.delete(flag)
             db.commit()
             audit.record(db, "system", "retention", None,
                          f"days={days} crisis_days={crisis_days}: " + outcome.summary())

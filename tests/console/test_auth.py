@@ -1,5 +1,6 @@
 """Sign-in, sessions, CSRF, lockout, security headers, and the account CLI."""
 import os
+import re
 import subprocess
 import sys
 from functools import lru_cache
@@ -45,15 +46,19 @@ def test_logged_out_pages_redirect_to_login_and_logout_ends_the_session(console)
         assert resp.status_code == 302 and resp.headers["Location"].startswith("/login?next="), path
 
 
+# A sample value for each kind of path parameter, so every registered route
+# (including ones added later) is requested without a hand-kept list.
+SAMPLE_PARAMETER = {"int": "1", "path": "console.css", "str": "someone", "": "someone"}
+PARAMETER_RE = re.compile(r"<(\w+)(?::(\w+))?>")
+
+
 @lru_cache(maxsize=1)
 def console_routes():
     """(path, methods) of every route the console app registers (Sanic allows one app per name)."""
     app = create_app("route_listing")
     paths = set()
     for route in app.router.routes:
-        path = "/" + route.path.lstrip("/")
-        path = (path.replace("<sender_id:path>", "someone").replace("<flag_id:int>", "1")
-                .replace("<referral_id:int>", "1").replace("<key:int>", "1").replace("<user_id:int>", "1").replace("<__file_uri__:path>", "console.css"))
+        path = PARAMETER_RE.sub(lambda m: SAMPLE_PARAMETER.get(m.group(2) or "", "1"), "/" + route.path.lstrip("/"))
         paths.add((path, tuple(route.methods)))
     return sorted(paths)
 

@@ -7,15 +7,17 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
+import yaml
 from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.directory import ActionSearchPrograms, ActionShowMorePrograms, ValidateProgramSearchForm
+from actions.directory import ActionAnswerFromDirectory, ActionSearchPrograms, ActionShowMorePrograms, ValidateProgramSearchForm
 from actions.forms import ActionClearCancelledForm
 from actions.intake import ActionSubmitIntake, ValidateIntakeForm
+from actions.prompts import ASK_ACTIONS
 from iopnav.db import session_factory
 from iopnav.referrals import Referral
 
@@ -196,15 +198,17 @@ def test_submit_with_consent_saves_a_referral_and_says_what_happens_next(actions
         "Ana", "+18135550143", "evening", True)
     assert row.program_interest == "Bayview Teen Evening IOP" and row.program_id is not None
     assert row.sender_id == "visitor-1"
-    assert messages[0]["response"] == "utter_intake_submitted"
-    assert messages[0]["intake_first_name"] == "Ana" and messages[0]["intake_contact"] == "+18135550143"
+    confirmation = messages[0]["text"]
+    assert confirmation.startswith("Thank you, Ana. Your request is saved.")
+    assert "+18135550143 (evening)" in confirmation and "one business day" in confirmation
     assert all(value is None for value in slots.values()) and "intake_consent" in slots
 
 
 def test_submit_without_consent_saves_nothing(actions_db):
     messages, slots = run(ActionSubmitIntake(), tracker({**INTAKE, "intake_consent": False}, intent="deny"))
     assert saved(actions_db) == []
-    assert messages[0]["response"] == "utter_intake_not_saved"
+    assert "haven't saved anything" in messages[0]["text"]
+    assert messages[0]["buttons"] == [{"title": "Find a program", "payload": "/find_program"}]
     assert slots["intake_contact"] is None
 
 
@@ -220,3 +224,58 @@ def test_cancel_forgets_only_the_cancelled_forms_answers(actions_db):
                                                        extra_events=loop_events))
     assert slots["intake_first_name"] is None and slots["intake_contact"] is None
     assert "search_location" not in slots
+
+
+# ------------------------------------------- general questions that name a filter
+
+def test_a_plan_named_in_an_insurance_question_lists_programs_that_take_it(actions_db):
+    messages, slots = run(ActionAnswerFromDirectory(), tracker(
+        {"search_insurance": "Medicaid", "search_location": "Tampa"}, text="does the Tampa program take Medicaid?",
+        intent="ask_insurance", entities=[{"entity": "location", "value": "Tampa"},
+                                          {"entity": "insurance", "value": "Medicaid"}]))
+    text = texts(messages)
+    assert text.startswith("I found") and "taking Medicaid" in text and "Tampa" in text
+    assert "confirm with the program" in text
+    assert slots["search_page"] == 1
+
+
+def test_without_a_place_the_whole_directory_is_searched_without_asking(actions_db):
+    messages, slots = run(ActionAnswerFromDirectory(), tracker(
+        {"search_time_of_day": "evening"}, text="is there an evening group?", intent="ask_schedule",
+        entities=[{"entity": "time_of_day", "value": "evening"}]))
+    assert "evening groups" in texts(messages)
+    assert slots["search_location"] == "anywhere"
+
+
+def test_a_general_question_adds_nothing(actions_db):
+    messages, slots = run(ActionAnswerFromDirectory(), tracker({}, text="do you take insurance?",
+                                                                intent="ask_insurance"))
+    assert messages == [] and slots == {}
+
+
+# ------------------------------------------------------------------ questions
+
+def sms_tracker(slots: Dict[str, Any]) -> Tracker:
+    t = tracker(slots)
+    t.events[-1]["input_channel"] = "sms"
+    return t
+
+
+def test_every_form_question_has_an_ask_action_in_the_domain():
+    domain = yaml.safe_load((ROOT / "domain" / "directory.yml").read_text())
+    required = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
+    assert set(ASK_ACTIONS) == required
+    assert {f"action_ask_{slot}" for slot in required} <= set(domain["actions"])
+
+
+def test_a_question_uses_what_the_visitor_already_said():
+    messages, _ = run(ASK_ACTIONS["intake_consent"](), tracker({"intake_contact": "ana@example.org"}))
+    assert "contact you at ana@example.org" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_the_first_intake_question_is_shorter_by_text_message():
+    web, _ = run(ASK_ACTIONS["intake_first_name"](), tracker({}))
+    sms, _ = run(ASK_ACTIONS["intake_first_name"](), sms_tracker({}))
+    assert "first name" in web[0]["text"] and "first name" in sms[0]["text"]
+    assert len(sms[0]["text"]) <= 160 < len(web[0]["text"])

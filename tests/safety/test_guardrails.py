@@ -43,7 +43,8 @@ def test_every_form_slot_mapping_refuses_risk_intents():
 
 
 def test_every_form_has_a_crisis_interrupt_rule():
-    rules = yaml.safe_load((ROOT / "data" / "rules" / "safety.yml").read_text())["rules"]
+    rules = [rule for path in sorted((ROOT / "data" / "rules").glob("safety*.yml"))
+             for rule in yaml.safe_load(path.read_text())["rules"]]
     interrupted = set()
     for rule in rules:
         loops = [c.get("active_loop") for c in rule.get("condition", []) if "active_loop" in c]

@@ -52,8 +52,10 @@ class RunningAssistant:
 
     def start(self) -> "RunningAssistant":
         from iopnav import migrate
+        from iopnav.directory import cli
 
         migrate.upgrade(self.database_url)
+        cli.load_sample_if_empty(self.database_url)  # as `make run` does
         endpoints = write_endpoints(self.workdir / "endpoints.yml", self.actions_port)
         if self.with_actions:
             self.services.append(

@@ -1,0 +1,67 @@
+""""Forget me" (admin only): by conversation or by phone number. It is the
+one thing that removes a crisis flag; acknowledging or reviewing never does."""
+from html import unescape
+
+from iopnav.console.demo_data import Msg
+from tests.support.console import ADMIN, REVIEWER
+
+
+def count(console, table, sender):
+    return console.query(console.database_url, f"select count(*) from {table} where sender_id = :s", s=sender)[0][0]
+
+
+def test_erasing_needs_the_confirmation_box(console):
+    sender = console.conversation([Msg("hello", "greet")])
+    page = console.client(ADMIN).post("/forget", {"conversation": console.key(sender)})
+    assert "Tick the box to confirm: erasing cannot be undone." in page.text
+    assert console.event_count(sender) > 0
+
+
+def test_forget_one_conversation_removes_everything_including_the_crisis_flag(console):
+    sender = console.conversation([Msg("I want to kill myself", "crisis", 0.98)])
+    console.referral(sender, "Noa", "noa@example.org")
+    key = console.key(sender)
+    reviewer = console.client(REVIEWER)
+    reviewer.post("/annotate/note", {"conversation": key, "text": "called, safe now"})
+    reviewer.post("/annotate/review", {"conversation": key, "reviewed": "1"})
+    # Staff follow-up does not remove the flag...
+    assert count(console, "crisis_flags", sender) == 1
+
+    admin = console.client(ADMIN)
+    confirm = unescape(admin.get(f"/forget?id={key}").text)
+    assert f"Conversation #{key}" in confirm and "1 intake request(s), 1 crisis flag(s), 1 note(s) will be erased" in confirm
+    done = admin.post("/forget", {"conversation": key, "confirm": "yes"})
+    assert done.url.endswith("/conversations")
+    assert "Erased 1 conversation(s):" in done.text and "1 crisis flags" in done.text
+    # ...only this explicit erasure does.
+    for table in ("crisis_flags", "referrals", "conversation_notes", "conversation_reviews"):
+        assert count(console, table, sender) == 0, table
+    assert console.event_count(sender) == 0
+    assert f'href="/transcript/{key}"' not in done.text
+    gone = admin.get(f"/transcript/{key}")
+    assert gone.status_code == 404
+    entry = next(e for e in reversed(console.audit()) if e[1] == "forget")
+    assert entry[0] == ADMIN and entry[2] == f"conversation #{key}" and "1 crisis flags" in entry[3]
+    assert "kill" not in (entry[3] or "")  # the audit keeps counts, never the words
+
+
+def test_forget_a_phone_number(console):
+    sms = console.conversation([Msg("do you have evening groups?", "ask_schedule")], channel="sms",
+                               sender_id="+17275550177")
+    whatsapp = console.conversation([Msg("hi there", "greet")], channel="sms", sender_id="whatsapp:+17275550177")
+    web = console.conversation([Msg("sign me up", "start_intake")])
+    console.referral(web, "Rui", "(727) 555-0177")
+    bystander = console.conversation([Msg("what is IOP?", "ask_what_is_iop")], channel="sms",
+                                     sender_id="+17275550178")
+
+    admin = console.client(ADMIN)
+    bad = admin.post("/forget", {"phone": "call me maybe", "confirm": "yes"})
+    assert "That is not a phone number we can read" in bad.text
+    done = admin.post("/forget", {"phone": "727.555.0177", "confirm": "yes"})
+    assert "Erased 3 conversation(s):" in done.text and "1 referrals" in done.text
+    for sender in (sms, whatsapp, web):
+        assert console.event_count(sender) == 0 and count(console, "referrals", sender) == 0
+    assert console.event_count(bystander) > 0
+    actor, action, target, _ = next(e for e in reversed(console.audit()) if e[1] == "forget")
+    assert (actor, target) == (ADMIN, "phone number ending 77")
+    assert not any("5550177" in str(e) or "555-0177" in str(e) for e in console.audit())
