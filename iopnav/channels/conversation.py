@@ -14,6 +14,14 @@ from iopnav.safety.session import crisis_reminder
 
 logger = logging.getLogger(__name__)
 
+# Said when the dialogue produced no message at all, which happens when a
+# custom action fails (action server down: Rasa logs it and carries on
+# silently). Silence looks like a broken chat, and a texter would get nothing.
+NO_REPLY = (
+    "Sorry, I couldn't answer that just now. Please try again in a moment or ask in other words. "
+    "In an emergency call 911, or call or text 988."
+)
+
 
 async def stored_events(app: Any, sender_id: str) -> List[Dict[str, Any]]:
     """Every event of the conversation, across sessions, as dicts.

@@ -15,6 +15,9 @@ Differences from rasa.core.channels.rest.RestInput, and why:
 - Messages over 2,000 characters are answered from a shortened text with a
   note first (cleaning.py), never dropped.
 - After a crisis hand-off every reply ends with the crisis reminder.
+- A turn the dialogue answers with nothing (a custom action failed because
+  the action server is down) gets a short "couldn't answer" message instead
+  of an empty list.
 - No `?stream=true` mode: nothing of ours uses it.
 """
 import json
@@ -29,7 +32,7 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from iopnav.channels.cleaning import BadInput, clean_text
-from iopnav.channels.conversation import reminder_for
+from iopnav.channels.conversation import NO_REPLY, reminder_for
 
 logger = logging.getLogger(__name__)
 
@@ -104,9 +107,12 @@ class SafeRestInput(InputChannel):
                 return response.json({"error": "unavailable", "message": UNAVAILABLE}, status=503)
 
             replies: List[Dict[str, Any]] = list(collector.messages)
+            # NO_REPLY names 988 and 911 itself, so it needs no reminder after it.
+            reminder = await reminder_for(request.app, sender) if replies else None
+            if not replies:
+                replies.append({"recipient_id": sender, "text": NO_REPLY})
             if message.note:
                 replies.insert(0, {"recipient_id": sender, "text": message.note})
-            reminder = await reminder_for(request.app, sender)
             if reminder:
                 replies.append({"recipient_id": sender, "text": reminder})
             return response.json(replies)

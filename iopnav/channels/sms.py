@@ -39,7 +39,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from iopnav import settings
 from iopnav.channels import optout, sms_text
 from iopnav.channels.cleaning import BadInput, clean_text
-from iopnav.channels.conversation import offered_options, reminder_for
+from iopnav.channels.conversation import NO_REPLY, offered_options, reminder_for
 
 logger = logging.getLogger(__name__)
 
@@ -189,8 +189,12 @@ class TwilioSMSInput(InputChannel):
             return reply_text(sms_text.unavailable_text())
 
         notes = [n for n in (message.note, sms_text.MEDIA_NOTE if has_media else None) if n]
-        answer = "\n\n".join(notes + [sms_text.render(collector.messages)])
-        return reply_text(answer.strip(), await reminder_for(request.app, sender))
+        rendered = sms_text.render(collector.messages)
+        # Nothing from the dialogue (a custom action failed): say so rather
+        # than leave the texter waiting; NO_REPLY already names 988 and 911.
+        reminder = await reminder_for(request.app, sender) if rendered else None
+        answer = "\n\n".join(notes + [rendered or NO_REPLY])
+        return reply_text(answer.strip(), reminder)
 
     async def record_only(self, request: Request, sender: str, body: Optional[str]) -> None:
         """Store an opted-out number's message without answering it: staff

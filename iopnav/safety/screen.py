@@ -40,6 +40,9 @@ _EXPANSIONS = [
     (r"\b(he|she|it|that|there)'s been\b", r"\1 has been"), (r"\b(he|she|it|that|there|what)'s\b", r"\1 is"), (r"\b(you|we|they)'re\b", r"\1 are"),
     (r"\b(he|she|they|you|we)'d\b", r"\1 would"), (r"\b(he|she|they|you|we)'ll\b", r"\1 will"),
     (r"\bwanna\b", "want to"), (r"\bgonna\b", "going to"), (r"\bgotta\b", "got to"),
+    (r"\bfinna\b", "going to"), (r"\bim+a\b", "i am going to"), (r"\btryna\b", "trying to"), (r"\bgunna\b", "going to"),
+    (r"\babt\b", "about"), (r"\bw/", "with "), (r"\bw(?= (?:life|it|this|that|everything|my|me|him|her|them|a|the)\b)", "with"),
+    (r"\b(?:bc|bcuz|bcoz)\b", "because"), (r"\b(?:tmrw|tmr|tmrow|2moro|2morrow|tomoro)\b", "tomorrow"),
     (r"\bwant2\b", "want to"), (r"\bu\b", "you"), (r"\bur\b", "your"), (r"\br\b", "are"),
     (r"\brn\b", "right now"), (r"\btn\b", "tonight"), (r"\b2nite\b", "tonight"), (r"\btonite\b", "tonight"),
     (r"\bb4\b", "before"), (r"\bcuz\b", "because"), (r"\bppl\b", "people"), (r"\bsm\b", "so much"),
@@ -53,21 +56,57 @@ _EXPANSIONS = [
      r"|drink|us|bleed|breath|shak|want|wish|hop|pray|wait|hang|shoot|sleep|cry|los|stab)in\b", r"\1ing"),
     (r"\bbout\b", "about"), (r"\blyfe\b", "life"), (r"\bded\b", "dead"),
     (r"\b(to|wanna|gonna|gunna|will|i) dye\b", r"\1 die"),
-    (r"\bs/h\b", "self-harm"), (r"\bsh'(?:d|ed)\b", "self-harmed"), (r"\bsh'?ing\b", "self-harming"),
+    (r"\bs/h\b", "self-harm"),
+    (r"\b(to|might|will|may|could|would|did|and|i|not|urge to) sh\b(?!-)", r"\1 self-harm"), (r"\bsh'(?:d|ed)\b", "self-harmed"), (r"\bsh'?ing\b", "self-harming"),
     (r"\b([a-z])\.([a-z])\.([a-z])\.?(?=\s|$)", r"\1\2\3"),
 ]
 _EXPANSIONS = [(re.compile(p), r) for p, r in _EXPANSIONS]
 
-_NEGATION = re.compile(r"\b(?:not|never|no|nor|without|n't|neither|nothing about)\b(?:\s+\S+){0,3}\s*$")
+# Emoji that name a means; "su!c!de", "k1ll", "s*icide", "k m s" read as words.
+_EMOJI = {"\U0001f52b": " gun ", "\U0001f52a": " knife ", "\U0001fa78": " blood ", "\U0001f48a": " pills ",
+          "\U0001faa2": " rope ", "\u26b0": " coffin ", "\U0001faa6": " grave "}
+_LEET = [(re.compile(r"(?<=[a-z])[!1|](?=[a-z])"), "i"), (re.compile(r"(?<=[a-z])3(?=[a-z])"), "e"),
+         (re.compile(r"(?<=[a-z])0(?=[a-z])"), "o"), (re.compile(r"(?<=[a-z])@(?=[a-z])"), "a"),
+         (re.compile(r"(?<=[a-z])\$(?=[a-z])"), "s")]
+# Risk words that people mask or spell out; a masked or spaced token that can
+# only be one of these is read as that word.
+_RECOVERABLE = ("suicide", "suicidal", "kill", "killing", "myself", "die", "dying", "dead", "death", "cut", "cutting",
+                "overdose", "unalive", "kms", "kys", "ctb", "self", "harm", "hang", "noose")
+_MASKED = re.compile(r"\b[a-z]*\*+[a-z*]*\b|\b[a-z]+\*+")
+_SPACED = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
+
+
+def _unmask(token: str) -> str:
+    rx = re.compile("".join("[a-z]{1,3}" if c == "*" else re.escape(c) for c in re.sub(r"\*+", "*", token)) + "$")
+    hits = [w for w in _RECOVERABLE if rx.match(w)]
+    return hits[0] if len(hits) == 1 else token
+
+
+def _unspace(run: str) -> str:
+    joined = run.replace(" ", "")
+    return joined if joined in _RECOVERABLE else run
+
+
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|nor|without|n't|neither|nothing about|nobody|no one|none|noone|nothing)\b(?:\s+\S+){0,4}\s*$"
+)
 _NEGATION_BLOCKERS = re.compile(
-    r"\b(?:sure|if|whether|know|why|only|just|but|stop|quit|help|wait|anymore|keep|day go by|day goes by|anyone|care)\b"
+    r"\b(?:sure|if|whether|know|why|only|just|but|stop|quit|help|wait|anymore|keep|day go by|day goes by|anyone|care"
+    r"|thought i|thought that|imagined i|expected to|ever thought)\b"
 )
 # A negation governs its own clause only: "he won't leave, he has a gun".
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|so|because|cause|cuz|then)\b")
 
 # Frames that make a mention something other than a present crisis.
 _REMOTE_TIME = re.compile(
-    r"\b(?:(?:\d+|a few|few|couple of|several|many|two|three|four|five|six|ten) (?:year|years|yrs|decade|decades) ago|years ago|decades ago|ages ago"
+    r"\b(?:(?:\d+|a few|few|couple of|a couple|a couple of|several|many|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|thirteen|fourteen|fifteen|sixteen|twenty|thirty|forty|a dozen) (?:year|years|yrs|decade|decades) ago|years ago|decades ago|ages ago"
+    r"|(?:it is been|it has been|it been|been|that was|that is been|that has been) (?:over |more than |almost |about |nearly |well over |at least )?"
+    r"(?:(?:\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten|a dozen) (?:years?|yrs|decades?)|a decade|decades)"
+    r"|(?:over|more than|almost|nearly) a decade|a decade ago"
+    r"|(?:during|through|throughout|in) (?:college|high school|middle school|junior high|university|grad school|the army|the military"
+    r"|my teens|my twenties|my 20s|my thirties|my 30s|my addiction|active addiction|my (?:drinking|using|addiction) days)"
+    r"|back in my (?:\w+ )?days|as a teen\w*|when i was (?:using|drinking|in active addiction|still using|still drinking)"
     r"|(?:in|back in|during|since) (?:19|20)\d\d|in (?:19|20)\d\d|'\d\d\b"
     r"|(?:when|while) i (?:was|were|be) (?:younger|young|a kid|a child|a teen|a teenager|little|in (?:high school|middle school|college|school)|\d+)"
     r"|as a (?:kid|child|teen|teenager|young adult)|in (?:high school|middle school|college|my teens|my twenties|my 20s)"
@@ -78,7 +117,12 @@ _REMOTE_TIME = re.compile(
 _PRESENT_RISK = re.compile(
     r"\b(?:again|lately|recently|these days|right now|tonight|today|this week|this morning|last night|yesterday"
     r"|still|keep|keeps|kept|coming back|are back|is back|come back|came back|starting to|started to|start to|urge|urges"
-    r"|relapse\w*|planning|thinking about it|want to|wanna|can not stop|scared i will|afraid i will|might do it"
+    r"|relapse\w*|planning|thinking about it|can not stop|scared i will|afraid i will|might do it"
+    r"|(?<!used to )(?:want to|wanna)(?! (?:get|find|join|know|learn|start|ask|talk|volunteer|help|stay|keep|continue|make sure|be sure"
+    r"|work|try|see|sign|enroll|apply|come|attend|do (?:iop|group|the|a|an|some)|be a|become|give back|share|say|thank|understand|check"
+    r"|schedule|book|switch|change|hear|meet|go back|return|focus|address|deal|work on|be part|be in|be there|mention|note|add|let))"
+    r"|last week|last weekend|this month|last month|(?:a few|few|couple of|a couple of|two|three|\d+) (?:days|weeks|hours|minutes) ago"
+    r"|the other (?:day|night)|this (?:afternoon|evening)|earlier today|just now|an hour ago"
     r"|i am (?:thinking|planning|considering|going to|about to|ready)|for the first time)\b"
 )
 # Weaker signs of the present ("and now", "every day"): they end a history
@@ -97,9 +141,26 @@ _RECURRENCE = re.compile(
 _STABLE = re.compile(
     r"\b(?:stable|sober|clean|in recovery|recovered|doing (?:well|better|good|great|ok|okay)|fine now|okay now|ok now"
     r"|better now|good place|healthy|survived|got help|got better|safe now|helped|resolved|behind me|in remission"
-    r"|no longer|have not since|not since"
+    r"|no longer|have not since|not since|behind me|better place|doing great|changed that|scars|proud|peer (?:counselor|mentor|support)"
+    r"|lived experience|not anymore|do not feel that way|got out|much better"
     r"|now i (?:want|would like|need|am looking|am dealing|am ready|am working|am trying to get)\b(?! to (?:die|kill|end|hurt|cut|disappear))"
     r")\b"
+)
+# Risk told in the past tense by the writer, then said to be over: history
+# even without a date ("I was suicidal after my divorce but that's behind me").
+_PAST_RISK = re.compile(
+    r"\b(?:i (?:was|were) (?:\w+ )?(?:suicidal|hospitalized|cutting|self-harming|in an abusive|abused|overdosing)"
+    r"|i (?:tried|attempted|survived|overdosed|odd|cut myself|self-harmed|burned myself|used to|wrote a (?:suicide )?note)"
+    r"|my (?:last|past|previous|old|only) (?:suicide )?(?:attempt|overdose))\b"
+)
+_STABLE_NOW = re.compile(
+    r"\b(?:behind me|(?:a |much |in a )?(?:better|good|great) place|(?:fine|ok|okay|well|better|stable|safe|good) now"
+    r"|now (?:i am|i be) (?:fine|ok|okay|stable|safe|well|good|doing)|do not feel that way (?:anymore|now)|not anymore|no longer"
+    r"|have not since|not since|changed that|got help|in recovery|recovered|(?:sober|clean) (?:for|since)|years (?:sober|clean))\b"
+)
+_STABLE_TODAY = re.compile(
+    r"\b(?:(?:in )?(?:a )?(?:much |so much )?(?:better|good|great|safe|stable|healthy) place|(?:doing|feel|feeling) (?:well|great|good|fine|better)"
+    r"|(?:sober|clean|stable|safe|fine|okay|ok|happy|healthy)) (?:today|right now|these days|this year)\b"
 )
 _QUESTION_START = re.compile(
     r"^\s*(?:do|does|did|can|could|is|are|will|would|should|how|what|which|who|whom|any|anyone|if|when|where|y'?all)\b"
@@ -122,7 +183,8 @@ _HYPOTHETICAL = re.compile(
 )
 _MEDIA = re.compile(
     r"\b(?:book|novel|movie|film|show|episode|series|season|song|lyrics|game|character|characters|news|article|documentary"
-    r"|video|podcast|anime|manga|netflix|hbo|tv|essay|character's|villain|hero|memoir|album|band|metallica|reading)\b"
+    r"|video|podcast|anime|manga|netflix|hbo|tv|essay|character's|villain|hero|memoir|album|band|metallica|reading"
+    r"|scene|scenes|plot|chapter|storyline|watched|headline|reporter|actor|actress|singer|rapper|celebrity|poem|musical)\b"
 )
 _THIRD_PERSON = re.compile(r"\b(?:he|she|they|him|her|them|himself|herself|themselves|his|their)\b")
 _IDIOMS = re.compile(
@@ -134,8 +196,61 @@ _IDIOMS = re.compile(
     r"|overkill|killer (?:app|deal|workout|headache|view)|my (?:feet|back|head|legs) (?:are|is) killing|shoot me a text|shoot (?:me|you) an email"
     r"|shoot me a message|i could die (?:of|from)|i am dying here (?:lol|haha)|dying laughing"
     r"|(?:kill|strangle|murder) me for (?:telling|saying|this|sharing|asking|being late|posting)"
-    r"|(?:it|that|this|reality|the news) (?:just |really |finally |suddenly )?(?:hit|hits) me)\b"
+    r"|(?:it|that|this|reality|the news) (?:just |really |finally |suddenly )?(?:hit|hits) me"
+    r"|(?:phone|phones|battery|laptop|computer|car|truck|engine|plant|plants|headphones|earbuds|airpods|charger|tablet|ipad|tv|wifi"
+    r"|internet|printer|flowers|garden|conversation|group chat)(?:'s| is| be| was| about| going| gonna| to| just| finally| kind of| almost)*"
+    r" (?:die|dying|died|dead)"
+    r"|(?:had|have|has) me (?:dying|dead|crying laughing))\b"
 )
+# "If my friend says she wants to die, what should I do?": the risk is
+# inside a conditional about someone else in an advice question: ask, don't alarm.
+_COND_REPORT = re.compile(
+    r"\b(?:if|whether|in case) (?:my|a|an|your|our|someone|somebody|anyone|a friend|people|he|she|they|the|one of|teens|kids)\b"
+    r"(?: \S+){0,4}? (?:say|says|said|tell|tells|told|mention|mentions|mentioned|talk|talks|text|texts|post|posts|write|writes|ever"
+    r"|is|are|was|were|seem|seems|start|starts|want|wants|threaten|threatens|have|has|be|become|becomes|get|gets|feel|feels|act|acts"
+    r"|do|does|did|joke|jokes|hint|hints|admit|admits|confide|confides)\b"
+)
+_ADVICE = re.compile(
+    r"\b(?:what (?:should|do|can|would|to) (?:i|we|you|one|parents)?|how (?:do|can|should|would) (?:i|we|you|parents|people)|should i"
+    r"|what to do|what are the|what is the|how to|is it (?:normal|ok|okay|true|common))\b"
+)
+# General information questions ("what are the risk factors for overdose?",
+# "how do I know if my teen is cutting?"): about a topic, not a person now.
+_INFO_QUESTION = re.compile(
+    r"^\s*(?:what|how|why|is it|is there|are there|are|is|when|should|can|could|do|does|where|which|who|any)\b.*\b(?:signs?|symptoms?"
+    r"|risk|risks|common|normal|usual|typical|prevent\w*|support|talk to|say to|tell if|know if|tell whether|know whether|recogni[sz]e"
+    r"|spot|respond|react|handle|approach|protect|safely|lock up|store|statistics|rates?|causes?|happens?|steps|explain|appropriate"
+    r"|okay for|ok for|age|teach|lesson|class|curriculum|research|study|studies|why do|why does|why would)\b"
+)
+# Words that add tone, not meaning: dropped in a third view so that
+# "i dont really want to be alive" reads as "i do not want to be alive".
+_FILLERS = re.compile(
+    r"\b(?:really|just|honestly|actually|literally|kinda|kind of|sort of|sorta|truly|seriously|lowkey|low key|highkey|ngl|tbh|tbf"
+    r"|fr|deadass|totally|basically|simply|fucking|fuckin|freaking|freakin|effing|damn|pretty much|genuinely|legit|even|still"
+    r"|lol|lmao|idk|tho|though|anymore|any more|a lot|so much|very|so|at this point|right now|rn)\b ?"
+)
+# Someone else's words told by the writer ("my son said he wants to die"):
+# read again with the third person as the speaker.
+_REPORT_CUE = re.compile(r"\b(?:he|she|they|him|her|them|his|their|himself|herself|themselves|themself|hisself)\b")
+_THIRD_TO_FIRST = {"he": "i", "she": "i", "they": "i", "him": "me", "them": "me", "himself": "myself", "herself": "myself",
+                   "themselves": "myself", "themself": "myself", "hisself": "myself", "his": "my", "their": "my"}
+_NOT_A_NOUN = {"to", "and", "with", "in", "on", "at", "for", "again", "so", "up", "down", "out", "off", "that", "the", "a", "if",
+               "when", "because", "but", "or", "then", "too", "badly", "hard", "really", "every", "last", "tonight", "today",
+               "yesterday", "now", "anymore", "more", "about", "into", "by", "from", "over", "she", "he", "they", "i", "be"}
+
+
+def _as_reported(view: str) -> str:
+    toks = view.split()
+    out = []
+    for i, tok in enumerate(toks):
+        if tok == "her":
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            out.append("my" if nxt and nxt not in _NOT_A_NOUN else "me")
+        else:
+            out.append(_THIRD_TO_FIRST.get(tok, tok))
+    return " ".join(out)
+
+
 _JOKING = re.compile(r"\b(?:lol|lmao|haha+|jk|just kidding|kidding)\b|😂|🤣")
 
 
@@ -146,6 +261,8 @@ class Match:
     pattern: str
     text: str
     sentence: str
+    view: str = ""
+    reported: bool = False  # found only when a third person's words were read as the speaker's
 
 
 @dataclass
@@ -173,6 +290,14 @@ def normalise(text: str) -> str:
     text = "".join(
         c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
     )
+    for emoji, word in _EMOJI.items():
+        if emoji in text:
+            text = text.replace(emoji, word)
+    for rx, repl in _LEET:
+        text = rx.sub(repl, text)
+    if "*" in text:
+        text = _MASKED.sub(lambda m: _unmask(m.group(0)), text)
+    text = _SPACED.sub(lambda m: _unspace(m.group(0)), text)
     text = re.sub(r"(\w)\1{2,}", r"\1\1", text)  # "soooo" -> "soo"
     for pattern, repl in _EXPANSIONS:
         text = pattern.sub(repl, text)
@@ -204,23 +329,36 @@ def lemma_text(text: str) -> str:
 @lru_cache(maxsize=1)
 def _lexicon() -> Dict[str, List[Tuple[str, str, "re.Pattern"]]]:
     data = yaml.safe_load(LEXICON_PATH.read_text())
+    # `macros:` name shared alternations (drug names, people) used as %NAME%.
+    macros = {name: value for name, value in (data.get("macros") or {}).items()}
+
+    def expand(raw: str) -> str:
+        for _ in range(3):
+            new = re.sub(r"%([A-Z_]+)%", lambda m: macros[m.group(1)], raw)
+            if new == raw:
+                break
+            raw = new
+        return raw
+
     compiled = {}
     for kind in ("strong", "topic", "ambiguous", "message"):
         compiled[kind] = [
-            (category, raw, re.compile(raw))
+            (category, raw, re.compile(expand(raw)))
             for category, patterns in (data.get(kind) or {}).items()
             for raw in patterns
         ]
     return compiled
 
 
-def _find(kind: str, views: Tuple[str, ...], sentence: str) -> List[Match]:
+def _find(kind: str, views: Tuple[str, ...], sentence: str, reported: bool = False) -> List[Match]:
     found = []
     for category, raw, rx in _lexicon()[kind]:
         for view in views:
+            if not view:
+                continue
             m = rx.search(view)
             if m:
-                found.append(Match(category, kind, raw, m.group(0), sentence))
+                found.append(Match("third_party" if reported else category, kind, raw, m.group(0), sentence, view, reported))
                 break
     return found
 
@@ -230,7 +368,7 @@ def _negated(view: str, match_text: str) -> bool:
     if idx < 0:
         return False
     clause = _CLAUSE_BREAK.split(view[:idx])[-1]
-    window = " ".join(clause.split()[-4:])
+    window = " ".join(clause.split()[-5:])
     return bool(_NEGATION.search(window + " ")) and not _NEGATION_BLOCKERS.search(window)
 
 
@@ -238,6 +376,28 @@ def _personal(match_text: str) -> bool:
     """A match that names the writer ("kill myself", "my life") is never a
     question about services, a media mention or a story about others."""
     return bool(re.search(r"\b(?:myself|me|my|i|mine)\b", match_text))
+
+
+def _writer_strict(m: "Match") -> bool:
+    """Like _writer, but "my son" is not the writer."""
+    if m.reported:
+        return False
+    if re.search(r"\b(?:myself|me|i|mine|my (?:own )?(?:life|self|body|wrist|wrists|arm|arms|leg|legs|skin|head|throat))\b", m.text):
+        return True
+    idx = m.view.find(m.text)
+    return "i" in (m.view[:idx].split()[-3:] if idx > 0 else [])
+
+
+def _writer(m: "Match") -> bool:
+    """The writer is the one at risk: the match names them, or "i" governs it
+    ("i want to die"). Third persons' words read as the speaker's never do."""
+    if m.reported:
+        return False
+    if _personal(m.text):
+        return True
+    idx = m.view.find(m.text)
+    before = m.view[:idx].split()[-3:] if idx > 0 else []
+    return "i" in before
 
 
 def _is_spanish(text: str) -> bool:
@@ -259,11 +419,11 @@ class CrisisScreen:
         norm = normalise(text)
         language = "es" if _is_spanish(norm) else "en"
         whole_joking = bool(_JOKING.search(norm))
-        message_has_present_risk = bool(_PRESENT_RISK.search(norm))
+        message_has_present_risk = bool(_PRESENT_RISK.search(_STABLE_TODAY.sub(" ", norm)))
         stable = bool(_STABLE.search(norm))
-        message_is_history = (
-            bool(_REMOTE_TIME.search(norm)) and not message_has_present_risk
-            and (stable or not _WEAK_PRESENT.search(norm))
+        message_is_history = not message_has_present_risk and (
+            (bool(_REMOTE_TIME.search(norm)) and (stable or not _WEAK_PRESENT.search(norm)))
+            or (bool(_PAST_RISK.search(norm)) and bool(_STABLE_NOW.search(norm)))
         )
 
         crisis: List[Match] = []
@@ -273,30 +433,39 @@ class CrisisScreen:
         ends_with_question = norm.rstrip().endswith("?")
         for i, sentence in enumerate(sentences):
             lemmas = lemma_text(sentence)
-            views = (sentence, lemmas)
+            stripped = _FILLERS.sub("", lemmas).strip()
+            views = (sentence, lemmas, stripped if stripped != lemmas else "")
+            reported_view = _as_reported(stripped) if _REPORT_CUE.search(stripped) else ""
             is_question = _QUESTION_START.search(sentence) is not None or (
                 ends_with_question and i == len(sentences) - 1
             )
             service_frame = is_question and bool(_SERVICE_WORDS.search(sentence))
+            info_question = bool(_INFO_QUESTION.search(sentence)) and is_question
             generic_subject = bool(_GENERIC_SUBJECT.search(sentence))
             first_person = bool(_FIRST_PERSON_NOW.search(lemmas) or _FIRST_PERSON_NOW.search(sentence))
             hypothetical = bool(_HYPOTHETICAL.search(sentence))
+            cond_report = bool(_COND_REPORT.search(sentence)) and (is_question or bool(_ADVICE.search(sentence)))
             media = bool(_MEDIA.search(sentence))
             idioms = [m.group(0) for m in _IDIOMS.finditer(sentence)]
 
-            for m in _find("strong", views, sentence):
+            strong = _find("strong", views, sentence)
+            if reported_view:
+                seen = {m.pattern for m in strong}
+                strong += [m for m in _find("strong", (reported_view,), sentence, reported=True) if m.pattern not in seen]
+            for m in strong:
                 if any(m.text in phrase or phrase in m.text or " ".join(phrase.split()[:2]) in m.text
                        for phrase in idioms):
                     suppressed.append("idiom")
                 elif message_is_history:
                     suppressed.append("history")
-                elif service_frame and not first_person and not _personal(m.text):
+                elif (service_frame or info_question) and not first_person and not _writer(m):
                     suppressed.append("question_about_services")
-                elif media and not _personal(m.text):
+                elif media and not _writer(m):
                     suppressed.append("media")
                 elif m.category == "harm_others" and whole_joking and not first_person_self(sentence):
                     suppressed.append("joking")
-                elif hypothetical or _negated(lemmas, m.text) or _negated(sentence, m.text):
+                elif (hypothetical or (cond_report and not _writer_strict(m)) or _negated(m.view, m.text)
+                      or _negated(lemmas, m.text) or _negated(sentence, m.text)):
                     ambiguous.append(m)
                     suppressed.append("negated_or_hypothetical")
                 else:
@@ -304,13 +473,13 @@ class CrisisScreen:
             for m in _find("topic", views, sentence):
                 if message_is_history:
                     suppressed.append("history")
-                elif _negated(lemmas, m.text) or _negated(sentence, m.text):
+                elif _negated(m.view, m.text) or _negated(lemmas, m.text) or _negated(sentence, m.text):
                     suppressed.append("negated")
-                elif media and not _personal(m.text):
+                elif media and not _writer(m):
                     suppressed.append("media")
-                elif service_frame and (generic_subject or not first_person):
+                elif (service_frame and (generic_subject or not first_person)) or (info_question and not first_person):
                     suppressed.append("question_about_services")
-                elif hypothetical:
+                elif hypothetical or cond_report:
                     ambiguous.append(m)
                     suppressed.append("hypothetical")
                 else:
@@ -319,14 +488,15 @@ class CrisisScreen:
                 for m in _find("ambiguous", views, sentence):
                     if service_frame and not first_person:
                         suppressed.append("question_about_services")
-                    elif not (message_is_history or _negated(lemmas, m.text)):
+                    elif not (message_is_history or _negated(m.view, m.text)):
                         ambiguous.append(m)
             if idioms:
                 suppressed.append("idiom")
 
         if not crisis and not message_is_history:
-            for m in _find("message", (norm, lemma_text(norm)), norm):
-                if not (_negated(norm, m.text) or _negated(lemma_text(norm), m.text)):
+            norm_lemmas = lemma_text(norm)
+            for m in _find("message", (norm, norm_lemmas), norm):
+                if not (_negated(norm, m.text) or _negated(norm_lemmas, m.text)):
                     crisis.append(m)
         recurrence = _RISK_HISTORY.search(norm) and _RECURRENCE.search(norm)
         if recurrence and not crisis and not _negated(norm, recurrence.group(0)):

@@ -1,8 +1,10 @@
 """The web page server (python -m iopnav.channels.webpage, as `make run`
-starts it) in front of the running assistant, and one in front of nothing."""
+starts it) in front of the running assistant, one in front of nothing, and
+an assistant whose action server is down (with a page in front of it)."""
 import pytest
 
 from iopnav.services import VENV_BIN, Service, free_port
+from tests.support.assistant import RunningAssistant
 
 
 def start_web_page(rasa_url: str, tmp_path, **env: str) -> Service:
@@ -31,5 +33,22 @@ def web_page(assistant, tmp_path_factory):
 def offline_web_page(tmp_path_factory):
     """A page whose assistant is down (nothing listens on that port)."""
     service = start_web_page(f"http://127.0.0.1:{free_port()}", tmp_path_factory.mktemp("web-offline"))
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant_without_actions(tmp_path_factory):
+    """The Rasa server with no action server behind it (crashed or not yet
+    started): the crisis hand-off is a domain response and must still work."""
+    running = RunningAssistant(tmp_path_factory.mktemp("no-actions"), with_actions=False)
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def web_page_without_actions(assistant_without_actions, tmp_path_factory):
+    service = start_web_page(assistant_without_actions.rasa_url, tmp_path_factory.mktemp("web-no-actions"))
     yield service
     service.stop()

@@ -6,6 +6,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from sqlalchemy import create_engine, text
 
 HANDOFF_MARKERS = ("988", "911", "741741")
 
@@ -113,3 +114,26 @@ def test_the_client_cannot_choose_the_channel(assistant, webhook, sender_id):
     assert status == 200
     [event] = user_events(assistant, sender_id)
     assert event["input_channel"] == "rest" and "x" not in (event.get("metadata") or {})
+
+
+# ---- action server down -----------------------------------------------------
+
+def test_with_the_action_server_down_a_failed_action_is_answered_not_silent(assistant_without_actions, sender_id):
+    # The program search is a custom action; Rasa logs the failure and says nothing.
+    replies = assistant_without_actions.send("find an IOP near 60601", sender_id)
+    assert replies, "an empty reply looks like a broken chat"
+    assert "couldn't answer" in replies[-1]["text"] and "988" in replies[-1]["text"]
+
+
+def test_with_the_action_server_down_the_handoff_and_the_staff_flag_still_work(assistant_without_actions, sender_id):
+    replies = assistant_without_actions.send("I want to kill myself", sender_id)
+    handoff = "\n".join(r.get("text", "") for r in replies)
+    for marker in HANDOFF_MARKERS:
+        assert marker in handoff
+    engine = create_engine(assistant_without_actions.database_url)
+    with engine.connect() as conn:
+        flagged = conn.execute(
+            text("select count(*) from crisis_flags where sender_id = :s"), {"s": sender_id}
+        ).scalar()
+    engine.dispose()
+    assert flagged == 1

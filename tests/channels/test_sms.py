@@ -194,3 +194,20 @@ def test_invalid_utf8_in_the_form_is_read_not_crashed_on(assistant, number):
     signature = RequestValidator(TWILIO_TOKEN).compute_signature(url, params)
     reply = post_form(url, raw.encode(), signature)
     assert reply.status == 200 and "outpatient" in reply.text.lower()
+
+
+# ---- action server down and logs ----------------------------------------------
+
+def test_with_the_action_server_down_a_crisis_text_still_gets_the_handoff(assistant_without_actions, number):
+    reply = send_sms(assistant_without_actions.rasa_url, number, "i dont want to be alive anymore")
+    assert "988" in reply.text and "911" in reply.text and "741741" in reply.text
+    failed = send_sms(assistant_without_actions.rasa_url, new_number(), "find an IOP near 60601")
+    assert "couldn't answer" in failed.text, "a texter must not be left waiting"
+
+
+def test_the_server_log_shows_masked_numbers_only(assistant, sms, number):
+    sms(number, "STOP")
+    sms(number, "START")
+    log = (assistant.workdir / "rasa.log").read_text(errors="replace")
+    assert f"***{number[-2:]}" in log, "the opt-out should be logged, masked"
+    assert number[1:] not in log and number[-7:] not in log

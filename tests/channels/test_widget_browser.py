@@ -1,5 +1,7 @@
 """The chat widget in real headless Chromium (Debian's, via Playwright),
 on the sample clinic page, talking to the running assistant."""
+import re
+
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -59,6 +61,7 @@ def test_the_emergency_line_is_visible_before_and_after_opening(page, web_page):
     expect(emergency).to_be_visible()
     expect(emergency).to_contain_text("911")
     expect(emergency).to_contain_text("988")
+    expect(emergency.get_by_role("link", name="Call or text 988")).to_have_attribute("href", "tel:988")
     page.get_by_role("button", name="Chat with us").click()
     expect(emergency).to_be_visible()
     expect(page.get_by_text("Automated assistant, not a counselor")).to_be_visible()
@@ -71,6 +74,21 @@ def test_ask_a_question_and_see_the_answer(page, web_page):
     expect(last_bot_message(page)).to_contain_text("outpatient")
     log = page.get_by_role("log")
     expect(log).to_have_attribute("aria-live", "polite")
+
+
+def test_a_typing_indicator_shows_while_the_answer_is_on_its_way(page, web_page):
+    open_chat(page, web_page.url)
+    # A slow phone connection, so the wait is long enough to see.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1})
+    before = page.locator(".iopnav-bot").count()
+    say(page, "what is an IOP?")
+    expect(page.get_by_role("status")).to_have_text(re.compile("Assistant is typing"))
+    expect(page.get_by_role("button", name="Send")).to_be_disabled()
+    wait_for_reply(page, before)
+    expect(last_bot_message(page)).to_contain_text("outpatient")
+    expect(page.get_by_role("button", name="Send")).to_be_enabled()
 
 
 def test_a_suggested_reply_button_sends_its_choice(page, web_page):
@@ -107,6 +125,17 @@ def test_a_crisis_message_shows_the_hotlines(page, web_page):
     reply = last_bot_message(page)
     for marker in ("988", "911", "741741"):
         expect(reply).to_contain_text(marker)
+    # One tap calls the lifeline from a phone.
+    expect(reply.get_by_role("link", name="988").first).to_have_attribute("href", "tel:988")
+
+
+def test_phone_numbers_in_answers_are_links(page, web_page):
+    open_chat(page, web_page.url)
+    ask(page, "find an IOP near 60601")
+    phone = last_bot_message(page).locator("a[href^='tel:+1']").first
+    expect(phone).to_be_visible()
+    shown, href = phone.text_content(), phone.get_attribute("href")
+    assert re.sub(r"\D", "", shown)[-10:] == href[-10:], (shown, href)
 
 
 def test_keyboard_only(page, web_page):
@@ -168,3 +197,15 @@ def test_it_works_on_a_phone_sized_screen(browser, web_page):
         expect(last_bot_message(page)).to_contain_text("outpatient")
     finally:
         context.close()
+
+
+def test_with_the_action_server_down_the_crisis_handoff_still_shows(page, web_page_without_actions):
+    open_chat(page, web_page_without_actions.url)
+    # The program search is a custom action: it fails, and the visitor is told.
+    ask(page, "find an IOP near 60601")
+    expect(last_bot_message(page)).to_contain_text("couldn't answer")
+    # The hand-off is a domain response: no action server needed.
+    ask(page, "I want to kill myself")
+    for marker in ("988", "911", "741741"):
+        expect(last_bot_message(page)).to_contain_text(marker)
+    expect(page.get_by_role("alert")).to_be_hidden()

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from iopnav.console.app import create_app
 from iopnav.console.demo_data import Msg
-from tests.support.console import ADMIN, PASSWORD, REVIEWER, Client
+from tests.support.console import ADMIN, LOGIN_TOKEN_RE, PASSWORD, REVIEWER, Client
 
 
 def test_wrong_password_is_refused_and_right_one_signs_in(console):
@@ -173,3 +173,14 @@ def test_passwords_are_stored_as_argon2_hashes_only(console):
     rows = console.query(console.database_url, "select password_hash from console_users")
     assert rows and all(h.startswith("$argon2id$") for (h,) in rows)
     assert not any(PASSWORD in h for (h,) in rows)
+
+
+def test_a_login_page_opened_in_the_background_does_not_expire_the_form_on_screen(console):
+    """Browsers fetch /favicon.ico or open a second tab; that login page must
+    not replace the token of the form the person is filling in."""
+    client = Client(console.base_url)
+    on_screen = LOGIN_TOKEN_RE.search(client.get("/login").text).group(1)
+    assert client.get("/favicon.ico").url.endswith("/login?next=%2Ffavicon.ico")
+    resp = client.http.post(console.base_url + "/login", timeout=30,
+                            data={"email": REVIEWER, "password": PASSWORD, "login_token": on_screen})
+    assert resp.status_code == 200 and f"{REVIEWER} (reviewer)" in resp.text

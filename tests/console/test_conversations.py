@@ -195,3 +195,9 @@ def test_tag_wrong_answer_and_export_training_data(console, data):
     assert "- blorp fizzle" in by_intent["ask_insurance"]
     # Contact details never reach training data.
     assert "555-0100" in by_intent["request_human"] and "813-555-0143" not in export.text
+    # Rasa itself reads it as NLU training data, ready to add under data/.
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    examples = {(m.get("intent"), m.get("text")) for m in RasaYAMLReader().reads(export.text).intent_examples}
+    assert ("ask_insurance", "blorp fizzle") in examples
+    assert any(intent == "request_human" and "555-0100" in text for intent, text in examples)

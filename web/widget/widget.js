@@ -31,7 +31,14 @@
     open: data.open === "true",
     storageKey: "iopnav.chat.v1"
   };
-  var URL_PATTERN = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'])/g;
+  // Web addresses, North American phone numbers ("(312) 555-0120",
+  // "1-800-662-4357") and the 988/911 lines become links: on a phone the
+  // crisis line and a program's number are one tap away.
+  var LINK_PATTERN = new RegExp([
+    /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]']/.source,
+    /(?:\b1-)?(?:\(\d{3}\) |\b\d{3}-)\d{3}-\d{4}\b/.source,
+    /\b(?:988|911)\b/.source
+  ].join("|"), "g");
 
   // ---- storage (private browsing may refuse localStorage: chat still works)
   function newSessionId() {
@@ -71,14 +78,22 @@
     return node;
   }
 
+  function linkFor(found) {
+    if (/^https?:/.test(found)) {
+      return el("a", { href: found, target: "_blank", rel: "noopener noreferrer", text: found });
+    }
+    var digits = found.replace(/\D/g, "");
+    return el("a", { href: "tel:" + (digits.length === 10 ? "+1" + digits : digits.length === 11 ? "+" + digits : digits), text: found });
+  }
+
   function withLinks(text) {
     var fragment = document.createDocumentFragment();
     var last = 0;
-    text.replace(URL_PATTERN, function (url, _g, offset) {
+    text.replace(LINK_PATTERN, function (found, offset) {
       fragment.appendChild(document.createTextNode(text.slice(last, offset)));
-      fragment.appendChild(el("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: url }));
-      last = offset + url.length;
-      return url;
+      fragment.appendChild(linkFor(found));
+      last = offset + found.length;
+      return found;
     });
     fragment.appendChild(document.createTextNode(text.slice(last)));
     return fragment;
@@ -90,11 +105,11 @@
 
   var root = el("section", { "class": "iopnav", "aria-label": "Chat assistant" });
   var crisis = el("p", { "class": "iopnav-crisis" }, [
-    document.createTextNode("In an emergency call "),
+    el("strong", { text: "In crisis? " }),
+    el("a", { href: "tel:988", text: "Call or text 988" }),
+    document.createTextNode(" (24/7). Emergency: "),
     el("a", { href: "tel:911", text: "911" }),
-    document.createTextNode(" or call/text "),
-    el("a", { href: "tel:988", text: "988" }),
-    document.createTextNode(" (Suicide & Crisis Lifeline).")
+    document.createTextNode(".")
   ]);
   var launcher = el("button", {
     type: "button", "class": "iopnav-launcher", "aria-expanded": "false", "aria-controls": "iopnav-panel",
@@ -104,8 +119,8 @@
   var newChat = el("button", { type: "button", "class": "iopnav-secondary", text: "New chat" });
   var close = el("button", { type: "button", "class": "iopnav-close", "aria-label": "Close chat", text: "\u00d7" });
   var privacy = el("p", { "class": "iopnav-privacy", id: "iopnav-privacy",
-    text: "Automated assistant, not a counselor; no medical advice. Chats are stored and may be read by " +
-      "clinic staff. Saved in this browser until you choose New chat." });
+    text: "Automated assistant, not a counselor; no medical advice. Clinic staff may read chats. " +
+      "Kept in this browser until you choose New chat." });
   var log = el("div", {
     "class": "iopnav-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
     "aria-label": "Conversation", tabindex: "0"

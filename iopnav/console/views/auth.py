@@ -8,7 +8,12 @@ bp = Blueprint("auth")
 
 
 def _login_page(request: Request, status: int = 200, error: str = "", email: str = ""):
-    token = web.new_token()
+    # Keep the browser's existing token: a second login page rendered in the
+    # background (a favicon request redirected here, another tab) must not
+    # overwrite the cookie that the form already on screen was issued with.
+    token = request.cookies.get(config.LOGIN_COOKIE_NAME) or ""
+    if not (32 <= len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()):
+        token = web.new_token()
     resp = web.render(request, "login.html", http_status=status, error=error, email=email, login_token=token,
                       next=web.safe_next(request.args.get("next") or web.form_value(request, "next")))
     web.set_cookie(resp, config.LOGIN_COOKIE_NAME, token)
