@@ -239,6 +239,14 @@ _NOT_A_NOUN = {"to", "and", "with", "in", "on", "at", "for", "again", "so", "up"
                "yesterday", "now", "anymore", "more", "about", "into", "by", "from", "over", "she", "he", "they", "i", "be"}
 
 
+_OTHERS_NAMED = re.compile(
+    r"\b(?:he|she|they|him|her|them|his|their|someone|somebody|people|where|who|character|characters)\b"
+    r"|\b(?:my|our|a|the) (?:\w+ )?(?:son|daughter|kid|kids|child|children|teen|teenager|teens|friend|friends|mom|mother|dad|father"
+    r"|brother|sister|husband|wife|partner|boyfriend|girlfriend|roommate|cousin|aunt|uncle|nephew|niece|client|clients|student|students"
+    r"|patient|patients|coworker|family|parents|grandma|grandpa|sponsee|baby)\b"
+)
+
+
 def _as_reported(view: str) -> str:
     toks = view.split()
     out = []
@@ -305,7 +313,7 @@ def normalise(text: str) -> str:
 
 
 def split_sentences(text: str) -> List[str]:
-    parts = re.split(r"[.!?;\n]+|\s+(?:also|btw|and also|plus|anyway)\s+|,\s*but\s+|\s+but\s+", text)
+    parts = re.split(r"[.!?;\n]+|\s+(?:also|btw|and also|anyway)\s+|(?<!\bne)\s+plus\s+|,\s*but\s+|\s+but\s+", text)
     return [p.strip(" ,") for p in parts if p and p.strip(" ,")]
 
 
@@ -396,8 +404,13 @@ def _writer(m: "Match") -> bool:
     if _personal(m.text):
         return True
     idx = m.view.find(m.text)
-    before = m.view[:idx].split()[-3:] if idx > 0 else []
-    return "i" in before
+    before = m.view[:idx].split()[-6:] if idx > 0 else []
+    # "i have been reading about which pills are lethal": the writer governs
+    # the match unless someone else is named in between.
+    if "i" not in before:
+        return False
+    after_i = " ".join(before[len(before) - before[::-1].index("i"):])
+    return not (_OTHERS_NAMED.search(after_i) or _MEDIA.search(after_i))
 
 
 def _is_spanish(text: str) -> bool:
@@ -434,8 +447,12 @@ class CrisisScreen:
         for i, sentence in enumerate(sentences):
             lemmas = lemma_text(sentence)
             stripped = _FILLERS.sub("", lemmas).strip()
-            views = (sentence, lemmas, stripped if stripped != lemmas else "")
-            reported_view = _as_reported(stripped) if _REPORT_CUE.search(stripped) else ""
+            stripped_surface = _FILLERS.sub("", sentence).strip()
+            views = (sentence, lemmas, stripped if stripped != lemmas else "",
+                     stripped_surface if stripped_surface != sentence else "")
+            reported_views = (
+                (_as_reported(stripped_surface), _as_reported(stripped)) if _REPORT_CUE.search(sentence) else ()
+            )
             is_question = _QUESTION_START.search(sentence) is not None or (
                 ends_with_question and i == len(sentences) - 1
             )
@@ -449,9 +466,9 @@ class CrisisScreen:
             idioms = [m.group(0) for m in _IDIOMS.finditer(sentence)]
 
             strong = _find("strong", views, sentence)
-            if reported_view:
+            if reported_views:
                 seen = {m.pattern for m in strong}
-                strong += [m for m in _find("strong", (reported_view,), sentence, reported=True) if m.pattern not in seen]
+                strong += [m for m in _find("strong", reported_views, sentence, reported=True) if m.pattern not in seen]
             for m in strong:
                 if any(m.text in phrase or phrase in m.text or " ".join(phrase.split()[:2]) in m.text
                        for phrase in idioms):
