@@ -33,6 +33,18 @@ def assistant(tmp_path_factory):
     running.stop()
 
 
+@pytest.fixture(scope="session")
+def assistant_without_actions(tmp_path_factory):
+    """The Rasa server with no action server behind it (crashed or not yet
+    started): the crisis hand-off is a domain response and must still work."""
+    if not model_path().exists():
+        pytest.fail("No trained model: run `make train` (make test does it first).")
+    running = RunningAssistant(tmp_path_factory.mktemp("no-actions"), with_actions=False)
+    running.start()
+    yield running
+    running.stop()
+
+
 @pytest.fixture
 def sender_id():
     return "test-" + uuid.uuid4().hex

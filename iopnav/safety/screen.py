@@ -43,7 +43,7 @@ _EXPANSIONS = [
     (r"\bfinna\b", "going to"), (r"\bim+a\b", "i am going to"), (r"\btryna\b", "trying to"), (r"\bgunna\b", "going to"),
     (r"\babt\b", "about"), (r"\bw/", "with "), (r"\bw(?= (?:life|it|this|that|everything|my|me|him|her|them|a|the)\b)", "with"),
     (r"\b(?:bc|bcuz|bcoz)\b", "because"), (r"\b(?:tmrw|tmr|tmrow|2moro|2morrow|tomoro)\b", "tomorrow"),
-    (r"\bwant2\b", "want to"), (r"\bu\b", "you"), (r"\bur\b", "your"), (r"\br\b", "are"),
+    (r"\bwant2\b", "want to"), (r"\blemme\b", "let me"), (r"\bu\b", "you"), (r"\bur\b", "your"), (r"\br\b", "are"),
     (r"\brn\b", "right now"), (r"\btn\b", "tonight"), (r"\b2nite\b", "tonight"), (r"\btonite\b", "tonight"),
     (r"\bb4\b", "before"), (r"\bcuz\b", "because"), (r"\bppl\b", "people"), (r"\bsm\b", "so much"),
     (r"\bmy self\b", "myself"), (r"\bmyslef\b", "myself"), (r"\bmysef\b", "myself"), (r"\bmyselff\b", "myself"),
@@ -57,7 +57,8 @@ _EXPANSIONS = [
     (r"\bbout\b", "about"), (r"\blyfe\b", "life"), (r"\bded\b", "dead"),
     (r"\b(to|wanna|gonna|gunna|will|i) dye\b", r"\1 die"),
     (r"\bs/h\b", "self-harm"),
-    (r"\b(to|might|will|may|could|would|did|and|i|not|urge to) sh\b(?!-)", r"\1 self-harm"), (r"\bsh'(?:d|ed)\b", "self-harmed"), (r"\bsh'?ing\b", "self-harming"),
+    (r"\b(to|might|will|may|could|would|did|and|i|not|urge to) sh\b(?!-)", r"\1 self-harm"),
+    (r"\b(an?|no|my|the|of|on|with|into) sh\b(?!-)", r"\1 self-harm"), (r"\bsh (relapse|urges?|scars?|again|thoughts?|cravings?|wounds?)\b", r"self-harm \1"), (r"\bsh'(?:d|ed)\b", "self-harmed"), (r"\bsh'?ing\b", "self-harming"),
     (r"\b([a-z])\.([a-z])\.([a-z])\.?(?=\s|$)", r"\1\2\3"),
 ]
 _EXPANSIONS = [(re.compile(p), r) for p, r in _EXPANSIONS]
@@ -67,7 +68,7 @@ _EMOJI = {"\U0001f52b": " gun ", "\U0001f52a": " knife ", "\U0001fa78": " blood 
           "\U0001faa2": " rope ", "\u26b0": " coffin ", "\U0001faa6": " grave "}
 _LEET = [(re.compile(r"(?<=[a-z])[!1|](?=[a-z])"), "i"), (re.compile(r"(?<=[a-z])3(?=[a-z])"), "e"),
          (re.compile(r"(?<=[a-z])0(?=[a-z])"), "o"), (re.compile(r"(?<=[a-z])@(?=[a-z])"), "a"),
-         (re.compile(r"(?<=[a-z])\$(?=[a-z])"), "s")]
+         (re.compile(r"(?<=[a-z])\$(?=[a-z])"), "s"), (re.compile(r"(?<![\w$])\$(?=[a-z]{3})"), "s")]
 # Risk words that people mask or spell out; a masked or spaced token that can
 # only be one of these is read as that word.
 _RECOVERABLE = ("suicide", "suicidal", "kill", "killing", "myself", "die", "dying", "dead", "death", "cut", "cutting",
@@ -80,6 +81,20 @@ def _unmask(token: str) -> str:
     rx = re.compile("".join("[a-z]{1,3}" if c == "*" else re.escape(c) for c in re.sub(r"\*+", "*", token)) + "$")
     hits = [w for w in _RECOVERABLE if rx.match(w)]
     return hits[0] if len(hits) == 1 else token
+
+
+def _collapse(word: str) -> str:
+    return re.sub(r"([a-z])\1+", r"\1", word)
+
+
+_BY_COLLAPSED = {_collapse(w): w for w in _RECOVERABLE}
+_DOUBLED = re.compile(r"\b[a-z]*([a-z])\1[a-z]*\b")
+
+
+def _undouble(m: "re.Match") -> str:
+    """ "dieee", "killll", "deadd": a stretched risk word reads as the word."""
+    word = m.group(0)
+    return _BY_COLLAPSED.get(_collapse(word), word) if word not in _BY_COLLAPSED.values() else word
 
 
 def _unspace(run: str) -> str:
@@ -105,7 +120,9 @@ _REMOTE_TIME = re.compile(
     r"(?:(?:\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten|a dozen) (?:years?|yrs|decades?)|a decade|decades)"
     r"|(?:over|more than|almost|nearly) a decade|a decade ago"
     r"|(?:during|through|throughout|in) (?:college|high school|middle school|junior high|university|grad school|the army|the military"
-    r"|my teens|my twenties|my 20s|my thirties|my 30s|my addiction|active addiction|my (?:drinking|using|addiction) days)"
+    r"|my (?:early |mid |late )?(?:teens|twenties|20s|thirties|30s|forties|40s)|my addiction|active addiction|my (?:drinking|using|addiction) days)"
+    r"|before i got (?:sober|clean|help|treatment|into recovery)"
+    r"|at (?:age )?\d{1,2}\b.*\bnow (?:i am |i be )?\d{2}"
     r"|back in my (?:\w+ )?days|as a teen\w*|when i was (?:using|drinking|in active addiction|still using|still drinking)"
     r"|(?:in|back in|during|since) (?:19|20)\d\d|in (?:19|20)\d\d|'\d\d\b"
     r"|(?:when|while) i (?:was|were|be) (?:younger|young|a kid|a child|a teen|a teenager|little|in (?:high school|middle school|college|school)|\d+)"
@@ -123,7 +140,9 @@ _PRESENT_RISK = re.compile(
     r"|schedule|book|switch|change|hear|meet|go back|return|focus|address|deal|work on|be part|be in|be there|mention|note|add|let))"
     r"|last week|last weekend|this month|last month|(?:a few|few|couple of|a couple of|two|three|\d+) (?:days|weeks|hours|minutes) ago"
     r"|the other (?:day|night)|this (?:afternoon|evening)|earlier today|just now|an hour ago"
-    r"|i am (?:thinking|planning|considering|going to|about to|ready)|for the first time)\b"
+    r"|i am (?:thinking|planning|considering|about to)|for the first time"
+    r"|i am going to(?! (?:start|join|try|call|ask|talk|get|need|be (?:in|at|late)|come|attend|do (?:iop|group|the)|miss|bring|sign|look|see))"
+    r"|i am ready(?! (?:to (?:talk|start|get|work|join|do|begin|try|share|open|go to|come|make|change|face|heal|deal|address)|for (?:help|treatment|iop|change))))\b"
 )
 # Weaker signs of the present ("and now", "every day"): they end a history
 # frame unless the message also says the person is stable now.
@@ -135,7 +154,8 @@ _RISK_HISTORY = re.compile(
     r"|i cut|^cut|cutting)\b"
 )
 _RECURRENCE = re.compile(
-    r"\b(?:again|lately|recently|these days|coming back|come back|came back|are back|is back|returning|right now"
+    r"\b(?:again|lately|recently|these days|coming back|come back|came back|are back|is back|returning|right now|last night|yesterday"
+    r"|this morning|earlier today"
     r"|tonight|starting to|started to|thinking about it|thinking about doing it)\b"
 )
 _STABLE = re.compile(
@@ -161,6 +181,7 @@ _STABLE_NOW = re.compile(
 _STABLE_TODAY = re.compile(
     r"\b(?:(?:in )?(?:a )?(?:much |so much )?(?:better|good|great|safe|stable|healthy) place|(?:doing|feel|feeling) (?:well|great|good|fine|better)"
     r"|(?:sober|clean|stable|safe|fine|okay|ok|happy|healthy)) (?:today|right now|these days|this year)\b"
+    r"|\bthese days (?:i am|i be) (?:doing )?(?:well|great|good|fine|ok|okay|stable|better|safe)\b"
 )
 _QUESTION_START = re.compile(
     r"^\s*(?:do|does|did|can|could|is|are|will|would|should|how|what|which|who|whom|any|anyone|if|when|where|y'?all)\b"
@@ -239,6 +260,14 @@ _NOT_A_NOUN = {"to", "and", "with", "in", "on", "at", "for", "again", "so", "up"
                "yesterday", "now", "anymore", "more", "about", "into", "by", "from", "over", "she", "he", "they", "i", "be"}
 
 
+_MEDIA_WORK = re.compile(
+    r"\b(?:book|novel|movie|film|show|episode|series|song|lyrics|character|essay|article|documentary|podcast|memoir|play|story"
+    r"|paper|report|class|project|lesson|presentation|news|rapper|singer|actor|actress|celebrity|artist|band|author)\b"
+)
+_LOOKING_INTO = re.compile(
+    r"\b(?:read|reading|research\w*|look|looking|looked|search\w*|google\w*|think|thinking|thought|wonder\w*|learn\w*|find|found"
+    r"|figure|figured|check|checked|plan|planning|want|wanna|need|going|go|try|trying|keep|keeps)\b"
+)
 _OTHERS_NAMED = re.compile(
     r"\b(?:he|she|they|him|her|them|his|their|someone|somebody|people|where|who|character|characters)\b"
     r"|\b(?:my|our|a|the) (?:\w+ )?(?:son|daughter|kid|kids|child|children|teen|teenager|teens|friend|friends|mom|mother|dad|father"
@@ -307,13 +336,15 @@ def normalise(text: str) -> str:
         text = _MASKED.sub(lambda m: _unmask(m.group(0)), text)
     text = _SPACED.sub(lambda m: _unspace(m.group(0)), text)
     text = re.sub(r"(\w)\1{2,}", r"\1\1", text)  # "soooo" -> "soo"
+    text = _DOUBLED.sub(_undouble, text)
     for pattern, repl in _EXPANSIONS:
         text = pattern.sub(repl, text)
     return re.sub(r"\s+", " ", text).strip()
 
 
 def split_sentences(text: str) -> List[str]:
-    parts = re.split(r"[.!?;\n]+|\s+(?:also|btw|and also|anyway)\s+|(?<!\bne)\s+plus\s+|,\s*but\s+|\s+but\s+", text)
+    plus = "" if re.search(r"\bne\b|\bn'", text) else "|plus"  # French "ne ... plus" is "no longer"
+    parts = re.split(r"[.!?;\n]+|\s+(?:also|btw|and also|anyway" + plus + r")\s+|,\s*but\s+|\s+but\s+", text)
     return [p.strip(" ,") for p in parts if p and p.strip(" ,")]
 
 
@@ -410,7 +441,9 @@ def _writer(m: "Match") -> bool:
     if "i" not in before:
         return False
     after_i = " ".join(before[len(before) - before[::-1].index("i"):])
-    return not (_OTHERS_NAMED.search(after_i) or _MEDIA.search(after_i))
+    if _OTHERS_NAMED.search(after_i) or _MEDIA_WORK.search(after_i):
+        return False
+    return len(after_i.split()) <= 2 or bool(_LOOKING_INTO.search(after_i))
 
 
 def _is_spanish(text: str) -> bool:
@@ -515,7 +548,7 @@ class CrisisScreen:
             for m in _find("message", (norm, norm_lemmas), norm):
                 if not (_negated(norm, m.text) or _negated(norm_lemmas, m.text)):
                     crisis.append(m)
-        recurrence = _RISK_HISTORY.search(norm) and _RECURRENCE.search(norm)
+        recurrence = _RISK_HISTORY.search(norm) and _RECURRENCE.search(_STABLE_TODAY.sub(" ", norm))
         if recurrence and not crisis and not _negated(norm, recurrence.group(0)):
             category = "self_harm" if re.search(r"self-harm|cut", recurrence.group(0)) else "suicidal_explicit"
             crisis.append(Match(category, "strong", "recurrence", recurrence.group(0), norm))

@@ -4,7 +4,6 @@ an assistant whose action server is down (with a page in front of it)."""
 import pytest
 
 from iopnav.services import VENV_BIN, Service, free_port
-from tests.support.assistant import RunningAssistant
 
 
 def start_web_page(rasa_url: str, tmp_path, **env: str) -> Service:
@@ -35,16 +34,6 @@ def offline_web_page(tmp_path_factory):
     service = start_web_page(f"http://127.0.0.1:{free_port()}", tmp_path_factory.mktemp("web-offline"))
     yield service
     service.stop()
-
-
-@pytest.fixture(scope="session")
-def assistant_without_actions(tmp_path_factory):
-    """The Rasa server with no action server behind it (crashed or not yet
-    started): the crisis hand-off is a domain response and must still work."""
-    running = RunningAssistant(tmp_path_factory.mktemp("no-actions"), with_actions=False)
-    running.start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ assistant (Rasa server + action server, trained model, SQLite stores)."""
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.support.assistant import RunningAssistant
 
 HANDOFF_MARKERS = ("988", "911", "741741", "automated assistant")
 
@@ -92,14 +91,6 @@ def test_distress_gets_one_screening_question(assistant):
     assistant.texts("I can't do this anymore", sender)
     assert_handoff(assistant.texts("yes", sender))
     assert flags(assistant.database_url, sender)
-
-
-@pytest.fixture(scope="module")
-def assistant_without_actions(tmp_path_factory):
-    running = RunningAssistant(tmp_path_factory.mktemp("no-actions"), with_actions=False)
-    running.start()
-    yield running
-    running.stop()
 
 
 def test_handoff_arrives_when_the_action_server_is_down(assistant_without_actions):

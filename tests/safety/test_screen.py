@@ -101,3 +101,91 @@ def test_normalise_expands_sms_spelling_and_accents():
 @pytest.mark.parametrize("text", ["", " ", "\x00\x01", "🙂" * 500, "a" * 20000])
 def test_odd_input_never_raises(text):
     assert assess(text).level in {CRISIS, AMBIGUOUS, NONE}
+
+
+# --- generalisation mechanisms (behaviour on messages) -----------------------
+
+@pytest.mark.parametrize("text", [
+    "gonna su!c!de",          # symbols for letters
+    "i want to s*icide",      # masked letter
+    "k m s",                  # spaced letters
+    "i want to dieee",        # stretched word
+    "$uicide tonight",
+    "i might sh tonight",     # "sh" used as a verb
+    "had an sh relapse",      # ... and as a noun
+    "im so done w life",      # SMS "w"
+])
+def test_obfuscated_and_sms_spellings_escalate(text):
+    assert assess(text).level == CRISIS, text
+
+
+def test_filler_words_do_not_hide_risk():
+    assert assess("i dont really want to be alive anymore tbh").level == CRISIS
+    assert assess("i could really hurt someone tonight").level == CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "my teen son said everyone would be better off if he was dead",
+    "my wife says she wishes she was dead",
+    "my brother said he doesn't see a future where he's alive",
+])
+def test_someone_elses_words_are_read_as_a_third_party_crisis(text):
+    result = assess(text)
+    assert result.level == CRISIS and result.category == "third_party", (text, result)
+
+
+def test_conditional_about_someone_else_in_an_advice_question_asks_not_alarms():
+    assert assess("if my friend says she wants to kill herself, what should I do?").level != CRISIS
+    # ...but a threat whose trigger is the writer's own action is real
+    assert assess("my boyfriend is threatening to kill himself if I leave").level == CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "what are the risk factors for overdose after leaving rehab?",
+    "how do I know if my teenager is cutting?",
+    "is it normal for teens to joke about kms?",
+])
+def test_general_information_questions_do_not_escalate(text):
+    assert assess(text).level != CRISIS
+
+
+def test_research_by_the_writer_is_not_a_media_mention():
+    assert assess("I've been reading about which pills are the most lethal").level == CRISIS
+    assert assess("I'm writing an essay on overdose deaths in our county for school").level == NONE
+
+
+@pytest.mark.parametrize("text", [
+    "I got a gun so I can end things",
+    "i counted my pills and i have 90, that should be enough",
+    "I've been keeping all my leftover meds in a box under my bed for when I'm ready",
+])
+def test_means_plus_intent_anywhere_in_the_message_is_a_plan(text):
+    assert assess(text).level == CRISIS, text
+
+
+@pytest.mark.parametrize("text", [
+    "i was suicidal after my divorce but that's behind me now, I want help with my drinking",
+    "I used to want to die every day, therapy and meds changed that, I'm ok now",
+    "Twelve years ago I wrote a suicide note and my sister found it in time. I'm in a much better place today.",
+    "Attempted suicide at 16, now 34, doing well",
+])
+def test_past_risk_said_to_be_over_is_history(text):
+    assert assess(text).level == NONE, text
+
+
+def test_recent_attempt_is_not_history():
+    assert assess("our daughter attempted last night and is in the ER").level == CRISIS
+    assert assess("I was doing better but now I want to die").level == CRISIS
+
+
+@pytest.mark.parametrize("text", ["my phone's about to die, can you call me back?",
+                                  "I need to cancel Friday, I picked a date for my knee surgery",
+                                  "I never overdosed, I just want to learn about narcan"])
+def test_everyday_uses_of_risk_words_do_not_escalate(text):
+    assert assess(text).level != CRISIS
+
+
+@pytest.mark.parametrize("text", ["je ne veux plus vivre", "não quero mais viver", "meu marido me bate",
+                                  "tomei muitos comprimidos", "je vais le tuer", "me estoy cortando otra vez"])
+def test_french_and_portuguese_basics_escalate(text):
+    assert assess(text).level == CRISIS, text
