@@ -45,6 +45,20 @@ def assistant_without_actions(tmp_path_factory):
     running.stop()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium (tests/support/browser.py), one per module:
+    Playwright's sync API must not outlive a module into async tests."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def sender_id():
     return "test-" + uuid.uuid4().hex

@@ -276,6 +276,9 @@ _OTHERS_NAMED = re.compile(
 )
 
 
+_SELF_CATEGORIES = {"suicidal_explicit", "suicidal_passive", "plan_or_means", "self_harm", "slang"}
+
+
 def _as_reported(view: str) -> str:
     toks = view.split()
     out = []
@@ -552,6 +555,12 @@ class CrisisScreen:
         if recurrence and not crisis and not _negated(norm, recurrence.group(0)):
             category = "self_harm" if re.search(r"self-harm|cut", recurrence.group(0)) else "suicidal_explicit"
             crisis.append(Match(category, "strong", "recurrence", recurrence.group(0), norm))
+        for m in crisis:
+            # "my brother said he doesn't see a future where he's alive": the
+            # person at risk is someone else, which changes what staff do.
+            if (m.category in _SELF_CATEGORIES and not _writer_strict(m) and m.sentence != norm
+                    and _OTHERS_NAMED.search(m.sentence)):
+                m.category = "third_party"
         if crisis:
             return Assessment(CRISIS, _category(crisis), [m.text for m in crisis], suppressed, language)
         if ambiguous:

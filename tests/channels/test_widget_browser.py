@@ -3,19 +3,9 @@ on the sample clinic page, talking to the running assistant."""
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-
-from tests.support.browser import launch
+from playwright.sync_api import expect
 
 REPLY_TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -17,11 +17,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from iopnav import settings
 from tests.support.assistant import RunningAssistant, model_path
-from tests.support.browser import launch
 from tests.support.console import ADMIN, PASSWORD, REVIEWER, Console
 from tests.support.databases import isolated_database_url, postgres_available
 from tests.support.sms import send_sms
@@ -80,14 +79,6 @@ def stack(request, tmp_path_factory):
         finally:
             console.stop()
             assistant.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
