@@ -95,6 +95,8 @@ bench: install train
 	$(PY) scripts/bench_safety.py
 	$(PY) scripts/eval_nlu.py
 	$(PY) scripts/eval_safety.py --quiet
+	@echo "Blind safety set (never tuned on; reported, not a gate):"
+	$(PY) scripts/eval_safety.py --quiet --data tests/safety/blind.yml
 
 # Slow: trains every candidate pipeline per fold; writes docs/pipeline.md.
 compare: install
