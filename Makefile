@@ -82,7 +82,7 @@ browser-deps:
 	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver >/dev/null); }
 
 test: install train browser-deps validate
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q --durations=20 tests
 	$(PY) scripts/eval_safety.py --fail-under-recall 1.0 --fail-under-precision 0.95
 	$(PY) scripts/eval_nlu.py --fail-under 0.95
 	@for stories in tests/test_stories*.yml; do \

@@ -8,8 +8,19 @@ assess(text) returns an Assessment with a level:
                question-about-services mentions (the `suppressed` reasons say
                which, so the ML's own crisis vote can be overruled with cause).
 
-Limits, on purpose: it reads English and basic Spanish; it matches patterns
-(lemma and surface), so novel phrasing relies on the ML `crisis` intent,
+Each sentence is read in several views: the normalised surface text (SMS
+spellings expanded, masked/spaced/stretched risk words recovered, emoji that
+name a means turned into words), its lemmas, both again without filler words
+("really", "tbh"), and, when someone else is quoted, with the third person read
+as the speaker ("my son said he wants to die") so that every first-person
+pattern also catches reports. Frames then decide what a match means: idiom,
+history (sentence-local), question about services or general information,
+media, conditional advice question, loss of someone already dead, negation.
+A `message:` section is read across sentences (intake then symptom, means
+plus intent). Patterns carry required literals for a cheap prefilter.
+
+Limits, on purpose: it reads English and basic Spanish, Portuguese and French;
+it matches patterns, so novel phrasing relies on the ML `crisis` intent,
 which the Rasa component combines with this screen.
 """
 import re
@@ -37,13 +48,15 @@ _EXPANSIONS = [
     (r"\bisn'?t\b", "is not"), (r"\baren'?t\b", "are not"), (r"\bwasn'?t\b", "was not"),
     (r"\bwouldn'?t\b", "would not"), (r"\bshouldn'?t\b", "should not"), (r"\bcouldn'?t\b", "could not"),
     (r"\bhaven'?t\b", "have not"), (r"\bain'?t\b", "am not"),
+    (r"\b(tonight|today|tomorrow)'s\b", r"\1 is"),
     (r"\b(he|she|it|that|there)'s been\b", r"\1 has been"), (r"\b(he|she|it|that|there|what)'s\b", r"\1 is"), (r"\b(you|we|they)'re\b", r"\1 are"),
     (r"\b(he|she|they|you|we)'d\b", r"\1 would"), (r"\b(he|she|they|you|we)'ll\b", r"\1 will"),
     (r"\bwanna\b", "want to"), (r"\bgonna\b", "going to"), (r"\bgotta\b", "got to"),
     (r"\bfinna\b", "going to"), (r"\bim+a\b", "i am going to"), (r"\btryna\b", "trying to"), (r"\bgunna\b", "going to"),
     (r"\babt\b", "about"), (r"\bw/", "with "), (r"\bw(?= (?:life|it|this|that|everything|my|me|him|her|them|a|the)\b)", "with"),
     (r"\b(?:bc|bcuz|bcoz)\b", "because"), (r"\b(?:tmrw|tmr|tmrow|2moro|2morrow|tomoro)\b", "tomorrow"),
-    (r"\bwant2\b", "want to"), (r"\blemme\b", "let me"), (r"\bu\b", "you"), (r"\bur\b", "your"), (r"\br\b", "are"),
+    (r"\bwant2\b", "want to"), (r"\b(active|passive|having|my|the|with|have|experiencing|bad|some|of) si\b", r"\1 suicidal ideation"),
+    (r"\bsui (thoughts?|ideation|urges?|feelings?|vibes)\b", r"suicidal \1"), (r"\blemme\b", "let me"), (r"\bu\b", "you"), (r"\bur\b", "your"), (r"\br\b", "are"),
     (r"\brn\b", "right now"), (r"\btn\b", "tonight"), (r"\b2nite\b", "tonight"), (r"\btonite\b", "tonight"),
     (r"\bb4\b", "before"), (r"\bcuz\b", "because"), (r"\bppl\b", "people"), (r"\bsm\b", "so much"),
     (r"\bmy self\b", "myself"), (r"\bmyslef\b", "myself"), (r"\bmysef\b", "myself"), (r"\bmyselff\b", "myself"),
@@ -122,6 +135,9 @@ _REMOTE_TIME = re.compile(
     r"|(?:during|through|throughout|in) (?:college|high school|middle school|junior high|university|grad school|the army|the military"
     r"|my (?:early |mid |late )?(?:teens|twenties|20s|thirties|30s|forties|40s)|my addiction|active addiction|my (?:drinking|using|addiction) days)"
     r"|before i got (?:sober|clean|help|treatment|into recovery)"
+    r"|(?<![\d/.$-])(?:19[5-9]\d|200\d|201\d|202[0-3])(?![\d/.%])"
+    r"|(?:spent|wasted|lost) my (?:early |mid |late )?(?:teens|teenage years|twenties|20s|thirties|30s|youth|childhood)"
+    r"|(?:clean|sober|free) (?:from|of) [\w-]+(?: \w+)? (?:for|since) (?:\d+|a|two|three|four|five|six|several|many|a few) (?:years?|yrs|months)"
     r"|at (?:age )?\d{1,2}\b.*\bnow (?:i am |i be )?\d{2}"
     r"|back in my (?:\w+ )?days|as a teen\w*|when i was (?:using|drinking|in active addiction|still using|still drinking)"
     r"|(?:in|back in|during|since) (?:19|20)\d\d|in (?:19|20)\d\d|'\d\d\b"
@@ -133,7 +149,7 @@ _REMOTE_TIME = re.compile(
 )
 _PRESENT_RISK = re.compile(
     r"\b(?:again|lately|recently|these days|right now|tonight|today|this week|this morning|last night|yesterday"
-    r"|still|keep|keeps|kept|coming back|are back|is back|come back|came back|starting to|started to|start to|urge|urges"
+    r"|still|(?:keep|keeps|kept)(?! (?:it that way|it up|my (?:appointment|spot|job|insurance)|going to (?:group|meetings|therapy)|(?:me|myself) (?:sober|clean|safe|busy)))|coming back|are back|is back|come back|came back|starting to|started to|start to|urge|urges"
     r"|relapse\w*|planning|thinking about it|can not stop|scared i will|afraid i will|might do it"
     r"|(?<!used to )(?:want to|wanna)(?! (?:get|find|join|know|learn|start|ask|talk|volunteer|help|stay|keep|continue|make sure|be sure"
     r"|work|try|see|sign|enroll|apply|come|attend|do (?:iop|group|the|a|an|some)|be a|become|give back|share|say|thank|understand|check"
@@ -210,7 +226,7 @@ _MEDIA = re.compile(
 _THIRD_PERSON = re.compile(r"\b(?:he|she|they|him|her|them|himself|herself|themselves|his|their)\b")
 _IDIOMS = re.compile(
     r"\b(?:(?:be|is|are|was|it|this|that|\w+) killing me|kill(?:s|ing)? me (?:lol|haha|lmao)|could kill for|would kill for|kill for a"
-    r"|dying (?:to|for) (?:know|try|see|hear|get|meet|start|join|ask|find out|go|have|eat)|to die for|die (?:of|from) (?:embarrassment|laughter|boredom|cringe|shame)"
+    r"|dying (?:to|for) (?:know|try|see|hear|get|meet|start|join|ask|find out|go|have|eat)|(?<!want )(?<!wants )(?<!wanna )(?<!need )(?<!going )(?<!ready )(?<!about )(?<!trying )to die for(?! (?:weeks|days|months|years|a while|so long|real|fr|a long time|the past))|die (?:of|from) (?:embarrassment|laughter|boredom|cringe|shame)"
     r"|death of me|killed it|kill it|killing it|nailed it|bored to death|scared to death|worried to death|sick to death|dead tired"
     r"|dying (?:of|from) laughter|i am dead (?:lol|haha|lmao|😂)|dead (?:phone|battery)|kill (?:time|the lights|the engine|the music|the vibe|the mood)"
     r"|murder on (?:my|the)|(?:traffic|commute|this|it|that) (?:is|was) murder|drop dead gorgeous|kill two birds|dressed to kill|make a killing"
@@ -219,9 +235,11 @@ _IDIOMS = re.compile(
     r"|(?:kill|strangle|murder) me for (?:telling|saying|this|sharing|asking|being late|posting)"
     r"|(?:it|that|this|reality|the news) (?:just |really |finally |suddenly )?(?:hit|hits) me"
     r"|(?:phone|phones|battery|laptop|computer|car|truck|engine|plant|plants|headphones|earbuds|airpods|charger|tablet|ipad|tv|wifi"
-    r"|internet|printer|flowers|garden|conversation|group chat)(?:'s| is| be| was| about| going| gonna| to| just| finally| kind of| almost)*"
+    r"|internet|printer|flowers|garden|conversation|group chat)\b(?:'s)?(?: (?!i\b|me\b|myself\b|want|wanna|wish)\S+){0,7}?"
     r" (?:die|dying|died|dead)"
-    r"|(?:had|have|has) me (?:dying|dead|crying laughing))\b"
+    r"|(?:had|have|has) me (?:dying|dead|crying laughing)"
+    r"|kill(?:ing|ed)? (?:this|that|the|my|it|a|our) (?:presentation|test|exam|interview|game|workout|performance|audition|set|speech"
+    r"|race|shift|project|assignment|match|routine|look|outfit|song|paper|recital|solo))\b"
 )
 # "If my friend says she wants to die, what should I do?": the risk is
 # inside a conditional about someone else in an advice question: ask, don't alarm.
@@ -276,6 +294,34 @@ _OTHERS_NAMED = re.compile(
 )
 
 
+# "is it normal to want to die?", "anyone else feel like ctb?": the writer
+# asks about themself without saying "I".
+_SELF_IMPLIED = re.compile(
+    r"\b(?:is it (?:normal|bad|weird|okay|ok|wrong|crazy|strange) (?:to|that i|if i|for me to) (?:not )?(?:want|wanna|feel|think|wish"
+    r"|hope|keep|be|have|still|sometimes|always|never)|anyone else (?:feel|want|wanna|think|get|have|ever)|am i the only one"
+    r"|how do i stop|why do i|something wrong with me)\b"
+)
+# A named person ("my 13 year old", "my wife"): a question about them is not
+# a question about services.
+_SPECIFIC_OTHER = re.compile(
+    r"\bmy (?:\w+ ){0,2}?(?:son|daughter|kid|kids|child|teen|teenager|friend|mom|mother|dad|father|brother|sister|husband|wife"
+    r"|partner|boyfriend|girlfriend|bf|gf|roommate|cousin|grandma|grandpa|sponsee|student|client|patient|\d+ ?(?:year|yr|yo)\w*(?: old)?)\b"
+)
+# A professional writing about a patient or student.
+_PROFESSIONAL = re.compile(
+    r"\bi (?:am|be|work as) (?:a|an) (?:\w+ )?(?:nurse|doctor|physician|counselor|therapist|social worker|case manager|teacher|coach"
+    r"|paramedic|emt|officer|psychiatrist|psychologist|pharmacist|chaplain|pastor|caseworker|clinician|provider)\b"
+    r"|\breferr\w* (?:a|my|our) (?:patient|client|student)"
+)
+# "me" that only receives words: "she tells me", "texted me".
+_ME_AS_LISTENER = re.compile(r"\b(?:tell|tells|told|text|texts|texted|message|messaged|ask|asks|asked|send|sent|call|calls|called"
+                             r"|show|showed|let|email|emailed|give|gave) me\b")
+# A death already happened to someone else: loss, not a present crisis.
+_LOSS = re.compile(
+    r"\b(?:killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died (?:by|of|from) (?:suicide|an overdose|overdose)"
+    r"|committed suicide|overdosed and died|lost (?:\w+ ){0,3}to (?:suicide|an overdose|overdose)|suicide loss)\b"
+)
+_LOSS_NOW = re.compile(r"\b(?:just|found|right now|tonight|this morning|today|tried|attempted|almost|nearly)\b")
 _SELF_CATEGORIES = {"suicidal_explicit", "suicidal_passive", "plan_or_means", "self_harm", "slang"}
 
 
@@ -326,6 +372,8 @@ class Assessment:
 
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
+    # Clinical shorthand "SI" (upper case, in an English clause; "SI, GRACIAS" stays Spanish).
+    text = re.sub(r"\bSI(?= (?:is|was|has|thoughts?|again|today|tonight|lately|getting|and|with|since|every)\b)", "suicidal ideation", text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = "".join(
         c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
@@ -384,17 +432,60 @@ def _lexicon() -> Dict[str, List[Tuple[str, str, "re.Pattern"]]]:
 
     compiled = {}
     for kind in ("strong", "topic", "ambiguous", "message"):
-        compiled[kind] = [
-            (category, raw, re.compile(expand(raw)))
-            for category, patterns in (data.get(kind) or {}).items()
-            for raw in patterns
-        ]
+        compiled[kind] = []
+        for category, patterns in (data.get(kind) or {}).items():
+            for raw in patterns:
+                rx = re.compile(expand(raw))
+                compiled[kind].append((category, raw, rx, _required_literals(rx.pattern)))
     return compiled
+
+
+def _required_literals(pattern: str) -> Optional[Tuple[str, ...]]:
+    """Strings one of which every match of `pattern` must contain, or None.
+
+    A cheap substring test on these skips most of the several hundred regex
+    searches per sentence (a prefilter in the manner of RE2's)."""
+    import sre_constants as sc
+    import sre_parse
+
+    def required(seq) -> Optional[set]:
+        candidates, run = [], ""
+        for op, av in seq:
+            if op is sc.LITERAL:
+                run += chr(av)
+                continue
+            if run:
+                candidates.append({run})
+                run = ""
+            sub = None
+            if op is sc.SUBPATTERN:
+                sub = required(av[-1])
+            elif op is sc.BRANCH:
+                alts = [required(b) for b in av[1]]
+                sub = set().union(*alts) if alts and all(alts) else None
+            elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT) and av[0] >= 1:
+                sub = required(av[2])
+            if sub:
+                candidates.append(sub)
+        if run:
+            candidates.append({run})
+        return max(candidates, key=lambda c: min(map(len, c))) if candidates else None
+
+    try:
+        found = required(sre_parse.parse(pattern))
+    except Exception:  # pragma: no cover - an unusual construct: no prefilter
+        return None
+    if not found or min(map(len, found)) < 2:
+        return None
+    return tuple(sorted(found))
 
 
 def _find(kind: str, views: Tuple[str, ...], sentence: str, reported: bool = False) -> List[Match]:
     found = []
-    for category, raw, rx in _lexicon()[kind]:
+    hay = "\n".join(views)
+    for category, raw, rx, literals in _lexicon()[kind]:
+        if literals is not None and not any(lit in hay for lit in literals):
+            continue
         for view in views:
             if not view:
                 continue
@@ -424,7 +515,8 @@ def _writer_strict(m: "Match") -> bool:
     """Like _writer, but "my son" is not the writer."""
     if m.reported:
         return False
-    if re.search(r"\b(?:myself|me|i|mine|my (?:own )?(?:life|self|body|wrist|wrists|arm|arms|leg|legs|skin|head|throat))\b", m.text):
+    if re.search(r"\b(?:myself|me|i|mine|my (?:own )?(?:life|self|body|wrist|wrists|arm|arms|leg|legs|skin|head|throat))\b",
+                 _ME_AS_LISTENER.sub(" ", m.text)):
         return True
     idx = m.view.find(m.text)
     return "i" in (m.view[:idx].split()[-3:] if idx > 0 else [])
@@ -479,6 +571,7 @@ class CrisisScreen:
         ambiguous: List[Match] = []
         suppressed: List[str] = []
         sentences = split_sentences(norm) or [norm]
+        segments = re.split(r"[.!?;\n]+", norm)
         ends_with_question = norm.rstrip().endswith("?")
         for i, sentence in enumerate(sentences):
             lemmas = lemma_text(sentence)
@@ -495,11 +588,22 @@ class CrisisScreen:
             service_frame = is_question and bool(_SERVICE_WORDS.search(sentence))
             info_question = bool(_INFO_QUESTION.search(sentence)) and is_question
             generic_subject = bool(_GENERIC_SUBJECT.search(sentence))
-            first_person = bool(_FIRST_PERSON_NOW.search(lemmas) or _FIRST_PERSON_NOW.search(sentence))
+            speaker = _ME_AS_LISTENER.sub(" ", sentence)
+            first_person = bool(_FIRST_PERSON_NOW.search(_ME_AS_LISTENER.sub(" ", lemmas)) or _FIRST_PERSON_NOW.search(speaker)
+                                or _SELF_IMPLIED.search(sentence)) and not _PROFESSIONAL.search(sentence)
+            loss = bool(_LOSS.search(sentence))
+            specific_other = bool(_SPECIFIC_OTHER.search(sentence))
             hypothetical = bool(_HYPOTHETICAL.search(sentence))
             cond_report = bool(_COND_REPORT.search(sentence)) and (is_question or bool(_ADVICE.search(sentence)))
             media = bool(_MEDIA.search(sentence))
             idioms = [m.group(0) for m in _IDIOMS.finditer(sentence)]
+            # A history frame covers the sentences that are told in the past;
+            # "My wife left me last year. I bought a gun and wrote my note."
+            # is not history.
+            segment = next((seg for seg in segments if sentence in seg), sentence)
+            sentence_is_history = message_is_history and (
+                len(sentences) == 1 or bool(_REMOTE_TIME.search(segment) or _PAST_RISK.search(segment))
+            )
 
             strong = _find("strong", views, sentence)
             if reported_views:
@@ -509,12 +613,18 @@ class CrisisScreen:
                 if any(m.text in phrase or phrase in m.text or " ".join(phrase.split()[:2]) in m.text
                        for phrase in idioms):
                     suppressed.append("idiom")
-                elif message_is_history:
+                elif sentence_is_history:
                     suppressed.append("history")
-                elif (service_frame or info_question) and not first_person and not _writer(m):
+                elif (service_frame or info_question) and not first_person and not (specific_other and len(m.text.split()) > 1) and not _writer(m):
                     suppressed.append("question_about_services")
                 elif media and not _writer(m):
                     suppressed.append("media")
+                elif loss and not _writer_strict(m):
+                    if not _LOSS_NOW.search(sentence):
+                        ambiguous.append(m)
+                    else:
+                        crisis.append(m)
+                    suppressed.append("loss")
                 elif m.category == "harm_others" and whole_joking and not first_person_self(sentence):
                     suppressed.append("joking")
                 elif (hypothetical or (cond_report and not _writer_strict(m)) or _negated(m.view, m.text)
@@ -524,7 +634,7 @@ class CrisisScreen:
                 else:
                     crisis.append(m)
             for m in _find("topic", views, sentence):
-                if message_is_history:
+                if sentence_is_history:
                     suppressed.append("history")
                 elif _negated(m.view, m.text) or _negated(lemmas, m.text) or _negated(sentence, m.text):
                     suppressed.append("negated")
@@ -541,15 +651,18 @@ class CrisisScreen:
                 for m in _find("ambiguous", views, sentence):
                     if service_frame and not first_person:
                         suppressed.append("question_about_services")
-                    elif not (message_is_history or _negated(m.view, m.text)):
+                    elif not (sentence_is_history or _negated(m.view, m.text)):
                         ambiguous.append(m)
             if idioms:
                 suppressed.append("idiom")
 
-        if not crisis and not message_is_history:
-            norm_lemmas = lemma_text(norm)
-            for m in _find("message", (norm, norm_lemmas), norm):
-                if not (_negated(norm, m.text) or _negated(norm_lemmas, m.text)):
+        # Read across the message, leaving out the parts told as history.
+        whole = norm if not message_is_history else " ; ".join(
+            seg for seg in segments if seg.strip() and not (_REMOTE_TIME.search(seg) or _PAST_RISK.search(seg)))
+        if not crisis and whole and (not message_is_history or len(segments) > 1):
+            whole_lemmas = lemma_text(whole)
+            for m in _find("message", (whole, whole_lemmas), whole):
+                if not (_negated(whole, m.text) or _negated(whole_lemmas, m.text)):
                     crisis.append(m)
         recurrence = _RISK_HISTORY.search(norm) and _RECURRENCE.search(_STABLE_TODAY.sub(" ", norm))
         if recurrence and not crisis and not _negated(norm, recurrence.group(0)):
@@ -558,7 +671,7 @@ class CrisisScreen:
         for m in crisis:
             # "my brother said he doesn't see a future where he's alive": the
             # person at risk is someone else, which changes what staff do.
-            if (m.category in _SELF_CATEGORIES and not _writer_strict(m) and m.sentence != norm
+            if (m.category in _SELF_CATEGORIES and not _writer_strict(m) and m.kind != "message" and m.pattern != "recurrence"
                     and _OTHERS_NAMED.search(m.sentence)):
                 m.category = "third_party"
         if crisis:

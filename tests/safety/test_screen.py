@@ -189,3 +189,50 @@ def test_everyday_uses_of_risk_words_do_not_escalate(text):
                                   "tomei muitos comprimidos", "je vais le tuer", "me estoy cortando otra vez"])
 def test_french_and_portuguese_basics_escalate(text):
     assert assess(text).level == CRISIS, text
+
+
+def test_history_frame_covers_only_the_sentences_told_in_the_past():
+    assert assess("My wife left me last year. I bought a gun and I wrote my note.").level == CRISIS
+    assert assess("I got divorced in 2019. Everyone would be better off without me.").level == CRISIS
+    assert assess("I attempted suicide in 2015. I'm stable now and want help with anxiety.").level == NONE
+    assert assess("Quick background: two suicide attempts (2011, 2014), lots of therapy since, currently stable.").level == NONE
+
+
+def test_a_death_that_already_happened_to_someone_else_is_loss_not_crisis():
+    assert assess("My friend's brother killed himself and she's devastated, how do I help her?").level != CRISIS
+    assert assess("my son tried to kill himself last night").level == CRISIS
+
+
+def test_questions_about_a_named_person_are_not_questions_about_services():
+    assert assess("is it normal that my 13 year old says she wants to be dead?").level == CRISIS
+    assert assess("is it normal to want to not wake up every day?").level == CRISIS
+    assert assess("How do I talk to my teenager about suicide prevention?").level == NONE
+    assert assess("Is it OK to mention self-harm history during intake?").level == NONE
+
+
+def test_professionals_referring_patients_are_not_in_crisis():
+    assert assess("I'm a nurse referring a patient after an overdose, what is your fax?").level == NONE
+
+
+@pytest.mark.parametrize("text", [
+    "I'm sitting in my car in the garage with the engine on",
+    "I looked up how long it takes to bleed out",
+    "my son just texted me a picture of pills with the words im sorry",
+    "everything would be simpler if I wasn't around",
+    "I keep sharpening my knife thinking about my neighbor",
+    "my uncle won't stop coming into the bathroom when I shower and says I can't tell",
+])
+def test_indirect_wording_of_a_plan_or_danger_escalates(text):
+    assert assess(text).level == CRISIS, text
+
+
+@pytest.mark.parametrize("text", ["SI is really bad today", "having active SI with a plan", "sui thoughts again",
+                                  "me and the bridge got a date tonight", "my kid's been saying they want to die for weeks"])
+def test_shorthand_and_internet_wording_escalate(text):
+    assert assess(text).level == CRISIS, text
+
+
+@pytest.mark.parametrize("text", ["SI, GRACIAS", "thanks, bye everyone", "that lasagna was to die for",
+                                  "I'm going to take all my classes online this semester", "I have a plan for my recovery"])
+def test_shorthand_and_everyday_phrases_do_not_escalate(text):
+    assert assess(text).level == NONE, text
