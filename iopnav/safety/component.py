@@ -5,7 +5,7 @@ message (inside forms too: forms only see intents after NLU), and combines
 the rule-based screen with the ML classifier's `crisis` vote:
 
   screen says crisis                     -> crisis
-  ML sure of crisis (>= 0.8), no counter-evidence
+  ML crisis score >= 0.5, no counter-evidence
                                          -> crisis (the ML catches wording the
                                             patterns lack)
   ML less sure (>= 0.35)                 -> express_distress: the screening
@@ -39,7 +39,7 @@ COUNTER_EVIDENCE = {"idiom", "history", "negated", "question_about_services", "m
 def decide(
     assessment: Assessment,
     ranking: List[Dict[str, Any]],
-    crisis_threshold: float = 0.8,
+    crisis_threshold: float = 0.5,
     ask_threshold: float = 0.35,
 ) -> Tuple[Optional[str], str]:
     """Return (intent to force or None to keep the ML's, source of the decision)."""
@@ -48,8 +48,10 @@ def decide(
     scores = {r.get("name"): r.get("confidence") or 0.0 for r in ranking}
     top = ranking[0].get("name") if ranking else None
     doubted = bool(COUNTER_EVIDENCE & set(assessment.suppressed))
-    # The ML alone hands off only when it is sure; a less certain crisis vote
-    # gets the screening question (which names 988 too), never silence.
+    # The ML alone hands off when crisis is its likeliest reading (>= 0.5:
+    # the lowest threshold that keeps the labelled set's precision well above
+    # 0.95, because a missed crisis costs far more than a false alarm); a
+    # less certain risk vote gets the screening question (it names 988 too).
     ml_crisis = scores.get(CRISIS_INTENT, 0.0) >= crisis_threshold
     if ml_crisis and not doubted:
         return CRISIS_INTENT, "ml"
@@ -75,7 +77,7 @@ def decide(
 class SafetyScreen(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"crisis_threshold": 0.8, "ask_threshold": 0.35}
+        return {"crisis_threshold": 0.5, "ask_threshold": 0.35}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.config = {**self.get_default_config(), **config}

@@ -19,6 +19,12 @@ def test_ml_crisis_escalates_even_when_the_screen_found_nothing():
     assert (forced, source) == ("crisis", "ml")
 
 
+def test_an_even_ml_crisis_vote_hands_off_and_a_weaker_one_asks():
+    assert decide(Assessment("none"), ranking(("crisis", 0.52), ("ask_cost", 0.3)))[0] == "crisis"
+    assert decide(Assessment("none"), ranking(("ask_cost", 0.5), ("crisis", 0.4)))[0] == "express_distress"
+    assert decide(Assessment("none"), ranking(("ask_cost", 0.8), ("crisis", 0.2)))[0] is None
+
+
 def test_ml_crisis_on_an_idiom_falls_back_to_the_next_intent():
     forced, _ = decide(Assessment("none", suppressed=["idiom"]), ranking(("crisis", 0.6), ("ask_insurance", 0.3)))
     assert forced == "ask_insurance"
