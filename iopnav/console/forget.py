@@ -1,9 +1,14 @@
 """"Forget this visitor": erase one conversation, or every conversation and
 intake request tied to a phone number (admin only, audited by the caller).
 
-Removes the tracker events, intake requests, crisis flags, reviews, notes
-and intent tags. The audit log keeps the fact that an erasure happened.
+Removes the tracker events, intake requests, reviews, notes and intent
+tags. Crisis flags are never deleted (safety rule: nothing removes a flag);
+they are anonymised instead: the link to the visitor (sender id, which may be
+a phone number) and the quoted evidence are erased, the time, category and
+channel stay, so crisis counts and follow-up history remain true. The audit
+log keeps the fact that an erasure happened.
 """
+import hashlib
 from dataclasses import dataclass, field
 from typing import Dict, List
 
@@ -28,7 +33,7 @@ class ForgetError(ValueError):
 class Erased:
     conversations: int = 0
     counts: Dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("events", "referrals", "crisis_flags", "notes", "reviews", "intent_tags"), 0))
+        ("events", "referrals", "crisis_flags_anonymised", "notes", "reviews", "intent_tags"), 0))
 
     def add(self, other: Dict[str, int]) -> None:
         self.conversations += 1
@@ -40,14 +45,21 @@ class Erased:
         return f"{self.conversations} conversation(s): {parts}"
 
 
+def anonymous_id(sender_id: str) -> str:
+    """What a forgotten visitor's crisis flags keep instead of their id."""
+    return "forgotten-" + hashlib.sha256(sender_id.encode()).hexdigest()[:16]
+
+
 def app_data_delete(db: Session, sender_id: str, with_referrals: bool = True,
                     with_crisis_flags: bool = True) -> Dict[str, int]:
     """Delete the application-database rows tied to one conversation (no commit).
 
-    with_crisis_flags is True only for an admin's explicit "forget me": the
-    safety rule is that nothing else ever removes a crisis flag."""
+    with_crisis_flags (an admin's explicit "forget me") anonymises the
+    conversation's crisis flags; no path deletes one."""
     counts = {
-        "crisis_flags": db.query(CrisisFlag).filter_by(sender_id=sender_id).delete() if with_crisis_flags else 0,
+        "crisis_flags_anonymised": db.query(CrisisFlag).filter_by(sender_id=sender_id).update(
+            {"sender_id": anonymous_id(sender_id), "evidence": None}, synchronize_session=False)
+        if with_crisis_flags else 0,
         "notes": db.query(ConversationNote).filter_by(sender_id=sender_id).delete(),
         "reviews": db.query(ConversationReview).filter_by(sender_id=sender_id).delete(),
         "intent_tags": db.query(IntentCorrection).filter_by(sender_id=sender_id).delete(),

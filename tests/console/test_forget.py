@@ -1,8 +1,10 @@
 """"Forget me" (admin only): by conversation or by phone number. It is the
-one thing that removes a crisis flag; acknowledging or reviewing never does."""
+only thing that touches a crisis flag, and it anonymises it rather than
+deleting it; acknowledging or reviewing never changes it."""
 from html import unescape
 
 from iopnav.console.demo_data import Msg
+from iopnav.console.forget import anonymous_id
 from tests.support.console import ADMIN, REVIEWER
 
 
@@ -17,7 +19,7 @@ def test_erasing_needs_the_confirmation_box(console):
     assert console.event_count(sender) > 0
 
 
-def test_forget_one_conversation_removes_everything_including_the_crisis_flag(console):
+def test_forget_one_conversation_removes_everything_and_anonymises_the_crisis_flag(console):
     sender = console.conversation([Msg("I want to kill myself", "crisis", 0.98)])
     console.referral(sender, "Noa", "noa@example.org")
     key = console.key(sender)
@@ -29,19 +31,20 @@ def test_forget_one_conversation_removes_everything_including_the_crisis_flag(co
 
     admin = console.client(ADMIN)
     confirm = unescape(admin.get(f"/forget?id={key}").text)
-    assert f"Conversation #{key}" in confirm and "1 intake request(s), 1 crisis flag(s), 1 note(s) will be erased" in confirm
+    assert f"Conversation #{key}" in confirm and "1 intake request(s), 1 note(s) will be erased; 1 crisis flag(s) will be anonymised" in confirm
     done = admin.post("/forget", {"conversation": key, "confirm": "yes"})
     assert done.url.endswith("/conversations")
-    assert "Erased 1 conversation(s):" in done.text and "1 crisis flags" in done.text
-    # ...only this explicit erasure does.
+    assert "Erased 1 conversation(s):" in done.text and "1 crisis flags anonymised" in done.text
+    # ...and this explicit erasure unlinks it from the visitor but keeps it.
     for table in ("crisis_flags", "referrals", "conversation_notes", "conversation_reviews"):
         assert count(console, table, sender) == 0, table
+    assert count(console, "crisis_flags", anonymous_id(sender)) == 1
     assert console.event_count(sender) == 0
     assert f'href="/transcript/{key}"' not in done.text
     gone = admin.get(f"/transcript/{key}")
     assert gone.status_code == 404
     entry = next(e for e in reversed(console.audit()) if e[1] == "forget")
-    assert entry[0] == ADMIN and entry[2] == f"conversation #{key}" and "1 crisis flags" in entry[3]
+    assert entry[0] == ADMIN and entry[2] == f"conversation #{key}" and "1 crisis flags anonymised" in entry[3]
     assert "kill" not in (entry[3] or "")  # the audit keeps counts, never the words
 
 
