@@ -42,6 +42,20 @@ def listed_program(tracker: Tracker, text: str) -> Optional[str]:
     return shown[index - 1] if 1 <= index <= len(shown) else None
 
 
+# Why a question cannot be skipped, said when the visitor tries.
+NEEDED = {
+    "intake_first_name": "Staff need a name to ask for when they call; a nickname is fine. "
+                         "Or say cancel if you'd rather not continue.",
+    "intake_contact": "Staff need a phone number or an email to reach you. If you'd rather "
+                      "call a program yourself, say cancel and I'll stop.",
+}
+
+
+def refuse_skip(dispatcher: CollectingDispatcher, slot: str) -> Dict[Text, Any]:
+    dispatcher.utter_message(text=NEEDED[slot])
+    return {slot: None}
+
+
 class ValidateIntakeForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_intake_form"
@@ -49,9 +63,7 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_intake_first_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> Dict[Text, Any]:
         if value == SKIPPED:
-            dispatcher.utter_message(text="Staff need a name to ask for when they call; a nickname is fine. "
-                                          "Or say cancel if you'd rather not continue.")
-            return {"intake_first_name": None}
+            return refuse_skip(dispatcher, "intake_first_name")
         name, problem = intake.check_first_name(str(value))
         if problem:
             dispatcher.utter_message(text=problem)
@@ -60,9 +72,7 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_intake_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:
         if value == SKIPPED:
-            dispatcher.utter_message(text="Staff need a phone number or an email to reach you. If you'd rather "
-                                          "call a program yourself, say cancel and I'll stop.")
-            return {"intake_contact": None}
+            return refuse_skip(dispatcher, "intake_contact")
         contact, problem = intake.parse_contact(str(value))
         if problem:
             dispatcher.utter_message(text=problem)
