@@ -62,6 +62,15 @@ def test_crisis_again_after_an_earlier_handoff_and_reminders_between(assistant):
     assert len(flags(assistant.database_url, sender)) == 2
 
 
+def test_what_now_after_a_handoff_gets_the_crisis_lines_again(assistant):
+    sender = assistant.new_sender()
+    assert_handoff(assistant.texts("i took a bunch of pills", sender))
+    messages = assistant.send("ok what do i do now", sender)
+    first = messages[0]["text"]
+    assert first.startswith("If you might be in danger") and "988" in first and "911" in first
+    assert "Talk to a person" in [b["title"] for b in messages[0].get("buttons") or []]
+
+
 def test_flag_survives_restart_and_later_turns(assistant):
     sender = assistant.new_sender()
     assistant.texts("my son said he wants to die", sender)
