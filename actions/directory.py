@@ -33,9 +33,9 @@ UNAVAILABLE = ("Sorry, I can't reach the program directory right now. Please try
                "or use FindTreatment.gov. If you need help right now, call or text 988.")
 
 
-def query_from_slots(tracker: Tracker) -> SearchQuery:
+def query_from_slots(tracker: Tracker, default_location: Optional[str] = None) -> SearchQuery:
     values = {attr: tracker.get_slot(slot) for slot, attr in FILTER_SLOTS.items()}
-    return SearchQuery(location=tracker.get_slot("search_location"), **values)
+    return SearchQuery(location=tracker.get_slot("search_location") or default_location, **values)
 
 
 def dropped_filters(tracker: Tracker) -> List[str]:
@@ -102,13 +102,18 @@ class ValidateProgramSearchForm(FormValidationAction):
 
 
 class ActionSearchPrograms(Action):
+    # Where to search when no place is known (the search form always has one).
+    default_location: Optional[str] = None
+
     def name(self) -> Text:
         return "action_search_programs"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         events = []
-        query = query_from_slots(tracker)
+        if not tracker.get_slot("search_location") and self.default_location:
+            events.append(SlotSet("search_location", self.default_location))  # so "show more" pages on
+        query = query_from_slots(tracker, self.default_location)
         for name in dropped_filters(tracker):
             query = query.without(name)
         canonical, unknown = query.normalised()
@@ -175,6 +180,8 @@ class ActionAnswerFromDirectory(ActionSearchPrograms):
     condition, age group, type or time, it adds the matching programs from
     the directory; otherwise it says nothing more."""
 
+    default_location = ANYWHERE  # no place named: the whole directory, without asking
+
     def name(self) -> Text:
         return "action_answer_from_directory"
 
@@ -183,9 +190,4 @@ class ActionAnswerFromDirectory(ActionSearchPrograms):
         named = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
         if not named & DIRECTORY_ENTITIES:
             return []
-        events = []
-        if not tracker.get_slot("search_location"):
-            # No place named: the whole directory, without asking.
-            tracker.slots["search_location"] = ANYWHERE
-            events.append(SlotSet("search_location", ANYWHERE))
-        return events + await super().run(dispatcher, tracker, domain)
+        return await super().run(dispatcher, tracker, domain)

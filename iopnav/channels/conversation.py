@@ -6,7 +6,7 @@ request: the crisis reminder and the SMS numbered options are derived from
 the stored events each time.
 """
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.shared.core.trackers import EventVerbosity
 
@@ -44,6 +44,15 @@ async def reminder_for(app: Any, sender_id: str) -> Optional[str]:
     except Exception:  # the reply itself must still go out
         logger.exception("could not read the tracker for the crisis reminder")
         return None
+
+
+async def stand_in_and_reminder(app: Any, sender_id: str, answered: bool) -> Tuple[Optional[str], Optional[str]]:
+    """What to add around this turn's reply: (a stand-in when the dialogue
+    said nothing, the crisis reminder to end with). NO_REPLY names 988 and
+    911 itself, so it needs no reminder after it."""
+    if not answered:
+        return NO_REPLY, None
+    return None, await reminder_for(app, sender_id)
 
 
 def last_turn_options(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

@@ -32,7 +32,7 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from iopnav.channels.cleaning import BadInput, clean_text
-from iopnav.channels.conversation import NO_REPLY, reminder_for
+from iopnav.channels.conversation import stand_in_and_reminder
 
 logger = logging.getLogger(__name__)
 
@@ -107,10 +107,9 @@ class SafeRestInput(InputChannel):
                 return response.json({"error": "unavailable", "message": UNAVAILABLE}, status=503)
 
             replies: List[Dict[str, Any]] = list(collector.messages)
-            # NO_REPLY names 988 and 911 itself, so it needs no reminder after it.
-            reminder = await reminder_for(request.app, sender) if replies else None
-            if not replies:
-                replies.append({"recipient_id": sender, "text": NO_REPLY})
+            stand_in, reminder = await stand_in_and_reminder(request.app, sender, bool(replies))
+            if stand_in:
+                replies.append({"recipient_id": sender, "text": stand_in})
             if message.note:
                 replies.insert(0, {"recipient_id": sender, "text": message.note})
             if reminder:

@@ -39,7 +39,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from iopnav import settings
 from iopnav.channels import optout, sms_text
 from iopnav.channels.cleaning import BadInput, clean_text
-from iopnav.channels.conversation import NO_REPLY, offered_options, reminder_for
+from iopnav.channels.conversation import offered_options, stand_in_and_reminder
 
 logger = logging.getLogger(__name__)
 
@@ -191,9 +191,9 @@ class TwilioSMSInput(InputChannel):
         notes = [n for n in (message.note, sms_text.MEDIA_NOTE if has_media else None) if n]
         rendered = sms_text.render(collector.messages)
         # Nothing from the dialogue (a custom action failed): say so rather
-        # than leave the texter waiting; NO_REPLY already names 988 and 911.
-        reminder = await reminder_for(request.app, sender) if rendered else None
-        answer = "\n\n".join(notes + [rendered or NO_REPLY])
+        # than leave the texter waiting.
+        stand_in, reminder = await stand_in_and_reminder(request.app, sender, bool(rendered))
+        answer = "\n\n".join(notes + [rendered or stand_in])
         return reply_text(answer.strip(), reminder)
 
     async def record_only(self, request: Request, sender: str, body: Optional[str]) -> None:

@@ -8,8 +8,8 @@ A conversation's age is the time since its last event. Older than --days
 intent tags. A crisis-flagged conversation is kept until it is older than
 --crisis-days (IOP_CRISIS_RETENTION_DAYS, default 365), because staff may
 still need it to follow up or to answer for what the assistant said.
-Crisis flag rows themselves are never deleted here: the safety rule is that
-only an admin's explicit "forget me" removes a flag, so the record that a
+Crisis flag rows themselves are never deleted (safety rule: nothing removes
+a flag; an admin's "forget me" only anonymises them), so the record that a
 crisis happened (category, time, channel) outlives the transcript.
 Closed intake requests older than --days are deleted too; open ones (new,
 contacted) stay until staff close them: someone is still waiting for a call.

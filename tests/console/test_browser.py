@@ -9,7 +9,6 @@ admin exporting and erasing, and the audit log showing each step.
 Screenshots of the list and a transcript go to docs/ (SQLite run only).
 """
 import json
-import os
 import re
 import shutil
 from dataclasses import dataclass

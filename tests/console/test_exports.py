@@ -1,7 +1,6 @@
 """Exports: intake requests as CSV, a conversation as JSON, text and PDF."""
 import csv
 import io
-import json
 
 import pytest
 

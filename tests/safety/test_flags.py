@@ -1,6 +1,5 @@
 """Crisis flags: recorded from the conversation's own events, once per
 crisis moment, on SQLite and PostgreSQL, and never cleared by later turns."""
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Restarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
