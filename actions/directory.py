@@ -1,6 +1,7 @@
 """Program search in the conversation: the search form's validation, the
 search itself, and "show more". The searching and wording live in
 iopnav.directory; this module only moves values between slots and it."""
+
 import logging
 from typing import Any, Dict, List, NamedTuple, Optional, Text
 
@@ -29,8 +30,10 @@ SEARCH_SLOTS = ("search_location", *FILTER_SLOTS, "search_page", "search_shown")
 SHOW_MORE = {"title": "Show more", "payload": "/show_more"}
 START_INTAKE = {"title": "Start an intake", "payload": "/start_intake"}
 TALK_TO_STAFF = {"title": "Talk to staff", "payload": "/request_human"}
-UNAVAILABLE = ("Sorry, I can't reach the program directory right now. Please try again in a few minutes, "
-               "or use FindTreatment.gov. If you need help right now, call or text 988.")
+UNAVAILABLE = (
+    "Sorry, I can't reach the program directory right now. Please try again in a few minutes, "
+    "or use FindTreatment.gov. If you need help right now, call or text 988."
+)
 
 
 def query_from_slots(tracker: Tracker, default_location: Optional[str] = None) -> SearchQuery:
@@ -41,25 +44,33 @@ def query_from_slots(tracker: Tracker, default_location: Optional[str] = None) -
 def dropped_filters(tracker: Tracker) -> List[str]:
     """Filters the visitor asked to drop with a "Search without ..." button."""
     names = set(FILTER_SLOTS.values())
-    return [e.get("value") for e in tracker.latest_message.get("entities", [])
-            if e.get("entity") == "search_drop" and e.get("value") in names]
+    return [
+        e.get("value")
+        for e in tracker.latest_message.get("entities", [])
+        if e.get("entity") == "search_drop" and e.get("value") in names
+    ]
 
 
 def unknown_value_text(name: str, raw: str) -> str:
     if name == "insurance":
-        return (f"I don't have \"{raw}\" in the directory's list of insurers, so I can't tell you which "
-                "programs take it. I searched without an insurance filter; please ask the program about your plan.")
+        return (
+            f"I don't have \"{raw}\" in the directory's list of insurers, so I can't tell you which "
+            "programs take it. I searched without an insurance filter; please ask the program about your plan."
+        )
     label = present.FILTER_LABELS.get(name, name)
-    return f"I didn't recognise \"{raw}\" as a {label}, so I searched without it."
+    return f'I didn\'t recognise "{raw}" as a {label}, so I searched without it.'
 
 
 def result_buttons(result: SearchResult) -> List[Dict[str, str]]:
     if result.matches:
         return ([SHOW_MORE] if result.has_more else []) + [START_INTAKE]
     buttons = [
-        {"title": f"Search without {present.FILTER_LABELS.get(name, name)}",
-         "payload": f'/find_program{{"search_drop":"{name}"}}'}
-        for name, _value, _count in result.relaxations if name != "radius_miles"
+        {
+            "title": f"Search without {present.FILTER_LABELS.get(name, name)}",
+            "payload": f'/find_program{{"search_drop":"{name}"}}',
+        }
+        for name, _value, _count in result.relaxations
+        if name != "radius_miles"
     ][:2]
     return buttons + [TALK_TO_STAFF]
 
@@ -76,7 +87,9 @@ def run_search(query: SearchQuery, page: int) -> Optional[Answer]:
         with session_factory()() as session:
             result = search(session, query, page=page)
             listed = result.page_matches if result.matches else result.alternatives
-            text = present.results_text(result) if result.matches else present.no_results_text(result)
+            text = (
+                present.results_text(result) if result.matches else present.no_results_text(result)
+            )
             return Answer(result, text, [m.program.slug for m in listed])
     except SQLAlchemyError:
         logger.exception("program search failed")
@@ -87,8 +100,9 @@ class ValidateProgramSearchForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_program_search_form"
 
-    def validate_search_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> Dict[Text, Any]:
+    def validate_search_location(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         text = str(value or "").strip()
         if text.lower() == ANYWHERE:
             return {"search_location": ANYWHERE}
@@ -108,11 +122,14 @@ class ActionSearchPrograms(Action):
     def name(self) -> Text:
         return "action_search_programs"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         events = []
         if not tracker.get_slot("search_location") and self.default_location:
-            events.append(SlotSet("search_location", self.default_location))  # so "show more" pages on
+            events.append(
+                SlotSet("search_location", self.default_location)
+            )  # so "show more" pages on
         query = query_from_slots(tracker, self.default_location)
         for name in dropped_filters(tracker):
             query = query.without(name)
@@ -139,12 +156,14 @@ class ActionShowMorePrograms(Action):
     def name(self) -> Text:
         return "action_show_more_programs"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         if not tracker.get_slot("search_location"):
             dispatcher.utter_message(
                 text="I haven't searched for programs yet. Tell me a city or ZIP code and what you're looking for.",
-                buttons=[{"title": "Find a program", "payload": "/find_program"}])
+                buttons=[{"title": "Find a program", "payload": "/find_program"}],
+            )
             return []
         page = int(tracker.get_slot("search_page") or 1) + 1
         query, _unknown = query_from_slots(tracker).normalised()
@@ -156,22 +175,36 @@ class ActionShowMorePrograms(Action):
         if not result.matches or result.page < page:
             total = result.total
             dispatcher.utter_message(
-                text=(f"That's all: I've shown every program I found ({total}). You can change the search "
-                      "(another city, or fewer filters), or I can pass your details to our intake team.")
-                if total else "There were no programs to show for that search. Try another city or fewer filters.",
-                buttons=[START_INTAKE, TALK_TO_STAFF])
+                text=(
+                    f"That's all: I've shown every program I found ({total}). You can change the search "
+                    "(another city, or fewer filters), or I can pass your details to our intake team."
+                )
+                if total
+                else "There were no programs to show for that search. Try another city or fewer filters.",
+                buttons=[START_INTAKE, TALK_TO_STAFF],
+            )
             return []
         dispatcher.utter_message(text=answer.text, buttons=result_buttons(result))
         # Keep the earlier pages' programs: numbers continue (4, 5, 6), and
         # "number 2" in the intake form still means the second one listed.
         already = list(tracker.get_slot("search_shown") or [])
-        return [SlotSet("search_page", float(result.page)), SlotSet("search_shown", already + answer.shown)]
+        return [
+            SlotSet("search_page", float(result.page)),
+            SlotSet("search_shown", already + answer.shown),
+        ]
 
 
 # Entities that make a general question ("do you take Aetna?", "is there an
 # evening group?") answerable from the directory as well.
-DIRECTORY_ENTITIES = {"condition", "insurance", "location", "age_group", "program_type", "time_of_day",
-                      "delivery_mode"}
+DIRECTORY_ENTITIES = {
+    "condition",
+    "insurance",
+    "location",
+    "age_group",
+    "program_type",
+    "time_of_day",
+    "delivery_mode",
+}
 
 
 class ActionAnswerFromDirectory(ActionSearchPrograms):
@@ -185,8 +218,9 @@ class ActionAnswerFromDirectory(ActionSearchPrograms):
     def name(self) -> Text:
         return "action_answer_from_directory"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         named = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
         if not named & DIRECTORY_ENTITIES:
             return []

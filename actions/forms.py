@@ -1,4 +1,5 @@
 """What happens to a form's answers when the visitor says "cancel"."""
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -26,7 +27,8 @@ class ActionClearCancelledForm(Action):
     def name(self) -> Text:
         return "action_clear_cancelled_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         slots = FORM_SLOTS.get(last_active_form(tracker) or "", ())
         return [SlotSet(slot, None) for slot in slots] + [SlotSet("requested_slot", None)]

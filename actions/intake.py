@@ -3,6 +3,7 @@
 The checks and the saving live in iopnav.directory.intake; this module turns
 their problems into messages and their values into slots.
 """
+
 import logging
 import re
 from typing import Any, Dict, List, Optional, Text
@@ -21,16 +22,36 @@ from iopnav.directory.models import Program
 
 logger = logging.getLogger(__name__)
 
-INTAKE_SLOTS = ("intake_first_name", "intake_contact", "intake_contact_time", "intake_program", "intake_consent")
+INTAKE_SLOTS = (
+    "intake_first_name",
+    "intake_contact",
+    "intake_contact_time",
+    "intake_program",
+    "intake_consent",
+)
 # What a "skip" on a question we cannot do without is recorded as (domain/directory.yml).
 SKIPPED = "__skip__"
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-             "seventh": 7, "eighth": 8, "ninth": 9, "last": -1}
-_NUMBER_RE = re.compile(r"^(?:(?:number|no\.?|#|option|the)\s*)?(\d{1,2}|" + "|".join(_ORDINALS) + r")(?:\s*(?:one|program))?$")
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "last": -1,
+}
+_NUMBER_RE = re.compile(
+    r"^(?:(?:number|no\.?|#|option|the)\s*)?(\d{1,2}|"
+    + "|".join(_ORDINALS)
+    + r")(?:\s*(?:one|program))?$"
+)
 
 
 def listed_program(tracker: Tracker, text: str) -> Optional[str]:
-    """"2", "#2", "the second one" -> the slug of that program in the last list."""
+    """ "2", "#2", "the second one" -> the slug of that program in the last list."""
     match = _NUMBER_RE.match(text.strip().lower().rstrip(".!"))
     shown = tracker.get_slot("search_shown") or []
     if not match or not shown:
@@ -45,9 +66,9 @@ def listed_program(tracker: Tracker, text: str) -> Optional[str]:
 # Why a question cannot be skipped, said when the visitor tries.
 NEEDED = {
     "intake_first_name": "Staff need a name to ask for when they call; a nickname is fine. "
-                         "Or say cancel if you'd rather not continue.",
+    "Or say cancel if you'd rather not continue.",
     "intake_contact": "Staff need a phone number or an email to reach you. If you'd rather "
-                      "call a program yourself, say cancel and I'll stop.",
+    "call a program yourself, say cancel and I'll stop.",
 }
 
 
@@ -60,8 +81,9 @@ class ValidateIntakeForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_intake_form"
 
-    def validate_intake_first_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> Dict[Text, Any]:
+    def validate_intake_first_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if value == SKIPPED:
             return refuse_skip(dispatcher, "intake_first_name")
         name, problem = intake.check_first_name(str(value))
@@ -69,8 +91,9 @@ class ValidateIntakeForm(FormValidationAction):
             dispatcher.utter_message(text=problem)
         return {"intake_first_name": name}
 
-    def validate_intake_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Dict[Text, Any]:
+    def validate_intake_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if value == SKIPPED:
             return refuse_skip(dispatcher, "intake_contact")
         contact, problem = intake.parse_contact(str(value))
@@ -79,21 +102,25 @@ class ValidateIntakeForm(FormValidationAction):
             return {"intake_contact": None}
         return {"intake_contact": str(contact)}
 
-    def validate_intake_contact_time(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> Dict[Text, Any]:
+    def validate_intake_contact_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         when, problem = intake.check_contact_time(str(value))
         if problem:
             dispatcher.utter_message(text=problem)
         return {"intake_contact_time": when}
 
-    def validate_intake_program(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Dict[Text, Any]:
+    def validate_intake_program(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         text = str(value or "").strip()
         try:
             with session_factory()() as session:
                 slug = listed_program(tracker, text)
                 if slug:
-                    program = session.execute(select(Program).where(Program.slug == slug)).scalar_one_or_none()
+                    program = session.execute(
+                        select(Program).where(Program.slug == slug)
+                    ).scalar_one_or_none()
                     if program:
                         return {"intake_program": program.name}
                 _program, stored = intake.match_program(session, text)
@@ -103,8 +130,9 @@ class ValidateIntakeForm(FormValidationAction):
             logger.exception("program lookup failed")
             return {"intake_program": text[:255] or intake.NOT_SURE}
 
-    def validate_intake_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Dict[Text, Any]:
+    def validate_intake_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         consent, problem = intake.parse_consent(value)
         if problem:
             dispatcher.utter_message(text=problem)
@@ -115,8 +143,9 @@ class ActionSubmitIntake(Action):
     def name(self) -> Text:
         return "action_submit_intake"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         reset = [SlotSet(slot, None) for slot in INTAKE_SLOTS]
         if tracker.get_slot("intake_consent") is not True:
             prompts.send(dispatcher, tracker, "intake_not_saved")
@@ -126,20 +155,33 @@ class ActionSubmitIntake(Action):
             if problem:
                 raise ValueError(problem)
             with session_factory()() as session:
-                program, interest = intake.match_program(session, tracker.get_slot("intake_program"))
+                program, interest = intake.match_program(
+                    session, tracker.get_slot("intake_program")
+                )
                 intake.save_referral(
-                    session, sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
-                    first_name=tracker.get_slot("intake_first_name"), contact=contact,
-                    contact_time=tracker.get_slot("intake_contact_time"), consent=True,
-                    program_interest=interest, program_id=program.id if program else None,
+                    session,
+                    sender_id=tracker.sender_id,
+                    channel=tracker.get_latest_input_channel(),
+                    first_name=tracker.get_slot("intake_first_name"),
+                    contact=contact,
+                    contact_time=tracker.get_slot("intake_contact_time"),
+                    consent=True,
+                    program_interest=interest,
+                    program_id=program.id if program else None,
                 )
         except (SQLAlchemyError, ValueError):
             logger.exception("saving an intake request failed")
             dispatcher.utter_message(
                 text="I'm sorry, I couldn't save your request just now, so please don't wait for a call. "
-                     "You can call the program directly, or try again in a few minutes. "
-                     "If you need help right now, call or text 988.")
+                "You can call the program directly, or try again in a few minutes. "
+                "If you need help right now, call or text 988."
+            )
             return reset
-        prompts.send(dispatcher, tracker, "intake_submitted", intake_contact=str(contact),
-                     intake_contact_time=tracker.get_slot("intake_contact_time") or intake.ANY_TIME)
+        prompts.send(
+            dispatcher,
+            tracker,
+            "intake_submitted",
+            intake_contact=str(contact),
+            intake_contact_time=tracker.get_slot("intake_contact_time") or intake.ANY_TIME,
+        )
         return reset

@@ -5,6 +5,7 @@ questions, so `rasa data validate --fail-on-warnings` (Rasa 3.6) reports
 them as unused. Forms need the action server anyway (it validates every
 answer); the crisis hand-off, which must never need it, stays in the domain.
 """
+
 from abc import ABCMeta, abstractmethod
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -13,7 +14,9 @@ import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-PROMPTS: Dict[str, Dict[str, Any]] = yaml.safe_load((Path(__file__).with_name("prompts.yml")).read_text())
+PROMPTS: Dict[str, Dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).with_name("prompts.yml")).read_text()
+)
 
 
 class _Blank(dict):
@@ -50,14 +53,18 @@ class AskForSlot(Action, metaclass=ABCMeta):
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         send(dispatcher, tracker, f"ask_{self.slot}")
         return []
 
 
 # One action class per question in prompts.yml (rasa-sdk registers classes).
 ASK_ACTIONS = {
-    key[len("ask_"):]: type(f"Ask_{key[len('ask_'):]}", (AskForSlot,), {"slot": key[len("ask_"):]})
-    for key in PROMPTS if key.startswith("ask_")
+    key[len("ask_") :]: type(
+        f"Ask_{key[len('ask_') :]}", (AskForSlot,), {"slot": key[len("ask_") :]}
+    )
+    for key in PROMPTS
+    if key.startswith("ask_")
 }

@@ -3,6 +3,7 @@
 One declarative Base for all packages so Alembic sees every table; one engine
 per URL so tests can point at SQLite or PostgreSQL.
 """
+
 from functools import lru_cache
 from typing import Optional
 

@@ -1,6 +1,7 @@
 """Shared by the evaluation and benchmark scripts: parse messages with the
 trained model exactly as the Rasa server does (NLU pipeline incl. the safety
 screen), without starting a server."""
+
 import asyncio
 import logging
 from pathlib import Path

@@ -4,6 +4,7 @@ where to find them, and stop them all cleanly on Ctrl-C.
 Parts: Rasa server (REST + SMS webhooks), action server (loopback only), the
 web page with the chat widget, and the staff console.
 """
+
 import signal
 import sys
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import List
 
 from iopnav import settings
-from iopnav.services import Service, actions_service, rasa_service, write_endpoints, VENV_BIN
+from iopnav.services import VENV_BIN, Service, actions_service, rasa_service, write_endpoints
 
 MODEL = settings.PROJECT_ROOT / "models" / "iop.tar.gz"
 
@@ -28,14 +29,29 @@ def services(log_dir: Path) -> List[Service]:
     endpoints = write_endpoints(log_dir / "endpoints.yml", settings.ACTIONS_PORT)
     parts = [
         actions_service(settings.ACTIONS_PORT, {}, log_dir / "actions.log"),
-        rasa_service(settings.RASA_PORT, MODEL, endpoints, {}, host=settings.HOST, log_path=log_dir / "rasa.log"),
+        rasa_service(
+            settings.RASA_PORT,
+            MODEL,
+            endpoints,
+            {},
+            host=settings.HOST,
+            log_path=log_dir / "rasa.log",
+        ),
     ]
     python = str(VENV_BIN / "python")
     return parts + [
-        Service("web page", [python, "-m", "iopnav.channels.webpage"],
-                f"http://127.0.0.1:{settings.WEB_PORT}/", log_path=log_dir / "web.log"),
-        Service("staff console", [python, "-m", "iopnav.console"],
-                f"http://127.0.0.1:{settings.CONSOLE_PORT}/login", log_path=log_dir / "console.log"),
+        Service(
+            "web page",
+            [python, "-m", "iopnav.channels.webpage"],
+            f"http://127.0.0.1:{settings.WEB_PORT}/",
+            log_path=log_dir / "web.log",
+        ),
+        Service(
+            "staff console",
+            [python, "-m", "iopnav.console"],
+            f"http://127.0.0.1:{settings.CONSOLE_PORT}/login",
+            log_path=log_dir / "console.log",
+        ),
     ]
 
 
@@ -72,7 +88,9 @@ def main() -> int:
     host = settings.HOST
     print("\nThe IOP assistant is running:")
     print(f"  Web chat page   http://{host}:{settings.WEB_PORT}/")
-    print(f"  Staff console   http://{host}:{settings.CONSOLE_PORT}/  (create an account: make console-user EMAIL=you@clinic.org ROLE=admin)")
+    print(
+        f"  Staff console   http://{host}:{settings.CONSOLE_PORT}/  (create an account: make console-user EMAIL=you@clinic.org ROLE=admin)"
+    )
     print(f"  REST webhook    POST http://{host}:{settings.RASA_PORT}/webhooks/rest/webhook")
     print(f"  SMS webhook     POST http://{host}:{settings.RASA_PORT}/webhooks/sms/webhook")
     print(f"  Action server   http://127.0.0.1:{settings.ACTIONS_PORT} (loopback only)")
@@ -81,7 +99,9 @@ def main() -> int:
     while True:
         for service in running:
             if service.proc and service.proc.poll() is not None:
-                print(f"{service.name} stopped unexpectedly (exit {service.proc.returncode}); see {service.log_path}")
+                print(
+                    f"{service.name} stopped unexpectedly (exit {service.proc.returncode}); see {service.log_path}"
+                )
                 stop()
         time.sleep(1)
 

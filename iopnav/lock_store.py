@@ -1,5 +1,6 @@
 """Lock store chosen by IOP_LOCK_STORE_URL: Redis when set (required when
 several Rasa servers share one tracker store), else Rasa's in-memory store."""
+
 from urllib.parse import urlsplit
 
 from rasa.core.lock_store import InMemoryLockStore, RedisLockStore

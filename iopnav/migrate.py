@@ -6,6 +6,7 @@
 
 URL defaults to IOP_DATABASE_URL (SQLite under var/ when unset).
 """
+
 import sys
 from pathlib import Path
 from typing import Optional
@@ -29,7 +30,7 @@ def alembic_config(url: Optional[str] = None) -> Config:
 def upgrade(url: Optional[str] = None) -> None:
     url = url or settings.database_url()
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), "head")
 
 
@@ -42,7 +43,9 @@ def main(argv) -> int:
     elif argv[0] == "current":
         command.current(alembic_config(argv[1] if len(argv) > 1 else None), verbose=True)
     else:
-        command.revision(alembic_config(), message=argv[1] if len(argv) > 1 else "change", autogenerate=True)
+        command.revision(
+            alembic_config(), message=argv[1] if len(argv) > 1 else "change", autogenerate=True
+        )
     return 0
 
 

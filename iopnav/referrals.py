@@ -3,6 +3,7 @@
 Written by the intake form's action, read and updated by the staff console.
 Only what staff need to call back: no diagnosis, no insurance ID numbers.
 """
+
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 
 from iopnav.db import Base

@@ -3,6 +3,7 @@
 Used by `make run` (iopnav.launcher) and by the end-to-end tests, so both
 start the servers exactly the same way.
 """
+
 import os
 import signal
 import socket
@@ -57,7 +58,11 @@ class Service:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         # Own process group, so stop() also ends Sanic's worker children.
         self.proc = subprocess.Popen(
-            self.cmd, cwd=ROOT, env=base_env(self.env), stdout=log, stderr=subprocess.STDOUT,
+            self.cmd,
+            cwd=ROOT,
+            env=base_env(self.env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         return self
@@ -66,7 +71,9 @@ class Service:
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc and self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_path}")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.proc.returncode}; see {self.log_path}"
+                )
             try:
                 with urllib.request.urlopen(self.ready_url, timeout=2) as resp:
                     if resp.status < 500:
@@ -74,7 +81,9 @@ class Service:
             except (urllib.error.URLError, ConnectionError, OSError):
                 pass
             time.sleep(0.5)
-        raise TimeoutError(f"{self.name} not ready at {self.ready_url} after {timeout}s; see {self.log_path}")
+        raise TimeoutError(
+            f"{self.name} not ready at {self.ready_url} after {timeout}s; see {self.log_path}"
+        )
 
     def stop(self, timeout: float = 15) -> None:
         if not self.proc or self.proc.poll() is not None:
@@ -92,7 +101,15 @@ class Service:
 def actions_service(port: int, env: Dict[str, str], log_path: Optional[Path] = None) -> Service:
     return Service(
         name="action server",
-        cmd=[str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        cmd=[
+            str(VENV_BIN / "python"),
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(port),
+        ],
         ready_url=f"http://127.0.0.1:{port}/health",
         # The action server has no authentication: loopback only.
         env={**env, "SANIC_HOST": "127.0.0.1"},
@@ -111,16 +128,28 @@ def rasa_service(
     cors: Optional[List[str]] = None,
 ) -> Service:
     cmd = [
-        str(VENV_BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
-        "--credentials", str(ROOT / "credentials.yml"), "--port", str(port), "-i", host,
+        str(VENV_BIN / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
+        "--port",
+        str(port),
+        "-i",
+        host,
     ]
     if enable_api:
         cmd += ["--enable-api", "--auth-token", env.get("IOP_RASA_TOKEN", "test-token")]
     for origin in cors or []:
         cmd += ["--cors", origin]
     return Service(
-        name="Rasa server", cmd=cmd,
+        name="Rasa server",
+        cmd=cmd,
         # /status only answers once the model is loaded, so "ready" means it can reply.
         ready_url=f"http://127.0.0.1:{port}/webhooks/rest/",
-        env=env, log_path=log_path,
+        env=env,
+        log_path=log_path,
     )

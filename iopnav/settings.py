@@ -3,6 +3,7 @@
 Defaults keep everything on SQLite files under var/ and every server on the
 loopback interface, so `make run` works on a fresh machine with no setup.
 """
+
 import os
 from pathlib import Path
 

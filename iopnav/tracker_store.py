@@ -5,6 +5,7 @@ Recording flags here, not only in a custom action, means a crisis is flagged
 for staff even when the action server is down or slow, and the hand-off
 turn never waits on it.
 """
+
 import json
 import logging
 from pathlib import Path
@@ -24,10 +25,12 @@ logger = logging.getLogger(__name__)
 
 def _ensure_sqlite_dir(url: str) -> None:
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
 
 
-def crisis_moments(tracker: DialogueStateTracker) -> List[Tuple[str, str, Optional[str], Optional[str]]]:
+def crisis_moments(
+    tracker: DialogueStateTracker,
+) -> List[Tuple[str, str, Optional[str], Optional[str]]]:
     """(event_key, category, channel, evidence) for each crisis moment: a user
     message classified `crisis`, or one answered with the hand-off (a "yes"
     to the screening question)."""
@@ -40,17 +43,23 @@ def crisis_moments(tracker: DialogueStateTracker) -> List[Tuple[str, str, Option
                 safety = (event.parse_data or {}).get("safety") or {}
                 key = event.message_id or f"ts:{event.timestamp}"
                 moments[key] = (
-                    key, safety.get("category") or "ml_detected", event.input_channel,
+                    key,
+                    safety.get("category") or "ml_detected",
+                    event.input_channel,
                     json.dumps(safety.get("evidence") or []),
                 )
-        elif isinstance(event, ActionExecuted) and event.action_name == HANDOFF_ACTION and last_user:
+        elif (
+            isinstance(event, ActionExecuted) and event.action_name == HANDOFF_ACTION and last_user
+        ):
             key = last_user.message_id or f"ts:{last_user.timestamp}"
             moments.setdefault(key, (key, "screening_yes", last_user.input_channel, None))
     return list(moments.values())
 
 
 class EnvSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, domain=None, host: Optional[str] = None, event_broker=None, **kwargs: Any) -> None:
+    def __init__(
+        self, domain=None, host: Optional[str] = None, event_broker=None, **kwargs: Any
+    ) -> None:
         url = settings.tracker_store_url()
         _ensure_sqlite_dir(url)
         kwargs.pop("url", None)
@@ -75,7 +84,9 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         added = 0
         known = flagged_keys(tracker.sender_id)
         for key, category, channel, evidence in moments:
-            if key not in known and record_flag(tracker.sender_id, key, category, channel, evidence):
+            if key not in known and record_flag(
+                tracker.sender_id, key, category, channel, evidence
+            ):
                 added += 1
                 send_staff_alert(tracker.sender_id, category, channel)
         return added

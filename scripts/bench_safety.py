@@ -3,6 +3,7 @@
 Times the rule-based screen alone and the Rasa SafetyScreen component
 (screen + decision) over the labelled set and some long messages.
 """
+
 import statistics
 import sys
 import time
@@ -27,18 +28,35 @@ def timings(fn, texts, rounds=5):
             fn(t)
             per_message.append((time.perf_counter() - start) * 1000)
     per_message.sort()
-    return statistics.median(per_message), per_message[int(0.95 * (len(per_message) - 1))], per_message[-1]
+    return (
+        statistics.median(per_message),
+        per_message[int(0.95 * (len(per_message) - 1))],
+        per_message[-1],
+    )
 
 
 def main() -> None:
     labelled = ROOT / "tests" / "safety" / "labelled.yml"
-    texts = [m["text"] for m in yaml.safe_load(labelled.read_text())["messages"]] if labelled.exists() else []
+    texts = (
+        [m["text"] for m in yaml.safe_load(labelled.read_text())["messages"]]
+        if labelled.exists()
+        else []
+    )
     texts += ["I want to kill myself", "do you take aetna", "what are your hours " * 50]
     component = SafetyScreen({})
 
     def through_component(text):
-        component.process([Message(data={"text": text, "intent": {"name": "greet", "confidence": 0.9},
-                                         "intent_ranking": [{"name": "greet", "confidence": 0.9}]})])
+        component.process(
+            [
+                Message(
+                    data={
+                        "text": text,
+                        "intent": {"name": "greet", "confidence": 0.9},
+                        "intent_ranking": [{"name": "greet", "confidence": 0.9}],
+                    }
+                )
+            ]
+        )
 
     assess("warm up")
     print(f"messages: {len(texts)}")

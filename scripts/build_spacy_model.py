@@ -4,6 +4,7 @@ No model can be downloaded here, so we ship a recipe instead of weights:
 blank English tokenizer plus the lookup lemmatizer from spacy-lookups-data
 (a registry package), so lemma patterns work in the safety screen.
 """
+
 import sys
 from pathlib import Path
 

@@ -8,6 +8,7 @@ prints it. Slow (trains folds+1 models per candidate): not part of make test.
 
   python scripts/compare_pipelines.py [--folds 3] [--only nlu_diet]
 """
+
 import argparse
 import asyncio
 import json
@@ -35,7 +36,9 @@ MARK_END = "<!-- comparison:end -->"
 def write_config(candidate: Path, out: Path) -> Path:
     nlu = yaml.safe_load(candidate.read_text())
     policies = yaml.safe_load((ROOT / "configs" / "policies.yml").read_text())
-    out.write_text(yaml.safe_dump({"recipe": "default.v1", "assistant_id": "iop-compare", **nlu, **policies}))
+    out.write_text(
+        yaml.safe_dump({"recipe": "default.v1", "assistant_id": "iop-compare", **nlu, **policies})
+    )
     return out
 
 
@@ -43,8 +46,11 @@ def train_nlu(config: Path, nlu_path: Path, out_dir: Path, name: str) -> Path:
     from rasa.model_training import train_nlu as rasa_train_nlu
 
     model = rasa_train_nlu(
-        config=str(config), nlu_data=str(nlu_path), output=str(out_dir),
-        fixed_model_name=name, domain=str(ROOT / "domain"),
+        config=str(config),
+        nlu_data=str(nlu_path),
+        output=str(out_dir),
+        fixed_model_name=name,
+        domain=str(ROOT / "domain"),
     )
     return Path(model)
 
@@ -80,7 +86,8 @@ def kfold_files(td, folds: int, workdir: Path):
     for i, (train_idx, test_idx) in enumerate(skf.split(examples, intents)):
         train = TrainingData(
             training_examples=[examples[j] for j in train_idx],
-            entity_synonyms=td.entity_synonyms, regex_features=td.regex_features,
+            entity_synonyms=td.entity_synonyms,
+            regex_features=td.regex_features,
             lookup_tables=td.lookup_tables,
         )
         path = workdir / f"fold{i}.yml"
@@ -94,8 +101,12 @@ def cv_text(score) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--folds", type=int, default=3,
-                    help="cross-validation folds; 0 skips CV (DIET takes ~15 min per model on 2 cores)")
+    ap.add_argument(
+        "--folds",
+        type=int,
+        default=3,
+        help="cross-validation folds; 0 skips CV (DIET takes ~15 min per model on 2 cores)",
+    )
     ap.add_argument("--only", default=None)
     args = ap.parse_args()
     logging.getLogger("rasa").setLevel(logging.ERROR)
@@ -112,26 +123,46 @@ def main() -> int:
             tmp = Path(tmp)
             config = write_config(candidate, tmp / "config.yml")
             cv_scores = []
-            for path, test in (kfold_files(td, args.folds, tmp) if args.folds else []):
+            for path, test in kfold_files(td, args.folds, tmp) if args.folds else []:
                 model = train_nlu(config, path, tmp, f"{candidate.stem}-{path.stem}")
                 cv_scores.append(evaluate(model, test)[0])
             t0 = time.perf_counter()
             model = train_nlu(config, ROOT / "data" / "nlu", tmp, candidate.stem)
             train_s = time.perf_counter() - t0
             hold, load_s, p50, p95 = evaluate(model, holdout)
-        row = (candidate.stem, statistics.mean(cv_scores) if cv_scores else None, hold, train_s, load_s, p50, p95)
+        row = (
+            candidate.stem,
+            statistics.mean(cv_scores) if cv_scores else None,
+            hold,
+            train_s,
+            load_s,
+            p50,
+            p95,
+        )
         rows.append(row)
-        print("%-20s cv-F1 %s  holdout-F1 %.3f  train %.0fs  load %.1fs  parse p50 %.1fms p95 %.1fms"
-              % (row[0], cv_text(row[1]), *row[2:]), flush=True)
+        print(
+            "%-20s cv-F1 %s  holdout-F1 %.3f  train %.0fs  load %.1fs  parse p50 %.1fms p95 %.1fms"
+            % (row[0], cv_text(row[1]), *row[2:]),
+            flush=True,
+        )
 
     # Results accumulate per candidate (DIET is slow: it can be run alone
     # with --only), and the table shows every candidate measured so far.
     store = ROOT / "docs" / "pipeline_results.json"
     results = json.loads(store.read_text()) if store.exists() else {}
     for r in rows:
-        results[r[0]] = {"cv": r[1], "holdout": r[2], "train_s": r[3], "load_s": r[4], "p50_ms": r[5],
-                         "p95_ms": r[6], "folds": args.folds, "date": time.strftime("%Y-%m-%d"),
-                         "train_examples": len(td.intent_examples), "holdout_messages": len(holdout)}
+        results[r[0]] = {
+            "cv": r[1],
+            "holdout": r[2],
+            "train_s": r[3],
+            "load_s": r[4],
+            "p50_ms": r[5],
+            "p95_ms": r[6],
+            "folds": args.folds,
+            "date": time.strftime("%Y-%m-%d"),
+            "train_examples": len(td.intent_examples),
+            "holdout_messages": len(holdout),
+        }
     store.parent.mkdir(exist_ok=True)
     store.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     table = [
@@ -141,13 +172,25 @@ def main() -> int:
         "| pipeline | folds | CV macro-F1 | hold-out macro-F1 | train (s) | load (s) | parse p50 (ms) | parse p95 (ms) | examples | date |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ] + [
-        "| %s | %s | %s | %.3f | %.0f | %.1f | %.1f | %.1f | %d | %s |" % (
-            name, r["folds"] or "-", cv_text(r["cv"]), r["holdout"], r["train_s"], r["load_s"], r["p50_ms"], r["p95_ms"],
-            r["train_examples"], r["date"])
+        "| %s | %s | %s | %.3f | %.0f | %.1f | %.1f | %.1f | %d | %s |"
+        % (
+            name,
+            r["folds"] or "-",
+            cv_text(r["cv"]),
+            r["holdout"],
+            r["train_s"],
+            r["load_s"],
+            r["p50_ms"],
+            r["p95_ms"],
+            r["train_examples"],
+            r["date"],
+        )
         for name, r in sorted(results.items())
     ]
     doc = ROOT / "docs" / "pipeline.md"
-    text = doc.read_text() if doc.exists() else f"# NLU pipeline choice\n\n{MARK_START}\n{MARK_END}\n"
+    text = (
+        doc.read_text() if doc.exists() else f"# NLU pipeline choice\n\n{MARK_START}\n{MARK_END}\n"
+    )
     before, _, rest = text.partition(MARK_START)
     _, _, after = rest.partition(MARK_END)
     doc.write_text(before + MARK_START + "\n" + "\n".join(table) + "\n" + MARK_END + after)

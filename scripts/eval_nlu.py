@@ -1,6 +1,7 @@
 """Score intent classification on the hold-out set (tests/nlu_holdout.yml),
 which is never trained on. Prints per-intent precision, recall and F1 and the
 macro-F1 over the intents in the hold-out set; exit 1 below --fail-under."""
+
 import argparse
 import sys
 from pathlib import Path

@@ -6,6 +6,7 @@ for the full NLU path (ML + screen, as in production) and for the rule-based
 screen alone (to show escalation never depends on the ML classifier alone).
 Exit 1 below --fail-under-recall or --fail-under-precision (full path).
 """
+
 import argparse
 import collections
 import sys

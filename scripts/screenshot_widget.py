@@ -7,6 +7,7 @@ docs/widget.png (desktop) and docs/widget-phone.png (phone-sized).
 It has a short real conversation first, so the picture shows answers,
 suggested replies and the emergency line as a visitor sees them.
 """
+
 import argparse
 import sys
 import tempfile
@@ -38,9 +39,14 @@ def shoot(web_url: str) -> None:
     DOCS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        for name, viewport, mobile in (("widget.png", (1200, 850), False), ("widget-phone.png", (390, 780), True)):
+        for name, viewport, mobile in (
+            ("widget.png", (1200, 850), False),
+            ("widget-phone.png", (390, 780), True),
+        ):
             context = browser.new_context(
-                viewport={"width": viewport[0], "height": viewport[1]}, is_mobile=mobile, device_scale_factor=1,
+                viewport={"width": viewport[0], "height": viewport[1]},
+                is_mobile=mobile,
+                device_scale_factor=1,
             )
             page = context.new_page()
             converse(page, web_url)
@@ -52,7 +58,9 @@ def shoot(web_url: str) -> None:
 
 def main(argv) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rasa-url", help="a running Rasa server (default: start one on free ports)")
+    parser.add_argument(
+        "--rasa-url", help="a running Rasa server (default: start one on free ports)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         assistant = None
@@ -61,7 +69,8 @@ def main(argv) -> int:
         rasa_url = args.rasa_url or assistant.rasa_url
         port = free_port()
         web = Service(
-            "web page", [str(VENV_BIN / "python"), "-m", "iopnav.channels.webpage"],
+            "web page",
+            [str(VENV_BIN / "python"), "-m", "iopnav.channels.webpage"],
             f"http://127.0.0.1:{port}/healthz",
             env={"IOP_WEB_PORT": str(port), "IOP_HOST": "127.0.0.1", "IOP_RASA_URL": rasa_url},
         ).start()

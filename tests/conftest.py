@@ -1,12 +1,13 @@
 """Shared fixtures: real databases (SQLite and PostgreSQL) and a real running
 assistant (Rasa server + action server) for end-to-end tests."""
+
 import os
 import uuid
 
 import pytest
 
-from tests.support.databases import isolated_database_url, postgres_available
 from tests.support.assistant import RunningAssistant, model_path
+from tests.support.databases import isolated_database_url, postgres_available
 
 DB_BACKENDS = ["sqlite", "postgresql"]
 
@@ -16,7 +17,9 @@ def db_url(request, tmp_path):
     """An empty, migrated-nothing database of each kind; PostgreSQL gets its
     own schema so parallel runs and developers never see each other's rows."""
     if request.param == "postgresql" and not postgres_available():
-        pytest.skip("PostgreSQL is not reachable at " + os.environ.get("IOP_TEST_PG_URL", "127.0.0.1:5432"))
+        pytest.skip(
+            "PostgreSQL is not reachable at " + os.environ.get("IOP_TEST_PG_URL", "127.0.0.1:5432")
+        )
     with isolated_database_url(request.param, tmp_path) as url:
         yield url
 

@@ -6,6 +6,7 @@ bot challenge, out-of-scope and the fallback. Every question is phrased the
 way a visitor would type it and is not an NLU training example, so these
 tests exercise the classifier as well as the responses.
 """
+
 from typing import Any, Dict, Iterable, List
 
 
@@ -21,7 +22,9 @@ def assert_mentions(text: str, facts: Iterable[str], message: str) -> None:
 
 def assert_mentions_any(text: str, options: Iterable[str], message: str) -> None:
     options = list(options)
-    assert any(o.lower() in text for o in options), f"reply to {message!r} has none of {options}: {text!r}"
+    assert any(o.lower() in text for o in options), (
+        f"reply to {message!r} has none of {options}: {text!r}"
+    )
 
 
 def buttons(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -29,6 +32,7 @@ def buttons(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
 
 
 # ------------------------------------------------------------- fact clusters
+
 
 def test_definition_and_difference_from_other_levels_of_care(assistant):
     sender = assistant.new_sender()
@@ -39,7 +43,11 @@ def test_definition_and_difference_from_other_levels_of_care(assistant):
 
     question = "ok and how does that compare with inpatient or a php?"
     text = reply(assistant, question, sender)
-    assert_mentions(text, ["inpatient", "partial hospitalization", "php", "iop", "9 to 20", "outpatient therapy"], question)
+    assert_mentions(
+        text,
+        ["inpatient", "partial hospitalization", "php", "iop", "9 to 20", "outpatient therapy"],
+        question,
+    )
 
 
 def test_schedule_hours_and_length(assistant):
@@ -52,7 +60,9 @@ def test_schedule_hours_and_length(assistant):
 def test_conditions_treated(assistant):
     question = "which illnesses or issues can an iop deal with?"
     text = reply(assistant, question)
-    assert_mentions(text, ["depression", "bipolar", "anxiety", "ptsd", "ocd", "alcohol or drug"], question)
+    assert_mentions(
+        text, ["depression", "bipolar", "anxiety", "ptsd", "ocd", "alcohol or drug"], question
+    )
     # It lists what programs treat; it does not tell the visitor what they have.
     assert_mentions(text, ["can't say whether"], question)
 
@@ -60,33 +70,56 @@ def test_conditions_treated(assistant):
 def test_therapies_used(assistant):
     question = "what sort of treatment methods are used in the sessions?"
     text = reply(assistant, question)
-    assert_mentions(text, ["group therapy", "cbt", "dbt", "motivational interviewing", "mindfulness", "family therapy"], question)
+    assert_mentions(
+        text,
+        [
+            "group therapy",
+            "cbt",
+            "dbt",
+            "motivational interviewing",
+            "mindfulness",
+            "family therapy",
+        ],
+        question,
+    )
 
 
 def test_who_it_suits_and_who_needs_a_higher_level_of_care(assistant):
     question = "how can I tell if my wife would be a good candidate for iop?"
     text = reply(assistant, question)
-    assert_mentions(text, ["weekly therapy", "detox", "24-hour", "higher level of care", "911", "988", "intake"], question)
+    assert_mentions(
+        text,
+        ["weekly therapy", "detox", "24-hour", "higher level of care", "911", "988", "intake"],
+        question,
+    )
     assert_mentions_any(text, ["harm themselves or others", "danger"], question)
 
 
 def test_program_types(assistant):
     question = "what different kinds of iop exist?"
     text = reply(assistant, question)
-    assert_mentions(text, ["mental health", "addiction", "dual diagnosis", "teen", "eating disorder"], question)
+    assert_mentions(
+        text, ["mental health", "addiction", "dual diagnosis", "teen", "eating disorder"], question
+    )
 
 
 def test_how_to_find_and_what_to_ask_a_program(assistant):
     question = "I'm calling around to a few places, what should I be asking them?"
     text = reply(assistant, question)
-    assert_mentions(text, ["insurance", "accredited", "cbt", "schedule", "dual diagnosis", "after the program"], question)
+    assert_mentions(
+        text,
+        ["insurance", "accredited", "cbt", "schedule", "dual diagnosis", "after the program"],
+        question,
+    )
     assert_mentions_any(text, ["findtreatment.gov", "doctor or therapist"], question)
 
 
 def test_what_happens_after_the_program(assistant):
     question = "once i graduate from the iop, then what?"
     text = reply(assistant, question)
-    assert_mentions(text, ["aftercare", "step down", "outpatient therapy", "support groups"], question)
+    assert_mentions(
+        text, ["aftercare", "step down", "outpatient therapy", "support groups"], question
+    )
 
 
 def test_cost_compared_with_inpatient(assistant):
@@ -110,6 +143,7 @@ def test_insurance_what_to_check(assistant):
 
 
 # ------------------------------------------------------------- conversation basics
+
 
 def test_greeting_says_automated_and_gives_emergency_numbers(assistant):
     messages = assistant.send("hey hey, good evening")

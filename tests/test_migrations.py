@@ -1,5 +1,6 @@
 """The Alembic migrations build exactly the schema the models describe, on
 SQLite and PostgreSQL, and running them twice is harmless (make run does)."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect

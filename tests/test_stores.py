@@ -1,6 +1,7 @@
 """The stores production uses, against the real services: the SQL tracker
 store on SQLite and PostgreSQL, and the Redis lock store that several Rasa
 servers share."""
+
 import asyncio
 import socket
 
@@ -61,16 +62,29 @@ def test_tracker_store_keeps_the_conversation_and_flags_a_crisis(db_url, monkeyp
     monkeypatch.setenv("IOP_DATABASE_URL", db_url)
     domain = Domain.empty()
     store = EnvSQLTrackerStore(domain=domain)
-    tracker = DialogueStateTracker.from_events("visitor-9", [
-        UserUttered("what is an iop", {"name": "ask_what_is_iop", "confidence": 0.9}, message_id="m1"),
-        ActionExecuted("utter_ask_what_is_iop"),
-        UserUttered("i want to end my life", {"name": "crisis", "confidence": 1.0}, message_id="m2",
-                    parse_data={"safety": {"category": "suicidal_explicit", "evidence": ["end my life"]}},
-                    input_channel="rest"),
-        ActionExecuted("utter_crisis_handoff"),
-    ])
+    tracker = DialogueStateTracker.from_events(
+        "visitor-9",
+        [
+            UserUttered(
+                "what is an iop", {"name": "ask_what_is_iop", "confidence": 0.9}, message_id="m1"
+            ),
+            ActionExecuted("utter_ask_what_is_iop"),
+            UserUttered(
+                "i want to end my life",
+                {"name": "crisis", "confidence": 1.0},
+                message_id="m2",
+                parse_data={
+                    "safety": {"category": "suicidal_explicit", "evidence": ["end my life"]}
+                },
+                input_channel="rest",
+            ),
+            ActionExecuted("utter_crisis_handoff"),
+        ],
+    )
     asyncio.run(store.save(tracker))
     again = asyncio.run(EnvSQLTrackerStore(domain=domain).retrieve("visitor-9"))
     assert [e.text for e in again.events if isinstance(e, UserUttered)] == [
-        "what is an iop", "i want to end my life"]
+        "what is an iop",
+        "i want to end my life",
+    ]
     assert is_flagged("visitor-9", url=db_url)

@@ -11,6 +11,7 @@ going to take all my pills" at the end of a 5,000-character story still
 reaches the safety screen and gets the hand-off. The full text (up to
 KEEP_CHARS) goes into the message metadata, so staff see what was written.
 """
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -72,14 +73,19 @@ def strip_junk(text: str) -> "tuple[str, int]":
 def clean_text(raw: Any) -> CleanMessage:
     """The text to give Rasa, or BadInput with a message for the sender."""
     if raw is None:
-        raise BadInput("missing_message", "The request has no message. Send the text in the \"message\" field.")
+        raise BadInput(
+            "missing_message", 'The request has no message. Send the text in the "message" field.'
+        )
     if not isinstance(raw, str):
         raise BadInput("message_not_text", "The message must be text (a JSON string).")
     raw = unicodedata.normalize("NFC", raw[:KEEP_CHARS])
     text, removed = strip_junk(raw)
     if removed > max(3, len(raw) * 0.3):
         # Mostly control bytes: a file or binary data sent as text.
-        raise BadInput("unreadable_message", "The message looks like binary data, not text. Please type your question.")
+        raise BadInput(
+            "unreadable_message",
+            "The message looks like binary data, not text. Please type your question.",
+        )
     if not text:
         raise BadInput("empty_message", "The message is empty. Please type a question.")
     metadata: Dict[str, Any] = {}
@@ -87,7 +93,13 @@ def clean_text(raw: Any) -> CleanMessage:
     if len(text) > MAX_MESSAGE_CHARS:
         original = text
         text = shorten(text)
-        metadata = {"iopnav": {"truncated": True, "original_length": len(original), "original_text": original}}
+        metadata = {
+            "iopnav": {
+                "truncated": True,
+                "original_length": len(original),
+                "original_text": original,
+            }
+        }
         note = (
             f"Your message was long ({len(original):,} characters), so I read only about "
             f"{MAX_MESSAGE_CHARS:,} of them. Shorter messages, one question at a time, work best."
@@ -108,7 +120,7 @@ def _windows(text: str, size: int) -> List[str]:
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
     windows, current = [], ""
     for sentence in sentences:
-        for piece in (sentence[i:i + size] for i in range(0, len(sentence), size)):
+        for piece in (sentence[i : i + size] for i in range(0, len(sentence), size)):
             if current and len(current) + 1 + len(piece) > size:
                 windows.append(current)
                 current = piece
@@ -135,7 +147,7 @@ def worrying_parts(text: str) -> List[str]:
 def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     """The opening of `text`, plus any worrying part of what is cut off."""
     head = cut_at_word(text, limit)
-    tail = text[len(head):]
+    tail = text[len(head) :]
     kept: List[str] = []
     used = 0
     for part in worrying_parts(tail):

@@ -5,6 +5,7 @@ they keep no state of their own and any server instance can take any
 request: the crisis reminder and the SMS numbered options are derived from
 the stored events each time.
 """
+
 import logging
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -46,7 +47,9 @@ async def reminder_for(app: Any, sender_id: str) -> Optional[str]:
         return None
 
 
-async def stand_in_and_reminder(app: Any, sender_id: str, answered: bool) -> Tuple[Optional[str], Optional[str]]:
+async def stand_in_and_reminder(
+    app: Any, sender_id: str, answered: bool
+) -> Tuple[Optional[str], Optional[str]]:
     """What to add around this turn's reply: (a stand-in when the dialogue
     said nothing, the crisis reminder to end with). NO_REPLY names 988 and
     911 itself, so it needs no reminder after it."""
@@ -63,11 +66,11 @@ def last_turn_options(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """
     last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
     options: List[Dict[str, Any]] = []
-    for event in events[last_user + 1:]:
+    for event in events[last_user + 1 :]:
         if event.get("event") != "bot":
             continue
         data = event.get("data") or {}
-        for button in (data.get("buttons") or data.get("quick_replies") or []):
+        for button in data.get("buttons") or data.get("quick_replies") or []:
             if is_option(button):
                 options.append(button)
     return options

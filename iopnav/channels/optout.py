@@ -6,6 +6,7 @@ false): when and by which keyword a number opted out or in is what a carrier
 or auditor asks for. The number is stored in full: it is the key Twilio gives
 us, and staff need it to honour or check a request.
 """
+
 import asyncio
 from datetime import datetime, timezone
 from typing import Optional

@@ -20,16 +20,16 @@ Differences from rasa.core.channels.rest.RestInput, and why:
   of an empty list.
 - No `?stream=true` mode: nothing of ours uses it.
 """
+
 import json
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Text, Tuple
 
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from iopnav.channels.cleaning import BadInput, clean_text
 from iopnav.channels.conversation import stand_in_and_reminder
@@ -47,9 +47,14 @@ UNAVAILABLE = (
 def parse_request(body: bytes) -> Tuple[str, Any]:
     """(sender, raw message) from the request body, or BadInput."""
     if len(body) > MAX_BODY_BYTES:
-        raise BadInput("too_large", f"The request is larger than {MAX_BODY_BYTES:,} bytes.", status=413)
+        raise BadInput(
+            "too_large", f"The request is larger than {MAX_BODY_BYTES:,} bytes.", status=413
+        )
     if not body.strip():
-        raise BadInput("empty_body", 'The request body is empty. Send JSON like {"sender": "id", "message": "hi"}.')
+        raise BadInput(
+            "empty_body",
+            'The request body is empty. Send JSON like {"sender": "id", "message": "hi"}.',
+        )
     try:
         decoded = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -57,12 +62,21 @@ def parse_request(body: bytes) -> Tuple[str, Any]:
     try:
         payload = json.loads(decoded)
     except ValueError:
-        raise BadInput("malformed_json", 'The request body is not valid JSON. Send {"sender": "id", "message": "hi"}.')
+        raise BadInput(
+            "malformed_json",
+            'The request body is not valid JSON. Send {"sender": "id", "message": "hi"}.',
+        )
     if not isinstance(payload, dict):
-        raise BadInput("malformed_json", 'The request body must be a JSON object: {"sender": "id", "message": "hi"}.')
+        raise BadInput(
+            "malformed_json",
+            'The request body must be a JSON object: {"sender": "id", "message": "hi"}.',
+        )
     sender = payload.get("sender")
     if sender is None or (isinstance(sender, str) and not sender.strip()):
-        raise BadInput("missing_sender", 'The request has no "sender": send a conversation id with every message.')
+        raise BadInput(
+            "missing_sender",
+            'The request has no "sender": send a conversation id with every message.',
+        )
     if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
         raise BadInput(
             "invalid_sender", 'The "sender" must be 1-128 letters, digits or the characters _ . : -'
@@ -96,10 +110,15 @@ class SafeRestInput(InputChannel):
 
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(
-                    message.text, collector, sender, input_channel=self.name(),
-                    metadata=message.metadata or None,
-                ))
+                await on_new_message(
+                    UserMessage(
+                        message.text,
+                        collector,
+                        sender,
+                        input_channel=self.name(),
+                        metadata=message.metadata or None,
+                    )
+                )
             except Exception:
                 # A broken action or store must not look like "no answer":
                 # the widget shows this and keeps the person's text.

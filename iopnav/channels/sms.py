@@ -23,18 +23,18 @@ Settings (environment only; see docs/channels.md):
   IOP_TWILIO_VALIDATE    "false" only for local experiments without Twilio
   IOP_PUBLIC_URL         https://host[/prefix] Twilio calls, behind a proxy
 """
+
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import parse_qsl
 
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
-
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from iopnav import settings
 from iopnav.channels import optout, sms_text
@@ -81,7 +81,9 @@ def parse_form(body: bytes) -> Dict[str, str]:
     return dict(parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="replace"))
 
 
-def validation_url(public_url: Optional[str], request_url: str, path: str, query_string: str = "") -> str:
+def validation_url(
+    public_url: Optional[str], request_url: str, path: str, query_string: str = ""
+) -> str:
     """The URL Twilio signed: the one it called, which behind a TLS proxy is
     not what Sanic sees (scheme, host, port, maybe a path prefix differ)."""
     if not public_url:
@@ -99,7 +101,8 @@ class TwilioSMSInput(InputChannel):
         # Secrets come from the environment only, never from credentials.yml.
         return cls(
             auth_token=settings.env("IOP_TWILIO_AUTH_TOKEN", ""),
-            validate=settings.env("IOP_TWILIO_VALIDATE", "true").lower() not in ("false", "0", "no"),
+            validate=settings.env("IOP_TWILIO_VALIDATE", "true").lower()
+            not in ("false", "0", "no"),
             public_url=settings.env("IOP_PUBLIC_URL", ""),
         )
 
@@ -108,9 +111,13 @@ class TwilioSMSInput(InputChannel):
         self.validate = validate
         self.public_url = public_url
         if not validate:
-            logger.warning("SMS webhook signature checks are OFF (IOP_TWILIO_VALIDATE=false): local use only")
+            logger.warning(
+                "SMS webhook signature checks are OFF (IOP_TWILIO_VALIDATE=false): local use only"
+            )
         elif not auth_token:
-            logger.error("IOP_TWILIO_AUTH_TOKEN is not set: every SMS webhook request will be refused (403)")
+            logger.error(
+                "IOP_TWILIO_AUTH_TOKEN is not set: every SMS webhook request will be refused (403)"
+            )
 
     def signature_ok(self, request: Request, params: Dict[str, str]) -> bool:
         if not self.validate:
@@ -143,8 +150,11 @@ class TwilioSMSInput(InputChannel):
         return webhook
 
     async def handle(
-        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        sender: str, params: Dict[str, str],
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        params: Dict[str, str],
     ) -> HTTPResponse:
         body = params.get("Body")
         word = sms_text.keyword(body)
@@ -181,9 +191,15 @@ class TwilioSMSInput(InputChannel):
 
         collector = SMSCollector()
         try:
-            await on_new_message(UserMessage(
-                text, collector, sender, input_channel=self.name(), metadata=metadata or None,
-            ))
+            await on_new_message(
+                UserMessage(
+                    text,
+                    collector,
+                    sender,
+                    input_channel=self.name(),
+                    metadata=metadata or None,
+                )
+            )
         except Exception:
             logger.exception("SMS from %s could not be handled", masked(sender))
             return reply_text(sms_text.unavailable_text())
@@ -201,9 +217,15 @@ class TwilioSMSInput(InputChannel):
         still see it, and a crisis in it still raises a flag."""
         try:
             message = clean_text(body or "")
-            await request.app.ctx.agent.log_message(UserMessage(
-                message.text, None, sender, input_channel=self.name(), metadata=message.metadata or None,
-            ))
+            await request.app.ctx.agent.log_message(
+                UserMessage(
+                    message.text,
+                    None,
+                    sender,
+                    input_channel=self.name(),
+                    metadata=message.metadata or None,
+                )
+            )
         except BadInput:
             pass
         except Exception:

@@ -3,6 +3,7 @@ into messages Twilio accepts, carrier keywords, and the fixed texts.
 
 Pure functions (no Rasa, no network), so they are easy to test and reuse.
 """
+
 import re
 from typing import Any, Dict, List, Optional
 
@@ -31,10 +32,19 @@ CLINIC_PHONE = settings.env("IOP_CLINIC_PHONE", "(555) 010-0142")
 # Typographic characters outside the GSM-7 alphabet: one of them turns the
 # whole SMS into UCS-2, which halves the characters per segment (and doubles
 # the segments the hand-off needs).
-_GSM_FRIENDLY = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-    "\u2026": "...", "\u00a0": " ", "\u2022": "-",
-})
+_GSM_FRIENDLY = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+        "\u2022": "-",
+    }
+)
 
 
 def keyword(body: Optional[str]) -> Optional[str]:
@@ -55,7 +65,9 @@ def chosen_option(text: str, options: List[Dict[str, Any]]) -> Optional[Dict[str
 
 
 def _options_line(titles: List[str], first_number: int) -> str:
-    parts = [f"{first_number + i} for {title.strip().rstrip('?.!:')}" for i, title in enumerate(titles)]
+    parts = [
+        f"{first_number + i} for {title.strip().rstrip('?.!:')}" for i, title in enumerate(titles)
+    ]
     return "Reply " + ", ".join(parts) + "."
 
 
@@ -77,7 +89,9 @@ def render(messages: List[Dict[str, Any]]) -> str:
         if choices:
             lines.append(_options_line(choices, number))
             number += len(choices)
-        lines += [f"{b['title']}: {b['url']}" for b in buttons if isinstance(b, dict) and b.get("url")]
+        lines += [
+            f"{b['title']}: {b['url']}" for b in buttons if isinstance(b, dict) and b.get("url")
+        ]
         if lines:
             paragraphs.append("\n".join(lines))
     return "\n\n".join(paragraphs)
@@ -99,7 +113,7 @@ def _pieces(text: str, limit: int):
             while len(sentence) > limit:
                 cut = cut_at_word(sentence, limit)
                 yield separator, cut
-                separator, sentence = " ", sentence[len(cut):].lstrip()
+                separator, sentence = " ", sentence[len(cut) :].lstrip()
             if sentence:
                 yield separator, sentence
             separator = " "

@@ -23,6 +23,7 @@ and one forwarding endpoint, and each request waits on Rasa in its own thread.
 Settings: IOP_HOST, IOP_WEB_PORT (8080), IOP_RASA_URL (http://127.0.0.1:5005),
 IOP_WEB_ALLOWED_ORIGINS.
 """
+
 import json
 import logging
 import mimetypes
@@ -59,7 +60,11 @@ SECURITY_HEADERS = {
 
 
 def allowed_origins() -> set:
-    return {o.strip().rstrip("/") for o in settings.env("IOP_WEB_ALLOWED_ORIGINS", "").split(",") if o.strip()}
+    return {
+        o.strip().rstrip("/")
+        for o in settings.env("IOP_WEB_ALLOWED_ORIGINS", "").split(",")
+        if o.strip()
+    }
 
 
 def check_chat_request(body: bytes) -> Tuple[Optional[Dict], Optional[str]]:
@@ -71,7 +76,10 @@ def check_chat_request(body: bytes) -> Tuple[Optional[Dict], Optional[str]]:
     if not isinstance(payload, dict):
         return None, 'Send a JSON object: {"sender": "web-...", "message": "..."}.'
     if not isinstance(payload.get("sender"), str) or not SESSION_PATTERN.match(payload["sender"]):
-        return None, "The chat session id is missing or invalid; reload the page to start a new chat."
+        return (
+            None,
+            "The chat session id is missing or invalid; reload the page to start a new chat.",
+        )
     # Only these two fields reach Rasa: the channel and metadata are not the browser's to choose.
     return {"sender": payload["sender"], "message": payload.get("message")}, None
 
@@ -83,7 +91,9 @@ class Handler(BaseHTTPRequestHandler):
     web_root = WEB_ROOT
 
     # --- helpers -----------------------------------------------------------
-    def _send(self, status: int, body: bytes, content_type: str, extra: Optional[Dict[str, str]] = None) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str, extra: Optional[Dict[str, str]] = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -97,7 +107,9 @@ class Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, payload, extra: Optional[Dict[str, str]] = None) -> None:
         self._send(status, json.dumps(payload).encode(), "application/json", extra)
 
-    def _error(self, status: int, code: str, message: str, extra: Optional[Dict[str, str]] = None) -> None:
+    def _error(
+        self, status: int, code: str, message: str, extra: Optional[Dict[str, str]] = None
+    ) -> None:
         self._json(status, {"error": code, "message": message}, extra)
 
     def _origin_headers(self) -> Optional[Dict[str, str]]:
@@ -138,8 +150,13 @@ class Handler(BaseHTTPRequestHandler):
         cors = self._origin_headers()
         if cors is None or urlsplit(self.path).path != "/api/chat":
             return self._error(403, "origin_not_allowed", "This origin may not use the chat API.")
-        cors.update({"Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "Content-Type",
-                     "Access-Control-Max-Age": "600"})
+        cors.update(
+            {
+                "Access-Control-Allow-Methods": "POST",
+                "Access-Control-Allow-Headers": "Content-Type",
+                "Access-Control-Max-Age": "600",
+            }
+        )
         self._send(204, b"", "text/plain", cors)
 
     def do_POST(self) -> None:  # noqa: N802
@@ -153,7 +170,9 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             return self._error(411, "length_required", "Send a Content-Length header.", cors)
         if length > MAX_BODY_BYTES:
-            return self._error(413, "too_large", f"The message is larger than {MAX_BODY_BYTES // 1024} KB.", cors)
+            return self._error(
+                413, "too_large", f"The message is larger than {MAX_BODY_BYTES // 1024} KB.", cors
+            )
         payload, problem = check_chat_request(self.rfile.read(length))
         if problem:
             return self._error(400, "bad_request", problem, cors)
@@ -163,7 +182,8 @@ class Handler(BaseHTTPRequestHandler):
     def forward(self, payload: Dict) -> Tuple[int, bytes]:
         request = urllib.request.Request(
             self.rasa_url.rstrip("/") + "/webhooks/rest/webhook",
-            data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"},
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
         )
         try:
             with urllib.request.urlopen(request, timeout=RASA_TIMEOUT_SECONDS) as resp:
@@ -186,10 +206,17 @@ def _is_json(body: bytes) -> bool:
         return False
 
 
-def make_server(host: str, port: int, rasa_url: Optional[str] = None, web_root: Optional[Path] = None) -> ThreadingHTTPServer:
-    handler = type("ConfiguredHandler", (Handler,), {
-        "rasa_url": rasa_url or Handler.rasa_url, "web_root": web_root or Handler.web_root,
-    })
+def make_server(
+    host: str, port: int, rasa_url: Optional[str] = None, web_root: Optional[Path] = None
+) -> ThreadingHTTPServer:
+    handler = type(
+        "ConfiguredHandler",
+        (Handler,),
+        {
+            "rasa_url": rasa_url or Handler.rasa_url,
+            "web_root": web_root or Handler.web_root,
+        },
+    )
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server
@@ -198,7 +225,9 @@ def make_server(host: str, port: int, rasa_url: Optional[str] = None, web_root: 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     server = make_server(settings.HOST, settings.WEB_PORT)
-    logger.info("web page on http://%s:%s/ (Rasa at %s)", settings.HOST, settings.WEB_PORT, Handler.rasa_url)
+    logger.info(
+        "web page on http://%s:%s/ (Rasa at %s)", settings.HOST, settings.WEB_PORT, Handler.rasa_url
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

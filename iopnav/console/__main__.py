@@ -8,6 +8,7 @@
 Passwords come from IOP_CONSOLE_PASSWORD or a prompt; never from the command
 line, where they would land in shell history and the process list.
 """
+
 import argparse
 import getpass
 import os
@@ -46,7 +47,9 @@ def create_user(args) -> str:
     from iopnav.console import accounts, audit
 
     with _accounts_session() as db:
-        user = accounts.create_user(db, args.email, _password(), args.role, created_by="command line")
+        user = accounts.create_user(
+            db, args.email, _password(), args.role, created_by="command line"
+        )
         audit.record(db, "command line", "user_create", f"user {user.email}", f"role {user.role}")
         return f"Created {user.role} account {user.email}."
 
@@ -66,7 +69,9 @@ def serve(args) -> None:
     from iopnav import migrate
     from iopnav.console.app import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # fpdf2's font subsetting logs every table at INFO; nothing in it is useful here.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     migrate.upgrade()
@@ -81,7 +86,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         from iopnav.console import retention
 
         return retention.main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m iopnav.console", description="IOP assistant staff console.")
+    parser = argparse.ArgumentParser(
+        prog="python -m iopnav.console", description="IOP assistant staff console."
+    )
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("serve", help="run the console (the default)")
     run.add_argument("--host", default=settings.HOST)

@@ -4,6 +4,7 @@ Lockout is counted per email address whether or not an account exists, and a
 failed login always takes one argon2 verification, so neither the messages
 nor the timing tell an attacker which addresses have accounts.
 """
+
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Optional
@@ -36,7 +37,9 @@ def normalise_email(email: str) -> str:
 
 def check_password(password: str) -> None:
     if len(password or "") < config.MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {config.MIN_PASSWORD_LENGTH} characters long.")
+        raise AccountError(
+            f"The password must be at least {config.MIN_PASSWORD_LENGTH} characters long."
+        )
 
 
 def check_role(role: str) -> str:
@@ -45,14 +48,21 @@ def check_role(role: str) -> str:
     return role
 
 
-def create_user(db: Session, email: str, password: str, role: str, created_by: Optional[str] = None) -> ConsoleUser:
+def create_user(
+    db: Session, email: str, password: str, role: str, created_by: Optional[str] = None
+) -> ConsoleUser:
     email = normalise_email(email)
     check_role(role)
     check_password(password)
     if db.query(ConsoleUser.id).filter_by(email=email).first():
         raise AccountError(f"An account for {email} already exists.")
-    user = ConsoleUser(email=email, role=role, password_hash=_hasher.hash(password), active=True,
-                       created_by=created_by)
+    user = ConsoleUser(
+        email=email,
+        role=role,
+        password_hash=_hasher.hash(password),
+        active=True,
+        created_by=created_by,
+    )
     db.add(user)
     db.commit()
     return user

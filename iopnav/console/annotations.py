@@ -1,6 +1,7 @@
 """Reviewer annotations: mark a conversation reviewed, add notes, and tag a
 misread message with the intent it should have had. Tagged messages export
 as Rasa NLU training data, so review turns into better answers."""
+
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -71,11 +72,23 @@ def add_note(db: Session, sender_id: str, author: str, text: str) -> Conversatio
 
 
 def notes_of(db: Session, sender_id: str) -> List[ConversationNote]:
-    return db.query(ConversationNote).filter_by(sender_id=sender_id).order_by(ConversationNote.created_at).all()
+    return (
+        db.query(ConversationNote)
+        .filter_by(sender_id=sender_id)
+        .order_by(ConversationNote.created_at)
+        .all()
+    )
 
 
-def tag_intent(db: Session, sender_id: str, event_id: int, message_text: str, predicted: Optional[str],
-               correct: str, author: str) -> IntentCorrection:
+def tag_intent(
+    db: Session,
+    sender_id: str,
+    event_id: int,
+    message_text: str,
+    predicted: Optional[str],
+    correct: str,
+    author: str,
+) -> IntentCorrection:
     if correct not in domain_intents():
         raise AnnotationError(f"'{correct}' is not an intent of this assistant.")
     row = db.query(IntentCorrection).filter_by(sender_id=sender_id, event_id=event_id).first()
@@ -89,7 +102,10 @@ def tag_intent(db: Session, sender_id: str, event_id: int, message_text: str, pr
 
 
 def corrections_of(db: Session, sender_id: str) -> Dict[int, str]:
-    return {c.event_id: c.correct_intent for c in db.query(IntentCorrection).filter_by(sender_id=sender_id)}
+    return {
+        c.event_id: c.correct_intent
+        for c in db.query(IntentCorrection).filter_by(sender_id=sender_id)
+    }
 
 
 def _training_text(text: str) -> str:
@@ -103,12 +119,18 @@ def _training_text(text: str) -> str:
 def training_data_yaml(db: Session) -> str:
     """Every tagged message as Rasa 3 NLU training data, grouped by intent."""
     by_intent: Dict[str, List[str]] = {}
-    for row in db.query(IntentCorrection).order_by(IntentCorrection.correct_intent, IntentCorrection.id):
+    for row in db.query(IntentCorrection).order_by(
+        IntentCorrection.correct_intent, IntentCorrection.id
+    ):
         example = _training_text(row.message_text)
         if example and example not in by_intent.setdefault(row.correct_intent, []):
             by_intent[row.correct_intent].append(example)
-    lines = ['version: "3.1"', "", "# Messages staff tagged in the console with the intent they should have had.",
-             "nlu:"]
+    lines = [
+        'version: "3.1"',
+        "",
+        "# Messages staff tagged in the console with the intent they should have had.",
+        "nlu:",
+    ]
     for intent, examples in by_intent.items():
         lines += [f"- intent: {intent}", "  examples: |"] + [f"    - {e}" for e in examples]
     if not by_intent:

@@ -4,6 +4,7 @@ Handlers use the synchronous SQLAlchemy session directly: a console serves a
 handful of staff, and each query is short, so blocking the event loop for
 milliseconds is simpler and safer than a thread pool around every query.
 """
+
 from sanic import Sanic, response
 
 from iopnav.console import web

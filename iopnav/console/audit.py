@@ -2,6 +2,7 @@
 
 Entries name the conversation or record and counts, never message text.
 """
+
 from typing import List, Optional, Tuple
 
 from sqlalchemy.orm import Session
@@ -9,8 +10,14 @@ from sqlalchemy.orm import Session
 from iopnav.console.models import AuditEntry
 
 
-def record(db: Session, actor: str, action: str, target: Optional[str] = None, detail: Optional[str] = None) -> None:
-    db.add(AuditEntry(actor=actor, action=action, target=(target or None) and target[:300], detail=detail))
+def record(
+    db: Session, actor: str, action: str, target: Optional[str] = None, detail: Optional[str] = None
+) -> None:
+    db.add(
+        AuditEntry(
+            actor=actor, action=action, target=(target or None) and target[:300], detail=detail
+        )
+    )
     db.commit()
 
 
@@ -19,14 +26,21 @@ def conversation_target(key: int) -> str:
     return f"conversation #{key}"
 
 
-def entries(db: Session, page: int, per_page: int, action: str = "", actor: str = "") -> Tuple[List[AuditEntry], int]:
+def entries(
+    db: Session, page: int, per_page: int, action: str = "", actor: str = ""
+) -> Tuple[List[AuditEntry], int]:
     query = db.query(AuditEntry)
     if action:
         query = query.filter(AuditEntry.action == action)
     if actor:
         query = query.filter(AuditEntry.actor == actor.strip().lower())
     total = query.count()
-    rows = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset((page - 1) * per_page).limit(per_page).all()
+    rows = (
+        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all()
+    )
     return rows, total
 
 

@@ -2,6 +2,7 @@
 
 Defaults suit one clinic behind a TLS proxy; the clinic decides retention.
 """
+
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from iopnav import settings

@@ -6,6 +6,7 @@ requests, reviews) are applied to that result, since the two stores may be
 different databases. Conversations with an open (unacknowledged) crisis flag
 are pinned above everything else, newest first.
 """
+
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
@@ -72,9 +73,14 @@ class ListFilters:
     def query_string(self, **changes) -> str:
         f = replace(self, **changes)
         params = {
-            "start": f.start.isoformat() if f.start else "", "end": f.end.isoformat() if f.end else "",
-            "channel": f.channel, "flagged": "1" if f.flagged else "", "intake": "1" if f.intake else "",
-            "fallback": "1" if f.fallback else "", "reviewed": f.reviewed, "q": f.q,
+            "start": f.start.isoformat() if f.start else "",
+            "end": f.end.isoformat() if f.end else "",
+            "channel": f.channel,
+            "flagged": "1" if f.flagged else "",
+            "intake": "1" if f.intake else "",
+            "fallback": "1" if f.fallback else "",
+            "reviewed": f.reviewed,
+            "q": f.q,
             "page": str(f.page) if f.page > 1 else "",
         }
         return urlencode({k: v for k, v in params.items() if v})
@@ -136,14 +142,27 @@ def _utc(ts: float) -> datetime:
 def _aggregate(eng: Engine, f: ListFilters) -> List[Summary]:
     is_user = sa.case((events.c.type_name == "user", 1), else_=0)
     is_fallback = sa.case(
-        (sa.or_(events.c.intent_name == tracker.FALLBACK_INTENT, events.c.action_name.in_(tracker.FALLBACK_ACTIONS)), 1),
+        (
+            sa.or_(
+                events.c.intent_name == tracker.FALLBACK_INTENT,
+                events.c.action_name.in_(tracker.FALLBACK_ACTIONS),
+            ),
+            1,
+        ),
         else_=0,
     )
     is_intake = sa.case((events.c.intent_name == tracker.INTAKE_INTENT, 1), else_=0)
     first_ts, last_ts = sa.func.min(events.c.timestamp), sa.func.max(events.c.timestamp)
     query = (
-        sa.select(events.c.sender_id, sa.func.min(events.c.id), first_ts, last_ts, sa.func.sum(is_user), sa.func.sum(is_fallback),
-                  sa.func.sum(is_intake))
+        sa.select(
+            events.c.sender_id,
+            sa.func.min(events.c.id),
+            first_ts,
+            last_ts,
+            sa.func.sum(is_user),
+            sa.func.sum(is_fallback),
+            sa.func.sum(is_intake),
+        )
         .group_by(events.c.sender_id)
         .having(sa.func.sum(is_user) > 0)  # a widget that opened but never spoke is no conversation
     )
@@ -155,36 +174,56 @@ def _aggregate(eng: Engine, f: ListFilters) -> List[Summary]:
         query = query.having(sa.func.sum(is_fallback) > 0)
     if f.channel:
         on_channel = sa.select(events.c.sender_id).where(
-            events.c.type_name == "user", tracker.json_field(eng, "input_channel") == f.channel)
+            events.c.type_name == "user", tracker.json_field(eng, "input_channel") == f.channel
+        )
         query = query.where(events.c.sender_id.in_(on_channel))
     if f.q:
-        pattern = "%" + f.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = (
+            "%" + f.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
         said = sa.select(events.c.sender_id).where(
             events.c.type_name.in_(("user", "bot")),
             sa.func.lower(tracker.json_field(eng, "text")).like(pattern, escape="\\"),
         )
-        query = query.where(sa.or_(events.c.sender_id.in_(said),
-                                   sa.func.lower(events.c.sender_id).like(pattern, escape="\\")))
+        query = query.where(
+            sa.or_(
+                events.c.sender_id.in_(said),
+                sa.func.lower(events.c.sender_id).like(pattern, escape="\\"),
+            )
+        )
     with eng.connect() as conn:
         return [
-            Summary(sender, key, _utc(first), _utc(last), int(users or 0), int(fallbacks or 0), bool(intake))
+            Summary(
+                sender,
+                key,
+                _utc(first),
+                _utc(last),
+                int(users or 0),
+                int(fallbacks or 0),
+                bool(intake),
+            )
             for sender, key, first, last, users, fallbacks, intake in conn.execute(query)
         ]
 
 
 def _flag_counts(db: Session) -> Dict[str, Tuple[int, int]]:
     open_flag = sa.case((CrisisFlag.acknowledged.is_(False), 1), else_=0)
-    rows = db.query(CrisisFlag.sender_id, sa.func.count(CrisisFlag.id), sa.func.sum(open_flag)).group_by(
-        CrisisFlag.sender_id)
+    rows = db.query(
+        CrisisFlag.sender_id, sa.func.count(CrisisFlag.id), sa.func.sum(open_flag)
+    ).group_by(CrisisFlag.sender_id)
     return {sender: (int(total), int(opened or 0)) for sender, total, opened in rows}
 
 
-def list_conversations(db: Session, eng: Engine, f: ListFilters, per_page: int = config.PAGE_SIZE) -> Page:
+def list_conversations(
+    db: Session, eng: Engine, f: ListFilters, per_page: int = config.PAGE_SIZE
+) -> Page:
     if not tracker.has_events_table(eng):
         return Page()
     rows = _aggregate(eng, f)
     flags = _flag_counts(db)
-    referrals = dict(db.query(Referral.sender_id, sa.func.count(Referral.id)).group_by(Referral.sender_id).all())
+    referrals = dict(
+        db.query(Referral.sender_id, sa.func.count(Referral.id)).group_by(Referral.sender_id).all()
+    )
     reviewed = {s for (s,) in db.query(ConversationReview.sender_id)}
     kept = []
     for row in rows:
@@ -201,7 +240,7 @@ def list_conversations(db: Session, eng: Engine, f: ListFilters, per_page: int =
     kept.sort(key=lambda r: (0 if r.open_flags else 1, -r.last_active.timestamp()))
     pages = max(1, math.ceil(len(kept) / per_page))
     page = min(f.page, pages)
-    shown = kept[(page - 1) * per_page: page * per_page]
+    shown = kept[(page - 1) * per_page : page * per_page]
     details = tracker.senders_with_text(eng, [r.sender_id for r in shown])
     for row in shown:
         row.preview = details.get(row.sender_id, {}).get("preview", "")

@@ -1,6 +1,7 @@
 """Dashboard numbers: conversations per day, crisis hand-offs and flags,
 intake requests, fallback rate and top intents, for the last N days
 (clinic-local days)."""
+
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -87,11 +88,13 @@ def compute(db: Session, eng: Engine, span_days: int, today: date = None) -> Sta
     end_naive = datetime.fromtimestamp(end_ts, tz=timezone.utc).replace(tzinfo=None)
     flags = dict.fromkeys(days, 0)
     for (created,) in db.query(CrisisFlag.created_at).filter(
-            CrisisFlag.created_at >= start_naive, CrisisFlag.created_at < end_naive):
+        CrisisFlag.created_at >= start_naive, CrisisFlag.created_at < end_naive
+    ):
         flags[_naive_utc_day(created)] = flags.get(_naive_utc_day(created), 0) + 1
     intake = dict.fromkeys(days, 0)
     for (created,) in db.query(Referral.created_at).filter(
-            Referral.created_at >= start_naive, Referral.created_at < end_naive):
+        Referral.created_at >= start_naive, Referral.created_at < end_naive
+    ):
         intake[_naive_utc_day(created)] = intake.get(_naive_utc_day(created), 0) + 1
     return Stats(
         days=days,

@@ -9,6 +9,7 @@ are the domain's own response texts where the action is a domain response.
 
 Imports Rasa (slow), so only tests and scripts use it, never the console.
 """
+
 import asyncio
 import os
 import uuid
@@ -65,8 +66,10 @@ def nlu_parse(msg: Msg) -> dict:
     """What Rasa's NLU pipeline would output, with the real safety screen last."""
     from rasa.shared.nlu.training_data.message import Message
 
-    ranking = [{"name": msg.intent, "confidence": msg.confidence},
-               {"name": "out_of_scope", "confidence": round(1 - msg.confidence, 3)}]
+    ranking = [
+        {"name": msg.intent, "confidence": msg.confidence},
+        {"name": "out_of_scope", "confidence": round(1 - msg.confidence, 3)},
+    ]
     message = Message(data={"text": msg.text})
     message.set("intent", ranking[0], add_to_output=True)
     message.set("intent_ranking", ranking, add_to_output=True)
@@ -89,37 +92,68 @@ def _environment(database_url: str, tracker_url: str) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def conversation_events(messages: Sequence[Msg], start: float, channel: str = "rest", step: float = 20.0):
+def conversation_events(
+    messages: Sequence[Msg], start: float, channel: str = "rest", step: float = 20.0
+):
     from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 
     ts = start
-    events = [ActionExecuted("action_session_start", timestamp=ts), SessionStarted(timestamp=ts),
-              ActionExecuted("action_listen", timestamp=ts)]
+    events = [
+        ActionExecuted("action_session_start", timestamp=ts),
+        SessionStarted(timestamp=ts),
+        ActionExecuted("action_listen", timestamp=ts),
+    ]
     for msg in messages:
         ts += step
         parse = nlu_parse(msg)
         intent = parse["intent"]
-        events.append(UserUttered(msg.text, intent=intent, entities=parse.get("entities"), parse_data=parse,
-                                  timestamp=ts, input_channel=channel, message_id=uuid.uuid4().hex))
+        events.append(
+            UserUttered(
+                msg.text,
+                intent=intent,
+                entities=parse.get("entities"),
+                parse_data=parse,
+                timestamp=ts,
+                input_channel=channel,
+                message_id=uuid.uuid4().hex,
+            )
+        )
         # The crisis rule answers every crisis message with the hand-off (RulePolicy).
         if intent["name"] == "crisis":
             action, policy, confidence = CRISIS_ACTION, "policy_0_RulePolicy", 1.0
         elif intent["name"] == "nlu_fallback":
             action, policy, confidence = "action_default_fallback", "policy_0_RulePolicy", 1.0
         else:
-            action, policy, confidence = msg.action or f"utter_{intent['name']}", "policy_2_TEDPolicy", 0.87
+            action, policy, confidence = (
+                msg.action or f"utter_{intent['name']}",
+                "policy_2_TEDPolicy",
+                0.87,
+            )
         ts += 1
         events.append(ActionExecuted(action, policy=policy, confidence=confidence, timestamp=ts))
-        text = response_text(action, channel) or msg.reply or response_text("utter_default", channel) or \
-            "Sorry, I didn't get that. Could you say it another way?"
+        text = (
+            response_text(action, channel)
+            or msg.reply
+            or response_text("utter_default", channel)
+            or "Sorry, I didn't get that. Could you say it another way?"
+        )
         events.append(BotUttered(text, timestamp=ts + 0.5))
-        events.append(ActionExecuted("action_listen", policy="policy_0_RulePolicy", confidence=1.0,
-                                     timestamp=ts + 0.6))
+        events.append(
+            ActionExecuted(
+                "action_listen", policy="policy_0_RulePolicy", confidence=1.0, timestamp=ts + 0.6
+            )
+        )
     return events
 
 
-def write_conversation(database_url: str, tracker_url: str, messages: Sequence[Msg], start: float,
-                       channel: str = "rest", sender_id: Optional[str] = None) -> str:
+def write_conversation(
+    database_url: str,
+    tracker_url: str,
+    messages: Sequence[Msg],
+    start: float,
+    channel: str = "rest",
+    sender_id: Optional[str] = None,
+) -> str:
     """Save a conversation through the project's tracker store; returns its sender id."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -129,15 +163,24 @@ def write_conversation(database_url: str, tracker_url: str, messages: Sequence[M
     with _environment(database_url, tracker_url):
         store = EnvSQLTrackerStore()
         try:
-            tracker = DialogueStateTracker.from_events(sender_id, conversation_events(messages, start, channel))
+            tracker = DialogueStateTracker.from_events(
+                sender_id, conversation_events(messages, start, channel)
+            )
             asyncio.run(store.save(tracker))
         finally:
             store.engine.dispose()
     return sender_id
 
 
-def add_referral(database_url: str, sender_id: str, first_name: str, contact: str, channel: str = "rest",
-                 contact_time: Optional[str] = None, program_interest: Optional[str] = None) -> int:
+def add_referral(
+    database_url: str,
+    sender_id: str,
+    first_name: str,
+    contact: str,
+    channel: str = "rest",
+    contact_time: Optional[str] = None,
+    program_interest: Optional[str] = None,
+) -> int:
     """An intake request stored by the intake form's own code (checks included)."""
     from iopnav.db import session_factory
     from iopnav.directory.intake import parse_contact, save_referral
@@ -146,7 +189,14 @@ def add_referral(database_url: str, sender_id: str, first_name: str, contact: st
     if problem:
         raise ValueError(problem)
     with session_factory(database_url)() as db:
-        row = save_referral(db, sender_id=sender_id, first_name=first_name, contact=parsed,
-                            contact_time=contact_time, consent=True, program_interest=program_interest,
-                            channel=channel)
+        row = save_referral(
+            db,
+            sender_id=sender_id,
+            first_name=first_name,
+            contact=parsed,
+            contact_time=contact_time,
+            consent=True,
+            program_interest=program_interest,
+            channel=channel,
+        )
         return row.id

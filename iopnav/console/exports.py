@@ -1,5 +1,6 @@
 """Exports (admin only): intake requests as CSV, one conversation as JSON,
 readable text or PDF."""
+
 import csv
 import io
 import json
@@ -17,8 +18,20 @@ from iopnav.referrals import Referral
 from iopnav.safety.flags import CrisisFlag, utcnow
 
 REFERRAL_COLUMNS = (
-    "id", "created_at", "status", "status_changed_by", "status_changed_at", "first_name", "phone", "email",
-    "preferred_contact_time", "program_interest", "program_id", "consent_to_contact", "channel", "sender_id",
+    "id",
+    "created_at",
+    "status",
+    "status_changed_by",
+    "status_changed_at",
+    "first_name",
+    "phone",
+    "email",
+    "preferred_contact_time",
+    "program_interest",
+    "program_id",
+    "consent_to_contact",
+    "channel",
+    "sender_id",
     "staff_note",
 )
 # A Unicode TrueType font, so names and messages in any language print; the
@@ -34,8 +47,15 @@ _PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9 ().-]*")
 
 
 def _csv_cell(value) -> str:
-    text = "" if value is None else (value.isoformat(sep=" ", timespec="seconds") if isinstance(value, datetime)
-                                     else str(value))
+    text = (
+        ""
+        if value is None
+        else (
+            value.isoformat(sep=" ", timespec="seconds")
+            if isinstance(value, datetime)
+            else str(value)
+        )
+    )
     # Spreadsheets run cells starting with = + - @ as formulas; visitors typed
     # these fields, so neutralise them (OWASP CSV injection). Plain numbers
     # such as E.164 phone numbers ("+18135550143") cannot run and stay as they are.
@@ -55,30 +75,46 @@ def referrals_csv(referrals: List[Referral]) -> str:
 
 def _flag_dict(f: CrisisFlag) -> dict:
     return {
-        "created_at": f.created_at.isoformat(), "category": f.category, "channel": f.channel,
-        "evidence": f.evidence, "acknowledged": f.acknowledged, "acknowledged_by": f.acknowledged_by,
+        "created_at": f.created_at.isoformat(),
+        "category": f.category,
+        "channel": f.channel,
+        "evidence": f.evidence,
+        "acknowledged": f.acknowledged,
+        "acknowledged_by": f.acknowledged_by,
         "acknowledged_at": f.acknowledged_at.isoformat() if f.acknowledged_at else None,
     }
 
 
 def conversation_json(sender_id: str, events: List[Event], flags: List[CrisisFlag]) -> str:
     """The Rasa events exactly as stored (re-importable), plus the crisis flags."""
-    return json.dumps({
-        "sender_id": sender_id,
-        "exported_at": utcnow().isoformat() + "Z",
-        "crisis_flags": [_flag_dict(f) for f in flags],
-        "events": [e.data for e in events],
-    }, indent=2, ensure_ascii=False)
+    return json.dumps(
+        {
+            "sender_id": sender_id,
+            "exported_at": utcnow().isoformat() + "Z",
+            "crisis_flags": [_flag_dict(f) for f in flags],
+            "events": [e.data for e in events],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
 
 
 def _local(dt: datetime) -> str:
     return dt.astimezone(config.timezone()).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
-def transcript_lines(key: int, sender_id: str, turns: List[Turn], flags: List[CrisisFlag]) -> List[str]:
-    lines = [f"Conversation #{key} (sender {sender_id})", f"Exported {_local(datetime.now(timezone.utc))}", ""]
+def transcript_lines(
+    key: int, sender_id: str, turns: List[Turn], flags: List[CrisisFlag]
+) -> List[str]:
+    lines = [
+        f"Conversation #{key} (sender {sender_id})",
+        f"Exported {_local(datetime.now(timezone.utc))}",
+        "",
+    ]
     if flags:
-        lines.append(f"CRISIS FLAGGED ({len(flags)}): " + ", ".join(sorted({f.category for f in flags})))
+        lines.append(
+            f"CRISIS FLAGGED ({len(flags)}): " + ", ".join(sorted({f.category for f in flags}))
+        )
         lines.append("")
     for t in turns:
         when = _local(t.time)
@@ -86,7 +122,10 @@ def transcript_lines(key: int, sender_id: str, turns: List[Turn], flags: List[Cr
             conf = f" {t.confidence:.2f}" if isinstance(t.confidence, (int, float)) else ""
             mark = " [CRISIS]" if t.crisis else ""
             lines.append(f"{when}  Visitor ({t.channel or 'unknown channel'}){mark}: {t.text}")
-            lines.append(f"    intent: {t.intent or '-'}{conf}" + (f"; corrected to {t.correction}" if t.correction else ""))
+            lines.append(
+                f"    intent: {t.intent or '-'}{conf}"
+                + (f"; corrected to {t.correction}" if t.correction else "")
+            )
         elif t.kind == "bot":
             lines.append(f"{when}  Assistant: {t.text}")
             if t.buttons:

@@ -1,4 +1,4 @@
-""""Forget this visitor": erase one conversation, or every conversation and
+""" "Forget this visitor": erase one conversation, or every conversation and
 intake request tied to a phone number (admin only, audited by the caller).
 
 Removes the tracker events, intake requests, reviews, notes and intent
@@ -8,6 +8,7 @@ a phone number) and the quoted evidence are erased, the time, category and
 channel stay, so crisis counts and follow-up history remain true. The audit
 log keeps the fact that an erasure happened.
 """
+
 import hashlib
 from dataclasses import dataclass, field
 from typing import Dict, List
@@ -32,8 +33,11 @@ class ForgetError(ValueError):
 @dataclass
 class Erased:
     conversations: int = 0
-    counts: Dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("events", "referrals", "crisis_flags_anonymised", "notes", "reviews", "intent_tags"), 0))
+    counts: Dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("events", "referrals", "crisis_flags_anonymised", "notes", "reviews", "intent_tags"), 0
+        )
+    )
 
     def add(self, other: Dict[str, int]) -> None:
         self.conversations += 1
@@ -50,16 +54,19 @@ def anonymous_id(sender_id: str) -> str:
     return "forgotten-" + hashlib.sha256(sender_id.encode()).hexdigest()[:16]
 
 
-def app_data_delete(db: Session, sender_id: str, with_referrals: bool = True,
-                    with_crisis_flags: bool = True) -> Dict[str, int]:
+def app_data_delete(
+    db: Session, sender_id: str, with_referrals: bool = True, with_crisis_flags: bool = True
+) -> Dict[str, int]:
     """Delete the application-database rows tied to one conversation (no commit).
 
     with_crisis_flags (an admin's explicit "forget me") anonymises the
     conversation's crisis flags; no path deletes one."""
     counts = {
-        "crisis_flags_anonymised": db.query(CrisisFlag).filter_by(sender_id=sender_id).update(
-            {"sender_id": anonymous_id(sender_id), "evidence": None}, synchronize_session=False)
-        if with_crisis_flags else 0,
+        "crisis_flags_anonymised": db.query(CrisisFlag)
+        .filter_by(sender_id=sender_id)
+        .update({"sender_id": anonymous_id(sender_id), "evidence": None}, synchronize_session=False)
+        if with_crisis_flags
+        else 0,
         "notes": db.query(ConversationNote).filter_by(sender_id=sender_id).delete(),
         "reviews": db.query(ConversationReview).filter_by(sender_id=sender_id).delete(),
         "intent_tags": db.query(IntentCorrection).filter_by(sender_id=sender_id).delete(),
@@ -109,11 +116,18 @@ def senders_for_phone(db: Session, eng: Engine, raw_phone: str) -> List[str]:
     channel prefix such as "whatsapp:") and conversations whose intake
     request gave the number."""
     e164 = normalise_phone(raw_phone)
-    senders = {r.sender_id for r in db.query(Referral).filter(Referral.phone.isnot(None)) if _same_number(r.phone, e164)}
+    senders = {
+        r.sender_id
+        for r in db.query(Referral).filter(Referral.phone.isnot(None))
+        if _same_number(r.phone, e164)
+    }
     if tracker.has_events_table(eng):
         digits = e164.lstrip("+")
-        candidates = sa.select(tracker.events.c.sender_id).where(
-            tracker.events.c.sender_id.like(f"%{digits[-7:]}")).distinct()
+        candidates = (
+            sa.select(tracker.events.c.sender_id)
+            .where(tracker.events.c.sender_id.like(f"%{digits[-7:]}"))
+            .distinct()
+        )
         with eng.connect() as conn:
             for (sender,) in conn.execute(candidates):
                 bare = sender.split(":", 1)[-1]
@@ -128,7 +142,11 @@ def forget_phone(db: Session, eng: Engine, raw_phone: str) -> Erased:
     for sender in senders_for_phone(db, eng, raw_phone):
         erased.add(forget_sender(db, eng, sender))
     # Intake requests with the number whose conversation is already gone.
-    extra = [r for r in db.query(Referral).filter(Referral.phone.isnot(None)) if _same_number(r.phone, e164)]
+    extra = [
+        r
+        for r in db.query(Referral).filter(Referral.phone.isnot(None))
+        if _same_number(r.phone, e164)
+    ]
     for r in extra:
         db.delete(r)
     db.commit()

@@ -1,4 +1,5 @@
 """Intake requests (referrals): list, status changes with who and when."""
+
 import math
 from typing import List, Optional, Tuple
 
@@ -15,7 +16,9 @@ class IntakeError(ValueError):
     """Bad input; the message is shown to staff."""
 
 
-def list_referrals(db: Session, status: str, page: int, per_page: int = config.PAGE_SIZE) -> Tuple[List[Referral], int, int, int]:
+def list_referrals(
+    db: Session, status: str, page: int, per_page: int = config.PAGE_SIZE
+) -> Tuple[List[Referral], int, int, int]:
     query = db.query(Referral)
     if status:
         query = query.filter(Referral.status == status)
@@ -25,17 +28,22 @@ def list_referrals(db: Session, status: str, page: int, per_page: int = config.P
     # Open requests first (new before contacted), oldest first within each:
     # the longest-waiting person gets called back first.
     order = {s: i for i, s in enumerate(REFERRAL_STATUSES)}
+
     def key(r: Referral):
         ts = r.created_at.timestamp()
         return order.get(r.status, 99), (-ts if r.status == "closed" else ts)
 
     rows = sorted(query.all(), key=key)
-    return rows[(page - 1) * per_page: page * per_page], total, page, pages
+    return rows[(page - 1) * per_page : page * per_page], total, page, pages
 
 
-def update_status(db: Session, referral_id: int, status: str, actor: str, note: Optional[str]) -> Referral:
+def update_status(
+    db: Session, referral_id: int, status: str, actor: str, note: Optional[str]
+) -> Referral:
     if status not in REFERRAL_STATUSES:
-        raise IntakeError(f"Unknown status '{status}'; choose one of: {', '.join(REFERRAL_STATUSES)}.")
+        raise IntakeError(
+            f"Unknown status '{status}'; choose one of: {', '.join(REFERRAL_STATUSES)}."
+        )
     referral = db.get(Referral, referral_id)
     if referral is None:
         raise IntakeError(f"There is no intake request #{referral_id}.")

@@ -1,6 +1,7 @@
 """Phone numbers and email addresses masked in lists, so a glance over the
 screen (or a shoulder) does not collect contact details. Transcripts show the
 full text: opening one is a deliberate, audited act."""
+
 import re
 from typing import Optional
 

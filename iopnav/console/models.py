@@ -3,8 +3,16 @@
 Conversations are identified by Rasa's sender_id, the key shared by the
 tracker store, referrals and crisis flags.
 """
+
 from sqlalchemy import (
-    Boolean, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
 )
 
 from iopnav.db import Base
@@ -32,7 +40,9 @@ class ConsoleSession(Base):
 
     id = Column(Integer, primary_key=True)
     token_hash = Column(String(64), nullable=False, unique=True)
-    user_id = Column(Integer, ForeignKey("console_users.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id = Column(
+        Integer, ForeignKey("console_users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     csrf_token = Column(String(64), nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_seen_at = Column(DateTime, nullable=False, default=utcnow)

@@ -15,6 +15,7 @@ Closed intake requests older than --days are deleted too; open ones (new,
 contacted) stay until staff close them: someone is still waiting for a call.
 The run is written to the audit log; nothing about the people is printed.
 """
+
 import argparse
 import sys
 import time
@@ -39,21 +40,31 @@ class Outcome:
 
     def summary(self, dry_run: bool = False) -> str:
         verb = "Would delete" if dry_run else "Deleted"
-        return (f"{verb} {self.deleted_conversations} conversation(s) ({self.deleted_events} events) and "
-                f"{self.deleted_referrals} closed intake request(s); kept {self.kept_crisis} crisis-flagged "
-                f"conversation(s) within crisis retention. Crisis flags are never deleted by retention.")
+        return (
+            f"{verb} {self.deleted_conversations} conversation(s) ({self.deleted_events} events) and "
+            f"{self.deleted_referrals} closed intake request(s); kept {self.kept_crisis} crisis-flagged "
+            f"conversation(s) within crisis retention. Crisis flags are never deleted by retention."
+        )
 
 
 def validate(days: int, crisis_days: int) -> None:
     if days < 1:
         raise ValueError("--days must be at least 1.")
     if crisis_days < days:
-        raise ValueError(f"--crisis-days ({crisis_days}) must be at least --days ({days}): "
-                         "crisis-flagged conversations are never deleted sooner than others.")
+        raise ValueError(
+            f"--crisis-days ({crisis_days}) must be at least --days ({days}): "
+            "crisis-flagged conversations are never deleted sooner than others."
+        )
 
 
-def run(days: int, crisis_days: int, dry_run: bool = False, now: Optional[float] = None,
-        database_url: Optional[str] = None, tracker_url: Optional[str] = None) -> Outcome:
+def run(
+    days: int,
+    crisis_days: int,
+    dry_run: bool = False,
+    now: Optional[float] = None,
+    database_url: Optional[str] = None,
+    tracker_url: Optional[str] = None,
+) -> Outcome:
     validate(days, crisis_days)
     now = now if now is not None else time.time()
     cutoff, crisis_cutoff = now - days * 86400, now - crisis_days * 86400
@@ -65,8 +76,11 @@ def run(days: int, crisis_days: int, dry_run: bool = False, now: Optional[float]
         expired: List[tuple] = []
         if tracker.has_events_table(eng):
             last = sa.func.max(tracker.events.c.timestamp)
-            query = sa.select(tracker.events.c.sender_id, last, sa.func.count()).group_by(
-                tracker.events.c.sender_id).having(last < cutoff)
+            query = (
+                sa.select(tracker.events.c.sender_id, last, sa.func.count())
+                .group_by(tracker.events.c.sender_id)
+                .having(last < cutoff)
+            )
             with eng.connect() as conn:
                 expired = conn.execute(query).fetchall()
         for sender, last_ts, n_events in expired:
@@ -81,25 +95,40 @@ def run(days: int, crisis_days: int, dry_run: bool = False, now: Optional[float]
                 db.commit()
                 tracker.delete_conversation(eng, sender)
         naive = lambda ts: datetime.fromtimestamp(ts, tz=timezone.utc).replace(tzinfo=None)  # noqa: E731
-        closed = db.query(Referral).filter(Referral.status == "closed", Referral.created_at < naive(cutoff))
+        closed = db.query(Referral).filter(
+            Referral.status == "closed", Referral.created_at < naive(cutoff)
+        )
         outcome.deleted_referrals = closed.count()
         if not dry_run:
             closed.delete(synchronize_session=False)
             db.commit()
-            audit.record(db, "system", "retention", None,
-                         f"days={days} crisis_days={crisis_days}: " + outcome.summary())
+            audit.record(
+                db,
+                "system",
+                "retention",
+                None,
+                f"days={days} crisis_days={crisis_days}: " + outcome.summary(),
+            )
     return outcome
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m iopnav.console retention",
-                                     description="Delete conversations older than the retention period.")
+    parser = argparse.ArgumentParser(
+        prog="python -m iopnav.console retention",
+        description="Delete conversations older than the retention period.",
+    )
     parser.add_argument("--days", type=int, default=None, help="default: IOP_RETENTION_DAYS or 90")
-    parser.add_argument("--crisis-days", type=int, default=None, help="default: IOP_CRISIS_RETENTION_DAYS or 365")
+    parser.add_argument(
+        "--crisis-days", type=int, default=None, help="default: IOP_CRISIS_RETENTION_DAYS or 365"
+    )
     parser.add_argument("--dry-run", action="store_true", help="count only, delete nothing")
     args = parser.parse_args(argv)
     days = args.days if args.days is not None else config.retention_days()
-    crisis_days = args.crisis_days if args.crisis_days is not None else max(config.crisis_retention_days(), days)
+    crisis_days = (
+        args.crisis_days
+        if args.crisis_days is not None
+        else max(config.crisis_retention_days(), days)
+    )
     from iopnav import migrate
 
     try:

@@ -3,6 +3,7 @@
 The cookie carries a random token; the database stores its SHA-256 with the
 session's CSRF token, which every form posts back.
 """
+
 import hashlib
 import hmac
 import secrets
@@ -25,7 +26,11 @@ def _digest(token: str) -> str:
 
 def start(db: Session, user: ConsoleUser) -> str:
     token = secrets.token_urlsafe(32)
-    db.add(ConsoleSession(token_hash=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32)))
+    db.add(
+        ConsoleSession(
+            token_hash=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32)
+        )
+    )
     db.commit()
     return token
 

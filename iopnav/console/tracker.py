@@ -5,6 +5,7 @@ its own MetaData, so Alembic never tries to manage Rasa's table. Event
 details live in the `data` column as JSON; SQLite's json_extract and
 PostgreSQL's ->> reach into it so filters run in the database.
 """
+
 import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional
@@ -18,7 +19,8 @@ from iopnav.db import get_engine
 
 metadata = sa.MetaData()
 events = sa.Table(
-    "events", metadata,
+    "events",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("sender_id", sa.String(255), nullable=False),
     sa.Column("type_name", sa.String(255), nullable=False),
@@ -68,8 +70,15 @@ class Event:
             data = json.loads(row.data or "{}")
         except ValueError:
             data = {}
-        return cls(row.id, row.sender_id, row.type_name, row.timestamp or 0.0,
-                   row.intent_name, row.action_name, data)
+        return cls(
+            row.id,
+            row.sender_id,
+            row.type_name,
+            row.timestamp or 0.0,
+            row.intent_name,
+            row.action_name,
+            data,
+        )
 
 
 def conversation_events(eng: Engine, sender_id: str) -> List[Event]:
@@ -85,8 +94,14 @@ def light_events_between(eng: Engine, start_ts: float, end_ts: float) -> Iterabl
     if not has_events_table(eng):
         return []
     query = (
-        sa.select(events.c.id, events.c.sender_id, events.c.type_name, events.c.timestamp,
-                  events.c.intent_name, events.c.action_name)
+        sa.select(
+            events.c.id,
+            events.c.sender_id,
+            events.c.type_name,
+            events.c.timestamp,
+            events.c.intent_name,
+            events.c.action_name,
+        )
         .where(events.c.timestamp >= start_ts, events.c.timestamp < end_ts)
         .order_by(events.c.sender_id, events.c.id)
     )
@@ -103,7 +118,9 @@ def channels(eng: Engine) -> List[str]:
         return sorted(c for (c,) in conn.execute(query) if c)
 
 
-def senders_with_text(eng: Engine, senders: List[str], limit_chars: int = 160) -> Dict[str, Dict[str, str]]:
+def senders_with_text(
+    eng: Engine, senders: List[str], limit_chars: int = 160
+) -> Dict[str, Dict[str, str]]:
     """First user message and channel of each given conversation (for list rows)."""
     if not senders or not has_events_table(eng):
         return {}
@@ -142,8 +159,11 @@ def first_event_ids(eng: Engine, senders: Iterable[str]) -> Dict[str, int]:
     senders = list(set(senders))
     if not senders or not has_events_table(eng):
         return {}
-    query = sa.select(events.c.sender_id, sa.func.min(events.c.id)).where(
-        events.c.sender_id.in_(senders)).group_by(events.c.sender_id)
+    query = (
+        sa.select(events.c.sender_id, sa.func.min(events.c.id))
+        .where(events.c.sender_id.in_(senders))
+        .group_by(events.c.sender_id)
+    )
     with eng.connect() as conn:
         return {s: k for s, k in conn.execute(query)}
 

@@ -2,6 +2,7 @@
 intent and confidence NLU gave it, and the actions the bot took (with the
 policy that chose them), so staff can see why the bot answered as it did.
 Crisis moments are marked with the screen's evidence."""
+
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -60,20 +61,46 @@ def build(events: List[Event], flags: List[CrisisFlag], corrections: Dict[int, s
             safety = parse.get("safety") or {}
             flag = by_key.get(flag_key(ev))
             crisis = intent.get("name") == "crisis" or flag is not None
-            turns.append(Turn(
-                "user", ev.id, when, text=data.get("text") or "", channel=data.get("input_channel") or "",
-                intent=intent.get("name") or "", confidence=intent.get("confidence"),
-                entities=[f"{e.get('entity')}={e.get('value')}" for e in parse.get("entities") or []],
-                crisis=crisis, evidence=list(safety.get("evidence") or []) if crisis else [],
-                flag=flag, correction=corrections.get(ev.id),
-            ))
+            turns.append(
+                Turn(
+                    "user",
+                    ev.id,
+                    when,
+                    text=data.get("text") or "",
+                    channel=data.get("input_channel") or "",
+                    intent=intent.get("name") or "",
+                    confidence=intent.get("confidence"),
+                    entities=[
+                        f"{e.get('entity')}={e.get('value')}" for e in parse.get("entities") or []
+                    ],
+                    crisis=crisis,
+                    evidence=list(safety.get("evidence") or []) if crisis else [],
+                    flag=flag,
+                    correction=corrections.get(ev.id),
+                )
+            )
         elif ev.type_name == "bot":
             extra = data.get("data") or {}
-            turns.append(Turn("bot", ev.id, when, text=data.get("text") or "",
-                              buttons=[b.get("title", "") for b in extra.get("buttons") or []]))
+            turns.append(
+                Turn(
+                    "bot",
+                    ev.id,
+                    when,
+                    text=data.get("text") or "",
+                    buttons=[b.get("title", "") for b in extra.get("buttons") or []],
+                )
+            )
         elif ev.type_name == "action" and data.get("name") != LISTEN_ACTION:
-            turns.append(Turn("action", ev.id, when, action=data.get("name") or "",
-                              policy=_policy_name(data.get("policy")), confidence=data.get("confidence")))
+            turns.append(
+                Turn(
+                    "action",
+                    ev.id,
+                    when,
+                    action=data.get("name") or "",
+                    policy=_policy_name(data.get("policy")),
+                    confidence=data.get("confidence"),
+                )
+            )
         elif ev.type_name == "session_started":
             turns.append(Turn("session", ev.id, when))
     return turns

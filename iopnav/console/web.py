@@ -1,5 +1,6 @@
 """Request plumbing shared by every page: templates, the logged-in user,
 CSRF checks, flash messages, role checks, security headers, error pages."""
+
 import json
 import logging
 import secrets
@@ -12,8 +13,8 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Request, response
-from sanic.handlers import ErrorHandler
 from sanic.exceptions import SanicException
+from sanic.handlers import ErrorHandler
 
 from iopnav.console import audit, config, sessions
 from iopnav.console.masking import mask_email, mask_identifier, mask_phone, mask_text
@@ -28,7 +29,7 @@ PUBLIC_PREFIXES = ("/static/",)
 SECURITY_HEADERS = {
     # Everything is served from here: no CDN, no inline script, no framing.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
@@ -63,10 +64,21 @@ def url_quote(value: str) -> str:
 
 
 def make_templates() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
-                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(local=local_time, mask=mask_text, mask_id=mask_identifier, mask_email=mask_email,
-                       mask_phone=mask_phone, q=url_quote, evidence=evidence_list)
+    env = Environment(
+        loader=FileSystemLoader(str(HERE / "templates")),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        local=local_time,
+        mask=mask_text,
+        mask_id=mask_identifier,
+        mask_email=mask_email,
+        mask_phone=mask_phone,
+        q=url_quote,
+        evidence=evidence_list,
+    )
     env.globals["tz_name"] = lambda: str(config.timezone())
     return env
 
@@ -95,13 +107,19 @@ def _pop_flash(request: Request):
     return flash
 
 
-def render(request: Request, template: str, http_status: int = 200, **context) -> response.HTTPResponse:
+def render(
+    request: Request, template: str, http_status: int = 200, **context
+) -> response.HTTPResponse:
     env = request.app.ctx.templates
     user = getattr(request.ctx, "user", None)
     session_row = getattr(request.ctx, "session", None)
     html = env.get_template(template).render(
-        user=user, csrf_token=session_row.csrf_token if session_row else "",
-        flash=_pop_flash(request), path=request.path, **context)
+        user=user,
+        csrf_token=session_row.csrf_token if session_row else "",
+        flash=_pop_flash(request),
+        path=request.path,
+        **context,
+    )
     return response.html(html, status=http_status)
 
 
@@ -117,15 +135,24 @@ def see_other(url: str) -> response.HTTPResponse:
 def admin_only(what: str):
     """Handlers only admins may run; a reviewer gets a clear 403 and the
     attempt is audited."""
+
     def decorate(handler):
         @wraps(handler)
         async def wrapper(request: Request, *args, **kwargs):
             user = request.ctx.user
             if user.role != "admin":
-                audit.record(request.ctx.db, user.email, "denied", request.path[:300], f"needs admin to {what}")
+                audit.record(
+                    request.ctx.db,
+                    user.email,
+                    "denied",
+                    request.path[:300],
+                    f"needs admin to {what}",
+                )
                 return error_page(request, 403, f"Only admins can {what}.")
             return await handler(request, *args, **kwargs)
+
         return wrapper
+
     return decorate
 
 
@@ -159,9 +186,15 @@ async def open_request(request: Request):
             full = request.path + (f"?{request.query_string}" if request.query_string else "")
             return response.redirect(f"/login?next={quote(full, safe='')}")
         return error_page(request, 401, "Your session has ended. Please sign in again.")
-    if request.method == "POST" and not sessions.csrf_ok(request.ctx.session.csrf_token, form_value(request, "csrf_token")):
-        return error_page(request, 403, "This form is out of date or was not sent from the console. "
-                                        "Reload the page and try again.")
+    if request.method == "POST" and not sessions.csrf_ok(
+        request.ctx.session.csrf_token, form_value(request, "csrf_token")
+    ):
+        return error_page(
+            request,
+            403,
+            "This form is out of date or was not sent from the console. "
+            "Reload the page and try again.",
+        )
     return None
 
 
@@ -173,7 +206,9 @@ async def close_request(request: Request, resp: response.HTTPResponse):
         db.close()
 
 
-def set_cookie(resp: response.HTTPResponse, name: str, value: str, max_age: Optional[int] = None) -> None:
+def set_cookie(
+    resp: response.HTTPResponse, name: str, value: str, max_age: Optional[int] = None
+) -> None:
     resp.cookies[name] = value
     cookie = resp.cookies[name]
     cookie["httponly"] = True
@@ -194,12 +229,22 @@ class ConsoleErrorHandler(ErrorHandler):
     type only (URLs hold conversation ids, SQL errors hold values)."""
 
     def default(self, request: Request, exception: Exception):
-        status = getattr(exception, "status_code", 500) if isinstance(exception, SanicException) else 500
+        status = (
+            getattr(exception, "status_code", 500) if isinstance(exception, SanicException) else 500
+        )
         if status >= 500:
-            logger.error("unhandled %s in %s\n%s", type(exception).__name__, getattr(request, "name", "?"),
-                         "".join(traceback.format_tb(exception.__traceback__)))
-        messages = {404: "There is no such page.", 405: "That does not work with this kind of request.",
-                    413: "That request is too large.", 400: "The request could not be read."}
+            logger.error(
+                "unhandled %s in %s\n%s",
+                type(exception).__name__,
+                getattr(request, "name", "?"),
+                "".join(traceback.format_tb(exception.__traceback__)),
+            )
+        messages = {
+            404: "There is no such page.",
+            405: "That does not work with this kind of request.",
+            413: "That request is too large.",
+            400: "The request could not be read.",
+        }
         message = messages.get(status, "Something went wrong on our side; the error was logged.")
         if not hasattr(request.ctx, "db"):
             request.ctx.db = request.app.ctx.Session()

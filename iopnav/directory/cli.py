@@ -10,6 +10,7 @@ Every command takes --database-url (default: IOP_DATABASE_URL, else SQLite
 under var/) and migrates that database first. The CSV format is described in
 docs/program_csv.md.
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -40,19 +41,32 @@ def load_sample_if_empty(url: Optional[str] = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m iopnav.directory.cli", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m iopnav.directory.cli",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--database-url", help="default: IOP_DATABASE_URL or sqlite under var/")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("import", "add or update programs from a CSV file"),
-                       ("check", "validate a CSV file without importing it"),
-                       ("export", "write every program to a CSV file")):
+    for name, text in (
+        ("import", "add or update programs from a CSV file"),
+        ("check", "validate a CSV file without importing it"),
+        ("export", "write every program to a CSV file"),
+    ):
         sub.add_parser(name, help=text).add_argument("file")
     sub.add_parser("load-sample", help="import the fictional sample programs")
     s = sub.add_parser("search", help="search like the assistant does")
     s.add_argument("--location", help="city, state or 5-digit ZIP")
     s.add_argument("--radius", type=float, default=DEFAULT_RADIUS_MILES, help="miles (default 25)")
-    for flag in ("condition", "insurance", "age-group", "program-type", "time-of-day", "delivery-mode", "language"):
+    for flag in (
+        "condition",
+        "insurance",
+        "age-group",
+        "program-type",
+        "time-of-day",
+        "delivery-mode",
+        "language",
+    ):
         s.add_argument(f"--{flag}")
     s.add_argument("--page", type=int, default=1)
     return parser
@@ -90,9 +104,15 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"Sample programs (fictional): {csv_io.import_csv(session, SAMPLE_CSV)}.")
         return 0
     query = SearchQuery(
-        location=args.location, radius_miles=args.radius, condition=args.condition, insurance=args.insurance,
-        age_group=args.age_group, program_type=args.program_type, time_of_day=args.time_of_day,
-        delivery_mode=args.delivery_mode, language=args.language,
+        location=args.location,
+        radius_miles=args.radius,
+        condition=args.condition,
+        insurance=args.insurance,
+        age_group=args.age_group,
+        program_type=args.program_type,
+        time_of_day=args.time_of_day,
+        delivery_mode=args.delivery_mode,
+        language=args.language,
     )
     _, unknown = query.normalised()
     for name, value in unknown.items():

@@ -7,6 +7,7 @@ visitors from a mix of old and new data). Rows are matched by `slug`, so
 importing an edited export updates programs instead of duplicating them.
 The format is documented in docs/program_csv.md.
 """
+
 import csv
 import io
 import re
@@ -23,24 +24,65 @@ from iopnav.directory import geo, vocab
 from iopnav.directory.models import LIST_SEPARATOR, Program
 
 COLUMNS = (
-    "slug", "name", "organization", "program_type", "age_groups", "conditions", "therapies",
-    "insurances", "delivery_modes", "schedule_times", "days_per_week", "hours_per_week",
-    "typical_weeks", "schedule_text", "languages", "address", "city", "state", "zip_code",
-    "latitude", "longitude", "phone", "intake_hours", "website", "accepting_new",
-    "last_verified", "description",
+    "slug",
+    "name",
+    "organization",
+    "program_type",
+    "age_groups",
+    "conditions",
+    "therapies",
+    "insurances",
+    "delivery_modes",
+    "schedule_times",
+    "days_per_week",
+    "hours_per_week",
+    "typical_weeks",
+    "schedule_text",
+    "languages",
+    "address",
+    "city",
+    "state",
+    "zip_code",
+    "latitude",
+    "longitude",
+    "phone",
+    "intake_hours",
+    "website",
+    "accepting_new",
+    "last_verified",
+    "description",
 )
-REQUIRED = ("slug", "name", "program_type", "age_groups", "delivery_modes", "city", "state", "zip_code")
+REQUIRED = (
+    "slug",
+    "name",
+    "program_type",
+    "age_groups",
+    "delivery_modes",
+    "city",
+    "state",
+    "zip_code",
+)
 # Columns whose values must come from the search vocabulary, so that every
 # value staff type can actually be found by a visitor.
 VOCAB_LISTS = {
-    "age_groups": "age_group", "conditions": "condition", "insurances": "insurance",
-    "delivery_modes": "delivery_mode", "schedule_times": "time_of_day",
+    "age_groups": "age_group",
+    "conditions": "condition",
+    "insurances": "insurance",
+    "delivery_modes": "delivery_mode",
+    "schedule_times": "time_of_day",
 }
 FREE_LISTS = ("therapies", "languages")
 INT_RANGES = {"days_per_week": (1, 7), "hours_per_week": (1, 40), "typical_weeks": (1, 52)}
 MAX_LENGTHS = {
-    "slug": 120, "name": 200, "organization": 200, "schedule_text": 300, "address": 300,
-    "city": 120, "intake_hours": 120, "website": 300, "description": 4000,
+    "slug": 120,
+    "name": 200,
+    "organization": 200,
+    "schedule_text": 300,
+    "address": 300,
+    "city": 120,
+    "intake_hours": 120,
+    "website": 300,
+    "description": 4000,
 }
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TRUE_WORDS = {"yes", "y", "true", "1"}
@@ -63,7 +105,9 @@ class ImportFailed(Exception):
 
     def __init__(self, errors: List[RowError]):
         self.errors = errors
-        super().__init__(f"{len(errors)} problem(s), nothing imported:\n" + "\n".join(map(str, errors)))
+        super().__init__(
+            f"{len(errors)} problem(s), nothing imported:\n" + "\n".join(map(str, errors))
+        )
 
 
 @dataclass
@@ -86,7 +130,11 @@ def _phone(value: str) -> Tuple[Optional[str], Optional[str]]:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         return None, f"{value!r} is not a valid phone number (e.g. (813) 555-0101)"
-    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 1 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 1
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
     return phonenumbers.format_number(number, fmt), None
 
 
@@ -108,7 +156,16 @@ def validate_row(line: int, row: Dict[str, str]) -> Tuple[Dict, List[RowError]]:
 
     if raw["slug"] and not SLUG_RE.match(raw["slug"]):
         err("slug", f"{raw['slug']!r} may contain only lowercase letters, digits and hyphens")
-    for column in ("slug", "name", "organization", "schedule_text", "address", "city", "intake_hours", "description"):
+    for column in (
+        "slug",
+        "name",
+        "organization",
+        "schedule_text",
+        "address",
+        "city",
+        "intake_hours",
+        "description",
+    ):
         values[column] = raw[column] or None
     values["therapies"] = LIST_SEPARATOR.join(_split(raw["therapies"]))
     values["languages"] = LIST_SEPARATOR.join(_split(raw["languages"]))
@@ -116,13 +173,19 @@ def validate_row(line: int, row: Dict[str, str]) -> Tuple[Dict, List[RowError]]:
     if raw["program_type"]:
         ptype = vocab.normalise("program_type", raw["program_type"])
         if ptype is None:
-            err("program_type", f"{raw['program_type']!r} is not one of: {', '.join(vocab.PROGRAM_TYPES)}")
+            err(
+                "program_type",
+                f"{raw['program_type']!r} is not one of: {', '.join(vocab.PROGRAM_TYPES)}",
+            )
         values["program_type"] = ptype
 
     for column, kind in VOCAB_LISTS.items():
         found, unknown = vocab.normalise_list(kind, _split(raw[column]))
         for item in unknown:
-            err(column, f"{item!r} is not a known value; use one of: {', '.join(vocab.CANONICAL[kind])}")
+            err(
+                column,
+                f"{item!r} is not a known value; use one of: {', '.join(vocab.CANONICAL[kind])}",
+            )
         values[column] = LIST_SEPARATOR.join(found)
 
     for column, (low, high) in INT_RANGES.items():
@@ -188,7 +251,9 @@ def validate_row(line: int, row: Dict[str, str]) -> Tuple[Dict, List[RowError]]:
     return values, errors
 
 
-def read_rows(source: Union[str, Path, TextIO]) -> Tuple[List[Tuple[int, Dict[str, str]]], List[RowError]]:
+def read_rows(
+    source: Union[str, Path, TextIO],
+) -> Tuple[List[Tuple[int, Dict[str, str]]], List[RowError]]:
     """(line number, row) pairs and header problems. Accepts a path or an open file."""
     if isinstance(source, (str, Path)):
         # utf-8-sig: Excel puts a byte-order mark in front of the header.
@@ -206,7 +271,13 @@ def read_rows(source: Union[str, Path, TextIO]) -> Tuple[List[Tuple[int, Dict[st
         errors.append(RowError(1, None, f"missing column(s): {', '.join(missing)}"))
     if unknown:
         # A misspelt header would otherwise drop that column's data silently.
-        errors.append(RowError(1, None, f"unknown column(s): {', '.join(unknown)}; known columns: {', '.join(COLUMNS)}"))
+        errors.append(
+            RowError(
+                1,
+                None,
+                f"unknown column(s): {', '.join(unknown)}; known columns: {', '.join(COLUMNS)}",
+            )
+        )
     rows = []
     for row in reader:
         if None in row:

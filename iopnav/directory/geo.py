@@ -4,6 +4,7 @@ Everything comes from the `zipcodes` package, which ships the US ZIP table,
 so no request ever leaves the machine (no geocoding service sees where a
 person is looking for addiction treatment).
 """
+
 import math
 import re
 import statistics
@@ -18,26 +19,74 @@ from rapidfuzz import fuzz, process
 EARTH_RADIUS_MILES = 3958.8
 
 STATES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
-    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
-    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
-    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "DC": "District of Columbia",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
     "PR": "Puerto Rico",
 }
 _STATE_BY_NAME = {name.lower(): abbr for abbr, name in STATES.items()}
 # Nicknames and abbreviations the ZIP table does not use. "New York" alone
 # means the city far more often than the state when someone looks for a
 # program nearby.
-_CITY_ALIASES = {"nyc": "new york, ny", "new york city": "new york, ny", "new york": "new york, ny",
-                 "manhattan": "new york, ny", "philly": "philadelphia, pa", "vegas": "las vegas, nv",
-                 "dc": "washington, dc", "washington dc": "washington, dc", "washington d.c": "washington, dc"}
+_CITY_ALIASES = {
+    "nyc": "new york, ny",
+    "new york city": "new york, ny",
+    "new york": "new york, ny",
+    "manhattan": "new york, ny",
+    "philly": "philadelphia, pa",
+    "vegas": "las vegas, nv",
+    "dc": "washington, dc",
+    "washington dc": "washington, dc",
+    "washington d.c": "washington, dc",
+}
 _ABBREVIATIONS = ((r"\bst\.?\s", "saint "), (r"\bft\.?\s", "fort "), (r"\bmt\.?\s", "mount "))
 
 ZIP_RE = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
@@ -83,12 +132,22 @@ def place_for_zip(zip_code: str) -> Optional[Place]:
     row = zip_info(zip_code)
     if not row or not row.get("lat"):
         return None
-    return Place("zip", f"{row['city']}, {row['state']} {zip_code}", row["state"],
-                 float(row["lat"]), float(row["long"]), zip_code)
+    return Place(
+        "zip",
+        f"{row['city']}, {row['state']} {zip_code}",
+        row["state"],
+        float(row["lat"]),
+        float(row["long"]),
+        zip_code,
+    )
 
 
 @lru_cache(maxsize=1)
-def _city_index() -> Tuple[Dict[Tuple[str, str], Tuple[str, float, float, int]], Dict[str, List[str]], Dict[str, Tuple[float, float]]]:
+def _city_index() -> Tuple[
+    Dict[Tuple[str, str], Tuple[str, float, float, int]],
+    Dict[str, List[str]],
+    Dict[str, Tuple[float, float]],
+]:
     """(city, state) -> (display name, centroid lat, long, ZIP count);
     city -> states that have it; state -> centroid. Built once (about half a
     second) from the ZIP table. The ZIP count stands in for size, so that
@@ -151,15 +210,21 @@ def _fuzzy_city(city: str, state: Optional[str]) -> Optional[Place]:
     hits = process.extract(city, names, scorer=fuzz.ratio, score_cutoff=80, limit=10)
     # A loose match is believable only for a real city (several ZIPs):
     # "Tuscon" is Tucson, but "Narnia" is not the hamlet of Naruna, VA.
-    hits = [h for h in hits if h[1] >= 90 or max(cities[(h[0], st)][3] for st in states_of[h[0]]) >= 5]
+    hits = [
+        h for h in hits if h[1] >= 90 or max(cities[(h[0], st)][3] for st in states_of[h[0]]) >= 5
+    ]
     if not hits:
         return None
     top = hits[0][1]
     # Among near-equal spellings, the bigger city is the likelier meaning.
     close = [h[0] for h in hits if h[1] >= top - 10]
     ranked = sorted(
-        ((cities[(c, st)][3], c, st) for c in close for st in ([state] if state else states_of[c])
-         if (c, st) in cities),
+        (
+            (cities[(c, st)][3], c, st)
+            for c in close
+            for st in ([state] if state else states_of[c])
+            if (c, st) in cities
+        ),
         reverse=True,
     )
     if not ranked:

@@ -5,6 +5,7 @@ is wrong in words the visitor can act on. Nothing is stored unless the visitor
 said yes to being contacted, and we collect only what staff need to call back
 (no diagnosis, no date of birth, no insurance ID).
 """
+
 import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
@@ -24,12 +25,46 @@ Check = Tuple[Optional[str], Optional[str]]
 ANY_TIME = "any time"
 NOT_SURE = "not sure yet"
 _NAME_RE = re.compile(r"^[^\W\d_][^\W\d_' .-]*(?:[' .-][^\W\d_]+)*\.?$", re.UNICODE)
-_NAME_PREFIX_RE = re.compile(r"^(?:(?:my\s+(?:first\s+)?name\s+is|i\s*'?\s*a?m|it\s*'?\s*s|this\s+is|call\s+me|name\s*:)\s+)",
-                             re.IGNORECASE)
+_NAME_PREFIX_RE = re.compile(
+    r"^(?:(?:my\s+(?:first\s+)?name\s+is|i\s*'?\s*a?m|it\s*'?\s*s|this\s+is|call\s+me|name\s*:)\s+)",
+    re.IGNORECASE,
+)
 # Words every program name shares; "the IOP" names no program in particular.
-_GENERIC_WORDS = {"the", "a", "an", "one", "program", "programs", "iop", "intensive", "outpatient", "at", "in",
-                  "that", "i", "want", "like", "interested", "clinic", "center", "please"}
-_YES = {"yes", "y", "yeah", "yep", "ok", "okay", "sure", "i agree", "agree", "i consent", "yes please", "true"}
+_GENERIC_WORDS = {
+    "the",
+    "a",
+    "an",
+    "one",
+    "program",
+    "programs",
+    "iop",
+    "intensive",
+    "outpatient",
+    "at",
+    "in",
+    "that",
+    "i",
+    "want",
+    "like",
+    "interested",
+    "clinic",
+    "center",
+    "please",
+}
+_YES = {
+    "yes",
+    "y",
+    "yeah",
+    "yep",
+    "ok",
+    "okay",
+    "sure",
+    "i agree",
+    "agree",
+    "i consent",
+    "yes please",
+    "true",
+}
 _NO = {"no", "n", "nope", "no thanks", "no thank you", "don't", "do not", "i don't agree", "false"}
 
 
@@ -41,8 +76,10 @@ def check_first_name(text: Optional[str]) -> Check:
     if not value:
         return None, "What first name should staff ask for? (Just a first name is fine.)"
     if len(value) > 50 or len(value.split()) > 3 or not _NAME_RE.match(value):
-        return None, ("That doesn't look like a name. Please send just the first name staff should ask for "
-                      "(letters only), or say cancel to stop.")
+        return None, (
+            "That doesn't look like a name. Please send just the first name staff should ask for "
+            "(letters only), or say cancel to stop."
+        )
     return value[:1].upper() + value[1:], None
 
 
@@ -63,23 +100,33 @@ def parse_contact(text: Optional[str]) -> Tuple[Optional[Contact], Optional[str]
     email_match = re.search(r"\S*@\S*", value)
     if email_match:
         try:
-            checked = validate_email(email_match.group(0).strip(".,;<>()"), check_deliverability=False)
+            checked = validate_email(
+                email_match.group(0).strip(".,;<>()"), check_deliverability=False
+            )
         except EmailNotValidError:
-            return None, (f"\"{email_match.group(0)}\" doesn't look like a valid email address. "
-                          "Please check it, or send a phone number instead.")
+            return None, (
+                f'"{email_match.group(0)}" doesn\'t look like a valid email address. '
+                "Please check it, or send a phone number instead."
+            )
         return Contact(email=checked.normalized), None
     digits = re.sub(r"\D", "", value)
     if len(digits) < 7:
-        return None, ("Please send a phone number with area code (like 813-555-0143) "
-                      "or an email address (like name@example.org).")
+        return None, (
+            "Please send a phone number with area code (like 813-555-0143) "
+            "or an email address (like name@example.org)."
+        )
     try:
         number = phonenumbers.parse(value, "US")
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        return None, (f"\"{value}\" isn't a phone number I can use. Please include the area code "
-                      "(like 813-555-0143), or send an email address instead.")
-    return Contact(phone=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)), None
+        return None, (
+            f'"{value}" isn\'t a phone number I can use. Please include the area code '
+            "(like 813-555-0143), or send an email address instead."
+        )
+    return Contact(
+        phone=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    ), None
 
 
 def check_contact_time(text: Optional[str]) -> Check:
@@ -87,11 +134,22 @@ def check_contact_time(text: Optional[str]) -> Check:
     tidied so staff can sort by them."""
     value = re.sub(r"\s+", " ", (text or "").strip())
     if not value:
-        return None, "When is a good time to reach you? For example: mornings, afternoons, evenings, or any time."
+        return (
+            None,
+            "When is a good time to reach you? For example: mornings, afternoons, evenings, or any time.",
+        )
     if len(value) > 100:
         return None, "Please keep it short, for example: weekday mornings, or after 5 pm."
     lowered = value.lower().strip(".!")
-    if lowered in {"any", "anytime", "any time", "whenever", "doesn't matter", "no preference", "skip"}:
+    if lowered in {
+        "any",
+        "anytime",
+        "any time",
+        "whenever",
+        "doesn't matter",
+        "no preference",
+        "skip",
+    }:
         return ANY_TIME, None
     canonical = vocab.normalise("time_of_day", lowered) if len(lowered.split()) <= 2 else None
     return canonical or value, None
@@ -114,7 +172,14 @@ def match_program(session: Session, text: Optional[str]) -> Tuple[Optional[Progr
     to store. A name matches only when it points at one program clearly;
     anything else is kept as typed for staff to read."""
     value = re.sub(r"\s+", " ", (text or "").strip())[:255]
-    if not value or value.lower().strip(".!") in {"not sure", "skip", "any", "don't know", "dont know", NOT_SURE}:
+    if not value or value.lower().strip(".!") in {
+        "not sure",
+        "skip",
+        "any",
+        "don't know",
+        "dont know",
+        NOT_SURE,
+    }:
         return None, NOT_SURE
     words = [w for w in re.findall(r"[a-z0-9']+", value.lower()) if w not in _GENERIC_WORDS]
     if not words:
@@ -133,8 +198,15 @@ class ConsentRequired(ValueError):
 
 
 def save_referral(
-    session: Session, *, sender_id: str, first_name: str, contact: Contact, contact_time: Optional[str],
-    consent: Optional[bool], program_interest: Optional[str] = None, program_id: Optional[int] = None,
+    session: Session,
+    *,
+    sender_id: str,
+    first_name: str,
+    contact: Contact,
+    contact_time: Optional[str],
+    consent: Optional[bool],
+    program_interest: Optional[str] = None,
+    program_id: Optional[int] = None,
     channel: Optional[str] = None,
 ) -> Referral:
     """Store one intake request. Re-checks everything (callers may pass
@@ -147,10 +219,16 @@ def save_referral(
     if not (contact.phone or contact.email):
         raise ValueError("a phone number or an email address is required")
     referral = Referral(
-        sender_id=sender_id, channel=channel, first_name=name, phone=contact.phone, email=contact.email,
+        sender_id=sender_id,
+        channel=channel,
+        first_name=name,
+        phone=contact.phone,
+        email=contact.email,
         preferred_contact_time=(contact_time or ANY_TIME)[:100],
         program_interest=(program_interest or None) and program_interest[:255],
-        program_id=program_id, consent_to_contact=True, status="new",
+        program_id=program_id,
+        consent_to_contact=True,
+        status="new",
     )
     session.add(referral)
     session.commit()

@@ -1,6 +1,7 @@
 """A program in the directory. List-valued fields (conditions, insurers...)
 are stored as canonical values joined by "|" so a CSV row maps to one
 database row and staff can edit the CSV in a spreadsheet."""
+
 from typing import List
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, String, Text
@@ -9,7 +10,15 @@ from iopnav.db import Base
 from iopnav.safety.flags import utcnow
 
 LIST_SEPARATOR = "|"
-LIST_FIELDS = ("age_groups", "conditions", "therapies", "insurances", "delivery_modes", "schedule_times", "languages")
+LIST_FIELDS = (
+    "age_groups",
+    "conditions",
+    "therapies",
+    "insurances",
+    "delivery_modes",
+    "schedule_times",
+    "languages",
+)
 
 
 class Program(Base):
@@ -19,7 +28,9 @@ class Program(Base):
     slug = Column(String(120), nullable=False, unique=True)
     name = Column(String(200), nullable=False)
     organization = Column(String(200), nullable=True)
-    program_type = Column(String(40), nullable=False, index=True)  # mental health | addiction | dual diagnosis | eating disorder
+    program_type = Column(
+        String(40), nullable=False, index=True
+    )  # mental health | addiction | dual diagnosis | eating disorder
     age_groups = Column(Text, nullable=False, default="")
     conditions = Column(Text, nullable=False, default="")
     therapies = Column(Text, nullable=False, default="")

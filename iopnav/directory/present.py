@@ -4,22 +4,37 @@ Plain text because the same words go to the web widget and to SMS (no
 markdown, no tables); one block per program with only what a person needs to
 decide whether to call: name, place, type, schedule, phone.
 """
+
 from typing import List, Optional
 
 from iopnav.directory.search import Match, SearchResult
 
 TYPE_LABELS = {
-    "mental health": "Mental health", "addiction": "Addiction",
-    "dual diagnosis": "Dual diagnosis (mental health + substance use)", "eating disorder": "Eating disorder",
+    "mental health": "Mental health",
+    "addiction": "Addiction",
+    "dual diagnosis": "Dual diagnosis (mental health + substance use)",
+    "eating disorder": "Eating disorder",
 }
-AGE_LABELS = {"teen": "teens", "young adult": "young adults", "adult": "adults", "older adult": "older adults"}
+AGE_LABELS = {
+    "teen": "teens",
+    "young adult": "young adults",
+    "adult": "adults",
+    "older adult": "older adults",
+}
 FILTER_LABELS = {
-    "condition": "condition", "insurance": "insurance", "age_group": "age group",
-    "program_type": "program type", "time_of_day": "time of day", "delivery_mode": "in person / virtual",
-    "language": "language", "radius_miles": "distance",
+    "condition": "condition",
+    "insurance": "insurance",
+    "age_group": "age group",
+    "program_type": "program type",
+    "time_of_day": "time of day",
+    "delivery_mode": "in person / virtual",
+    "language": "language",
+    "radius_miles": "distance",
 }
-FIND_TREATMENT = ("For more options nationwide, FindTreatment.gov or SAMHSA's free helpline 1-800-662-4357 (24/7). "
-                  "If you need help right now, call or text 988.")
+FIND_TREATMENT = (
+    "For more options nationwide, FindTreatment.gov or SAMHSA's free helpline 1-800-662-4357 (24/7). "
+    "If you need help right now, call or text 988."
+)
 
 
 def _ages(program) -> str:
@@ -67,12 +82,20 @@ def program_block(match: Match, number: int) -> str:
         place += f" - virtual groups for anyone in {p.state}"
     else:
         if match.distance_miles is not None:
-            place += f" - {match.distance_miles:.0f} mi" if match.distance_miles >= 1 else " - under 1 mi"
+            place += (
+                f" - {match.distance_miles:.0f} mi"
+                if match.distance_miles >= 1
+                else " - under 1 mi"
+            )
         if "virtual" in modes and "in person" in modes:
             place += " (virtual too)"
         elif modes == ["virtual"]:
             place += " (virtual only)"
-    lines = [f"{number}. {p.name}", place, f"{TYPE_LABELS.get(p.program_type, p.program_type)} - {_ages(p)}"]
+    lines = [
+        f"{number}. {p.name}",
+        place,
+        f"{TYPE_LABELS.get(p.program_type, p.program_type)} - {_ages(p)}",
+    ]
     if p.schedule_text:
         lines.append(p.schedule_text)
     if p.phone:
@@ -83,16 +106,24 @@ def program_block(match: Match, number: int) -> str:
 def results_text(result: SearchResult) -> str:
     filters = describe_filters(result)
     what = "program" if result.total == 1 else "programs"
-    head = f"I found {result.total} {what} {where(result)}" + (f" ({filters})" if filters else "") + "."
+    head = (
+        f"I found {result.total} {what} {where(result)}"
+        + (f" ({filters})" if filters else "")
+        + "."
+    )
     shown = result.page_matches
     last = result.first_index + len(shown) - 1
     if result.page > 1:
         head = f"Programs {result.first_index}-{last} of {result.total}:"
     elif result.total > len(shown):
-        head += f" Here are the nearest {len(shown)}:" if result.place else f" Here are {len(shown)}:"
+        head += (
+            f" Here are the nearest {len(shown)}:" if result.place else f" Here are {len(shown)}:"
+        )
     blocks = [head] + [program_block(m, result.first_index + i) for i, m in enumerate(shown)]
     if result.query.insurance:
-        blocks.append("Coverage depends on your plan, so please confirm with the program when you call.")
+        blocks.append(
+            "Coverage depends on your plan, so please confirm with the program when you call."
+        )
     if result.has_more:
         blocks.append('Say "show more" for the next ones.')
     elif result.page > 1:
@@ -110,8 +141,10 @@ def no_results_text(result: SearchResult) -> str:
         if name == "radius_miles":
             hints.append(f"Within {value} miles there {'is' if count == 1 else 'are'} {them}.")
         else:
-            hints.append(f"Without the {FILTER_LABELS.get(name, name)} filter ({value}) there "
-                         f"{'is' if count == 1 else 'are'} {them}.")
+            hints.append(
+                f"Without the {FILTER_LABELS.get(name, name)} filter ({value}) there "
+                f"{'is' if count == 1 else 'are'} {them}."
+            )
     if hints:
         blocks.append(" ".join(hints))
     if result.alternatives:
@@ -128,8 +161,10 @@ def no_results_text(result: SearchResult) -> str:
 
 
 def location_not_found_text(location: Optional[str]) -> str:
-    return (f"I couldn't find a US place called \"{location}\". Please send a city (like Tampa, FL) "
-            "or a 5-digit ZIP code.")
+    return (
+        f'I couldn\'t find a US place called "{location}". Please send a city (like Tampa, FL) '
+        "or a 5-digit ZIP code."
+    )
 
 
 def contact_text(programs: List) -> str:

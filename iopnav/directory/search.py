@@ -7,6 +7,7 @@ which single filter to drop to get answers and lists the nearest programs
 that match everything except the distance, so the visitor is never left with
 a bare "no results".
 """
+
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Tuple
 
@@ -102,7 +103,7 @@ class SearchResult:
     @property
     def page_matches(self) -> List[Match]:
         start = (self.page - 1) * PAGE_SIZE
-        return self.matches[start:start + PAGE_SIZE]
+        return self.matches[start : start + PAGE_SIZE]
 
     @property
     def first_index(self) -> int:
@@ -129,7 +130,9 @@ def _candidates(session: Session, query: SearchQuery) -> List[Program]:
         if name == "program_type":
             stmt = stmt.where(Program.program_type == value)
         elif name == "condition":
-            stmt = stmt.where(or_(*[_has(Program.conditions, c) for c in vocab.expand_condition(value)]))
+            stmt = stmt.where(
+                or_(*[_has(Program.conditions, c) for c in vocab.expand_condition(value)])
+            )
         else:
             stmt = stmt.where(_has(getattr(Program, column), value))
     if query.language:
@@ -165,8 +168,15 @@ def _locate(query: SearchQuery, place: Optional[geo.Place], programs: List[Progr
         if near or statewide:
             matches.append(Match(program, distance, virtual_only=not near))
     far = float("inf")
-    matches.sort(key=lambda m: (m.distance_miles if m.distance_miles is not None else far,
-                                m.program.state, m.program.city, m.program.name, m.program.id))
+    matches.sort(
+        key=lambda m: (
+            m.distance_miles if m.distance_miles is not None else far,
+            m.program.state,
+            m.program.city,
+            m.program.name,
+            m.program.id,
+        )
+    )
     return matches
 
 
@@ -212,6 +222,10 @@ def _explain_no_results(session: Session, result: SearchResult) -> None:
     if place is not None:
         for match in everywhere:
             match.distance_miles = _distance(place, match.program)
-        everywhere.sort(key=lambda m: (m.distance_miles if m.distance_miles is not None else float("inf"),
-                                       m.program.name))
+        everywhere.sort(
+            key=lambda m: (
+                m.distance_miles if m.distance_miles is not None else float("inf"),
+                m.program.name,
+            )
+        )
     result.alternatives = everywhere[:PAGE_SIZE]

@@ -1,5 +1,6 @@
 """Alembic environment: every model module is imported so autogenerate sees
 all tables of the application database (not Rasa's tracker store)."""
+
 from alembic import context
 from sqlalchemy import create_engine, pool
 

@@ -8,6 +8,7 @@ n-grams make it robust to SMS spellings and typos ("wut", "insurence").
 Confidence is a softmax over the SVM margins, so the FallbackClassifier
 threshold and the safety screen's ML vote have a probability-like score.
 """
+
 import logging
 import pickle
 from typing import Any, Dict, List, Optional, Text
@@ -32,8 +33,12 @@ def build_pipeline(config: Dict[Text, Any]):
 
     features = make_union(
         TfidfVectorizer(ngram_range=tuple(config["word_ngrams"]), sublinear_tf=True),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]),
-                        sublinear_tf=True, min_df=config["char_min_df"]),
+        TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=tuple(config["char_ngrams"]),
+            sublinear_tf=True,
+            min_df=config["char_min_df"],
+        ),
     )
     return make_pipeline(features, LinearSVC(C=config["C"]))
 
@@ -50,22 +55,36 @@ class TfidfIntentClassifier(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "word_ngrams": [1, 2], "char_ngrams": [1, 6], "char_min_df": 2, "C": 0.5,
+            "word_ngrams": [1, 2],
+            "char_ngrams": [1, 6],
+            "char_min_df": 2,
+            "C": 0.5,
             # Margins of a linear SVM are roughly in [-1.5, 1.5]; this spreads
             # them so a clear winner gets > 0.8 and a toss-up < 0.4.
-            "temperature": 5.0, "ranking_length": 10,
+            "temperature": 5.0,
+            "ranking_length": 10,
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 pipeline: Optional[Any] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        pipeline: Optional[Any] = None,
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self.model_storage = model_storage
         self.resource = resource
         self.pipeline = pipeline
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TfidfIntentClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TfidfIntentClassifier":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -80,8 +99,14 @@ class TfidfIntentClassifier(GraphComponent):
         return self.resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfIntentClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TfidfIntentClassifier":
         try:
             with model_storage.read_from(resource) as directory:
                 pipeline = pickle.loads((directory / MODEL_FILE).read_bytes())

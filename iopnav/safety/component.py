@@ -17,6 +17,7 @@ the rule-based screen with the ML classifier's `crisis` vote:
 The decision and the evidence go into the parse data under "safety" and, for
 a crisis, an entity `crisis_category`, so staff can see why it escalated.
 """
+
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -57,9 +58,10 @@ def decide(
         return CRISIS_INTENT, "ml"
     if assessment.level == AMBIGUOUS:
         return DISTRESS_INTENT, "screen"
-    ml_distress = top == DISTRESS_INTENT or max(
-        scores.get(CRISIS_INTENT, 0.0), scores.get(DISTRESS_INTENT, 0.0)
-    ) >= ask_threshold
+    ml_distress = (
+        top == DISTRESS_INTENT
+        or max(scores.get(CRISIS_INTENT, 0.0), scores.get(DISTRESS_INTENT, 0.0)) >= ask_threshold
+    )
     if ml_distress and not doubted:
         return DISTRESS_INTENT, "ml"
     if top in RISK_INTENTS:
@@ -71,9 +73,7 @@ def decide(
     return None, "ml"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyScreen(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -105,9 +105,11 @@ class SafetyScreen(GraphComponent):
         if not ranking and message.get(INTENT):
             ranking = [message.get(INTENT)]
         scores = {r.get("name"): r.get("confidence") or 0.0 for r in ranking}
-        ml_vote = {"top": ranking[0].get("name") if ranking else None,
-                   "crisis": round(scores.get(CRISIS_INTENT, 0.0), 3),
-                   "distress": round(scores.get(DISTRESS_INTENT, 0.0), 3)}
+        ml_vote = {
+            "top": ranking[0].get("name") if ranking else None,
+            "crisis": round(scores.get(CRISIS_INTENT, 0.0), 3),
+            "distress": round(scores.get(DISTRESS_INTENT, 0.0), 3),
+        }
         forced, source = decide(
             assessment, ranking, self.config["crisis_threshold"], self.config["ask_threshold"]
         )
@@ -116,16 +118,29 @@ class SafetyScreen(GraphComponent):
         category = assessment.category if forced == CRISIS_INTENT else None
         if forced == CRISIS_INTENT:
             category = category or "ml_detected"
-            entities = [e for e in (message.get(ENTITIES) or []) if e.get("entity") != "crisis_category"]
-            entities.append({
-                "entity": "crisis_category", "value": category, "start": 0, "end": len(text),
-                "confidence_entity": 1.0, "extractor": "SafetyScreen",
-            })
+            entities = [
+                e for e in (message.get(ENTITIES) or []) if e.get("entity") != "crisis_category"
+            ]
+            entities.append(
+                {
+                    "entity": "crisis_category",
+                    "value": category,
+                    "start": 0,
+                    "end": len(text),
+                    "confidence_entity": 1.0,
+                    "extractor": "SafetyScreen",
+                }
+            )
             message.set(ENTITIES, entities, add_to_output=True)
         message.set(
             "safety",
-            {**assessment.as_dict(), "decision": forced or "keep", "source": source, "ml": ml_vote, "category": category
-             or assessment.category},
+            {
+                **assessment.as_dict(),
+                "decision": forced or "keep",
+                "source": source,
+                "ml": ml_vote,
+                "category": category or assessment.category,
+            },
             add_to_output=True,
         )
 
@@ -136,4 +151,6 @@ def _set_intent(message: Message, name: str, ranking: List[Dict[str, Any]]) -> N
         return
     others = [r for r in ranking if r.get("name") != name]
     message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [{"name": name, "confidence": 1.0}] + others, add_to_output=True)
+    message.set(
+        INTENT_RANKING_KEY, [{"name": name, "confidence": 1.0}] + others, add_to_output=True
+    )

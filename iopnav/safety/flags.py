@@ -4,6 +4,7 @@ Rows are only ever inserted. Nothing in the project updates `sender_id` or
 deletes a row except the admin-only "forget me" delete in the console, which
 is an explicit, audited erasure request, not a conversation event.
 """
+
 from datetime import datetime, timezone
 from typing import Optional
 

@@ -5,6 +5,7 @@ hand-off is sent by the Rasa server itself, with no action server involved.
   python -m iopnav.safety.resources render   # write domain/crisis.yml
   python -m iopnav.safety.resources check    # fail if it is out of date
 """
+
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +15,9 @@ import yaml
 
 from iopnav import settings
 
-CONFIG_PATH = Path(settings.env("IOP_CRISIS_RESOURCES", str(settings.PROJECT_ROOT / "crisis_resources.yml")))
+CONFIG_PATH = Path(
+    settings.env("IOP_CRISIS_RESOURCES", str(settings.PROJECT_ROOT / "crisis_resources.yml"))
+)
 DOMAIN_PATH = settings.PROJECT_ROOT / "domain" / "crisis.yml"
 SMS_LIMIT = 306  # two concatenated GSM-7 segments (153 characters each)
 
@@ -78,8 +81,13 @@ def render(r: Dict) -> str:
             {"text": handoff_sms(r), "channel": "sms"},
         ],
         "utter_risk_check": [
-            {"text": risk_check_text(r), "buttons": [
-                {"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]},
+            {
+                "text": risk_check_text(r),
+                "buttons": [
+                    {"title": "Yes", "payload": "/affirm"},
+                    {"title": "No", "payload": "/deny"},
+                ],
+            },
         ],
         "utter_risk_check_no": [{"text": risk_check_no_text(r)}],
     }
@@ -103,7 +111,9 @@ def main(argv) -> int:
         return 0
     if command == "check":
         if not DOMAIN_PATH.exists() or DOMAIN_PATH.read_text() != rendered:
-            print("domain/crisis.yml is out of date: run `python -m iopnav.safety.resources render`")
+            print(
+                "domain/crisis.yml is out of date: run `python -m iopnav.safety.resources render`"
+            )
             return 1
         sms = handoff_sms(load())
         if len(sms) > SMS_LIMIT:

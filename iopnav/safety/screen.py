@@ -23,6 +23,7 @@ Limits, on purpose: it reads English and basic Spanish, Portuguese and French;
 it matches patterns, so novel phrasing relies on the ML `crisis` intent,
 which the Rasa component combines with this screen.
 """
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -42,56 +43,147 @@ CRISIS, AMBIGUOUS, NONE = "crisis", "ambiguous", "none"
 # SMS spellings and contractions, expanded before lemmatising so that
 # "im gonna kms", "i dont wanna live" and "I'm not okay" read alike.
 _EXPANSIONS = [
-    (r"\bi'?m\b", "i am"), (r"\bi'?ve\b", "i have"), (r"\bi'?ll\b", "i will"), (r"\bi'?d\b", "i would"),
-    (r"\bwon'?t\b", "will not"), (r"\bcan'?t\b", "can not"), (r"\bcannot\b", "can not"),
-    (r"\bdon'?t\b", "do not"), (r"\bdoesn'?t\b", "do not"), (r"\bdoes not\b", "do not"), (r"\bdidn'?t\b", "did not"),
-    (r"\bisn'?t\b", "is not"), (r"\baren'?t\b", "are not"), (r"\bwasn'?t\b", "was not"),
-    (r"\bwouldn'?t\b", "would not"), (r"\bshouldn'?t\b", "should not"), (r"\bcouldn'?t\b", "could not"),
-    (r"\bhaven'?t\b", "have not"), (r"\bain'?t\b", "am not"),
+    (r"\bi'?m\b", "i am"),
+    (r"\bi'?ve\b", "i have"),
+    (r"\bi'?ll\b", "i will"),
+    (r"\bi'?d\b", "i would"),
+    (r"\bwon'?t\b", "will not"),
+    (r"\bcan'?t\b", "can not"),
+    (r"\bcannot\b", "can not"),
+    (r"\bdon'?t\b", "do not"),
+    (r"\bdoesn'?t\b", "do not"),
+    (r"\bdoes not\b", "do not"),
+    (r"\bdidn'?t\b", "did not"),
+    (r"\bisn'?t\b", "is not"),
+    (r"\baren'?t\b", "are not"),
+    (r"\bwasn'?t\b", "was not"),
+    (r"\bwouldn'?t\b", "would not"),
+    (r"\bshouldn'?t\b", "should not"),
+    (r"\bcouldn'?t\b", "could not"),
+    (r"\bhaven'?t\b", "have not"),
+    (r"\bain'?t\b", "am not"),
     (r"\b(tonight|today|tomorrow)'s\b", r"\1 is"),
-    (r"\b(he|she|it|that|there)'s been\b", r"\1 has been"), (r"\b(he|she|it|that|there|what)'s\b", r"\1 is"), (r"\b(you|we|they)'re\b", r"\1 are"),
-    (r"\b(he|she|they|you|we)'d\b", r"\1 would"), (r"\b(he|she|they|you|we)'ll\b", r"\1 will"),
-    (r"\bwanna\b", "want to"), (r"\bgonna\b", "going to"), (r"\bgotta\b", "got to"),
-    (r"\bfinna\b", "going to"), (r"\bim+a\b", "i am going to"), (r"\btryna\b", "trying to"), (r"\bgunna\b", "going to"),
-    (r"\babt\b", "about"), (r"\bw/", "with "), (r"\bw(?= (?:life|it|this|that|everything|my|me|him|her|them|a|the)\b)", "with"),
-    (r"\b(?:bc|bcuz|bcoz)\b", "because"), (r"\b(?:tmrw|tmr|tmrow|2moro|2morrow|tomoro)\b", "tomorrow"),
-    (r"\bwant2\b", "want to"), (r"\b(active|passive|having|my|the|with|have|experiencing|bad|some|of) si\b", r"\1 suicidal ideation"),
-    (r"\bsui (thoughts?|ideation|urges?|feelings?|vibes)\b", r"suicidal \1"), (r"\blemme\b", "let me"), (r"\bu\b", "you"), (r"\bur\b", "your"), (r"\br\b", "are"),
-    (r"\brn\b", "right now"), (r"\btn\b", "tonight"), (r"\b2nite\b", "tonight"), (r"\btonite\b", "tonight"),
-    (r"\bb4\b", "before"), (r"\bcuz\b", "because"), (r"\bppl\b", "people"), (r"\bsm\b", "so much"),
-    (r"\bmy self\b", "myself"), (r"\bmyslef\b", "myself"), (r"\bmysef\b", "myself"), (r"\bmyselff\b", "myself"),
-    (r"\bkil\b", "kill"), (r"\bkilll\b", "kill"), (r"\bsuicidle\b", "suicidal"),
-    (r"\bself harm\b", "self-harm"), (r"\bselfharm\b", "self-harm"),
-    (r"\bo\.?d\.?'?d\b", "odd"), (r"\bod'?ing\b", "oding"),
+    (r"\b(he|she|it|that|there)'s been\b", r"\1 has been"),
+    (r"\b(he|she|it|that|there|what)'s\b", r"\1 is"),
+    (r"\b(you|we|they)'re\b", r"\1 are"),
+    (r"\b(he|she|they|you|we)'d\b", r"\1 would"),
+    (r"\b(he|she|they|you|we)'ll\b", r"\1 will"),
+    (r"\bwanna\b", "want to"),
+    (r"\bgonna\b", "going to"),
+    (r"\bgotta\b", "got to"),
+    (r"\bfinna\b", "going to"),
+    (r"\bim+a\b", "i am going to"),
+    (r"\btryna\b", "trying to"),
+    (r"\bgunna\b", "going to"),
+    (r"\babt\b", "about"),
+    (r"\bw/", "with "),
+    (r"\bw(?= (?:life|it|this|that|everything|my|me|him|her|them|a|the)\b)", "with"),
+    (r"\b(?:bc|bcuz|bcoz)\b", "because"),
+    (r"\b(?:tmrw|tmr|tmrow|2moro|2morrow|tomoro)\b", "tomorrow"),
+    (r"\bwant2\b", "want to"),
+    (
+        r"\b(active|passive|having|my|the|with|have|experiencing|bad|some|of) si\b",
+        r"\1 suicidal ideation",
+    ),
+    (r"\bsui (thoughts?|ideation|urges?|feelings?|vibes)\b", r"suicidal \1"),
+    (r"\blemme\b", "let me"),
+    (r"\bu\b", "you"),
+    (r"\bur\b", "your"),
+    (r"\br\b", "are"),
+    (r"\brn\b", "right now"),
+    (r"\btn\b", "tonight"),
+    (r"\b2nite\b", "tonight"),
+    (r"\btonite\b", "tonight"),
+    (r"\bb4\b", "before"),
+    (r"\bcuz\b", "because"),
+    (r"\bppl\b", "people"),
+    (r"\bsm\b", "so much"),
+    (r"\bmy self\b", "myself"),
+    (r"\bmyslef\b", "myself"),
+    (r"\bmysef\b", "myself"),
+    (r"\bmyselff\b", "myself"),
+    (r"\bkil\b", "kill"),
+    (r"\bkilll\b", "kill"),
+    (r"\bsuicidle\b", "suicidal"),
+    (r"\bself harm\b", "self-harm"),
+    (r"\bselfharm\b", "self-harm"),
+    (r"\bo\.?d\.?'?d\b", "odd"),
+    (r"\bod'?ing\b", "oding"),
     # SMS spellings seen in crisis texts: "i want 2 die", "thinkin bout killin myself".
-    (r"\b(want|wanna|going|gonna|how|wish|trying|try|need|ready|about|plan|planning|deserve) 2\b", r"\1 to"),
-    (r"\b(kill|think|cutt|dy|try|go|plann|hurt|feel|tak|jump|end|liv|do|noth|someth|hid|burn|say|talk|text|post"
-     r"|drink|us|bleed|breath|shak|want|wish|hop|pray|wait|hang|shoot|sleep|cry|los|stab)in\b", r"\1ing"),
-    (r"\bbout\b", "about"), (r"\blyfe\b", "life"), (r"\bded\b", "dead"),
+    (
+        r"\b(want|wanna|going|gonna|how|wish|trying|try|need|ready|about|plan|planning|deserve) 2\b",
+        r"\1 to",
+    ),
+    (
+        r"\b(kill|think|cutt|dy|try|go|plann|hurt|feel|tak|jump|end|liv|do|noth|someth|hid|burn|say|talk|text|post"
+        r"|drink|us|bleed|breath|shak|want|wish|hop|pray|wait|hang|shoot|sleep|cry|los|stab)in\b",
+        r"\1ing",
+    ),
+    (r"\bbout\b", "about"),
+    (r"\blyfe\b", "life"),
+    (r"\bded\b", "dead"),
     (r"\b(to|wanna|gonna|gunna|will|i) dye\b", r"\1 die"),
     (r"\bs/h\b", "self-harm"),
     (r"\b(to|might|will|may|could|would|did|and|i|not|urge to) sh\b(?!-)", r"\1 self-harm"),
-    (r"\b(an?|no|my|the|of|on|with|into) sh\b(?!-)", r"\1 self-harm"), (r"\bsh (relapse|urges?|scars?|again|thoughts?|cravings?|wounds?)\b", r"self-harm \1"), (r"\bsh'(?:d|ed)\b", "self-harmed"), (r"\bsh'?ing\b", "self-harming"),
+    (r"\b(an?|no|my|the|of|on|with|into) sh\b(?!-)", r"\1 self-harm"),
+    (r"\bsh (relapse|urges?|scars?|again|thoughts?|cravings?|wounds?)\b", r"self-harm \1"),
+    (r"\bsh'(?:d|ed)\b", "self-harmed"),
+    (r"\bsh'?ing\b", "self-harming"),
     (r"\b([a-z])\.([a-z])\.([a-z])\.?(?=\s|$)", r"\1\2\3"),
 ]
 _EXPANSIONS = [(re.compile(p), r) for p, r in _EXPANSIONS]
 
 # Emoji that name a means; "su!c!de", "k1ll", "s*icide", "k m s" read as words.
-_EMOJI = {"\U0001f52b": " gun ", "\U0001f52a": " knife ", "\U0001fa78": " blood ", "\U0001f48a": " pills ",
-          "\U0001faa2": " rope ", "\u26b0": " coffin ", "\U0001faa6": " grave "}
-_LEET = [(re.compile(r"(?<=[a-z])[!1|](?=[a-z])"), "i"), (re.compile(r"(?<=[a-z])3(?=[a-z])"), "e"),
-         (re.compile(r"(?<=[a-z])0(?=[a-z])"), "o"), (re.compile(r"(?<=[a-z])@(?=[a-z])"), "a"),
-         (re.compile(r"(?<=[a-z])\$(?=[a-z])"), "s"), (re.compile(r"(?<![\w$])\$(?=[a-z]{3})"), "s")]
+_EMOJI = {
+    "\U0001f52b": " gun ",
+    "\U0001f52a": " knife ",
+    "\U0001fa78": " blood ",
+    "\U0001f48a": " pills ",
+    "\U0001faa2": " rope ",
+    "\u26b0": " coffin ",
+    "\U0001faa6": " grave ",
+}
+_LEET = [
+    (re.compile(r"(?<=[a-z])[!1|](?=[a-z])"), "i"),
+    (re.compile(r"(?<=[a-z])3(?=[a-z])"), "e"),
+    (re.compile(r"(?<=[a-z])0(?=[a-z])"), "o"),
+    (re.compile(r"(?<=[a-z])@(?=[a-z])"), "a"),
+    (re.compile(r"(?<=[a-z])\$(?=[a-z])"), "s"),
+    (re.compile(r"(?<![\w$])\$(?=[a-z]{3})"), "s"),
+]
 # Risk words that people mask or spell out; a masked or spaced token that can
 # only be one of these is read as that word.
-_RECOVERABLE = ("suicide", "suicidal", "kill", "killing", "myself", "die", "dying", "dead", "death", "cut", "cutting",
-                "overdose", "unalive", "kms", "kys", "ctb", "self", "harm", "hang", "noose")
+_RECOVERABLE = (
+    "suicide",
+    "suicidal",
+    "kill",
+    "killing",
+    "myself",
+    "die",
+    "dying",
+    "dead",
+    "death",
+    "cut",
+    "cutting",
+    "overdose",
+    "unalive",
+    "kms",
+    "kys",
+    "ctb",
+    "self",
+    "harm",
+    "hang",
+    "noose",
+)
 _MASKED = re.compile(r"\b[a-z]*\*+[a-z*]*\b|\b[a-z]+\*+")
 _SPACED = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
 
 
 def _unmask(token: str) -> str:
-    rx = re.compile("".join("[a-z]{1,3}" if c == "*" else re.escape(c) for c in re.sub(r"\*+", "*", token)) + "$")
+    rx = re.compile(
+        "".join("[a-z]{1,3}" if c == "*" else re.escape(c) for c in re.sub(r"\*+", "*", token))
+        + "$"
+    )
     hits = [w for w in _RECOVERABLE if rx.match(w)]
     return hits[0] if len(hits) == 1 else token
 
@@ -162,7 +254,9 @@ _PRESENT_RISK = re.compile(
 )
 # Weaker signs of the present ("and now", "every day"): they end a history
 # frame unless the message also says the person is stable now.
-_WEAK_PRESENT = re.compile(r"\b(?:but now|and now|now (?:it|i|its|that)|every day|every night|all the time|these days)\b")
+_WEAK_PRESENT = re.compile(
+    r"\b(?:but now|and now|now (?:it|i|its|that)|every day|every night|all the time|these days)\b"
+)
 # Past risk that is coming back ("attempted years ago ... thinking about it
 # again") is present risk, whatever the history frame says.
 _RISK_HISTORY = re.compile(
@@ -270,12 +364,69 @@ _FILLERS = re.compile(
 )
 # Someone else's words told by the writer ("my son said he wants to die"):
 # read again with the third person as the speaker.
-_REPORT_CUE = re.compile(r"\b(?:he|she|they|him|her|them|his|their|himself|herself|themselves|themself|hisself)\b")
-_THIRD_TO_FIRST = {"he": "i", "she": "i", "they": "i", "him": "me", "them": "me", "himself": "myself", "herself": "myself",
-                   "themselves": "myself", "themself": "myself", "hisself": "myself", "his": "my", "their": "my"}
-_NOT_A_NOUN = {"to", "and", "with", "in", "on", "at", "for", "again", "so", "up", "down", "out", "off", "that", "the", "a", "if",
-               "when", "because", "but", "or", "then", "too", "badly", "hard", "really", "every", "last", "tonight", "today",
-               "yesterday", "now", "anymore", "more", "about", "into", "by", "from", "over", "she", "he", "they", "i", "be"}
+_REPORT_CUE = re.compile(
+    r"\b(?:he|she|they|him|her|them|his|their|himself|herself|themselves|themself|hisself)\b"
+)
+_THIRD_TO_FIRST = {
+    "he": "i",
+    "she": "i",
+    "they": "i",
+    "him": "me",
+    "them": "me",
+    "himself": "myself",
+    "herself": "myself",
+    "themselves": "myself",
+    "themself": "myself",
+    "hisself": "myself",
+    "his": "my",
+    "their": "my",
+}
+_NOT_A_NOUN = {
+    "to",
+    "and",
+    "with",
+    "in",
+    "on",
+    "at",
+    "for",
+    "again",
+    "so",
+    "up",
+    "down",
+    "out",
+    "off",
+    "that",
+    "the",
+    "a",
+    "if",
+    "when",
+    "because",
+    "but",
+    "or",
+    "then",
+    "too",
+    "badly",
+    "hard",
+    "really",
+    "every",
+    "last",
+    "tonight",
+    "today",
+    "yesterday",
+    "now",
+    "anymore",
+    "more",
+    "about",
+    "into",
+    "by",
+    "from",
+    "over",
+    "she",
+    "he",
+    "they",
+    "i",
+    "be",
+}
 
 
 _MEDIA_WORK = re.compile(
@@ -314,14 +465,18 @@ _PROFESSIONAL = re.compile(
     r"|\breferr\w* (?:a|my|our) (?:patient|client|student)"
 )
 # "me" that only receives words: "she tells me", "texted me".
-_ME_AS_LISTENER = re.compile(r"\b(?:tell|tells|told|text|texts|texted|message|messaged|ask|asks|asked|send|sent|call|calls|called"
-                             r"|show|showed|let|email|emailed|give|gave) me\b")
+_ME_AS_LISTENER = re.compile(
+    r"\b(?:tell|tells|told|text|texts|texted|message|messaged|ask|asks|asked|send|sent|call|calls|called"
+    r"|show|showed|let|email|emailed|give|gave) me\b"
+)
 # A death already happened to someone else: loss, not a present crisis.
 _LOSS = re.compile(
     r"\b(?:killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died (?:by|of|from) (?:suicide|an overdose|overdose)"
     r"|committed suicide|overdosed and died|lost (?:\w+ ){0,3}to (?:suicide|an overdose|overdose)|suicide loss)\b"
 )
-_LOSS_NOW = re.compile(r"\b(?:just|found|right now|tonight|this morning|today|tried|attempted|almost|nearly)\b")
+_LOSS_NOW = re.compile(
+    r"\b(?:just|found|right now|tonight|this morning|today|tried|attempted|almost|nearly)\b"
+)
 _SELF_CATEGORIES = {"suicidal_explicit", "suicidal_passive", "plan_or_means", "self_harm", "slang"}
 
 
@@ -365,15 +520,22 @@ class Assessment:
 
     def as_dict(self) -> Dict:
         return {
-            "level": self.level, "category": self.category, "evidence": self.evidence,
-            "suppressed": self.suppressed, "language": self.language,
+            "level": self.level,
+            "category": self.category,
+            "evidence": self.evidence,
+            "suppressed": self.suppressed,
+            "language": self.language,
         }
 
 
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     # Clinical shorthand "SI" (upper case, in an English clause; "SI, GRACIAS" stays Spanish).
-    text = re.sub(r"\bSI(?= (?:is|was|has|thoughts?|again|today|tonight|lately|getting|and|with|since|every)\b)", "suicidal ideation", text)
+    text = re.sub(
+        r"\bSI(?= (?:is|was|has|thoughts?|again|today|tonight|lately|getting|and|with|since|every)\b)",
+        "suicidal ideation",
+        text,
+    )
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = "".join(
         c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
@@ -395,7 +557,9 @@ def normalise(text: str) -> str:
 
 def split_sentences(text: str) -> List[str]:
     plus = "" if re.search(r"\bne\b|\bn'", text) else "|plus"  # French "ne ... plus" is "no longer"
-    parts = re.split(r"[.!?;\n]+|\s+(?:also|btw|and also|anyway" + plus + r")\s+|,\s*but\s+|\s+but\s+", text)
+    parts = re.split(
+        r"[.!?;\n]+|\s+(?:also|btw|and also|anyway" + plus + r")\s+|,\s*but\s+|\s+but\s+", text
+    )
     return [p.strip(" ,") for p in parts if p and p.strip(" ,")]
 
 
@@ -413,7 +577,9 @@ def _nlp():
 
 
 def lemma_text(text: str) -> str:
-    return " ".join(t.lemma_.lower() if t.lemma_ else t.lower_ for t in _nlp()(text) if not t.is_space)
+    return " ".join(
+        t.lemma_.lower() if t.lemma_ else t.lower_ for t in _nlp()(text) if not t.is_space
+    )
 
 
 @lru_cache(maxsize=1)
@@ -491,7 +657,17 @@ def _find(kind: str, views: Tuple[str, ...], sentence: str, reported: bool = Fal
                 continue
             m = rx.search(view)
             if m:
-                found.append(Match("third_party" if reported else category, kind, raw, m.group(0), sentence, view, reported))
+                found.append(
+                    Match(
+                        "third_party" if reported else category,
+                        kind,
+                        raw,
+                        m.group(0),
+                        sentence,
+                        view,
+                        reported,
+                    )
+                )
                 break
     return found
 
@@ -515,8 +691,10 @@ def _writer_strict(m: "Match") -> bool:
     """Like _writer, but "my son" is not the writer."""
     if m.reported:
         return False
-    if re.search(r"\b(?:myself|me|i|mine|my (?:own )?(?:life|self|body|wrist|wrists|arm|arms|leg|legs|skin|head|throat))\b",
-                 _ME_AS_LISTENER.sub(" ", m.text)):
+    if re.search(
+        r"\b(?:myself|me|i|mine|my (?:own )?(?:life|self|body|wrist|wrists|arm|arms|leg|legs|skin|head|throat))\b",
+        _ME_AS_LISTENER.sub(" ", m.text),
+    ):
         return True
     idx = m.view.find(m.text)
     return "i" in (m.view[:idx].split()[-3:] if idx > 0 else [])
@@ -535,7 +713,7 @@ def _writer(m: "Match") -> bool:
     # the match unless someone else is named in between.
     if "i" not in before:
         return False
-    after_i = " ".join(before[len(before) - before[::-1].index("i"):])
+    after_i = " ".join(before[len(before) - before[::-1].index("i") :])
     if _OTHERS_NAMED.search(after_i) or _MEDIA_WORK.search(after_i):
         return False
     return len(after_i.split()) <= 2 or bool(_LOOKING_INTO.search(after_i))
@@ -543,7 +721,30 @@ def _writer(m: "Match") -> bool:
 
 def _is_spanish(text: str) -> bool:
     words = set(re.findall(r"[a-z]+", text))
-    return len(words & {"quiero", "no", "me", "mi", "que", "de", "la", "el", "vivir", "morir", "estoy", "ya", "se", "por", "para", "hijo", "hija", "tengo", "puedo"}) >= 3 or bool(
+    return len(
+        words
+        & {
+            "quiero",
+            "no",
+            "me",
+            "mi",
+            "que",
+            "de",
+            "la",
+            "el",
+            "vivir",
+            "morir",
+            "estoy",
+            "ya",
+            "se",
+            "por",
+            "para",
+            "hijo",
+            "hija",
+            "tengo",
+            "puedo",
+        }
+    ) >= 3 or bool(
         re.search(r"\b(?:quiero|morirme|matarme|suicid|vivir|estoy|ayuda|hijo|hija)\b", text)
         and not re.search(r"\b(?:the|and|you|i|is|are|do|what)\b", text)
     )
@@ -577,10 +778,16 @@ class CrisisScreen:
             lemmas = lemma_text(sentence)
             stripped = _FILLERS.sub("", lemmas).strip()
             stripped_surface = _FILLERS.sub("", sentence).strip()
-            views = (sentence, lemmas, stripped if stripped != lemmas else "",
-                     stripped_surface if stripped_surface != sentence else "")
+            views = (
+                sentence,
+                lemmas,
+                stripped if stripped != lemmas else "",
+                stripped_surface if stripped_surface != sentence else "",
+            )
             reported_views = (
-                (_as_reported(stripped_surface), _as_reported(stripped)) if _REPORT_CUE.search(sentence) else ()
+                (_as_reported(stripped_surface), _as_reported(stripped))
+                if _REPORT_CUE.search(sentence)
+                else ()
             )
             is_question = _QUESTION_START.search(sentence) is not None or (
                 ends_with_question and i == len(sentences) - 1
@@ -589,12 +796,17 @@ class CrisisScreen:
             info_question = bool(_INFO_QUESTION.search(sentence)) and is_question
             generic_subject = bool(_GENERIC_SUBJECT.search(sentence))
             speaker = _ME_AS_LISTENER.sub(" ", sentence)
-            first_person = bool(_FIRST_PERSON_NOW.search(_ME_AS_LISTENER.sub(" ", lemmas)) or _FIRST_PERSON_NOW.search(speaker)
-                                or _SELF_IMPLIED.search(sentence)) and not _PROFESSIONAL.search(sentence)
+            first_person = bool(
+                _FIRST_PERSON_NOW.search(_ME_AS_LISTENER.sub(" ", lemmas))
+                or _FIRST_PERSON_NOW.search(speaker)
+                or _SELF_IMPLIED.search(sentence)
+            ) and not _PROFESSIONAL.search(sentence)
             loss = bool(_LOSS.search(sentence))
             specific_other = bool(_SPECIFIC_OTHER.search(sentence))
             hypothetical = bool(_HYPOTHETICAL.search(sentence))
-            cond_report = bool(_COND_REPORT.search(sentence)) and (is_question or bool(_ADVICE.search(sentence)))
+            cond_report = bool(_COND_REPORT.search(sentence)) and (
+                is_question or bool(_ADVICE.search(sentence))
+            )
             media = bool(_MEDIA.search(sentence))
             idioms = [m.group(0) for m in _IDIOMS.finditer(sentence)]
             # A history frame covers the sentences that are told in the past;
@@ -602,20 +814,32 @@ class CrisisScreen:
             # is not history.
             segment = next((seg for seg in segments if sentence in seg), sentence)
             sentence_is_history = message_is_history and (
-                len(sentences) == 1 or bool(_REMOTE_TIME.search(segment) or _PAST_RISK.search(segment))
+                len(sentences) == 1
+                or bool(_REMOTE_TIME.search(segment) or _PAST_RISK.search(segment))
             )
 
             strong = _find("strong", views, sentence)
             if reported_views:
                 seen = {m.pattern for m in strong}
-                strong += [m for m in _find("strong", reported_views, sentence, reported=True) if m.pattern not in seen]
+                strong += [
+                    m
+                    for m in _find("strong", reported_views, sentence, reported=True)
+                    if m.pattern not in seen
+                ]
             for m in strong:
-                if any(m.text in phrase or phrase in m.text or " ".join(phrase.split()[:2]) in m.text
-                       for phrase in idioms):
+                if any(
+                    m.text in phrase or phrase in m.text or " ".join(phrase.split()[:2]) in m.text
+                    for phrase in idioms
+                ):
                     suppressed.append("idiom")
                 elif sentence_is_history:
                     suppressed.append("history")
-                elif (service_frame or info_question) and not first_person and not (specific_other and len(m.text.split()) > 1) and not _writer(m):
+                elif (
+                    (service_frame or info_question)
+                    and not first_person
+                    and not (specific_other and len(m.text.split()) > 1)
+                    and not _writer(m)
+                ):
                     suppressed.append("question_about_services")
                 elif media and not _writer(m):
                     suppressed.append("media")
@@ -625,10 +849,17 @@ class CrisisScreen:
                     else:
                         crisis.append(m)
                     suppressed.append("loss")
-                elif m.category == "harm_others" and whole_joking and not first_person_self(sentence):
+                elif (
+                    m.category == "harm_others" and whole_joking and not first_person_self(sentence)
+                ):
                     suppressed.append("joking")
-                elif (hypothetical or (cond_report and not _writer_strict(m)) or _negated(m.view, m.text)
-                      or _negated(lemmas, m.text) or _negated(sentence, m.text)):
+                elif (
+                    hypothetical
+                    or (cond_report and not _writer_strict(m))
+                    or _negated(m.view, m.text)
+                    or _negated(lemmas, m.text)
+                    or _negated(sentence, m.text)
+                ):
                     ambiguous.append(m)
                     suppressed.append("negated_or_hypothetical")
                 else:
@@ -636,11 +867,17 @@ class CrisisScreen:
             for m in _find("topic", views, sentence):
                 if sentence_is_history:
                     suppressed.append("history")
-                elif _negated(m.view, m.text) or _negated(lemmas, m.text) or _negated(sentence, m.text):
+                elif (
+                    _negated(m.view, m.text)
+                    or _negated(lemmas, m.text)
+                    or _negated(sentence, m.text)
+                ):
                     suppressed.append("negated")
                 elif media and not _writer(m):
                     suppressed.append("media")
-                elif (service_frame and (generic_subject or not first_person)) or (info_question and not first_person):
+                elif (service_frame and (generic_subject or not first_person)) or (
+                    info_question and not first_person
+                ):
                     suppressed.append("question_about_services")
                 elif hypothetical or cond_report:
                     ambiguous.append(m)
@@ -657,8 +894,15 @@ class CrisisScreen:
                 suppressed.append("idiom")
 
         # Read across the message, leaving out the parts told as history.
-        whole = norm if not message_is_history else " ; ".join(
-            seg for seg in segments if seg.strip() and not (_REMOTE_TIME.search(seg) or _PAST_RISK.search(seg)))
+        whole = (
+            norm
+            if not message_is_history
+            else " ; ".join(
+                seg
+                for seg in segments
+                if seg.strip() and not (_REMOTE_TIME.search(seg) or _PAST_RISK.search(seg))
+            )
+        )
         if not crisis and whole and (not message_is_history or len(segments) > 1):
             whole_lemmas = lemma_text(whole)
             for m in _find("message", (whole, whole_lemmas), whole):
@@ -666,18 +910,31 @@ class CrisisScreen:
                     crisis.append(m)
         recurrence = _RISK_HISTORY.search(norm) and _RECURRENCE.search(_STABLE_TODAY.sub(" ", norm))
         if recurrence and not crisis and not _negated(norm, recurrence.group(0)):
-            category = "self_harm" if re.search(r"self-harm|cut", recurrence.group(0)) else "suicidal_explicit"
+            category = (
+                "self_harm"
+                if re.search(r"self-harm|cut", recurrence.group(0))
+                else "suicidal_explicit"
+            )
             crisis.append(Match(category, "strong", "recurrence", recurrence.group(0), norm))
         for m in crisis:
             # "my brother said he doesn't see a future where he's alive": the
             # person at risk is someone else, which changes what staff do.
-            if (m.category in _SELF_CATEGORIES and not _writer_strict(m) and m.kind != "message" and m.pattern != "recurrence"
-                    and _OTHERS_NAMED.search(m.sentence)):
+            if (
+                m.category in _SELF_CATEGORIES
+                and not _writer_strict(m)
+                and m.kind != "message"
+                and m.pattern != "recurrence"
+                and _OTHERS_NAMED.search(m.sentence)
+            ):
                 m.category = "third_party"
         if crisis:
-            return Assessment(CRISIS, _category(crisis), [m.text for m in crisis], suppressed, language)
+            return Assessment(
+                CRISIS, _category(crisis), [m.text for m in crisis], suppressed, language
+            )
         if ambiguous:
-            return Assessment(AMBIGUOUS, "ambiguous_distress", [m.text for m in ambiguous], suppressed, language)
+            return Assessment(
+                AMBIGUOUS, "ambiguous_distress", [m.text for m in ambiguous], suppressed, language
+            )
         if message_is_history and _STABLE.search(norm):
             suppressed.append("history")
         return Assessment(NONE, None, [], sorted(set(suppressed)), language)
@@ -691,8 +948,15 @@ def _category(matches: List[Match]) -> str:
     # Most specific first: a third party or a medical emergency changes what
     # staff should do, so it names the flag even if a generic term matched too.
     order = [
-        "overdose_medical", "plan_or_means", "third_party", "danger_abuse", "harm_others",
-        "self_harm", "suicidal_explicit", "suicidal_passive", "slang",
+        "overdose_medical",
+        "plan_or_means",
+        "third_party",
+        "danger_abuse",
+        "harm_others",
+        "self_harm",
+        "suicidal_explicit",
+        "suicidal_passive",
+        "slang",
     ]
     cats = {m.category for m in matches}
     for cat in order:

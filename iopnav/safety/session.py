@@ -4,6 +4,7 @@ After a hand-off, every later reply in the same session ends with a one-line
 crisis reminder; after an unanswered screening question, the hotline stays
 visible the same way.
 """
+
 from typing import Any, Dict, Iterable, List, Optional
 
 from iopnav.safety import resources
@@ -26,7 +27,12 @@ def _current_session(events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
         starts_session = event.get("event") == "session_started" or (
             event.get("event") == "action" and event.get("name") == "action_session_start"
         )
-        if starts_session and last_ts is not None and ts is not None and ts - last_ts >= SESSION_GAP_SECONDS:
+        if (
+            starts_session
+            and last_ts is not None
+            and ts is not None
+            and ts - last_ts >= SESSION_GAP_SECONDS
+        ):
             session = []
         session.append(event)
         last_ts = ts if ts is not None else last_ts
@@ -45,7 +51,7 @@ def crisis_reminder(events: Iterable[Dict[str, Any]]) -> Optional[str]:
         return None
     # Actions after the last user message belong to this turn's reply.
     last_user = max((i for i, e in enumerate(session) if e.get("event") == "user"), default=-1)
-    this_turn = [e.get("name") for e in session[last_user + 1:] if e.get("event") == "action"]
+    this_turn = [e.get("name") for e in session[last_user + 1 :] if e.get("event") == "action"]
     if HANDOFF_ACTION in this_turn or RISK_CHECK_ACTION in this_turn:
         return None
     if HANDOFF_ACTION not in actions:

@@ -1,18 +1,22 @@
 """What both channels do to incoming text (iopnav.channels.cleaning)."""
+
 import pytest
 
 from iopnav.channels.cleaning import MAX_MESSAGE_CHARS, BadInput, clean_text
 
 
-@pytest.mark.parametrize("raw, code", [
-    (None, "missing_message"),
-    (17, "message_not_text"),
-    ("", "empty_message"),
-    ("  \n\t ", "empty_message"),
-    ("\u200b\ufeff", "empty_message"),
-    ("\x00\x01\x02\x03\x04\x05\x06\x07", "unreadable_message"),
-    ("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "unreadable_message"),
-])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        (None, "missing_message"),
+        (17, "message_not_text"),
+        ("", "empty_message"),
+        ("  \n\t ", "empty_message"),
+        ("\u200b\ufeff", "empty_message"),
+        ("\x00\x01\x02\x03\x04\x05\x06\x07", "unreadable_message"),
+        ("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "unreadable_message"),
+    ],
+)
 def test_unusable_input_is_refused_with_a_reason(raw, code):
     with pytest.raises(BadInput) as caught:
         clean_text(raw)

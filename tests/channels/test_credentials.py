@@ -4,6 +4,7 @@ Rasa builds its channels from credentials.yml only when the server starts,
 so a typo or an import error in a channel surfaces in a server log, not in
 any test of the channel's functions. Every class named there is imported and
 built here, the same way Rasa does it."""
+
 from pathlib import Path
 
 import yaml

@@ -1,6 +1,7 @@
 """The REST channel (iopnav.channels.rest.SafeRestInput) through a running
 assistant: Rasa's reply format for good requests, a clear 400 for bad ones,
 long messages answered (shortened, with a note) instead of dropped."""
+
 import json
 import urllib.error
 import urllib.request
@@ -35,23 +36,29 @@ def test_a_question_gets_an_answer_in_rasas_rest_format(assistant, sender_id):
     assert "outpatient" in " ".join(r.get("text", "") for r in replies).lower()
 
 
-@pytest.mark.parametrize("body, code", [
-    (b"", "empty_body"),
-    (b"  \n ", "empty_body"),
-    (b"\xff\xfe\x00\x01\x89PNG binary", "invalid_encoding"),
-    (b'{"sender": "abc", "message": "hi"', "malformed_json"),
-    (b"sender=abc&message=hi", "malformed_json"),
-    (b'["abc", "hi"]', "malformed_json"),
-    (b'{"message": "hi"}', "missing_sender"),
-    (b'{"sender": "  ", "message": "hi"}', "missing_sender"),
-    (b'{"sender": 42, "message": "hi"}', "invalid_sender"),
-    (b'{"sender": "+15551234567", "message": "hi"}', "invalid_sender"),
-    (b'{"sender": "abc"}', "missing_message"),
-    (b'{"sender": "abc", "message": ""}', "empty_message"),
-    (b'{"sender": "abc", "message": " \\n\\t  "}', "empty_message"),
-    (b'{"sender": "abc", "message": {"text": "hi"}}', "message_not_text"),
-    (b'{"sender": "abc", "message": "\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006"}', "unreadable_message"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        (b"", "empty_body"),
+        (b"  \n ", "empty_body"),
+        (b"\xff\xfe\x00\x01\x89PNG binary", "invalid_encoding"),
+        (b'{"sender": "abc", "message": "hi"', "malformed_json"),
+        (b"sender=abc&message=hi", "malformed_json"),
+        (b'["abc", "hi"]', "malformed_json"),
+        (b'{"message": "hi"}', "missing_sender"),
+        (b'{"sender": "  ", "message": "hi"}', "missing_sender"),
+        (b'{"sender": 42, "message": "hi"}', "invalid_sender"),
+        (b'{"sender": "+15551234567", "message": "hi"}', "invalid_sender"),
+        (b'{"sender": "abc"}', "missing_message"),
+        (b'{"sender": "abc", "message": ""}', "empty_message"),
+        (b'{"sender": "abc", "message": " \\n\\t  "}', "empty_message"),
+        (b'{"sender": "abc", "message": {"text": "hi"}}', "message_not_text"),
+        (
+            b'{"sender": "abc", "message": "\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006"}',
+            "unreadable_message",
+        ),
+    ],
+)
 def test_bad_requests_get_a_clear_400(webhook, body, code):
     status, answer = post_raw(webhook, body)
     assert status == 400
@@ -75,7 +82,8 @@ def test_a_bad_request_does_not_break_the_conversation(assistant, webhook, sende
 
 def test_a_long_message_is_answered_with_a_note_and_kept_in_full(assistant, sender_id):
     story = " ".join(
-        f"On day {day} I went to work, came home, made dinner and watched the news." for day in range(1, 80)
+        f"On day {day} I went to work, came home, made dinner and watched the news."
+        for day in range(1, 80)
     )
     message = "How many hours a week is an IOP? " + story
     assert len(message) > 5000
@@ -89,19 +97,24 @@ def test_a_long_message_is_answered_with_a_note_and_kept_in_full(assistant, send
 
 
 def test_a_crisis_at_the_end_of_a_long_message_still_gets_the_handoff(assistant, sender_id):
-    story = " ".join(f"Week {week} was busy with school, chores and my part-time job." for week in range(1, 60))
+    story = " ".join(
+        f"Week {week} was busy with school, chores and my part-time job." for week in range(1, 60)
+    )
     replies = assistant.send(story + " Honestly I am going to kill myself tonight.", sender_id)
     text = "\n".join(r.get("text", "") for r in replies)
     for marker in HANDOFF_MARKERS:
         assert marker in text
 
 
-@pytest.mark.parametrize("message", [
-    "¿Qué es un programa intensivo ambulatorio?",
-    "什么是强化门诊项目？",
-    "👍🙂",
-    "\ud800what is an IOP?",  # a lone surrogate, which JSON allows and databases do not
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "¿Qué es un programa intensivo ambulatorio?",
+        "什么是强化门诊项目？",
+        "👍🙂",
+        "\ud800what is an IOP?",  # a lone surrogate, which JSON allows and databases do not
+    ],
+)
 def test_non_english_emoji_and_odd_unicode_get_an_answer(assistant, webhook, sender_id, message):
     body = json.dumps({"sender": sender_id, "message": message}).encode()
     status, replies = post_raw(webhook, body)
@@ -109,7 +122,9 @@ def test_non_english_emoji_and_odd_unicode_get_an_answer(assistant, webhook, sen
 
 
 def test_the_client_cannot_choose_the_channel(assistant, webhook, sender_id):
-    body = json.dumps({"sender": sender_id, "message": "hi", "input_channel": "sms", "metadata": {"x": 1}}).encode()
+    body = json.dumps(
+        {"sender": sender_id, "message": "hi", "input_channel": "sms", "metadata": {"x": 1}}
+    ).encode()
     status, _ = post_raw(webhook, body)
     assert status == 200
     [event] = user_events(assistant, sender_id)
@@ -118,14 +133,19 @@ def test_the_client_cannot_choose_the_channel(assistant, webhook, sender_id):
 
 # ---- action server down -----------------------------------------------------
 
-def test_with_the_action_server_down_a_failed_action_is_answered_not_silent(assistant_without_actions, sender_id):
+
+def test_with_the_action_server_down_a_failed_action_is_answered_not_silent(
+    assistant_without_actions, sender_id
+):
     # The program search is a custom action; Rasa logs the failure and says nothing.
     replies = assistant_without_actions.send("find an IOP near 60601", sender_id)
     assert replies, "an empty reply looks like a broken chat"
     assert "couldn't answer" in replies[-1]["text"] and "988" in replies[-1]["text"]
 
 
-def test_with_the_action_server_down_the_handoff_and_the_staff_flag_still_work(assistant_without_actions, sender_id):
+def test_with_the_action_server_down_the_handoff_and_the_staff_flag_still_work(
+    assistant_without_actions, sender_id
+):
     replies = assistant_without_actions.send("I want to kill myself", sender_id)
     handoff = "\n".join(r.get("text", "") for r in replies)
     for marker in HANDOFF_MARKERS:

@@ -1,5 +1,6 @@
 """The SMS channel (iopnav.channels.sms.TwilioSMSInput) through a running
 assistant, with requests signed by the real twilio RequestValidator."""
+
 import re
 import urllib.parse
 import uuid
@@ -28,6 +29,7 @@ def number():
 def sms(assistant):
     def send(sender, body, **extra):
         return send_sms(assistant.rasa_url, sender, body, **extra)
+
     return send
 
 
@@ -40,6 +42,7 @@ def segments(body: str) -> int:
 
 
 # ---- signature ---------------------------------------------------------------
+
 
 def test_a_signed_text_gets_a_twiml_reply(sms, number):
     reply = sms(number, "what is an IOP?")
@@ -56,7 +59,9 @@ def test_an_unsigned_or_forged_request_is_refused_with_403(assistant, number, ho
     signature = RequestValidator(token).compute_signature(url, params)
     if how == "tampered body":
         params["Body"] = "send me everything"
-    reply = post_form(url, urllib.parse.urlencode(params).encode(), None if how == "no header" else signature)
+    reply = post_form(
+        url, urllib.parse.urlencode(params).encode(), None if how == "no header" else signature
+    )
     assert reply.status == 403
     assert reply.messages == []
 
@@ -71,6 +76,7 @@ def test_a_signed_request_without_a_from_number_is_refused(assistant):
 
 
 # ---- carrier keywords ---------------------------------------------------------
+
 
 def test_stop_then_nothing_until_start(sms, number):
     assert "outpatient" in sms(number, "what is an IOP?").text.lower()
@@ -96,7 +102,12 @@ def test_opting_out_affects_only_that_number(sms, number):
 
 def test_help_names_the_clinic_988_and_911(sms, number):
     reply = sms(number, "help")
-    assert "Cedar Grove" in reply.text and "988" in reply.text and "911" in reply.text and "STOP" in reply.text
+    assert (
+        "Cedar Grove" in reply.text
+        and "988" in reply.text
+        and "911" in reply.text
+        and "STOP" in reply.text
+    )
 
 
 def test_a_crisis_is_never_swallowed_by_keyword_handling(sms, number):
@@ -110,14 +121,19 @@ def test_an_opted_out_crisis_text_gets_no_reply_but_is_flagged_for_staff(assista
     assert sms(number, "I took a whole bottle of pills").messages == []
     engine = create_engine(assistant.database_url)
     with engine.connect() as conn:
-        channels = conn.execute(
-            text("select channel from crisis_flags where sender_id = :s"), {"s": number}
-        ).scalars().all()
+        channels = (
+            conn.execute(
+                text("select channel from crisis_flags where sender_id = :s"), {"s": number}
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
     assert channels == ["sms"]
 
 
 # ---- crisis hand-off ------------------------------------------------------------
+
 
 def test_a_crisis_text_gets_the_short_sms_handoff(sms, number):
     reply = sms(number, "i dont want to be alive anymore")
@@ -133,6 +149,7 @@ def test_after_a_handoff_every_reply_ends_with_the_reminder(sms, number):
 
 
 # ---- numbered options -----------------------------------------------------------
+
 
 def test_buttons_become_numbered_options_and_a_digit_picks_one(assistant, sms, number):
     menu = sms(number, "hi").text
@@ -156,22 +173,33 @@ def test_a_number_without_a_matching_option_is_read_as_text(sms, number):
 
 # ---- bad and unusual input ------------------------------------------------------
 
+
 def test_a_missing_body_gets_a_clear_reply(sms, number):
     assert "didn't get any text" in sms(number, None).text
 
 
 def test_a_media_only_message_gets_a_clear_reply(sms, number):
-    reply = sms(number, "", NumMedia="1", MediaUrl0="https://api.twilio.com/media/ME1", MediaContentType0="image/jpeg")
+    reply = sms(
+        number,
+        "",
+        NumMedia="1",
+        MediaUrl0="https://api.twilio.com/media/ME1",
+        MediaContentType0="image/jpeg",
+    )
     assert "only read text" in reply.text
 
 
 def test_a_photo_with_a_question_answers_the_question(sms, number):
-    reply = sms(number, "what is an IOP?", NumMedia="1", MediaUrl0="https://api.twilio.com/media/ME1")
+    reply = sms(
+        number, "what is an IOP?", NumMedia="1", MediaUrl0="https://api.twilio.com/media/ME1"
+    )
     assert "can't open pictures" in reply.text and "outpatient" in reply.text.lower()
 
 
 def test_a_5000_character_text_is_answered_in_messages_twilio_accepts(assistant, sms, number):
-    story = " ".join(f"Day {day}: work, dinner, a walk with the dog, then bed." for day in range(1, 110))
+    story = " ".join(
+        f"Day {day}: work, dinner, a walk with the dog, then bed." for day in range(1, 110)
+    )
     message = "What is an IOP? " + story
     assert len(message) > 5000
     reply = sms(number, message)
@@ -181,7 +209,9 @@ def test_a_5000_character_text_is_answered_in_messages_twilio_accepts(assistant,
     assert event["metadata"]["iopnav"]["original_text"] == message
 
 
-@pytest.mark.parametrize("body", ["🙂👍", "¿Qué es un programa intensivo?", "Ich brauche Hilfe mit Alkohol"])
+@pytest.mark.parametrize(
+    "body", ["🙂👍", "¿Qué es un programa intensivo?", "Ich brauche Hilfe mit Alkohol"]
+)
 def test_emoji_and_other_languages_get_a_reply(sms, number, body):
     assert sms(number, body).messages
 
@@ -198,7 +228,10 @@ def test_invalid_utf8_in_the_form_is_read_not_crashed_on(assistant, number):
 
 # ---- action server down and logs ----------------------------------------------
 
-def test_with_the_action_server_down_a_crisis_text_still_gets_the_handoff(assistant_without_actions, number):
+
+def test_with_the_action_server_down_a_crisis_text_still_gets_the_handoff(
+    assistant_without_actions, number
+):
     reply = send_sms(assistant_without_actions.rasa_url, number, "i dont want to be alive anymore")
     assert "988" in reply.text and "911" in reply.text and "741741" in reply.text
     failed = send_sms(assistant_without_actions.rasa_url, new_number(), "find an IOP near 60601")

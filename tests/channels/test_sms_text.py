@@ -1,5 +1,6 @@
 """How replies are written for SMS (iopnav.channels.sms_text) and which URL
 the signature is checked against (iopnav.channels.sms.validation_url)."""
+
 import pytest
 
 from iopnav.channels import sms_text
@@ -15,19 +16,28 @@ def test_buttons_become_numbered_options():
 
 
 def test_numbering_continues_across_messages_of_a_turn():
-    text = sms_text.render([
-        {"text": "First.", "buttons": YES_NO},
-        {"text": "Second.", "buttons": [{"title": "Find a program", "payload": "/find_program"}]},
-    ])
+    text = sms_text.render(
+        [
+            {"text": "First.", "buttons": YES_NO},
+            {
+                "text": "Second.",
+                "buttons": [{"title": "Find a program", "payload": "/find_program"}],
+            },
+        ]
+    )
     assert "Reply 3 for Find a program." in text
 
 
 def test_link_buttons_are_shown_as_links_not_numbers():
-    text = sms_text.render([{"text": "Read more.", "buttons": [{"title": "Our site", "url": "https://example.org"}]}])
+    text = sms_text.render(
+        [{"text": "Read more.", "buttons": [{"title": "Our site", "url": "https://example.org"}]}]
+    )
     assert "Our site: https://example.org" in text and "Reply" not in text
 
 
-@pytest.mark.parametrize("reply, expected", [("1", "/affirm"), (" 2 ", "/deny"), ("#2", "/deny"), ("1.", "/affirm")])
+@pytest.mark.parametrize(
+    "reply, expected", [("1", "/affirm"), (" 2 ", "/deny"), ("#2", "/deny"), ("1.", "/affirm")]
+)
 def test_a_digit_picks_its_option(reply, expected):
     assert sms_text.chosen_option(reply, YES_NO)["payload"] == expected
 
@@ -37,15 +47,27 @@ def test_anything_else_is_not_an_option(reply):
     assert sms_text.chosen_option(reply, YES_NO) is None
 
 
-@pytest.mark.parametrize("body, word", [
-    ("STOP", "STOP"), ("stop", "STOP"), (" Stop. ", "STOP"), ("unsubscribe", "UNSUBSCRIBE"),
-    ("cancel", "CANCEL"), ("START", "START"), ("unstop", "UNSTOP"), ("help", "HELP"), ("yes", "YES"),
-])
+@pytest.mark.parametrize(
+    "body, word",
+    [
+        ("STOP", "STOP"),
+        ("stop", "STOP"),
+        (" Stop. ", "STOP"),
+        ("unsubscribe", "UNSUBSCRIBE"),
+        ("cancel", "CANCEL"),
+        ("START", "START"),
+        ("unstop", "UNSTOP"),
+        ("help", "HELP"),
+        ("yes", "YES"),
+    ],
+)
 def test_carrier_keywords(body, word):
     assert sms_text.keyword(body) == word
 
 
-@pytest.mark.parametrize("body", ["stop it I want to die", "please help me", "help me now", "don't stop", None, ""])
+@pytest.mark.parametrize(
+    "body", ["stop it I want to die", "please help me", "help me now", "don't stop", None, ""]
+)
 def test_longer_messages_are_not_keywords(body):
     assert sms_text.keyword(body) is None
 
@@ -70,7 +92,9 @@ def test_paragraphs_survive_splitting():
 
 
 def test_typographic_characters_become_gsm_friendly():
-    assert sms_text.gsm_friendly("I\u2019m here \u2014 \u201cok\u201d\u2026") == 'I\'m here - "ok"...'
+    assert (
+        sms_text.gsm_friendly("I\u2019m here \u2014 \u201cok\u201d\u2026") == 'I\'m here - "ok"...'
+    )
 
 
 def test_fixed_texts_fit_two_segments_and_name_the_crisis_lines():
@@ -79,11 +103,18 @@ def test_fixed_texts_fit_two_segments_and_name_the_crisis_lines():
 
 
 def test_signature_url_uses_the_public_url_behind_a_proxy():
-    assert validation_url("", "http://10.0.0.5:5005/webhooks/sms/webhook", "/webhooks/sms/webhook") == (
-        "http://10.0.0.5:5005/webhooks/sms/webhook"
+    assert validation_url(
+        "", "http://10.0.0.5:5005/webhooks/sms/webhook", "/webhooks/sms/webhook"
+    ) == ("http://10.0.0.5:5005/webhooks/sms/webhook")
+    assert (
+        validation_url(
+            "https://chat.clinic.example/",
+            "http://10.0.0.5:5005/webhooks/sms/webhook",
+            "/webhooks/sms/webhook",
+            "a=1",
+        )
+        == "https://chat.clinic.example/webhooks/sms/webhook?a=1"
     )
-    assert validation_url("https://chat.clinic.example/", "http://10.0.0.5:5005/webhooks/sms/webhook",
-                          "/webhooks/sms/webhook", "a=1") == "https://chat.clinic.example/webhooks/sms/webhook?a=1"
 
 
 def test_logs_see_only_the_last_two_digits():

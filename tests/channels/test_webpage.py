@@ -1,5 +1,6 @@
 """The web page server (iopnav.channels.webpage) over HTTP: the page and the
 widget files, and /api/chat forwarding to the running assistant."""
+
 import json
 import urllib.error
 import urllib.request
@@ -20,14 +21,18 @@ def fetch(url, body=None, headers=None, method=None):
 
 def chat(base, payload, headers=None):
     status, response_headers, body = fetch(
-        f"{base}/api/chat", json.dumps(payload).encode(), {"Content-Type": "application/json", **(headers or {})}
+        f"{base}/api/chat",
+        json.dumps(payload).encode(),
+        {"Content-Type": "application/json", **(headers or {})},
     )
     return status, response_headers, json.loads(body)
 
 
 def test_the_page_and_widget_are_served_with_a_strict_content_policy(web_page):
     status, headers, body = fetch(web_page.url + "/")
-    assert status == 200 and b"Cedar Grove Behavioral Health" in body and b"/widget/widget.js" in body
+    assert (
+        status == 200 and b"Cedar Grove Behavioral Health" in body and b"/widget/widget.js" in body
+    )
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     for path, kind in (("/widget/widget.js", "javascript"), ("/widget/widget.css", "text/css")):
         status, headers, _ = fetch(web_page.url + path)
@@ -35,7 +40,9 @@ def test_the_page_and_widget_are_served_with_a_strict_content_policy(web_page):
     assert fetch(web_page.url + "/healthz")[0] == 200
 
 
-@pytest.mark.parametrize("path", ["/../credentials.yml", "/%2e%2e/credentials.yml", "/widget/", "/nope.html"])
+@pytest.mark.parametrize(
+    "path", ["/../credentials.yml", "/%2e%2e/credentials.yml", "/widget/", "/nope.html"]
+)
 def test_nothing_outside_web_is_served(web_page, path):
     assert fetch(web_page.url + path)[0] == 404
 
@@ -58,14 +65,23 @@ def test_the_assistants_own_bad_input_answer_passes_through(web_page):
 
 
 def test_other_sites_need_to_be_listed(web_page):
-    status, _, answer = chat(web_page.url, {"sender": SESSION, "message": "hi"}, {"Origin": "https://evil.example"})
+    status, _, answer = chat(
+        web_page.url, {"sender": SESSION, "message": "hi"}, {"Origin": "https://evil.example"}
+    )
     assert status == 403 and "origin" in answer["message"]
     status, headers, _ = chat(
-        web_page.url, {"sender": SESSION, "message": "hi"}, {"Origin": "https://www.cedargrove.example"}
+        web_page.url,
+        {"sender": SESSION, "message": "hi"},
+        {"Origin": "https://www.cedargrove.example"},
     )
-    assert status == 200 and headers["Access-Control-Allow-Origin"] == "https://www.cedargrove.example"
-    status, headers, _ = fetch(web_page.url + "/api/chat", method="OPTIONS",
-                               headers={"Origin": "https://www.cedargrove.example"})
+    assert (
+        status == 200 and headers["Access-Control-Allow-Origin"] == "https://www.cedargrove.example"
+    )
+    status, headers, _ = fetch(
+        web_page.url + "/api/chat",
+        method="OPTIONS",
+        headers={"Origin": "https://www.cedargrove.example"},
+    )
     assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
 
 

@@ -1,5 +1,6 @@
 """The chat widget in real headless Chromium (Debian's, via Playwright),
 on the sample clinic page, talking to the running assistant."""
+
 import re
 
 import pytest
@@ -51,7 +52,9 @@ def test_the_emergency_line_is_visible_before_and_after_opening(page, web_page):
     expect(emergency).to_be_visible()
     expect(emergency).to_contain_text("911")
     expect(emergency).to_contain_text("988")
-    expect(emergency.get_by_role("link", name="Call or text 988")).to_have_attribute("href", "tel:988")
+    expect(emergency.get_by_role("link", name="Call or text 988")).to_have_attribute(
+        "href", "tel:988"
+    )
     page.get_by_role("button", name="Chat with us").click()
     expect(emergency).to_be_visible()
     expect(page.get_by_text("Automated assistant, not a counselor")).to_be_visible()
@@ -70,8 +73,10 @@ def test_a_typing_indicator_shows_while_the_answer_is_on_its_way(page, web_page)
     open_chat(page, web_page.url)
     # A slow phone connection, so the wait is long enough to see.
     cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.emulateNetworkConditions",
-             {"offline": False, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
     before = page.locator(".iopnav-bot").count()
     say(page, "what is an IOP?")
     expect(page.get_by_role("status")).to_have_text(re.compile("Assistant is typing"))
@@ -86,7 +91,9 @@ def test_a_suggested_reply_button_sends_its_choice(page, web_page):
     ask(page, "hi")
     before = page.locator(".iopnav-bot").count()
     # nth, not last: the menu must still be found once the answer is below it.
-    choice = page.locator(".iopnav-bot").nth(before - 1).get_by_role("button", name="What is an IOP?")
+    choice = (
+        page.locator(".iopnav-bot").nth(before - 1).get_by_role("button", name="What is an IOP?")
+    )
     choice.click()
     wait_for_reply(page, before)
     expect(page.locator(".iopnav-user").last).to_contain_text("What is an IOP?")
@@ -176,7 +183,9 @@ def test_an_unreachable_assistant_shows_an_error_and_keeps_the_text(page, offlin
 
 
 def test_it_works_on_a_phone_sized_screen(browser, web_page):
-    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     try:
         open_chat(page, web_page.url)

@@ -1,5 +1,6 @@
 """A console server per test module and database kind (SQLite, PostgreSQL),
 each with its own application database and tracker store."""
+
 import os
 
 import pytest
@@ -11,10 +12,14 @@ from tests.support.databases import isolated_database_url, postgres_available
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def console(request, tmp_path_factory):
     if request.param == "postgresql" and not postgres_available():
-        pytest.skip("PostgreSQL is not reachable at " + os.environ.get("IOP_TEST_PG_URL", "127.0.0.1:5432"))
+        pytest.skip(
+            "PostgreSQL is not reachable at " + os.environ.get("IOP_TEST_PG_URL", "127.0.0.1:5432")
+        )
     workdir = tmp_path_factory.mktemp(f"console-{request.param}")
-    with isolated_database_url(request.param, workdir) as app_url, \
-            isolated_database_url(request.param, workdir) as tracker_url:
+    with (
+        isolated_database_url(request.param, workdir) as app_url,
+        isolated_database_url(request.param, workdir) as tracker_url,
+    ):
         server = Console(app_url, tracker_url, workdir).start()
         try:
             yield server

@@ -1,10 +1,11 @@
 """Sign-in, sessions, CSRF, lockout, security headers, and the account CLI."""
+
 import os
 import re
 import subprocess
 import sys
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 
 from iopnav.console.app import create_app
 from iopnav.console.demo_data import Msg
@@ -27,10 +28,15 @@ def test_session_cookie_is_httponly_and_samesite_strict(console):
     client = console.client()
     page = client.get("/login")
     token = page.text.split('name="login_token" value="')[1].split('"')[0]
-    resp = client.http.post(console.base_url + "/login", allow_redirects=False,
-                            data={"email": REVIEWER, "password": PASSWORD, "login_token": token})
+    resp = client.http.post(
+        console.base_url + "/login",
+        allow_redirects=False,
+        data={"email": REVIEWER, "password": PASSWORD, "login_token": token},
+    )
     assert resp.status_code == 303
-    cookie = next(c for c in resp.raw.headers.getlist("Set-Cookie") if c.startswith("iop_console_session="))
+    cookie = next(
+        c for c in resp.raw.headers.getlist("Set-Cookie") if c.startswith("iop_console_session=")
+    )
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
 
 
@@ -58,7 +64,9 @@ def console_routes():
     app = create_app("route_listing")
     paths = set()
     for route in app.router.routes:
-        path = PARAMETER_RE.sub(lambda m: SAMPLE_PARAMETER.get(m.group(2) or "", "1"), "/" + route.path.lstrip("/"))
+        path = PARAMETER_RE.sub(
+            lambda m: SAMPLE_PARAMETER.get(m.group(2) or "", "1"), "/" + route.path.lstrip("/")
+        )
         paths.add((path, tuple(route.methods)))
     return sorted(paths)
 
@@ -71,12 +79,17 @@ def test_every_route_but_login_requires_a_session(console):
         for method in methods:
             if method == "HEAD" or method == "OPTIONS":
                 continue
-            resp = anonymous.http.request(method, console.base_url + path, allow_redirects=False, timeout=30)
+            resp = anonymous.http.request(
+                method, console.base_url + path, allow_redirects=False, timeout=30
+            )
             if path == "/login" or path.startswith("/static"):
                 assert resp.status_code in (200, 400, 401), (method, path, resp.status_code)
                 continue
             if method == "GET":
-                assert resp.status_code == 302 and resp.headers["Location"].startswith("/login"), (method, path)
+                assert resp.status_code == 302 and resp.headers["Location"].startswith("/login"), (
+                    method,
+                    path,
+                )
             else:
                 assert resp.status_code == 401 and "sign in again" in resp.text, (method, path)
 
@@ -84,20 +97,33 @@ def test_every_route_but_login_requires_a_session(console):
 def test_forms_without_the_csrf_token_are_refused(console):
     sender = console.conversation([Msg("hello", "greet")])
     client = console.client(REVIEWER)
-    resp = client.post("/annotate/review", {"conversation": console.key(sender), "reviewed": "1"}, with_csrf=False)
+    resp = client.post(
+        "/annotate/review", {"conversation": console.key(sender), "reviewed": "1"}, with_csrf=False
+    )
     assert resp.status_code == 403 and "form is out of date" in resp.text
-    resp = client.post("/annotate/review", {"conversation": console.key(sender), "reviewed": "1", "csrf_token": "forged"}, with_csrf=False)
+    resp = client.post(
+        "/annotate/review",
+        {"conversation": console.key(sender), "reviewed": "1", "csrf_token": "forged"},
+        with_csrf=False,
+    )
     assert resp.status_code == 403
-    assert console.query(console.database_url, "select count(*) from conversation_reviews")[0][0] == 0
+    assert (
+        console.query(console.database_url, "select count(*) from conversation_reviews")[0][0] == 0
+    )
     # The token of another session does not work either.
     other = console.client(ADMIN)
-    resp = client.post("/annotate/review", {"conversation": console.key(sender), "reviewed": "1", "csrf_token": other.csrf},
-                       with_csrf=False)
+    resp = client.post(
+        "/annotate/review",
+        {"conversation": console.key(sender), "reviewed": "1", "csrf_token": other.csrf},
+        with_csrf=False,
+    )
     assert resp.status_code == 403
 
 
 def test_login_form_needs_its_own_token(console):
-    resp = Client(console.base_url).http.post(console.base_url + "/login", data={"email": ADMIN, "password": PASSWORD})
+    resp = Client(console.base_url).http.post(
+        console.base_url + "/login", data={"email": ADMIN, "password": PASSWORD}
+    )
     assert resp.status_code == 400 and "form expired" in resp.text
 
 
@@ -109,7 +135,10 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(console):
     fifth = client.login("locked.out@clinic.example", "wrong password!!")
     assert fifth.status_code == 429 and "locked for about 15 minutes" in fifth.text
     right = client.login("locked.out@clinic.example", PASSWORD)
-    assert right.status_code == 429 and client.get("/dashboard", allow_redirects=False).status_code == 302
+    assert (
+        right.status_code == 429
+        and client.get("/dashboard", allow_redirects=False).status_code == 302
+    )
     # Other accounts are unaffected; unknown addresses lock the same way (no account enumeration).
     assert console.client(REVIEWER).get("/dashboard").status_code == 200
     for _ in range(4):
@@ -122,7 +151,11 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(console):
 def test_idle_session_expires(console):
     client = console.client(REVIEWER)
     assert client.get("/dashboard").status_code == 200
-    console.execute(console.database_url, "update console_sessions set last_seen_at = :t", t=datetime(2000, 1, 1))
+    console.execute(
+        console.database_url,
+        "update console_sessions set last_seen_at = :t",
+        t=datetime(2000, 1, 1),
+    )
     resp = client.get("/dashboard", allow_redirects=False)
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
 
@@ -144,19 +177,39 @@ def _cli(console, *args, password=None):
     env.pop("IOP_CONSOLE_PASSWORD", None)
     if password is not None:
         env["IOP_CONSOLE_PASSWORD"] = password
-    return subprocess.run([sys.executable, "-m", "iopnav.console", *args], env=env, capture_output=True,
-                          text=True, stdin=subprocess.DEVNULL, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "iopnav.console", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
 
 
 def test_create_user_command_bootstraps_an_admin(console):
-    done = _cli(console, "create-user", "--role", "admin", "First.Admin@Clinic.example", password="a long enough password")
+    done = _cli(
+        console,
+        "create-user",
+        "--role",
+        "admin",
+        "First.Admin@Clinic.example",
+        password="a long enough password",
+    )
     assert done.returncode == 0, done.stderr
     assert "Created admin account first.admin@clinic.example" in done.stdout
     client = console.client()
     assert client.login("first.admin@clinic.example", "a long enough password").status_code == 200
     assert client.get("/admin/users").status_code == 200
 
-    again = _cli(console, "create-user", "--role", "admin", "first.admin@clinic.example", password="a long enough password")
+    again = _cli(
+        console,
+        "create-user",
+        "--role",
+        "admin",
+        "first.admin@clinic.example",
+        password="a long enough password",
+    )
     assert again.returncode == 2 and "already exists" in again.stderr
     short = _cli(console, "create-user", "someone@clinic.example", password="short")
     assert short.returncode == 2 and "at least 12 characters" in short.stderr
@@ -164,9 +217,14 @@ def test_create_user_command_bootstraps_an_admin(console):
     assert no_password.returncode == 2 and "IOP_CONSOLE_PASSWORD" in no_password.stderr
     bad_email = _cli(console, "create-user", "not-an-email", password="a long enough password")
     assert bad_email.returncode == 2 and "Not a valid email address" in bad_email.stderr
-    reset = _cli(console, "set-password", "first.admin@clinic.example", password="another long password")
+    reset = _cli(
+        console, "set-password", "first.admin@clinic.example", password="another long password"
+    )
     assert reset.returncode == 0
-    assert console.client().login("first.admin@clinic.example", "another long password").status_code == 200
+    assert (
+        console.client().login("first.admin@clinic.example", "another long password").status_code
+        == 200
+    )
 
 
 def test_passwords_are_stored_as_argon2_hashes_only(console):
@@ -181,6 +239,9 @@ def test_a_login_page_opened_in_the_background_does_not_expire_the_form_on_scree
     client = Client(console.base_url)
     on_screen = LOGIN_TOKEN_RE.search(client.get("/login").text).group(1)
     assert client.get("/favicon.ico").url.endswith("/login?next=%2Ffavicon.ico")
-    resp = client.http.post(console.base_url + "/login", timeout=30,
-                            data={"email": REVIEWER, "password": PASSWORD, "login_token": on_screen})
+    resp = client.http.post(
+        console.base_url + "/login",
+        timeout=30,
+        data={"email": REVIEWER, "password": PASSWORD, "login_token": on_screen},
+    )
     assert resp.status_code == 200 and f"{REVIEWER} (reviewer)" in resp.text

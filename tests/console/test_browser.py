@@ -8,6 +8,7 @@ reviewer reading the crisis conversation but unable to export or delete, an
 admin exporting and erasing, and the audit log showing each step.
 Screenshots of the list and a transcript go to docs/ (SQLite run only).
 """
+
 import json
 import re
 import shutil
@@ -59,9 +60,13 @@ def stack(request, tmp_path_factory):
     if request.param == "postgresql" and not postgres_available():
         pytest.skip("PostgreSQL is not reachable")
     workdir = tmp_path_factory.mktemp(f"console-browser-{request.param}")
-    with isolated_database_url(request.param, workdir) as app_url, \
-            isolated_database_url(request.param, workdir) as tracker_url:
-        assistant = RunningAssistant(workdir, env={"IOP_DATABASE_URL": app_url, "IOP_TRACKER_STORE_URL": tracker_url})
+    with (
+        isolated_database_url(request.param, workdir) as app_url,
+        isolated_database_url(request.param, workdir) as tracker_url,
+    ):
+        assistant = RunningAssistant(
+            workdir, env={"IOP_DATABASE_URL": app_url, "IOP_TRACKER_STORE_URL": tracker_url}
+        )
         assistant.database_url, assistant.tracker_store_url = app_url, tracker_url
         console = Console(app_url, tracker_url, workdir)
         try:
@@ -70,11 +75,29 @@ def stack(request, tmp_path_factory):
             crisis, question = RunningAssistant.new_sender(), RunningAssistant.new_sender()
             handoff = talk(assistant, crisis, "hi", "what is an IOP?", CRISIS_MESSAGE)
             assert "988" in handoff, handoff  # the assistant really handed off
-            talk(assistant, question, "do you take Aetna insurance?", "what time are the evening groups?")
-            assert send_sms(assistant.rasa_url, SMS_NUMBER, "what is an intensive outpatient program?").status == 200
+            talk(
+                assistant,
+                question,
+                "do you take Aetna insurance?",
+                "what time are the evening groups?",
+            )
+            assert (
+                send_sms(
+                    assistant.rasa_url, SMS_NUMBER, "what is an intensive outpatient program?"
+                ).status
+                == 200
+            )
             keys = {s: console.key(s) for s in (crisis, question, SMS_NUMBER)}
-            yield Stack(request.param, assistant, console, crisis, question, SMS_NUMBER,
-                        workdir / "screenshots", keys)
+            yield Stack(
+                request.param,
+                assistant,
+                console,
+                crisis,
+                question,
+                SMS_NUMBER,
+                workdir / "screenshots",
+                keys,
+            )
         finally:
             console.stop()
             assistant.stop()
@@ -116,7 +139,11 @@ def test_logged_out_access_redirects_to_login(page, stack):
     assert page.url == f"{stack.url}/login?next={quote(target, safe='')}"
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.get_by_text(CRISIS_MESSAGE)).to_have_count(0)
-    for path in ("/conversations", "/admin/audit", f"/export/conversation?id={stack.key(stack.crisis)}&format=json"):
+    for path in (
+        "/conversations",
+        "/admin/audit",
+        f"/export/conversation?id={stack.key(stack.crisis)}&format=json",
+    ):
         page.goto(stack.url + path)
         expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
@@ -148,7 +175,9 @@ def test_reviewer_finds_and_reads_the_crisis_conversation(page, stack):
     screenshot(page, stack, "console-list.png")
 
     first_row.get_by_role("link", name=f"#{stack.key(stack.crisis)}").click()
-    expect(page.get_by_role("heading", name=re.compile(rf"Conversation #{stack.key(stack.crisis)}"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(rf"Conversation #{stack.key(stack.crisis)}"))
+    ).to_be_visible()
     flags = page.locator("section.flags")
     expect(flags).to_contain_text("Crisis flag (1, 1 open)")
     crisis_turn = page.locator("li.turn.user.crisis")
@@ -161,9 +190,11 @@ def test_reviewer_finds_and_reads_the_crisis_conversation(page, stack):
     expect(page.locator("li.turn.bot", has_text="988").first).to_be_visible()
     # Each visitor turn shows its time and the intent with its confidence.
     expect(page.locator("li.turn.user").first.locator("time")).to_have_text(
-        re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"))
-    expect(page.locator("li.turn.user", has_text="what is an IOP?").locator(".meta")).to_contain_text(
-        re.compile(r"intent \w+ [01]\.\d\d"))
+        re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+    )
+    expect(
+        page.locator("li.turn.user", has_text="what is an IOP?").locator(".meta")
+    ).to_contain_text(re.compile(r"intent \w+ [01]\.\d\d"))
     screenshot(page, stack, "console-transcript.png")
 
     page.get_by_role("button", name="Mark reviewed").click()
@@ -177,9 +208,11 @@ def test_reviewer_cannot_export_or_delete(page, stack):
     expect(page.get_by_text("Export:")).to_have_count(0)
     expect(page.get_by_role("link", name="Forget this visitor…")).to_have_count(0)
     expect(page.get_by_role("link", name="Audit log")).to_have_count(0)
-    for path, message in ((f"/export/conversation?id={key}&format=json", "Only admins can export conversations."),
-                          (f"/forget?id={key}", "Only admins can delete conversations."),
-                          ("/admin/audit", "Only admins can read the audit log.")):
+    for path, message in (
+        (f"/export/conversation?id={key}&format=json", "Only admins can export conversations."),
+        (f"/forget?id={key}", "Only admins can delete conversations."),
+        ("/admin/audit", "Only admins can read the audit log."),
+    ):
         response = page.goto(stack.url + path)
         assert response.status == 403, path
         expect(page.get_by_role("alert")).to_have_text(message)
@@ -205,7 +238,9 @@ def test_admin_exports_and_forgets(page, stack):
     forget_key = stack.key(stack.question)
     page.goto(f"{stack.url}/transcript/{forget_key}")
     page.get_by_role("link", name="Forget this visitor…").click()
-    expect(page.get_by_role("heading", name=re.compile(f"Conversation #{forget_key}"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(f"Conversation #{forget_key}"))
+    ).to_be_visible()
     page.get_by_label("I understand this erases it for good.").first.check()
     page.get_by_role("button", name="Erase this conversation").click()
     expect(page.get_by_role("status")).to_contain_text("Erased 1 conversation(s)")
@@ -222,8 +257,11 @@ def test_audit_log_shows_each_step(page, stack):
     crisis, question = stack.key(stack.crisis), stack.key(stack.question)
 
     def entry(who, action, what="", detail=""):
-        row = table.locator("tr").filter(has=page.get_by_role("cell", name=who, exact=True)).filter(
-            has=page.get_by_role("cell", name=action, exact=True))
+        row = (
+            table.locator("tr")
+            .filter(has=page.get_by_role("cell", name=who, exact=True))
+            .filter(has=page.get_by_role("cell", name=action, exact=True))
+        )
         if what:
             row = row.filter(has_text=what)
         if detail:
@@ -245,4 +283,6 @@ def test_audit_log_shows_each_step(page, stack):
     assert actions.index("forget") < actions.index("export")
     # The audit log holds who, what and when, never the visitor's words.
     expect(table).not_to_contain_text(CRISIS_MESSAGE)
-    expect(table.locator("tr").first.locator("td").first).to_have_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"))
+    expect(table.locator("tr").first.locator("td").first).to_have_text(
+        re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+    )

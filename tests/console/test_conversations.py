@@ -1,6 +1,7 @@
 """Conversation list and transcript, read from a tracker store filled with
 real Rasa events (through the project's tracker store, which records the
 crisis flags), plus the reviewer's annotations."""
+
 import re
 import time
 from html import unescape
@@ -15,7 +16,7 @@ DAY = 86400
 
 def rows(html: str):
     """(row classes, conversation link, row html) of the list table, in page order."""
-    body = html.split('<tbody>', 1)[1].split('</tbody>', 1)[0] if "<tbody>" in html else ""
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in html else ""
     found = []
     for cls, inner in re.findall(r'<tr class="([^"]*)"[^>]*>(.*?)</tr>', body, re.S):
         key = int(re.search(r'href="/transcript/(\d+)"', inner).group(1))
@@ -27,16 +28,33 @@ def rows(html: str):
 def data(console):
     """A small clinic day: an older crisis, newer ordinary chats, an SMS intake."""
     crisis = console.conversation(
-        [Msg("hi", "greet"), Msg("what is an IOP?", "ask_what_is_iop"),
-         Msg("honestly I dont want to be alive anymore", "express_distress", 0.55)],
-        age_seconds=3 * 3600)
-    calm = console.conversation([Msg("when do the evening groups meet?", "ask_schedule", 0.93)], age_seconds=1800)
-    newest = console.conversation([Msg("do you take Aetna insurance?", "ask_insurance", 0.91),
-                                   Msg("blorp fizzle", "nlu_fallback", 0.21)], age_seconds=60)
-    sms = console.conversation([Msg("I'd like to sign up, call me at 813-555-0143", "start_intake", 0.9)],
-                               age_seconds=600, channel="sms", sender_id="+18135550143")
+        [
+            Msg("hi", "greet"),
+            Msg("what is an IOP?", "ask_what_is_iop"),
+            Msg("honestly I dont want to be alive anymore", "express_distress", 0.55),
+        ],
+        age_seconds=3 * 3600,
+    )
+    calm = console.conversation(
+        [Msg("when do the evening groups meet?", "ask_schedule", 0.93)], age_seconds=1800
+    )
+    newest = console.conversation(
+        [
+            Msg("do you take Aetna insurance?", "ask_insurance", 0.91),
+            Msg("blorp fizzle", "nlu_fallback", 0.21),
+        ],
+        age_seconds=60,
+    )
+    sms = console.conversation(
+        [Msg("I'd like to sign up, call me at 813-555-0143", "start_intake", 0.9)],
+        age_seconds=600,
+        channel="sms",
+        sender_id="+18135550143",
+    )
     console.referral(sms, "Ana", "813-555-0143", channel="sms", program_interest="evening IOP")
-    old = console.conversation([Msg("is there a program for teens?", "find_program", 0.8)], age_seconds=40 * DAY)
+    old = console.conversation(
+        [Msg("is there a program for teens?", "find_program", 0.8)], age_seconds=40 * DAY
+    )
     return {"crisis": crisis, "calm": calm, "newest": newest, "sms": sms, "old": old}
 
 
@@ -47,7 +65,9 @@ def test_list_pins_open_crisis_flags_then_newest_first(console, data):
     for key in ("crisis", "calm", "newest", "sms", "old"):
         assert console.key(data[key]) in links, key
     first_unpinned = next(i for i, (cls, _, _) in enumerate(listed) if "pinned" not in cls)
-    assert all("pinned" not in cls for cls, _, _ in listed[first_unpinned:]), "pinned rows must come first"
+    assert all("pinned" not in cls for cls, _, _ in listed[first_unpinned:]), (
+        "pinned rows must come first"
+    )
     crisis_row = next(r for r in listed if r[1] == console.key(data["crisis"]))
     assert "pinned crisis" in crisis_row[0] and "CRISIS" in crisis_row[2]
     assert links.index(console.key(data["crisis"])) < links.index(console.key(data["newest"]))
@@ -72,8 +92,12 @@ def test_filters(console, data):
     assert listed("channel=sms") == [console.key(data["sms"])]
     flagged = listed("flagged=1")
     assert console.key(data["crisis"]) in flagged and console.key(data["calm"]) not in flagged
-    assert console.key(data["sms"]) in listed("intake=1") and console.key(data["calm"]) not in listed("intake=1")
-    assert console.key(data["newest"]) in listed("fallback=1") and console.key(data["calm"]) not in listed("fallback=1")
+    assert console.key(data["sms"]) in listed("intake=1") and console.key(
+        data["calm"]
+    ) not in listed("intake=1")
+    assert console.key(data["newest"]) in listed("fallback=1") and console.key(
+        data["calm"]
+    ) not in listed("fallback=1")
     assert listed("q=EVENING+groups") == [console.key(data["calm"])]
     assert listed("q=%25") == []  # a LIKE wildcard is searched literally
     today = time.strftime("%Y-%m-%d", time.gmtime())
@@ -93,8 +117,14 @@ def test_bad_filter_values_get_a_clear_answer(console, data):
 
 
 def test_paging(console):
-    senders = [console.conversation([Msg(f"question number {i}", "ask_schedule")], age_seconds=5000 + i * 10,
-                                    channel="paging") for i in range(27)]
+    senders = [
+        console.conversation(
+            [Msg(f"question number {i}", "ask_schedule")],
+            age_seconds=5000 + i * 10,
+            channel="paging",
+        )
+        for i in range(27)
+    ]
     client = console.client(REVIEWER)
     first = [l for _, l, _ in rows(client.get("/conversations?channel=paging").text)]
     second_page = client.get("/conversations?channel=paging&page=2").text
@@ -146,7 +176,12 @@ def test_acknowledging_a_flag_keeps_it_and_unpins(console):
     done = client.post(f"/flags/{flag_id}/acknowledge")
     assert "Crisis flag acknowledged. It stays on record." in done.text
     assert f"acknowledged by {REVIEWER}" in done.text
-    assert console.query(console.database_url, "select count(*) from crisis_flags where sender_id = :s", s=sender)[0][0] == 1
+    assert (
+        console.query(
+            console.database_url, "select count(*) from crisis_flags where sender_id = :s", s=sender
+        )[0][0]
+        == 1
+    )
     listed = rows(client.get("/conversations?flagged=1").text)
     row = next(r for r in listed if r[1] == console.key(sender))
     assert "pinned" not in row[0] and "crisis · acknowledged" in row[2]
@@ -154,7 +189,9 @@ def test_acknowledging_a_flag_keeps_it_and_unpins(console):
 
 def test_mark_reviewed_and_filter(console, data):
     client = console.client(REVIEWER)
-    page = client.post("/annotate/review", {"conversation": console.key(data["calm"]), "reviewed": "1"})
+    page = client.post(
+        "/annotate/review", {"conversation": console.key(data["calm"]), "reviewed": "1"}
+    )
     assert "Marked as reviewed." in page.text and f"reviewed by {REVIEWER}" in page.text
     reviewed = [l for _, l, _ in rows(client.get("/conversations?reviewed=yes").text)]
     not_reviewed = [l for _, l, _ in rows(client.get("/conversations?reviewed=no").text)]
@@ -163,9 +200,14 @@ def test_mark_reviewed_and_filter(console, data):
 
 def test_notes(console, data):
     client = console.client(REVIEWER)
-    page = client.post("/annotate/note", {"conversation": console.key(data["newest"]), "text": "Asked about Aetna; call back <b>"})
+    page = client.post(
+        "/annotate/note",
+        {"conversation": console.key(data["newest"]), "text": "Asked about Aetna; call back <b>"},
+    )
     assert "Note added." in page.text and "Asked about Aetna; call back &lt;b&gt;" in page.text
-    empty = client.post("/annotate/note", {"conversation": console.key(data["newest"]), "text": "   "})
+    empty = client.post(
+        "/annotate/note", {"conversation": console.key(data["newest"]), "text": "   "}
+    )
     assert "The note is empty." in empty.text
 
 
@@ -173,16 +215,43 @@ def test_tag_wrong_answer_and_export_training_data(console, data):
     client = console.client(REVIEWER)
     html = client.get(f"/transcript/{console.key(data['newest'])}").text
     event_id = re.findall(r'<li class="turn user" id="m(\d+)"', html)[1]  # "blorp fizzle"
-    page = client.post("/annotate/tag", {"conversation": console.key(data["newest"]), "event_id": event_id, "intent": "ask_insurance"})
-    assert "Tagged: this message meant ask_insurance." in page.text and "should be ask_insurance" in page.text
-    bad = client.post("/annotate/tag", {"conversation": console.key(data["newest"]), "event_id": event_id, "intent": "make_coffee"})
+    page = client.post(
+        "/annotate/tag",
+        {
+            "conversation": console.key(data["newest"]),
+            "event_id": event_id,
+            "intent": "ask_insurance",
+        },
+    )
+    assert (
+        "Tagged: this message meant ask_insurance." in page.text
+        and "should be ask_insurance" in page.text
+    )
+    bad = client.post(
+        "/annotate/tag",
+        {
+            "conversation": console.key(data["newest"]),
+            "event_id": event_id,
+            "intent": "make_coffee",
+        },
+    )
     assert "'make_coffee' is not an intent of this assistant." in unescape(bad.text)
-    wrong_event = client.post("/annotate/tag", {"conversation": console.key(data["calm"]), "event_id": event_id, "intent": "greet"})
+    wrong_event = client.post(
+        "/annotate/tag",
+        {"conversation": console.key(data["calm"]), "event_id": event_id, "intent": "greet"},
+    )
     assert "That message is not part of this conversation." in wrong_event.text
 
     sms_html = client.get(f"/transcript/{console.key(data['sms'])}").text
     sms_event = re.search(r'<li class="turn user" id="m(\d+)"', sms_html).group(1)
-    client.post("/annotate/tag", {"conversation": console.key(data["sms"]), "event_id": sms_event, "intent": "request_human"})
+    client.post(
+        "/annotate/tag",
+        {
+            "conversation": console.key(data["sms"]),
+            "event_id": sms_event,
+            "intent": "request_human",
+        },
+    )
 
     from tests.support.console import ADMIN
 
@@ -198,6 +267,9 @@ def test_tag_wrong_answer_and_export_training_data(console, data):
     # Rasa itself reads it as NLU training data, ready to add under data/.
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-    examples = {(m.get("intent"), m.get("text")) for m in RasaYAMLReader().reads(export.text).intent_examples}
+    examples = {
+        (m.get("intent"), m.get("text"))
+        for m in RasaYAMLReader().reads(export.text).intent_examples
+    }
     assert ("ask_insurance", "blorp fizzle") in examples
     assert any(intent == "request_human" and "555-0100" in text for intent, text in examples)

@@ -1,4 +1,5 @@
 """Dashboard: the numbers of a known day, drawn as inline SVG (no CDN)."""
+
 import re
 from html import unescape
 
@@ -10,13 +11,21 @@ from tests.support.console import REVIEWER
 
 @pytest.fixture(scope="module")
 def day(console):
-    crisis = console.conversation([Msg("hi", "greet"), Msg("I want to kill myself", "crisis", 0.97)], age_seconds=600)
-    console.conversation([Msg("when are groups?", "ask_schedule"), Msg("blorp fizzle", "nlu_fallback", 0.2)],
-                         age_seconds=500)
-    intake = console.conversation([Msg("I want to sign up", "start_intake"), Msg("when are groups?", "ask_schedule")],
-                                  age_seconds=400)
+    crisis = console.conversation(
+        [Msg("hi", "greet"), Msg("I want to kill myself", "crisis", 0.97)], age_seconds=600
+    )
+    console.conversation(
+        [Msg("when are groups?", "ask_schedule"), Msg("blorp fizzle", "nlu_fallback", 0.2)],
+        age_seconds=500,
+    )
+    intake = console.conversation(
+        [Msg("I want to sign up", "start_intake"), Msg("when are groups?", "ask_schedule")],
+        age_seconds=400,
+    )
     console.referral(intake, "Ari", "ari@example.org")
-    console.conversation([Msg("an old question", "ask_insurance")], age_seconds=60 * 86400)  # outside 30 days
+    console.conversation(
+        [Msg("an old question", "ask_insurance")], age_seconds=60 * 86400
+    )  # outside 30 days
     return crisis
 
 
@@ -32,7 +41,9 @@ def test_dashboard_numbers_and_charts(console, day):
     assert tile(html, "crisis flags") == "1"
     assert tile(html, "intake requests") == "1"
     assert "16.7%" in html and "fallback rate (1 of 6 messages)" in html
-    top = re.search(r'<table class="list compact" id="top-intents">(.*?)</table>', html, re.S).group(1)
+    top = re.search(
+        r'<table class="list compact" id="top-intents">(.*?)</table>', html, re.S
+    ).group(1)
     assert re.findall(r"<tr><td>(\w+)</td><td>(\d+)</td></tr>", top)[0] == ("ask_schedule", "2")
     assert html.count("<svg") == 5  # four series per day and the top intents
     assert 'aria-label="Conversations per day"' in html
@@ -43,4 +54,7 @@ def test_range_choice(console, day):
     client = console.client(REVIEWER)
     assert tile(unescape(client.get("/dashboard?days=90").text), "conversations") == "4"
     wrong = unescape(client.get("/dashboard?days=12").text)
-    assert "Choose a range of 7, 30, 90 days; showing 30." in wrong and tile(wrong, "conversations") == "3"
+    assert (
+        "Choose a range of 7, 30, 90 days; showing 30." in wrong
+        and tile(wrong, "conversations") == "3"
+    )

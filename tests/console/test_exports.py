@@ -1,4 +1,5 @@
 """Exports: intake requests as CSV, a conversation as JSON, text and PDF."""
+
 import csv
 import io
 
@@ -10,8 +11,12 @@ from tests.support.console import ADMIN
 
 @pytest.fixture(scope="module")
 def conversation(console):
-    sender = console.conversation([Msg("how many hours a week is it?", "ask_schedule"),
-                                   Msg("I want to kill myself", "crisis", 0.98)])
+    sender = console.conversation(
+        [
+            Msg("how many hours a week is it?", "ask_schedule"),
+            Msg("I want to kill myself", "crisis", 0.98),
+        ]
+    )
     ref_id = console.referral(sender, "José", "813-555-0143", program_interest="=cmd|' /C calc'!A0")
     return sender, ref_id
 
@@ -48,13 +53,20 @@ def test_conversation_json_text_and_pdf(console, conversation):
     pdf = client.get(f"/export/conversation?id={key}&format=pdf")
     assert pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert len(pdf.content) > 1000
-    exported = [d for a, b, c, d in console.audit() if b == "export" and c == f"conversation #{key}"]
+    exported = [
+        d for a, b, c, d in console.audit() if b == "export" and c == f"conversation #{key}"
+    ]
     assert exported == ["JSON", "TXT", "PDF"]
 
 
 def test_bad_export_requests(console, conversation):
     client = console.client(ADMIN)
     bad = client.get(f"/export/conversation?id={console.key(conversation[0])}&format=docx")
-    assert bad.status_code == 400 and "Unknown export format &#39;docx&#39;; use json, txt or pdf." in bad.text
+    assert (
+        bad.status_code == 400
+        and "Unknown export format &#39;docx&#39;; use json, txt or pdf." in bad.text
+    )
     missing = client.get("/export/conversation?id=987654&format=json")
-    assert missing.status_code == 404 and "There is no conversation with that number." in missing.text
+    assert (
+        missing.status_code == 404 and "There is no conversation with that number." in missing.text
+    )

@@ -1,6 +1,7 @@
-""""Forget me" (admin only): by conversation or by phone number. It is the
+""" "Forget me" (admin only): by conversation or by phone number. It is the
 only thing that touches a crisis flag, and it anonymises it rather than
 deleting it; acknowledging or reviewing never changes it."""
+
 from html import unescape
 
 from iopnav.console.demo_data import Msg
@@ -9,7 +10,9 @@ from tests.support.console import ADMIN, REVIEWER
 
 
 def count(console, table, sender):
-    return console.query(console.database_url, f"select count(*) from {table} where sender_id = :s", s=sender)[0][0]
+    return console.query(
+        console.database_url, f"select count(*) from {table} where sender_id = :s", s=sender
+    )[0][0]
 
 
 def test_erasing_needs_the_confirmation_box(console):
@@ -31,7 +34,11 @@ def test_forget_one_conversation_removes_everything_and_anonymises_the_crisis_fl
 
     admin = console.client(ADMIN)
     confirm = unescape(admin.get(f"/forget?id={key}").text)
-    assert f"Conversation #{key}" in confirm and "1 intake request(s), 1 note(s) will be erased; 1 crisis flag(s) will be anonymised" in confirm
+    assert (
+        f"Conversation #{key}" in confirm
+        and "1 intake request(s), 1 note(s) will be erased; 1 crisis flag(s) will be anonymised"
+        in confirm
+    )
     done = admin.post("/forget", {"conversation": key, "confirm": "yes"})
     assert done.url.endswith("/conversations")
     assert "Erased 1 conversation(s):" in done.text and "1 crisis flags anonymised" in done.text
@@ -44,18 +51,28 @@ def test_forget_one_conversation_removes_everything_and_anonymises_the_crisis_fl
     gone = admin.get(f"/transcript/{key}")
     assert gone.status_code == 404
     entry = next(e for e in reversed(console.audit()) if e[1] == "forget")
-    assert entry[0] == ADMIN and entry[2] == f"conversation #{key}" and "1 crisis flags anonymised" in entry[3]
+    assert (
+        entry[0] == ADMIN
+        and entry[2] == f"conversation #{key}"
+        and "1 crisis flags anonymised" in entry[3]
+    )
     assert "kill" not in (entry[3] or "")  # the audit keeps counts, never the words
 
 
 def test_forget_a_phone_number(console):
-    sms = console.conversation([Msg("do you have evening groups?", "ask_schedule")], channel="sms",
-                               sender_id="+17275550177")
-    whatsapp = console.conversation([Msg("hi there", "greet")], channel="sms", sender_id="whatsapp:+17275550177")
+    sms = console.conversation(
+        [Msg("do you have evening groups?", "ask_schedule")],
+        channel="sms",
+        sender_id="+17275550177",
+    )
+    whatsapp = console.conversation(
+        [Msg("hi there", "greet")], channel="sms", sender_id="whatsapp:+17275550177"
+    )
     web = console.conversation([Msg("sign me up", "start_intake")])
     console.referral(web, "Rui", "(727) 555-0177")
-    bystander = console.conversation([Msg("what is IOP?", "ask_what_is_iop")], channel="sms",
-                                     sender_id="+17275550178")
+    bystander = console.conversation(
+        [Msg("what is IOP?", "ask_what_is_iop")], channel="sms", sender_id="+17275550178"
+    )
 
     admin = console.client(ADMIN)
     bad = admin.post("/forget", {"phone": "call me maybe", "confirm": "yes"})

@@ -2,6 +2,7 @@
 iopnav.console.retention`), against the console's SQLite and PostgreSQL
 stores: old conversations go, crisis-flagged ones stay longer, crisis flag
 rows are never deleted, open intake requests wait for staff."""
+
 import os
 import re
 import subprocess
@@ -17,24 +18,41 @@ DAY = 86400
 
 
 def retention(console, *args, **env):
-    full_env = {**os.environ, "IOP_DATABASE_URL": console.database_url,
-                "IOP_TRACKER_STORE_URL": console.tracker_url, "PYTHONPATH": os.getcwd(), **env}
+    full_env = {
+        **os.environ,
+        "IOP_DATABASE_URL": console.database_url,
+        "IOP_TRACKER_STORE_URL": console.tracker_url,
+        "PYTHONPATH": os.getcwd(),
+        **env,
+    }
     for name in ("IOP_RETENTION_DAYS", "IOP_CRISIS_RETENTION_DAYS"):
         if name not in env:
             full_env.pop(name, None)
-    return subprocess.run([sys.executable, "-m", "iopnav.console.retention", *args], env=full_env,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "iopnav.console.retention", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 @pytest.fixture(scope="module")
 def aged(console):
-    old_note = console.conversation([Msg("do you take Medicaid?", "ask_insurance")], age_seconds=100 * DAY)
+    old_note = console.conversation(
+        [Msg("do you take Medicaid?", "ask_insurance")], age_seconds=100 * DAY
+    )
     ids = {
-        "recent": console.conversation([Msg("when are groups?", "ask_schedule")], age_seconds=2 * DAY),
+        "recent": console.conversation(
+            [Msg("when are groups?", "ask_schedule")], age_seconds=2 * DAY
+        ),
         "old": old_note,
-        "old_crisis": console.conversation([Msg("I want to kill myself", "crisis", 0.97)], age_seconds=100 * DAY),
-        "ancient_crisis": console.conversation([Msg("I want to end my life", "crisis", 0.96)],
-                                               age_seconds=400 * DAY),
+        "old_crisis": console.conversation(
+            [Msg("I want to kill myself", "crisis", 0.97)], age_seconds=100 * DAY
+        ),
+        "ancient_crisis": console.conversation(
+            [Msg("I want to end my life", "crisis", 0.96)], age_seconds=400 * DAY
+        ),
     }
     client = console.client(REVIEWER)
     client.post("/annotate/note", {"conversation": console.key(old_note), "text": "called back"})
@@ -43,14 +61,18 @@ def aged(console):
     waiting = console.referral(ids["old"], "Kai", "727-555-0102")
     long_ago = datetime.utcnow() - timedelta(days=120)
     console.execute(console.database_url, "update referrals set created_at = :t", t=long_ago)
-    console.execute(console.database_url, "update referrals set status = 'closed' where id = :i", i=closed)
+    console.execute(
+        console.database_url, "update referrals set status = 'closed' where id = :i", i=closed
+    )
     ids["keys"] = {name: console.key(sender) for name, sender in ids.items()}
     ids["closed"], ids["waiting"] = closed, waiting
     return ids
 
 
 def flag_count(console, sender):
-    return console.query(console.database_url, "select count(*) from crisis_flags where sender_id = :s", s=sender)[0][0]
+    return console.query(
+        console.database_url, "select count(*) from crisis_flags where sender_id = :s", s=sender
+    )[0][0]
 
 
 def listed_keys(console):
@@ -70,26 +92,40 @@ def test_bad_settings_are_refused_before_anything_is_deleted(console, aged):
 def test_dry_run_counts_but_deletes_nothing(console, aged):
     done = retention(console, "--dry-run", IOP_RETENTION_DAYS="90", IOP_CRISIS_RETENTION_DAYS="365")
     assert done.returncode == 0, done.stderr
-    assert "Would delete 2 conversation(s)" in done.stdout and "kept 1 crisis-flagged" in done.stdout
-    assert all(console.event_count(aged[n]) > 0 for n in ("recent", "old", "old_crisis", "ancient_crisis"))
+    assert (
+        "Would delete 2 conversation(s)" in done.stdout and "kept 1 crisis-flagged" in done.stdout
+    )
+    assert all(
+        console.event_count(aged[n]) > 0 for n in ("recent", "old", "old_crisis", "ancient_crisis")
+    )
     assert aged["keys"]["old"] in listed_keys(console)
 
 
 def test_retention_deletes_old_conversations_keeps_crisis_ones_and_every_flag(console, aged):
     done = retention(console, IOP_RETENTION_DAYS="90", IOP_CRISIS_RETENTION_DAYS="365")
     assert done.returncode == 0, done.stderr
-    assert "Deleted 2 conversation(s)" in done.stdout and "1 closed intake request(s)" in done.stdout
+    assert (
+        "Deleted 2 conversation(s)" in done.stdout and "1 closed intake request(s)" in done.stdout
+    )
     assert "kept 1 crisis-flagged conversation(s)" in done.stdout
     # Nothing about the people is printed.
     assert "Medicaid" not in done.stdout and "727" not in done.stdout
 
-    assert console.event_count(aged["old"]) == 0 and console.event_count(aged["ancient_crisis"]) == 0
+    assert (
+        console.event_count(aged["old"]) == 0 and console.event_count(aged["ancient_crisis"]) == 0
+    )
     assert console.event_count(aged["recent"]) > 0 and console.event_count(aged["old_crisis"]) > 0
-    notes = console.query(console.database_url, "select count(*) from conversation_notes where sender_id = :s",
-                          s=aged["old"])[0][0]
+    notes = console.query(
+        console.database_url,
+        "select count(*) from conversation_notes where sender_id = :s",
+        s=aged["old"],
+    )[0][0]
     assert notes == 0
     # Safety rule: only an admin's "forget me" removes a crisis flag.
-    assert flag_count(console, aged["ancient_crisis"]) == 1 and flag_count(console, aged["old_crisis"]) == 1
+    assert (
+        flag_count(console, aged["ancient_crisis"]) == 1
+        and flag_count(console, aged["old_crisis"]) == 1
+    )
     referrals = {i for (i,) in console.query(console.database_url, "select id from referrals")}
     assert aged["closed"] not in referrals and aged["waiting"] in referrals
 
@@ -98,7 +134,10 @@ def test_retention_deletes_old_conversations_keeps_crisis_ones_and_every_flag(co
     assert aged["keys"]["old"] not in listed and aged["keys"]["ancient_crisis"] not in listed
     assert aged["keys"]["recent"] in listed and aged["keys"]["old_crisis"] in listed
     audit_page = console.client(ADMIN).get("/admin/audit?action=retention").text
-    assert "system" in audit_page and "days=90 crisis_days=365: Deleted 2 conversation(s)" in audit_page
+    assert (
+        "system" in audit_page
+        and "days=90 crisis_days=365: Deleted 2 conversation(s)" in audit_page
+    )
 
 
 def test_a_second_run_finds_nothing_more(console, aged):
@@ -109,10 +148,29 @@ def test_a_second_run_finds_nothing_more(console, aged):
 
 def test_console_command_line_runs_the_same_retention(console, aged):
     """`python -m iopnav.console retention` is the same command under the console's CLI."""
-    env = {**os.environ, "IOP_DATABASE_URL": console.database_url, "IOP_TRACKER_STORE_URL": console.tracker_url,
-           "PYTHONPATH": os.getcwd()}
-    done = subprocess.run([sys.executable, "-m", "iopnav.console", "retention", "--days", "30", "--crisis-days", "60",
-                           "--dry-run"], env=env, capture_output=True, text=True, timeout=180)
+    env = {
+        **os.environ,
+        "IOP_DATABASE_URL": console.database_url,
+        "IOP_TRACKER_STORE_URL": console.tracker_url,
+        "PYTHONPATH": os.getcwd(),
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "iopnav.console",
+            "retention",
+            "--days",
+            "30",
+            "--crisis-days",
+            "60",
+            "--dry-run",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr
     assert "Would delete 1 conversation(s)" in done.stdout  # old_crisis is past 60 days
     assert console.event_count(aged["old_crisis"]) > 0

@@ -1,6 +1,7 @@
 """Directory fixtures: a migrated database of each kind (SQLite and
 PostgreSQL, from the shared `db_url` fixture), optionally holding the sample
 programs, and the action server's view of it (IOP_DATABASE_URL)."""
+
 import pytest
 
 from iopnav import migrate

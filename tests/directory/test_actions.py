@@ -2,6 +2,7 @@
 and CollectingDispatcher) against a real database with the sample programs,
 on SQLite and PostgreSQL. Assertions are on what the visitor would read and
 on what ends up in the database."""
+
 import asyncio
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -14,7 +15,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.directory import ActionAnswerFromDirectory, ActionSearchPrograms, ActionShowMorePrograms, ValidateProgramSearchForm
+from actions.directory import (
+    ActionAnswerFromDirectory,
+    ActionSearchPrograms,
+    ActionShowMorePrograms,
+    ValidateProgramSearchForm,
+)
 from actions.forms import ActionClearCancelledForm
 from actions.intake import ActionSubmitIntake, ValidateIntakeForm
 from actions.prompts import ASK_ACTIONS
@@ -29,17 +35,35 @@ def domain() -> Dict[str, Any]:
     return Domain.load(str(ROOT / "domain")).as_dict()
 
 
-def tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent: str = "inform",
-            entities: List[Dict] = (), new_slots: Optional[Dict[str, Any]] = None,
-            active_loop: Optional[str] = None, extra_events: List[Dict] = ()) -> Tracker:
+def tracker(
+    slots: Optional[Dict[str, Any]] = None,
+    text: str = "",
+    intent: str = "inform",
+    entities: List[Dict] = (),
+    new_slots: Optional[Dict[str, Any]] = None,
+    active_loop: Optional[str] = None,
+    extra_events: List[Dict] = (),
+) -> Tracker:
     """A tracker whose latest user message is `text`; `new_slots` are the
     slots the message filled (what the form validation will check)."""
     new_slots = new_slots or {}
-    message = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": list(entities)}
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": list(entities),
+    }
     events = list(extra_events) + [{"event": "user", "text": text, "parse_data": message}]
     events += [SlotSet(k, v) for k, v in new_slots.items()]
-    return Tracker("visitor-1", {**(slots or {}), **new_slots}, message, events, False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+    return Tracker(
+        "visitor-1",
+        {**(slots or {}), **new_slots},
+        message,
+        events,
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
 
 
 def run(action, t: Tracker, domain: Optional[Dict] = None):
@@ -58,12 +82,23 @@ def buttons(messages) -> List[str]:
 
 # ------------------------------------------------------------------- search
 
+
 def test_search_answers_from_the_database_with_normalised_filters(actions_db):
-    messages, slots = run(ActionSearchPrograms(), tracker({
-        "search_location": "Tampa, FL 33602", "search_time_of_day": "evenings",
-        "search_age_group": "teens", "search_insurance": "aetnna"}))
+    messages, slots = run(
+        ActionSearchPrograms(),
+        tracker(
+            {
+                "search_location": "Tampa, FL 33602",
+                "search_time_of_day": "evenings",
+                "search_age_group": "teens",
+                "search_insurance": "aetnna",
+            }
+        ),
+    )
     text = texts(messages)
-    assert text.startswith("I found 2 programs within 25 miles of Tampa, FL 33602 (for teens, evening groups, taking Aetna).")
+    assert text.startswith(
+        "I found 2 programs within 25 miles of Tampa, FL 33602 (for teens, evening groups, taking Aetna)."
+    )
     assert "1. Bayview Teen Evening IOP" in text and "Call (813) 555-0101" in text
     assert buttons(messages) == ["Start an intake"]  # two results: nothing more to show
     assert slots["search_insurance"] == "Aetna" and slots["search_age_group"] == "teen"
@@ -72,15 +107,21 @@ def test_search_answers_from_the_database_with_normalised_filters(actions_db):
 
 
 def test_unknown_insurer_is_said_honestly(actions_db):
-    messages, slots = run(ActionSearchPrograms(), tracker({"search_location": "Tampa", "search_insurance": "Oscar"}))
+    messages, slots = run(
+        ActionSearchPrograms(), tracker({"search_location": "Tampa", "search_insurance": "Oscar"})
+    )
     assert "I don't have \"Oscar\" in the directory's list of insurers" in messages[0]["text"]
     assert "I found 7 programs" in messages[1]["text"]
     assert slots["search_insurance"] is None
 
 
 def test_no_results_offers_what_to_drop(actions_db):
-    messages, _ = run(ActionSearchPrograms(), tracker(
-        {"search_location": "33602", "search_insurance": "Molina", "search_age_group": "teen"}))
+    messages, _ = run(
+        ActionSearchPrograms(),
+        tracker(
+            {"search_location": "33602", "search_insurance": "Molina", "search_age_group": "teen"}
+        ),
+    )
     text = texts(messages)
     assert "I couldn't find a program within 25 miles of Tampa, FL 33602" in text
     assert "Without the insurance filter (Molina) there are 2 programs." in text
@@ -90,10 +131,17 @@ def test_no_results_offers_what_to_drop(actions_db):
 
 
 def test_search_without_button_drops_that_filter(actions_db):
-    messages, slots = run(ActionSearchPrograms(), tracker(
-        {"search_location": "33602", "search_insurance": "Molina", "search_age_group": "teen"},
-        intent="find_program", entities=[{"entity": "search_drop", "value": "insurance"}]))
-    assert texts(messages).startswith("I found 2 programs within 25 miles of Tampa, FL 33602 (for teens).")
+    messages, slots = run(
+        ActionSearchPrograms(),
+        tracker(
+            {"search_location": "33602", "search_insurance": "Molina", "search_age_group": "teen"},
+            intent="find_program",
+            entities=[{"entity": "search_drop", "value": "insurance"}],
+        ),
+    )
+    assert texts(messages).startswith(
+        "I found 2 programs within 25 miles of Tampa, FL 33602 (for teens)."
+    )
     assert slots["search_insurance"] is None
 
 
@@ -104,8 +152,13 @@ def test_show_more_pages_through_the_results(actions_db):
     assert messages[0]["text"].startswith("Programs 4-6 of 7:")
     assert "Show more" in buttons(messages)
     assert len(second["search_shown"]) == 6 and second["search_page"] == 2
-    messages, third = run(ActionShowMorePrograms(), tracker({**state, **second}, intent="show_more"))
-    assert messages[0]["text"].startswith("Programs 7-7 of 7:") and "That's all 7." in messages[0]["text"]
+    messages, third = run(
+        ActionShowMorePrograms(), tracker({**state, **second}, intent="show_more")
+    )
+    assert (
+        messages[0]["text"].startswith("Programs 7-7 of 7:")
+        and "That's all 7." in messages[0]["text"]
+    )
     assert "Show more" not in buttons(messages)
     messages, after = run(ActionShowMorePrograms(), tracker({**state, **third}, intent="show_more"))
     assert "I've shown every program I found (7)" in messages[0]["text"] and after == {}
@@ -117,34 +170,55 @@ def test_show_more_before_any_search(actions_db):
 
 
 def test_directory_down_gets_an_apology_not_a_crash(monkeypatch):
-    monkeypatch.setenv("IOP_DATABASE_URL", "postgresql://nobody@127.0.0.1:9/nowhere?connect_timeout=2")
+    monkeypatch.setenv(
+        "IOP_DATABASE_URL", "postgresql://nobody@127.0.0.1:9/nowhere?connect_timeout=2"
+    )
     messages, _ = run(ActionSearchPrograms(), tracker({"search_location": "Tampa"}))
-    assert "can't reach the program directory" in messages[0]["text"] and "988" in messages[0]["text"]
+    assert (
+        "can't reach the program directory" in messages[0]["text"] and "988" in messages[0]["text"]
+    )
 
 
-@pytest.mark.parametrize("typed, stored", [("Pheonix", "Phoenix, AZ"), ("33602", "Tampa, FL 33602"),
-                                           ("anywhere", "anywhere")])
+@pytest.mark.parametrize(
+    "typed, stored",
+    [("Pheonix", "Phoenix, AZ"), ("33602", "Tampa, FL 33602"), ("anywhere", "anywhere")],
+)
 def test_search_form_accepts_places(actions_db, domain, typed, stored):
-    t = tracker({"requested_slot": "search_location"}, text=typed, new_slots={"search_location": typed},
-                active_loop="program_search_form")
+    t = tracker(
+        {"requested_slot": "search_location"},
+        text=typed,
+        new_slots={"search_location": typed},
+        active_loop="program_search_form",
+    )
     messages, slots = run(ValidateProgramSearchForm(), t, domain)
     assert slots["search_location"] == stored and messages == []
 
 
 def test_search_form_rejects_non_places_with_a_clear_answer(actions_db, domain):
-    t = tracker({"requested_slot": "search_location"}, text="Narnia", new_slots={"search_location": "Narnia"},
-                active_loop="program_search_form")
+    t = tracker(
+        {"requested_slot": "search_location"},
+        text="Narnia",
+        new_slots={"search_location": "Narnia"},
+        active_loop="program_search_form",
+    )
     messages, slots = run(ValidateProgramSearchForm(), t, domain)
     assert slots["search_location"] is None
-    assert messages[0]["text"] == ('I couldn\'t find a US place called "Narnia". Please send a city (like Tampa, FL) '
-                                   "or a 5-digit ZIP code.")
+    assert messages[0]["text"] == (
+        'I couldn\'t find a US place called "Narnia". Please send a city (like Tampa, FL) '
+        "or a 5-digit ZIP code."
+    )
 
 
 # ------------------------------------------------------------------- intake
 
+
 def validate_intake(domain, slot: str, value: Any, known: Optional[Dict] = None):
-    t = tracker({"requested_slot": slot, **(known or {})}, text=str(value), new_slots={slot: value},
-                active_loop="intake_form")
+    t = tracker(
+        {"requested_slot": slot, **(known or {})},
+        text=str(value),
+        new_slots={slot: value},
+        active_loop="intake_form",
+    )
     return run(ValidateIntakeForm(), t, domain)
 
 
@@ -165,10 +239,16 @@ def test_intake_questions_that_cannot_be_skipped_say_why(actions_db, domain):
 
 
 def test_intake_name_time_and_consent(actions_db, domain):
-    assert validate_intake(domain, "intake_first_name", "my name is ana")[1]["intake_first_name"] == "Ana"
+    assert (
+        validate_intake(domain, "intake_first_name", "my name is ana")[1]["intake_first_name"]
+        == "Ana"
+    )
     messages, slots = validate_intake(domain, "intake_first_name", "how long is the program?")
     assert slots["intake_first_name"] is None and "doesn't look like a name" in messages[0]["text"]
-    assert validate_intake(domain, "intake_contact_time", "evenings")[1]["intake_contact_time"] == "evening"
+    assert (
+        validate_intake(domain, "intake_contact_time", "evenings")[1]["intake_contact_time"]
+        == "evening"
+    )
     assert validate_intake(domain, "intake_consent", True)[1]["intake_consent"] is True
     messages, slots = validate_intake(domain, "intake_consent", "hmm")
     assert slots["intake_consent"] is None and "yes or no" in messages[0]["text"]
@@ -176,10 +256,22 @@ def test_intake_name_time_and_consent(actions_db, domain):
 
 def test_intake_program_by_number_from_the_last_list(actions_db, domain):
     shown = {"search_shown": ["bayview-adult-day-iop", "bayview-teen-evening-iop"]}
-    assert validate_intake(domain, "intake_program", "2", shown)[1]["intake_program"] == "Bayview Teen Evening IOP"
-    assert validate_intake(domain, "intake_program", "the first one", shown)[1]["intake_program"] == "Bayview Adult Day IOP"
-    assert validate_intake(domain, "intake_program", "harbor path")[1]["intake_program"] == "Harbor Path Recovery IOP"
-    assert validate_intake(domain, "intake_program", "not sure yet")[1]["intake_program"] == "not sure yet"
+    assert (
+        validate_intake(domain, "intake_program", "2", shown)[1]["intake_program"]
+        == "Bayview Teen Evening IOP"
+    )
+    assert (
+        validate_intake(domain, "intake_program", "the first one", shown)[1]["intake_program"]
+        == "Bayview Adult Day IOP"
+    )
+    assert (
+        validate_intake(domain, "intake_program", "harbor path")[1]["intake_program"]
+        == "Harbor Path Recovery IOP"
+    )
+    assert (
+        validate_intake(domain, "intake_program", "not sure yet")[1]["intake_program"]
+        == "not sure yet"
+    )
 
 
 def saved(url) -> List[Referral]:
@@ -187,15 +279,25 @@ def saved(url) -> List[Referral]:
         return s.execute(select(Referral)).scalars().all()
 
 
-INTAKE = {"intake_first_name": "Ana", "intake_contact": "+18135550143", "intake_contact_time": "evening",
-          "intake_program": "Bayview Teen Evening IOP"}
+INTAKE = {
+    "intake_first_name": "Ana",
+    "intake_contact": "+18135550143",
+    "intake_contact_time": "evening",
+    "intake_program": "Bayview Teen Evening IOP",
+}
 
 
 def test_submit_with_consent_saves_a_referral_and_says_what_happens_next(actions_db):
-    messages, slots = run(ActionSubmitIntake(), tracker({**INTAKE, "intake_consent": True}, intent="affirm"))
+    messages, slots = run(
+        ActionSubmitIntake(), tracker({**INTAKE, "intake_consent": True}, intent="affirm")
+    )
     [row] = saved(actions_db)
     assert (row.first_name, row.phone, row.preferred_contact_time, row.consent_to_contact) == (
-        "Ana", "+18135550143", "evening", True)
+        "Ana",
+        "+18135550143",
+        "evening",
+        True,
+    )
     assert row.program_interest == "Bayview Teen Evening IOP" and row.program_id is not None
     assert row.sender_id == "visitor-1"
     confirmation = messages[0]["text"]
@@ -205,7 +307,9 @@ def test_submit_with_consent_saves_a_referral_and_says_what_happens_next(actions
 
 
 def test_submit_without_consent_saves_nothing(actions_db):
-    messages, slots = run(ActionSubmitIntake(), tracker({**INTAKE, "intake_consent": False}, intent="deny"))
+    messages, slots = run(
+        ActionSubmitIntake(), tracker({**INTAKE, "intake_consent": False}, intent="deny")
+    )
     assert saved(actions_db) == []
     assert "haven't saved anything" in messages[0]["text"]
     assert messages[0]["buttons"] == [{"title": "Find a program", "payload": "/find_program"}]
@@ -213,26 +317,43 @@ def test_submit_without_consent_saves_nothing(actions_db):
 
 
 def test_submit_with_email_contact(actions_db):
-    run(ActionSubmitIntake(), tracker({**INTAKE, "intake_contact": "ana@example.org", "intake_consent": True}))
+    run(
+        ActionSubmitIntake(),
+        tracker({**INTAKE, "intake_contact": "ana@example.org", "intake_consent": True}),
+    )
     [row] = saved(actions_db)
     assert (row.phone, row.email) == (None, "ana@example.org")
 
 
 def test_cancel_forgets_only_the_cancelled_forms_answers(actions_db):
-    loop_events = [{"event": "active_loop", "name": "intake_form"}, {"event": "active_loop", "name": None}]
-    _, slots = run(ActionClearCancelledForm(), tracker({**INTAKE, "search_location": "Tampa"}, intent="cancel",
-                                                       extra_events=loop_events))
+    loop_events = [
+        {"event": "active_loop", "name": "intake_form"},
+        {"event": "active_loop", "name": None},
+    ]
+    _, slots = run(
+        ActionClearCancelledForm(),
+        tracker({**INTAKE, "search_location": "Tampa"}, intent="cancel", extra_events=loop_events),
+    )
     assert slots["intake_first_name"] is None and slots["intake_contact"] is None
     assert "search_location" not in slots
 
 
 # ------------------------------------------- general questions that name a filter
 
+
 def test_a_plan_named_in_an_insurance_question_lists_programs_that_take_it(actions_db):
-    messages, slots = run(ActionAnswerFromDirectory(), tracker(
-        {"search_insurance": "Medicaid", "search_location": "Tampa"}, text="does the Tampa program take Medicaid?",
-        intent="ask_insurance", entities=[{"entity": "location", "value": "Tampa"},
-                                          {"entity": "insurance", "value": "Medicaid"}]))
+    messages, slots = run(
+        ActionAnswerFromDirectory(),
+        tracker(
+            {"search_insurance": "Medicaid", "search_location": "Tampa"},
+            text="does the Tampa program take Medicaid?",
+            intent="ask_insurance",
+            entities=[
+                {"entity": "location", "value": "Tampa"},
+                {"entity": "insurance", "value": "Medicaid"},
+            ],
+        ),
+    )
     text = texts(messages)
     assert text.startswith("I found") and "taking Medicaid" in text and "Tampa" in text
     assert "confirm with the program" in text
@@ -240,20 +361,29 @@ def test_a_plan_named_in_an_insurance_question_lists_programs_that_take_it(actio
 
 
 def test_without_a_place_the_whole_directory_is_searched_without_asking(actions_db):
-    messages, slots = run(ActionAnswerFromDirectory(), tracker(
-        {"search_time_of_day": "evening"}, text="is there an evening group?", intent="ask_schedule",
-        entities=[{"entity": "time_of_day", "value": "evening"}]))
+    messages, slots = run(
+        ActionAnswerFromDirectory(),
+        tracker(
+            {"search_time_of_day": "evening"},
+            text="is there an evening group?",
+            intent="ask_schedule",
+            entities=[{"entity": "time_of_day", "value": "evening"}],
+        ),
+    )
     assert "evening groups" in texts(messages)
     assert slots["search_location"] == "anywhere"
 
 
 def test_a_general_question_adds_nothing(actions_db):
-    messages, slots = run(ActionAnswerFromDirectory(), tracker({}, text="do you take insurance?",
-                                                                intent="ask_insurance"))
+    messages, slots = run(
+        ActionAnswerFromDirectory(),
+        tracker({}, text="do you take insurance?", intent="ask_insurance"),
+    )
     assert messages == [] and slots == {}
 
 
 # ------------------------------------------------------------------ questions
+
 
 def sms_tracker(slots: Dict[str, Any]) -> Tracker:
     t = tracker(slots)
@@ -269,7 +399,9 @@ def test_every_form_question_has_an_ask_action_in_the_domain():
 
 
 def test_a_question_uses_what_the_visitor_already_said():
-    messages, _ = run(ASK_ACTIONS["intake_consent"](), tracker({"intake_contact": "ana@example.org"}))
+    messages, _ = run(
+        ASK_ACTIONS["intake_consent"](), tracker({"intake_contact": "ana@example.org"})
+    )
     assert "contact you at ana@example.org" in messages[0]["text"]
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
 

@@ -1,5 +1,6 @@
 """The staff command line, as staff would run it (`main(argv)`), against
 SQLite and PostgreSQL."""
+
 from sqlalchemy import func, select
 
 from iopnav.db import session_factory
@@ -28,14 +29,20 @@ def test_export_edit_import(sample_db, tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"0 program(s) added, {programs(sample_db)} updated" in out
     with session_factory(sample_db)() as s:
-        assert s.execute(select(Program.name).where(Program.slug == "bayview-teen-evening-iop")).scalar_one() == \
-            "Bayview Teen Evening Program"
+        assert (
+            s.execute(
+                select(Program.name).where(Program.slug == "bayview-teen-evening-iop")
+            ).scalar_one()
+            == "Bayview Teen Evening Program"
+        )
 
 
 def test_bad_file_is_refused_with_line_and_column(empty_db, tmp_path, capsys):
     path = tmp_path / "bad.csv"
     sample = cli.SAMPLE_CSV.read_text().splitlines()
-    path.write_text("\n".join([sample[0], sample[1], sample[2].replace(",FL,33602,", ",FL,3360,")]) + "\n")
+    path.write_text(
+        "\n".join([sample[0], sample[1], sample[2].replace(",FL,33602,", ",FL,3360,")]) + "\n"
+    )
     assert cli.main(["--database-url", empty_db, "check", str(path)]) == 1
     assert cli.main(["--database-url", empty_db, "import", str(path)]) == 1
     err = capsys.readouterr().err
@@ -49,8 +56,24 @@ def test_missing_file(empty_db, capsys):
 
 
 def test_search_command(sample_db, capsys):
-    assert cli.main(["--database-url", sample_db, "search", "--location", "33602", "--age-group", "teen",
-                     "--time-of-day", "evening", "--insurance", "aetna"]) == 0
+    assert (
+        cli.main(
+            [
+                "--database-url",
+                sample_db,
+                "search",
+                "--location",
+                "33602",
+                "--age-group",
+                "teen",
+                "--time-of-day",
+                "evening",
+                "--insurance",
+                "aetna",
+            ]
+        )
+        == 0
+    )
     assert "1. Bayview Teen Evening IOP" in capsys.readouterr().out
     assert cli.main(["--database-url", sample_db, "search", "--location", "Narnia"]) == 1
     assert "couldn't find a US place" in capsys.readouterr().out

@@ -1,5 +1,6 @@
 """The directory and the intake through the running assistant (REST channel),
 answered from the sample database that `make run` loads."""
+
 from sqlalchemy import create_engine, text
 
 
@@ -8,7 +9,9 @@ def joined(messages) -> str:
 
 
 def test_one_message_with_every_filter_is_answered_from_the_database(assistant):
-    reply = joined(assistant.send("do you have an evening program for teens near 33602 that takes Aetna"))
+    reply = joined(
+        assistant.send("do you have an evening program for teens near 33602 that takes Aetna")
+    )
     assert "Tampa, FL 33602" in reply
     assert "Bayview Teen Evening IOP" in reply  # a sample program, not canned text
     assert "taking Aetna" in reply
@@ -30,7 +33,9 @@ def test_an_insurance_question_naming_a_plan_lists_programs_that_take_it(assista
 
 def test_intake_with_a_bad_phone_then_a_good_one_is_saved_for_staff(assistant):
     sender = assistant.new_sender()
-    assert "first name" in joined(assistant.send("I'd like to sign up for an intake appointment", sender))
+    assert "first name" in joined(
+        assistant.send("I'd like to sign up for an intake appointment", sender)
+    )
     assert "reach you" in joined(assistant.send("Maria", sender))
     bad = joined(assistant.send("555-12", sender))
     assert "phone" in bad.lower() and "reach you" in bad
@@ -40,6 +45,10 @@ def test_intake_with_a_bad_phone_then_a_good_one_is_saved_for_staff(assistant):
     done = joined(assistant.send("yes", sender))
     assert "Your request is saved" in done and "Maria" in done
     with create_engine(assistant.database_url).connect() as db:
-        row = db.execute(text("SELECT first_name, phone, consent_to_contact FROM referrals WHERE sender_id = :s"),
-                         {"s": sender}).one()
+        row = db.execute(
+            text(
+                "SELECT first_name, phone, consent_to_contact FROM referrals WHERE sender_id = :s"
+            ),
+            {"s": sender},
+        ).one()
     assert row.first_name == "Maria" and row.phone.endswith("8135550188") and row.consent_to_contact

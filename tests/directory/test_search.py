@@ -1,6 +1,7 @@
 """Searching the sample directory the way a visitor asks: by ZIP, city (with
 typos) or state, with any mix of filters, three at a time, and an honest
 answer with alternatives when nothing matches. SQLite and PostgreSQL."""
+
 from sqlalchemy import func, select
 
 from iopnav.directory import present
@@ -24,16 +25,22 @@ def test_virtual_programs_reach_anyone_in_their_state(session):
     result = search(session, SearchQuery(location="33602"))
     miami = next(m for m in result.matches if m.program.name == "Coral Way Virtual IOP")
     assert miami.virtual_only and miami.distance_miles > 150
-    assert "virtual groups for anyone in FL" in present.results_text(search(session, SearchQuery(location="33602"), page=3))
+    assert "virtual groups for anyone in FL" in present.results_text(
+        search(session, SearchQuery(location="33602"), page=3)
+    )
     # ...but not when the visitor wants to go in person.
     in_person = search(session, SearchQuery(location="33602", delivery_mode="in person"))
     assert "Coral Way Virtual IOP" not in names(in_person)
 
 
 def test_city_name_and_typo(session):
-    assert names(search(session, SearchQuery(location="Phoenix"))) == names(search(session, SearchQuery(location="Pheonix")))
+    assert names(search(session, SearchQuery(location="Phoenix"))) == names(
+        search(session, SearchQuery(location="Pheonix"))
+    )
     result = search(session, SearchQuery(location="Pheonix"))
-    assert result.place.label == "Phoenix, AZ" and result.matches[0].program.name == "Desert Bloom IOP"
+    assert (
+        result.place.label == "Phoenix, AZ" and result.matches[0].program.name == "Desert Bloom IOP"
+    )
 
 
 def test_state_search_lists_that_state(session):
@@ -65,11 +72,20 @@ def test_adult_does_not_match_older_adult_only_programs(session):
 
 def test_combined_filters_from_the_acceptance_example(session):
     # "an evening program for teens near 33602 that takes Aetna"
-    result = search(session, SearchQuery(location="33602", time_of_day="evenings", age_group="teens", insurance="aetnna"))
+    result = search(
+        session,
+        SearchQuery(
+            location="33602", time_of_day="evenings", age_group="teens", insurance="aetnna"
+        ),
+    )
     assert names(result)[0] == "Bayview Teen Evening IOP"
     assert result.query.insurance == "Aetna" and result.query.age_group == "teen"
     text = present.results_text(result)
-    assert "Bayview Teen Evening IOP" in text and "(813) 555-0101" in text and "Mon, Tue, Thu 4:30-7:30 pm" in text
+    assert (
+        "Bayview Teen Evening IOP" in text
+        and "(813) 555-0101" in text
+        and "Mon, Tue, Thu 4:30-7:30 pm" in text
+    )
     assert "for teens, evening groups, taking Aetna" in text
 
 
@@ -106,13 +122,19 @@ def test_no_results_names_the_filter_to_relax_and_the_nearest_alternatives(sessi
 
 
 def test_far_away_place_gets_the_nearest_programs_and_a_wider_radius(session):
-    result = search(session, SearchQuery(location="Gainesville, FL", program_type="addiction",
-                                         delivery_mode="in person"))
+    result = search(
+        session,
+        SearchQuery(
+            location="Gainesville, FL", program_type="addiction", delivery_mode="in person"
+        ),
+    )
     assert result.total == 0
     assert ("radius_miles", "100", 1) in result.relaxations  # Orlando, ~100 miles away
     assert ("delivery_mode", "in person", 1) in result.relaxations  # Tampa's virtual groups
     assert result.alternatives[0].program.name == "Lake Eola Recovery IOP"
-    assert "The nearest programs that match the rest of your search:" in present.no_results_text(result)
+    assert "The nearest programs that match the rest of your search:" in present.no_results_text(
+        result
+    )
 
 
 def test_unknown_place_is_reported_not_guessed(session):

@@ -1,5 +1,6 @@
 """The hold-out set (tests/nlu_holdout.yml) scores the classifier on messages
 it has never seen: none may be a training example or a near-copy of one."""
+
 import re
 from pathlib import Path
 
@@ -14,8 +15,13 @@ def normalised(text: str) -> str:
 
 
 def test_no_hold_out_message_is_trained_on():
-    training = [normalised(m.get("text")) for m in load_data(str(ROOT / "data" / "nlu")).intent_examples]
-    holdout = [normalised(m.get("text")) for m in load_data(str(ROOT / "tests" / "nlu_holdout.yml")).intent_examples]
+    training = [
+        normalised(m.get("text")) for m in load_data(str(ROOT / "data" / "nlu")).intent_examples
+    ]
+    holdout = [
+        normalised(m.get("text"))
+        for m in load_data(str(ROOT / "tests" / "nlu_holdout.yml")).intent_examples
+    ]
     assert len(holdout) >= 200
     exact = sorted(set(holdout) & set(training))
     assert not exact, f"hold-out messages in the training data: {exact}"

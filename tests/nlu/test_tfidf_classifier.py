@@ -1,5 +1,6 @@
 """The TF-IDF + linear SVM intent classifier as Rasa runs it: trained through
 the graph component API, persisted to model storage, loaded back."""
+
 from pathlib import Path
 
 import pytest
@@ -29,12 +30,15 @@ def parse(component, text):
     return message
 
 
-@pytest.mark.parametrize("text, intent", [
-    ("wut is an iop exactly", "ask_what_is_iop"),
-    ("do u take bcbs", "ask_insurance"),
-    ("what time do the evening groups meet", "ask_schedule"),
-    ("can I talk to an actual person please", "request_human"),
-])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("wut is an iop exactly", "ask_what_is_iop"),
+        ("do u take bcbs", "ask_insurance"),
+        ("what time do the evening groups meet", "ask_schedule"),
+        ("can I talk to an actual person please", "request_human"),
+    ],
+)
 def test_a_reloaded_model_classifies_typical_questions(trained, text, intent):
     assert parse(trained, text).get("intent")["name"] == intent
 

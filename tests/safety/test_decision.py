@@ -1,4 +1,5 @@
 """How the Rasa component combines the screen with the ML classifier."""
+
 from rasa.shared.nlu.training_data.message import Message
 
 from iopnav.safety.component import SafetyScreen, decide
@@ -21,17 +22,24 @@ def test_ml_crisis_escalates_even_when_the_screen_found_nothing():
 
 def test_an_even_ml_crisis_vote_hands_off_and_a_weaker_one_asks():
     assert decide(Assessment("none"), ranking(("crisis", 0.52), ("ask_cost", 0.3)))[0] == "crisis"
-    assert decide(Assessment("none"), ranking(("ask_cost", 0.5), ("crisis", 0.4)))[0] == "express_distress"
+    assert (
+        decide(Assessment("none"), ranking(("ask_cost", 0.5), ("crisis", 0.4)))[0]
+        == "express_distress"
+    )
     assert decide(Assessment("none"), ranking(("ask_cost", 0.8), ("crisis", 0.2)))[0] is None
 
 
 def test_ml_crisis_on_an_idiom_falls_back_to_the_next_intent():
-    forced, _ = decide(Assessment("none", suppressed=["idiom"]), ranking(("crisis", 0.6), ("ask_insurance", 0.3)))
+    forced, _ = decide(
+        Assessment("none", suppressed=["idiom"]), ranking(("crisis", 0.6), ("ask_insurance", 0.3))
+    )
     assert forced == "ask_insurance"
 
 
 def test_screen_ambiguous_asks_the_screening_question():
-    forced, _ = decide(Assessment("ambiguous", "ambiguous_distress"), ranking(("ask_eligibility", 0.9)))
+    forced, _ = decide(
+        Assessment("ambiguous", "ambiguous_distress"), ranking(("ask_eligibility", 0.9))
+    )
     assert forced == "express_distress"
 
 
@@ -48,9 +56,13 @@ def test_clear_non_risk_message_keeps_the_ml_intent():
 
 def test_component_sets_intent_entity_and_evidence_on_the_message():
     component = SafetyScreen({})
-    message = Message(data={"text": "what are your hours, also i want to end my life",
-                            "intent": {"name": "ask_schedule", "confidence": 0.9},
-                            "intent_ranking": ranking(("ask_schedule", 0.9), ("crisis", 0.05))})
+    message = Message(
+        data={
+            "text": "what are your hours, also i want to end my life",
+            "intent": {"name": "ask_schedule", "confidence": 0.9},
+            "intent_ranking": ranking(("ask_schedule", 0.9), ("crisis", 0.05)),
+        }
+    )
     component.process([message])
     assert message.get("intent")["name"] == "crisis"
     assert message.get("intent_ranking")[0]["name"] == "crisis"
@@ -62,8 +74,13 @@ def test_component_sets_intent_entity_and_evidence_on_the_message():
 
 def test_component_leaves_ordinary_messages_alone():
     component = SafetyScreen({})
-    message = Message(data={"text": "do you take aetna", "intent": {"name": "ask_insurance", "confidence": 0.9},
-                            "intent_ranking": ranking(("ask_insurance", 0.9))})
+    message = Message(
+        data={
+            "text": "do you take aetna",
+            "intent": {"name": "ask_insurance", "confidence": 0.9},
+            "intent_ranking": ranking(("ask_insurance", 0.9)),
+        }
+    )
     component.process([message])
     assert message.get("intent")["name"] == "ask_insurance"
     assert not [e for e in (message.get("entities") or []) if e["entity"] == "crisis_category"]

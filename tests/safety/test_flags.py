@@ -1,5 +1,6 @@
 """Crisis flags: recorded from the conversation's own events, once per
 crisis moment, on SQLite and PostgreSQL, and never cleared by later turns."""
+
 from rasa.shared.core.events import ActionExecuted, Restarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -17,14 +18,22 @@ def make_tracker(sender, *events):
 
 def crisis_message(text, category="suicidal_explicit", message_id="m1", channel="rest"):
     return UserUttered(
-        text, intent={"name": "crisis", "confidence": 1.0}, message_id=message_id, input_channel=channel,
-        parse_data={"intent": {"name": "crisis", "confidence": 1.0}, "text": text,
-                    "safety": {"category": category, "evidence": ["want to die"]}},
+        text,
+        intent={"name": "crisis", "confidence": 1.0},
+        message_id=message_id,
+        input_channel=channel,
+        parse_data={
+            "intent": {"name": "crisis", "confidence": 1.0},
+            "text": text,
+            "safety": {"category": category, "evidence": ["want to die"]},
+        },
     )
 
 
 def test_crisis_intent_is_a_moment_with_category_and_channel():
-    tracker = make_tracker("s1", crisis_message("i want to die"), ActionExecuted("utter_crisis_handoff"))
+    tracker = make_tracker(
+        "s1", crisis_message("i want to die"), ActionExecuted("utter_crisis_handoff")
+    )
     [(key, category, channel, evidence)] = crisis_moments(tracker)
     assert (key, category, channel) == ("m1", "suicidal_explicit", "rest")
     assert "want to die" in evidence
@@ -32,17 +41,26 @@ def test_crisis_intent_is_a_moment_with_category_and_channel():
 
 def test_yes_to_the_screening_question_is_a_moment():
     tracker = make_tracker(
-        "s2", UserUttered("I feel hopeless", intent={"name": "express_distress", "confidence": 1}, message_id="a"),
-        ActionExecuted("utter_risk_check"), ActionExecuted("action_listen"),
-        UserUttered("yes", intent={"name": "affirm", "confidence": 1}, message_id="b", input_channel="sms"),
+        "s2",
+        UserUttered(
+            "I feel hopeless", intent={"name": "express_distress", "confidence": 1}, message_id="a"
+        ),
+        ActionExecuted("utter_risk_check"),
+        ActionExecuted("action_listen"),
+        UserUttered(
+            "yes", intent={"name": "affirm", "confidence": 1}, message_id="b", input_channel="sms"
+        ),
         ActionExecuted("utter_crisis_handoff"),
     )
     assert crisis_moments(tracker) == [("b", "screening_yes", "sms", None)]
 
 
 def test_ordinary_conversation_has_no_moments():
-    tracker = make_tracker("s3", UserUttered("hi", intent={"name": "greet", "confidence": 1}),
-                           ActionExecuted("utter_greet"))
+    tracker = make_tracker(
+        "s3",
+        UserUttered("hi", intent={"name": "greet", "confidence": 1}),
+        ActionExecuted("utter_greet"),
+    )
     assert crisis_moments(tracker) == []
 
 
@@ -60,9 +78,12 @@ def test_later_turns_and_restart_never_remove_the_flag(db_url, monkeypatch):
     monkeypatch.setenv("IOP_DATABASE_URL", db_url)
     tracker = make_tracker("p2", crisis_message("kms"), ActionExecuted("utter_crisis_handoff"))
     assert EnvSQLTrackerStore.record_flags(tracker) == 1
-    for event in (UserUttered("thanks", intent={"name": "thank", "confidence": 1}),
-                  SlotSet("crisis_flagged", False), Restarted(),
-                  UserUttered("hi", intent={"name": "greet", "confidence": 1})):
+    for event in (
+        UserUttered("thanks", intent={"name": "thank", "confidence": 1}),
+        SlotSet("crisis_flagged", False),
+        Restarted(),
+        UserUttered("hi", intent={"name": "greet", "confidence": 1}),
+    ):
         tracker.update(event)
         EnvSQLTrackerStore.record_flags(tracker)
     assert flagged_keys("p2", url=db_url) == {"m1"}

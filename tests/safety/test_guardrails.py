@@ -1,6 +1,7 @@
 """Structural guarantees behind the safety rules, checked on the project's
 own files so that a later change (a new form, a new pipeline) cannot quietly
 break them."""
+
 import importlib
 from pathlib import Path
 
@@ -18,7 +19,9 @@ def domain():
 def test_safety_screen_runs_last_in_the_nlu_pipeline():
     pipeline = [c["name"] for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]]
     assert pipeline[-1] == "iopnav.safety.component.SafetyScreen"
-    assert pipeline.index("FallbackClassifier") < pipeline.index("iopnav.safety.component.SafetyScreen")
+    assert pipeline.index("FallbackClassifier") < pipeline.index(
+        "iopnav.safety.component.SafetyScreen"
+    )
 
 
 def test_rule_policy_is_configured_first():
@@ -39,19 +42,30 @@ def test_every_form_slot_mapping_refuses_risk_intents():
             slot_spec = next(s for s in d.slots if s.name == slot)
             for mapping in slot_spec.mappings:
                 not_intent = set(mapping.get("not_intent") or [])
-                assert RISK_INTENTS <= not_intent, f"{form}.{slot} mapping {mapping} lacks not_intent {RISK_INTENTS}"
+                assert RISK_INTENTS <= not_intent, (
+                    f"{form}.{slot} mapping {mapping} lacks not_intent {RISK_INTENTS}"
+                )
 
 
 def test_every_form_has_a_crisis_interrupt_rule():
-    rules = [rule for path in sorted((ROOT / "data" / "rules").glob("safety*.yml"))
-             for rule in yaml.safe_load(path.read_text())["rules"]]
+    rules = [
+        rule
+        for path in sorted((ROOT / "data" / "rules").glob("safety*.yml"))
+        for rule in yaml.safe_load(path.read_text())["rules"]
+    ]
     interrupted = set()
     for rule in rules:
         loops = [c.get("active_loop") for c in rule.get("condition", []) if "active_loop" in c]
         steps = rule["steps"]
-        if loops and steps[0].get("intent") == "crisis" and steps[1].get("action") == "utter_crisis_handoff":
+        if (
+            loops
+            and steps[0].get("intent") == "crisis"
+            and steps[1].get("action") == "utter_crisis_handoff"
+        ):
             interrupted.update(loops)
-    assert set(domain().forms) <= interrupted, f"forms without a crisis rule: {set(domain().forms) - interrupted}"
+    assert set(domain().forms) <= interrupted, (
+        f"forms without a crisis rule: {set(domain().forms) - interrupted}"
+    )
 
 
 def test_custom_tracker_and_lock_stores_import():

@@ -3,20 +3,37 @@
 Cases here are the developers' own; the independent labelled set in
 tests/safety/labelled.yml is scored by scripts/eval_safety.py.
 """
+
 import pytest
 
 from iopnav.safety.screen import AMBIGUOUS, CRISIS, NONE, assess, normalise
 
 CRISIS_CASES = {
-    "suicidal_explicit": ["I want to kill myself", "i think about ending my life every day", "I'm suicidal"],
-    "suicidal_passive": ["honestly no point waking up tomorrow", "everyone would be better off without me",
-                         "i dont want to be here anymore"],
-    "plan_or_means": ["ive been saving up my sleeping pills", "I already wrote goodbye letters to my kids",
-                      "how many tylenol would it take"],
+    "suicidal_explicit": [
+        "I want to kill myself",
+        "i think about ending my life every day",
+        "I'm suicidal",
+    ],
+    "suicidal_passive": [
+        "honestly no point waking up tomorrow",
+        "everyone would be better off without me",
+        "i dont want to be here anymore",
+    ],
+    "plan_or_means": [
+        "ive been saving up my sleeping pills",
+        "I already wrote goodbye letters to my kids",
+        "how many tylenol would it take",
+    ],
     "self_harm": ["I cut myself again last night", "the urge to cut is so strong rn"],
-    "overdose_medical": ["i took a whole bottle of pills", "my friend overdosed and isn't breathing"],
+    "overdose_medical": [
+        "i took a whole bottle of pills",
+        "my friend overdosed and isn't breathing",
+    ],
     "harm_others": ["I'm going to hurt my roommate tonight", "I have thoughts of hurting my baby"],
-    "danger_abuse": ["my boyfriend keeps hitting me", "I'm not safe at home, he said he will kill me"],
+    "danger_abuse": [
+        "my boyfriend keeps hitting me",
+        "I'm not safe at home, he said he will kill me",
+    ],
     "third_party": ["my son said he wants to die", "my wife is talking about killing herself"],
     "slang": ["gonna kms", "i want to unalive myself", "thinking about sewerslide"],
     "spanish": ["quiero morirme", "no quiero vivir mas", "mi hijo dice que se quiere morir"],
@@ -31,27 +48,35 @@ def test_crisis_messages_escalate(category, text):
 
 
 def test_risk_buried_in_an_ordinary_question_escalates():
-    result = assess("what time do the evening groups start? also i dont see the point in living anymore")
+    result = assess(
+        "what time do the evening groups start? also i dont see the point in living anymore"
+    )
     assert result.level == CRISIS
 
 
-@pytest.mark.parametrize("text", [
-    "this insurance paperwork is killing me",
-    "I'm dying to know if you take Cigna",
-    "I could kill for a coffee right now, anyway when do groups meet",
-    "my feet are killing me after work",
-    "I killed it at my job interview",
-    "it just hit me that I need more help than weekly therapy",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this insurance paperwork is killing me",
+        "I'm dying to know if you take Cigna",
+        "I could kill for a coffee right now, anyway when do groups meet",
+        "my feet are killing me after work",
+        "I killed it at my job interview",
+        "it just hit me that I need more help than weekly therapy",
+    ],
+)
 def test_idioms_do_not_escalate(text):
     assert assess(text).level == NONE
 
 
-@pytest.mark.parametrize("text", [
-    "I attempted in 2019 and I'm stable now",
-    "I used to self-harm as a teenager, 6 years clean now",
-    "after my overdose three years ago I got sober, do you have alumni groups?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I attempted in 2019 and I'm stable now",
+        "I used to self-harm as a teenager, 6 years clean now",
+        "after my overdose three years ago I got sober, do you have alumni groups?",
+    ],
+)
 def test_history_told_as_history_does_not_escalate(text):
     assert assess(text).level == NONE
 
@@ -61,11 +86,14 @@ def test_history_with_present_risk_escalates():
     assert assess("I used to cut but lately the urges are back").level == CRISIS
 
 
-@pytest.mark.parametrize("text", [
-    "do you treat self-harm?",
-    "does the program help people with suicidal thoughts?",
-    "what is your policy if someone in group is suicidal?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you treat self-harm?",
+        "does the program help people with suicidal thoughts?",
+        "what is your policy if someone in group is suicidal?",
+    ],
+)
 def test_questions_about_services_do_not_escalate(text):
     assert assess(text).level == NONE
 
@@ -79,8 +107,15 @@ def test_negated_or_hypothetical_first_person_asks_instead():
     assert assess("what if I feel suicidal during the program?").level == AMBIGUOUS
 
 
-@pytest.mark.parametrize("text", ["I just feel so hopeless lately", "I can't do this anymore",
-                                  "what's even the point", "ya no aguanto"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I just feel so hopeless lately",
+        "I can't do this anymore",
+        "what's even the point",
+        "ya no aguanto",
+    ],
+)
 def test_distress_without_explicit_risk_is_ambiguous(text):
     assert assess(text).level == AMBIGUOUS
 
@@ -105,16 +140,20 @@ def test_odd_input_never_raises(text):
 
 # --- generalisation mechanisms (behaviour on messages) -----------------------
 
-@pytest.mark.parametrize("text", [
-    "gonna su!c!de",          # symbols for letters
-    "i want to s*icide",      # masked letter
-    "k m s",                  # spaced letters
-    "i want to dieee",        # stretched word
-    "$uicide tonight",
-    "i might sh tonight",     # "sh" used as a verb
-    "had an sh relapse",      # ... and as a noun
-    "im so done w life",      # SMS "w"
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gonna su!c!de",  # symbols for letters
+        "i want to s*icide",  # masked letter
+        "k m s",  # spaced letters
+        "i want to dieee",  # stretched word
+        "$uicide tonight",
+        "i might sh tonight",  # "sh" used as a verb
+        "had an sh relapse",  # ... and as a noun
+        "im so done w life",  # SMS "w"
+    ],
+)
 def test_obfuscated_and_sms_spellings_escalate(text):
     assert assess(text).level == CRISIS, text
 
@@ -124,11 +163,14 @@ def test_filler_words_do_not_hide_risk():
     assert assess("i could really hurt someone tonight").level == CRISIS
 
 
-@pytest.mark.parametrize("text", [
-    "my teen son said everyone would be better off if he was dead",
-    "my wife says she wishes she was dead",
-    "my brother said he doesn't see a future where he's alive",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my teen son said everyone would be better off if he was dead",
+        "my wife says she wishes she was dead",
+        "my brother said he doesn't see a future where he's alive",
+    ],
+)
 def test_someone_elses_words_are_read_as_a_third_party_crisis(text):
     result = assess(text)
     assert result.level == CRISIS and result.category == "third_party", (text, result)
@@ -140,11 +182,14 @@ def test_conditional_about_someone_else_in_an_advice_question_asks_not_alarms():
     assert assess("my boyfriend is threatening to kill himself if I leave").level == CRISIS
 
 
-@pytest.mark.parametrize("text", [
-    "what are the risk factors for overdose after leaving rehab?",
-    "how do I know if my teenager is cutting?",
-    "is it normal for teens to joke about kms?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what are the risk factors for overdose after leaving rehab?",
+        "how do I know if my teenager is cutting?",
+        "is it normal for teens to joke about kms?",
+    ],
+)
 def test_general_information_questions_do_not_escalate(text):
     assert assess(text).level != CRISIS
 
@@ -154,21 +199,27 @@ def test_research_by_the_writer_is_not_a_media_mention():
     assert assess("I'm writing an essay on overdose deaths in our county for school").level == NONE
 
 
-@pytest.mark.parametrize("text", [
-    "I got a gun so I can end things",
-    "i counted my pills and i have 90, that should be enough",
-    "I've been keeping all my leftover meds in a box under my bed for when I'm ready",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I got a gun so I can end things",
+        "i counted my pills and i have 90, that should be enough",
+        "I've been keeping all my leftover meds in a box under my bed for when I'm ready",
+    ],
+)
 def test_means_plus_intent_anywhere_in_the_message_is_a_plan(text):
     assert assess(text).level == CRISIS, text
 
 
-@pytest.mark.parametrize("text", [
-    "i was suicidal after my divorce but that's behind me now, I want help with my drinking",
-    "I used to want to die every day, therapy and meds changed that, I'm ok now",
-    "Twelve years ago I wrote a suicide note and my sister found it in time. I'm in a much better place today.",
-    "Attempted suicide at 16, now 34, doing well",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i was suicidal after my divorce but that's behind me now, I want help with my drinking",
+        "I used to want to die every day, therapy and meds changed that, I'm ok now",
+        "Twelve years ago I wrote a suicide note and my sister found it in time. I'm in a much better place today.",
+        "Attempted suicide at 16, now 34, doing well",
+    ],
+)
 def test_past_risk_said_to_be_over_is_history(text):
     assert assess(text).level == NONE, text
 
@@ -178,28 +229,55 @@ def test_recent_attempt_is_not_history():
     assert assess("I was doing better but now I want to die").level == CRISIS
 
 
-@pytest.mark.parametrize("text", ["my phone's about to die, can you call me back?",
-                                  "I need to cancel Friday, I picked a date for my knee surgery",
-                                  "I never overdosed, I just want to learn about narcan"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my phone's about to die, can you call me back?",
+        "I need to cancel Friday, I picked a date for my knee surgery",
+        "I never overdosed, I just want to learn about narcan",
+    ],
+)
 def test_everyday_uses_of_risk_words_do_not_escalate(text):
     assert assess(text).level != CRISIS
 
 
-@pytest.mark.parametrize("text", ["je ne veux plus vivre", "não quero mais viver", "meu marido me bate",
-                                  "tomei muitos comprimidos", "je vais le tuer", "me estoy cortando otra vez"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je ne veux plus vivre",
+        "não quero mais viver",
+        "meu marido me bate",
+        "tomei muitos comprimidos",
+        "je vais le tuer",
+        "me estoy cortando otra vez",
+    ],
+)
 def test_french_and_portuguese_basics_escalate(text):
     assert assess(text).level == CRISIS, text
 
 
 def test_history_frame_covers_only_the_sentences_told_in_the_past():
     assert assess("My wife left me last year. I bought a gun and I wrote my note.").level == CRISIS
-    assert assess("I got divorced in 2019. Everyone would be better off without me.").level == CRISIS
-    assert assess("I attempted suicide in 2015. I'm stable now and want help with anxiety.").level == NONE
-    assert assess("Quick background: two suicide attempts (2011, 2014), lots of therapy since, currently stable.").level == NONE
+    assert (
+        assess("I got divorced in 2019. Everyone would be better off without me.").level == CRISIS
+    )
+    assert (
+        assess("I attempted suicide in 2015. I'm stable now and want help with anxiety.").level
+        == NONE
+    )
+    assert (
+        assess(
+            "Quick background: two suicide attempts (2011, 2014), lots of therapy since, currently stable."
+        ).level
+        == NONE
+    )
 
 
 def test_a_death_that_already_happened_to_someone_else_is_loss_not_crisis():
-    assert assess("My friend's brother killed himself and she's devastated, how do I help her?").level != CRISIS
+    assert (
+        assess("My friend's brother killed himself and she's devastated, how do I help her?").level
+        != CRISIS
+    )
     assert assess("my son tried to kill himself last night").level == CRISIS
 
 
@@ -211,28 +289,49 @@ def test_questions_about_a_named_person_are_not_questions_about_services():
 
 
 def test_professionals_referring_patients_are_not_in_crisis():
-    assert assess("I'm a nurse referring a patient after an overdose, what is your fax?").level == NONE
+    assert (
+        assess("I'm a nurse referring a patient after an overdose, what is your fax?").level == NONE
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "I'm sitting in my car in the garage with the engine on",
-    "I looked up how long it takes to bleed out",
-    "my son just texted me a picture of pills with the words im sorry",
-    "everything would be simpler if I wasn't around",
-    "I keep sharpening my knife thinking about my neighbor",
-    "my uncle won't stop coming into the bathroom when I shower and says I can't tell",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm sitting in my car in the garage with the engine on",
+        "I looked up how long it takes to bleed out",
+        "my son just texted me a picture of pills with the words im sorry",
+        "everything would be simpler if I wasn't around",
+        "I keep sharpening my knife thinking about my neighbor",
+        "my uncle won't stop coming into the bathroom when I shower and says I can't tell",
+    ],
+)
 def test_indirect_wording_of_a_plan_or_danger_escalates(text):
     assert assess(text).level == CRISIS, text
 
 
-@pytest.mark.parametrize("text", ["SI is really bad today", "having active SI with a plan", "sui thoughts again",
-                                  "me and the bridge got a date tonight", "my kid's been saying they want to die for weeks"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SI is really bad today",
+        "having active SI with a plan",
+        "sui thoughts again",
+        "me and the bridge got a date tonight",
+        "my kid's been saying they want to die for weeks",
+    ],
+)
 def test_shorthand_and_internet_wording_escalate(text):
     assert assess(text).level == CRISIS, text
 
 
-@pytest.mark.parametrize("text", ["SI, GRACIAS", "thanks, bye everyone", "that lasagna was to die for",
-                                  "I'm going to take all my classes online this semester", "I have a plan for my recovery"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SI, GRACIAS",
+        "thanks, bye everyone",
+        "that lasagna was to die for",
+        "I'm going to take all my classes online this semester",
+        "I have a plan for my recovery",
+    ],
+)
 def test_shorthand_and_everyday_phrases_do_not_escalate(text):
     assert assess(text).level == NONE, text

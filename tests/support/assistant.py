@@ -1,6 +1,7 @@
 """A real running assistant for end-to-end tests: the trained model in a Rasa
 server plus the action server, on free loopback ports, with their own
 SQLite tracker store and application database."""
+
 import json
 import urllib.request
 import uuid
@@ -28,7 +29,9 @@ def post_json(url: str, payload: Any, timeout: float = 60) -> Any:
 
 
 class RunningAssistant:
-    def __init__(self, workdir: Path, with_actions: bool = True, env: Optional[Dict[str, str]] = None):
+    def __init__(
+        self, workdir: Path, with_actions: bool = True, env: Optional[Dict[str, str]] = None
+    ):
         self.workdir = workdir
         self.with_actions = with_actions
         self.rasa_port = free_port()
@@ -63,8 +66,12 @@ class RunningAssistant:
             )
         self.services.append(
             rasa_service(
-                self.rasa_port, model_path(), endpoints, self.env,
-                log_path=self.workdir / "rasa.log", enable_api=True,
+                self.rasa_port,
+                model_path(),
+                endpoints,
+                self.env,
+                log_path=self.workdir / "rasa.log",
+                enable_api=True,
             ).start()
         )
         for service in self.services:
@@ -79,7 +86,9 @@ class RunningAssistant:
     def new_sender() -> str:
         return "e2e-" + uuid.uuid4().hex
 
-    def send(self, text: str, sender: Optional[str] = None, channel: str = "rest") -> List[Dict[str, Any]]:
+    def send(
+        self, text: str, sender: Optional[str] = None, channel: str = "rest"
+    ) -> List[Dict[str, Any]]:
         """What the visitor would see: the bot's messages for one user message."""
         return post_json(
             f"{self.rasa_url}/webhooks/{channel}/webhook",

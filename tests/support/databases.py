@@ -1,4 +1,5 @@
 """Isolated test databases: a SQLite file, or a throwaway PostgreSQL schema."""
+
 import contextlib
 import os
 import uuid

@@ -1,5 +1,6 @@
 """Twilio's side of the SMS webhook, for tests: form posts signed exactly as
 Twilio signs them, with the real twilio library's RequestValidator."""
+
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -34,8 +35,14 @@ class SmsReply:
 
 def twilio_params(sender: str, body: Optional[str], **extra: str) -> Dict[str, str]:
     params = {
-        "MessageSid": "SM" + "0" * 32, "AccountSid": "AC" + "0" * 32, "From": sender,
-        "To": CLINIC_NUMBER, "NumMedia": "0", "NumSegments": "1", "SmsStatus": "received", "ApiVersion": "2010-04-01",
+        "MessageSid": "SM" + "0" * 32,
+        "AccountSid": "AC" + "0" * 32,
+        "From": sender,
+        "To": CLINIC_NUMBER,
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "SmsStatus": "received",
+        "ApiVersion": "2010-04-01",
     }
     if body is not None:
         params["Body"] = body
@@ -55,7 +62,9 @@ def post_form(url: str, raw_body: bytes, signature: Optional[str]) -> SmsReply:
         return SmsReply(exc.code, exc.headers.get("Content-Type", ""), exc.read().decode())
 
 
-def send_sms(rasa_url: str, sender: str, body: Optional[str], token: str = TWILIO_TOKEN, **extra: str) -> SmsReply:
+def send_sms(
+    rasa_url: str, sender: str, body: Optional[str], token: str = TWILIO_TOKEN, **extra: str
+) -> SmsReply:
     """What Twilio does when `sender` texts `body` to the clinic's number."""
     url = f"{rasa_url}/webhooks/sms/webhook"
     params = twilio_params(sender, body, **extra)

@@ -1,11 +1,22 @@
 """Admin-only pages: accounts, audit log, exports and "forget this visitor"."""
+
 import math
 import re
 from datetime import datetime, timezone
 
 from sanic import Blueprint, Request, response
 
-from iopnav.console import accounts, annotations, audit, config, exports, forget, tracker, transcript, web
+from iopnav.console import (
+    accounts,
+    annotations,
+    audit,
+    config,
+    exports,
+    forget,
+    tracker,
+    transcript,
+    web,
+)
 from iopnav.console.conversations import parse_page
 from iopnav.console.models import ConsoleSession, ConsoleUser
 from iopnav.console.views.conversations import transcript_url
@@ -22,8 +33,11 @@ EXPORT_FORMATS = {
 
 
 def _download(body, content_type: str, filename: str) -> response.HTTPResponse:
-    return response.raw(body if isinstance(body, bytes) else body.encode("utf-8"), content_type=content_type,
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return response.raw(
+        body if isinstance(body, bytes) else body.encode("utf-8"),
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _stamp() -> str:
@@ -32,12 +46,14 @@ def _stamp() -> str:
 
 # ---- accounts --------------------------------------------------------------
 
+
 @bp.get("/admin/users")
 @web.admin_only("manage accounts")
 async def users(request: Request):
     rows = request.ctx.db.query(ConsoleUser).order_by(ConsoleUser.email).all()
-    return web.render(request, "users.html", users=rows, roles=config.ROLES,
-                      min_length=config.MIN_PASSWORD_LENGTH)
+    return web.render(
+        request, "users.html", users=rows, roles=config.ROLES, min_length=config.MIN_PASSWORD_LENGTH
+    )
 
 
 @bp.post("/admin/users")
@@ -45,13 +61,20 @@ async def users(request: Request):
 async def create_user(request: Request):
     db = request.ctx.db
     try:
-        user = accounts.create_user(db, web.form_value(request, "email"), web.form_value(request, "password"),
-                                    web.form_value(request, "role"), created_by=request.ctx.user.email)
+        user = accounts.create_user(
+            db,
+            web.form_value(request, "email"),
+            web.form_value(request, "password"),
+            web.form_value(request, "role"),
+            created_by=request.ctx.user.email,
+        )
     except accounts.AccountError as exc:
         db.rollback()
         web.set_flash(request, str(exc), "error")
     else:
-        audit.record(db, request.ctx.user.email, "user_create", f"user {user.email}", f"role {user.role}")
+        audit.record(
+            db, request.ctx.user.email, "user_create", f"user {user.email}", f"role {user.role}"
+        )
         web.set_flash(request, f"Account created for {user.email} ({user.role}).")
     return web.see_other("/admin/users")
 
@@ -73,8 +96,15 @@ async def update_user(request: Request, user_id: int):
     try:
         accounts.check_role(role)
         if user.id == request.ctx.user.id and (role != user.role or not active):
-            raise accounts.AccountError("You cannot change your own role or disable your own account.")
-        if user.role == "admin" and user.active and (role != "admin" or not active) and _active_admins(db) <= 1:
+            raise accounts.AccountError(
+                "You cannot change your own role or disable your own account."
+            )
+        if (
+            user.role == "admin"
+            and user.active
+            and (role != "admin" or not active)
+            and _active_admins(db) <= 1
+        ):
             raise accounts.AccountError("This is the last active admin; make another admin first.")
         if password:
             accounts.set_password(db, user.email, password)
@@ -88,12 +118,19 @@ async def update_user(request: Request, user_id: int):
     if not active:
         db.query(ConsoleSession).filter_by(user_id=user.id).delete()
     db.commit()
-    audit.record(db, request.ctx.user.email, "user_update", f"user {user.email}", "; ".join(changes) or "no change")
+    audit.record(
+        db,
+        request.ctx.user.email,
+        "user_update",
+        f"user {user.email}",
+        "; ".join(changes) or "no change",
+    )
     web.set_flash(request, f"Saved {user.email}: {', '.join(changes) or 'no change'}.")
     return web.see_other("/admin/users")
 
 
 # ---- audit log ---------------------------------------------------------------
+
 
 @bp.get("/admin/audit")
 @web.admin_only("read the audit log")
@@ -104,19 +141,37 @@ async def audit_log(request: Request):
     actor = (request.args.get("actor") or "")[:254]
     per_page = 50
     rows, total = audit.entries(request.ctx.db, page, per_page, action, actor)
-    return web.render(request, "audit.html", rows=rows, total=total, page=page,
-                      pages=max(1, math.ceil(total / per_page)), action=action, actor=actor,
-                      actions=audit.actions(request.ctx.db), errors=errors)
+    return web.render(
+        request,
+        "audit.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, math.ceil(total / per_page)),
+        action=action,
+        actor=actor,
+        actions=audit.actions(request.ctx.db),
+        errors=errors,
+    )
 
 
 # ---- exports -----------------------------------------------------------------
+
 
 @bp.get("/export/referrals.csv")
 @web.admin_only("export data")
 async def export_referrals(request: Request):
     rows = request.ctx.db.query(Referral).order_by(Referral.created_at).all()
-    audit.record(request.ctx.db, request.ctx.user.email, "export", "intake requests", f"CSV, {len(rows)} rows")
-    return _download(exports.referrals_csv(rows), "text/csv; charset=utf-8", f"intake-requests-{_stamp()}.csv")
+    audit.record(
+        request.ctx.db,
+        request.ctx.user.email,
+        "export",
+        "intake requests",
+        f"CSV, {len(rows)} rows",
+    )
+    return _download(
+        exports.referrals_csv(rows), "text/csv; charset=utf-8", f"intake-requests-{_stamp()}.csv"
+    )
 
 
 @bp.get("/export/training-data.yml")
@@ -155,7 +210,9 @@ async def export_conversation(request: Request):
         body = exports.conversation_json(sender, events, flags)
     else:
         turns = transcript.build(events, flags, annotations.corrections_of(db, sender))
-        body = (exports.transcript_text if fmt == "txt" else exports.transcript_pdf)(key, sender, turns, flags)
+        body = (exports.transcript_text if fmt == "txt" else exports.transcript_pdf)(
+            key, sender, turns, flags
+        )
     audit.record(db, request.ctx.user.email, "export", audit.conversation_target(key), fmt.upper())
     content_type, ext = EXPORT_FORMATS[fmt]
     return _download(body, content_type, f"conversation-{key}-{_stamp()}.{ext}")
@@ -163,15 +220,24 @@ async def export_conversation(request: Request):
 
 # ---- forget this visitor -------------------------------------------------------
 
+
 @bp.get("/forget")
 @web.admin_only("delete conversations")
 async def forget_form(request: Request):
     key, sender = _conversation(request.args.get("id"))
     if request.args.get("id") and sender is None:
-        return web.error_page(request, 404, "There is no conversation with that number (it may be erased already).")
+        return web.error_page(
+            request, 404, "There is no conversation with that number (it may be erased already)."
+        )
     counts = forget.preview(request.ctx.db, tracker.engine(), sender) if sender else None
-    return web.render(request, "forget.html", key=key, sender=sender, counts=counts,
-                      back=transcript_url(key) if key else "/conversations")
+    return web.render(
+        request,
+        "forget.html",
+        key=key,
+        sender=sender,
+        counts=counts,
+        back=transcript_url(key) if key else "/conversations",
+    )
 
 
 @bp.post("/forget")
@@ -187,7 +253,11 @@ async def forget_do(request: Request):
     eng = tracker.engine()
     if raw_key:
         if sender is None:
-            web.set_flash(request, "There is no conversation with that number (it may be erased already).", "error")
+            web.set_flash(
+                request,
+                "There is no conversation with that number (it may be erased already).",
+                "error",
+            )
             return web.see_other("/forget")
         erased = forget.Erased()
         erased.add(forget.forget_sender(db, eng, sender))

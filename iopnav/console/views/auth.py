@@ -1,5 +1,6 @@
 """Sign in and out. The login form carries its own CSRF token (a cookie and
 a hidden field that must match), since there is no session yet."""
+
 from sanic import Blueprint, Request, response
 
 from iopnav.console import accounts, audit, config, sessions, web
@@ -14,8 +15,15 @@ def _login_page(request: Request, status: int = 200, error: str = "", email: str
     token = request.cookies.get(config.LOGIN_COOKIE_NAME) or ""
     if not (32 <= len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()):
         token = web.new_token()
-    resp = web.render(request, "login.html", http_status=status, error=error, email=email, login_token=token,
-                      next=web.safe_next(request.args.get("next") or web.form_value(request, "next")))
+    resp = web.render(
+        request,
+        "login.html",
+        http_status=status,
+        error=error,
+        email=email,
+        login_token=token,
+        next=web.safe_next(request.args.get("next") or web.form_value(request, "next")),
+    )
     web.set_cookie(resp, config.LOGIN_COOKIE_NAME, token)
     return resp
 
@@ -31,17 +39,26 @@ async def login_form(request: Request):
 async def login(request: Request):
     email = web.form_value(request, "email").strip()[:254]
     password = web.form_value(request, "password")
-    if not sessions.csrf_ok(request.cookies.get(config.LOGIN_COOKIE_NAME), web.form_value(request, "login_token")):
+    if not sessions.csrf_ok(
+        request.cookies.get(config.LOGIN_COOKIE_NAME), web.form_value(request, "login_token")
+    ):
         return _login_page(request, 400, "The sign-in form expired. Please try again.", email)
     if not email or not password:
         return _login_page(request, 400, "Enter your email address and password.", email)
     db = request.ctx.db
     result = accounts.authenticate(db, email, password)
     if not result.ok:
-        audit.record(db, email.lower(), "login_failed", None, "locked" if result.locked_minutes else None)
+        audit.record(
+            db, email.lower(), "login_failed", None, "locked" if result.locked_minutes else None
+        )
         if result.locked_minutes:
-            return _login_page(request, 429, "Too many failed attempts. Sign-in for this address is locked "
-                                             f"for about {result.locked_minutes} minutes.", email)
+            return _login_page(
+                request,
+                429,
+                "Too many failed attempts. Sign-in for this address is locked "
+                f"for about {result.locked_minutes} minutes.",
+                email,
+            )
         return _login_page(request, 401, "Wrong email or password.", email)
     if request.ctx.session is not None:  # a fresh token on every login (no session fixation)
         sessions.end(db, request.cookies.get(config.COOKIE_NAME))

@@ -3,6 +3,7 @@
 URLs name a conversation by its number (first event id), never by sender id:
 SMS sender ids are phone numbers, and URLs end up in history and proxies.
 """
+
 from typing import Optional
 from urllib.parse import unquote
 
@@ -26,12 +27,29 @@ async def conversation_list(request: Request):
     filters, errors = ListFilters.from_args(request.args)
     eng = tracker.engine()
     page = list_conversations(db, eng, filters)
-    used = [n for n in ("start", "end", "channel", "flagged", "intake", "fallback", "reviewed") if request.args.get(n)]
-    audit.record(db, request.ctx.user.email, "view_list", "conversations",
-                 f"page {page.page}" + (f"; filters: {', '.join(used)}" if used else "")
-                 + ("; text search" if filters.q else ""))
-    return web.render(request, "conversations.html", page=page, filters=filters, errors=errors,
-                      channels=tracker.channels(eng), transcript_url=transcript_url)
+    used = [
+        n
+        for n in ("start", "end", "channel", "flagged", "intake", "fallback", "reviewed")
+        if request.args.get(n)
+    ]
+    audit.record(
+        db,
+        request.ctx.user.email,
+        "view_list",
+        "conversations",
+        f"page {page.page}"
+        + (f"; filters: {', '.join(used)}" if used else "")
+        + ("; text search" if filters.q else ""),
+    )
+    return web.render(
+        request,
+        "conversations.html",
+        page=page,
+        filters=filters,
+        errors=errors,
+        channels=tracker.channels(eng),
+        transcript_url=transcript_url,
+    )
 
 
 @bp.get("/conversations/<sender_id:path>")
@@ -40,7 +58,9 @@ async def conversation_by_sender(request: Request, sender_id: str):
     # Sanic hands the path over still percent-encoded; ids may hold "+", "/" or spaces.
     key = tracker.first_event_ids(tracker.engine(), [unquote(sender_id)]).get(unquote(sender_id))
     if key is None:
-        return web.error_page(request, 404, "There is no conversation with that id (it may have been deleted).")
+        return web.error_page(
+            request, 404, "There is no conversation with that id (it may have been deleted)."
+        )
     return response.redirect(transcript_url(key))
 
 
@@ -51,16 +71,29 @@ async def conversation(request: Request, key: int):
     sender_id = tracker.sender_of(eng, key)
     events = tracker.conversation_events(eng, sender_id) if sender_id else []
     if not events or events[0].id != key:
-        return web.error_page(request, 404, "There is no conversation with that number (it may have been deleted).")
-    flags = db.query(CrisisFlag).filter_by(sender_id=sender_id).order_by(CrisisFlag.created_at).all()
+        return web.error_page(
+            request, 404, "There is no conversation with that number (it may have been deleted)."
+        )
+    flags = (
+        db.query(CrisisFlag).filter_by(sender_id=sender_id).order_by(CrisisFlag.created_at).all()
+    )
     turns = transcript.build(events, flags, annotations.corrections_of(db, sender_id))
     audit.record(db, request.ctx.user.email, "view_conversation", audit.conversation_target(key))
     return web.render(
-        request, "transcript.html", key=key, sender_id=sender_id, turns=turns, flags=flags,
-        open_flags=[f for f in flags if not f.acknowledged], referrals=intake.for_sender(db, sender_id),
-        review=annotations.review_of(db, sender_id), notes=annotations.notes_of(db, sender_id),
-        intents=annotations.domain_intents(), url=transcript_url(key),
-        channels=sorted({t.channel for t in turns if t.channel}), statuses=REFERRAL_STATUSES,
+        request,
+        "transcript.html",
+        key=key,
+        sender_id=sender_id,
+        turns=turns,
+        flags=flags,
+        open_flags=[f for f in flags if not f.acknowledged],
+        referrals=intake.for_sender(db, sender_id),
+        review=annotations.review_of(db, sender_id),
+        notes=annotations.notes_of(db, sender_id),
+        intents=annotations.domain_intents(),
+        url=transcript_url(key),
+        channels=sorted({t.channel for t in turns if t.channel}),
+        statuses=REFERRAL_STATUSES,
     )
 
 
@@ -77,7 +110,9 @@ def _conversation_from_form(request: Request):
 
 
 def _no_such_conversation(request: Request):
-    return web.error_page(request, 404, "There is no conversation with that number (it may have been deleted).")
+    return web.error_page(
+        request, 404, "There is no conversation with that number (it may have been deleted)."
+    )
 
 
 @bp.post("/annotate/review")
@@ -87,8 +122,12 @@ async def mark_reviewed(request: Request):
         return _no_such_conversation(request)
     reviewed = web.form_value(request, "reviewed") == "1"
     annotations.set_reviewed(request.ctx.db, sender, request.ctx.user.email, reviewed)
-    audit.record(request.ctx.db, request.ctx.user.email, "review" if reviewed else "unreview",
-                 audit.conversation_target(key))
+    audit.record(
+        request.ctx.db,
+        request.ctx.user.email,
+        "review" if reviewed else "unreview",
+        audit.conversation_target(key),
+    )
     web.set_flash(request, "Marked as reviewed." if reviewed else "Marked as not reviewed.")
     return web.see_other(transcript_url(key))
 
@@ -99,7 +138,9 @@ async def add_note(request: Request):
     if sender is None:
         return _no_such_conversation(request)
     try:
-        annotations.add_note(request.ctx.db, sender, request.ctx.user.email, web.form_value(request, "text"))
+        annotations.add_note(
+            request.ctx.db, sender, request.ctx.user.email, web.form_value(request, "text")
+        )
     except annotations.AnnotationError as exc:
         web.set_flash(request, str(exc), "error")
     else:
@@ -117,21 +158,39 @@ async def tag_intent(request: Request):
     raw_id = web.form_value(request, "event_id")
     event = None
     if raw_id.isdigit():
-        event = next((e for e in tracker.conversation_events(tracker.engine(), sender)
-                      if e.id == int(raw_id) and e.type_name == "user"), None)
+        event = next(
+            (
+                e
+                for e in tracker.conversation_events(tracker.engine(), sender)
+                if e.id == int(raw_id) and e.type_name == "user"
+            ),
+            None,
+        )
     if event is None:
         web.set_flash(request, "That message is not part of this conversation.", "error")
         return web.see_other(transcript_url(key))
     predicted = ((event.data.get("parse_data") or {}).get("intent") or {}).get("name")
     correct = web.form_value(request, "intent")
     try:
-        annotations.tag_intent(db, sender, event.id, event.data.get("text") or "", predicted, correct,
-                               request.ctx.user.email)
+        annotations.tag_intent(
+            db,
+            sender,
+            event.id,
+            event.data.get("text") or "",
+            predicted,
+            correct,
+            request.ctx.user.email,
+        )
     except annotations.AnnotationError as exc:
         web.set_flash(request, str(exc), "error")
     else:
-        audit.record(db, request.ctx.user.email, "tag_intent", audit.conversation_target(key),
-                     f"message {event.id}: {predicted} -> {correct}")
+        audit.record(
+            db,
+            request.ctx.user.email,
+            "tag_intent",
+            audit.conversation_target(key),
+            f"message {event.id}: {predicted} -> {correct}",
+        )
         web.set_flash(request, f"Tagged: this message meant {correct}.")
     return web.see_other(transcript_url(key) + f"#m{event.id}")
 
@@ -145,10 +204,18 @@ async def acknowledge_flag(request: Request, flag_id: int):
     key = tracker.first_event_ids(tracker.engine(), [flag.sender_id]).get(flag.sender_id)
     if not flag.acknowledged:
         # The flag stays: acknowledging records the follow-up, it does not undo the crisis.
-        flag.acknowledged, flag.acknowledged_by, flag.acknowledged_at = True, request.ctx.user.email, utcnow()
+        flag.acknowledged, flag.acknowledged_by, flag.acknowledged_at = (
+            True,
+            request.ctx.user.email,
+            utcnow(),
+        )
         db.commit()
-        audit.record(db, request.ctx.user.email, "acknowledge_flag",
-                     audit.conversation_target(key) if key is not None else f"crisis flag {flag.id}",
-                     f"flag {flag.id} ({flag.category})")
+        audit.record(
+            db,
+            request.ctx.user.email,
+            "acknowledge_flag",
+            audit.conversation_target(key) if key is not None else f"crisis flag {flag.id}",
+            f"flag {flag.id} ({flag.category})",
+        )
         web.set_flash(request, "Crisis flag acknowledged. It stays on record.")
     return web.see_other(transcript_url(key))

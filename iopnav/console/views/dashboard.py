@@ -1,7 +1,9 @@
 """Dashboard page: aggregate numbers only, so viewing it is not audited."""
+
 from sanic import Blueprint, Request
 
-from iopnav.console import dashboard as stats, tracker, web
+from iopnav.console import dashboard as stats
+from iopnav.console import tracker, web
 
 bp = Blueprint("dashboard")
 
@@ -15,4 +17,6 @@ async def dashboard(request: Request):
         errors.append(f"Choose a range of {', '.join(map(str, stats.RANGES))} days; showing 30.")
         days = 30
     data = stats.compute(request.ctx.db, tracker.engine(), days)
-    return web.render(request, "dashboard.html", stats=data, days=days, ranges=stats.RANGES, errors=errors)
+    return web.render(
+        request, "dashboard.html", stats=data, days=days, ranges=stats.RANGES, errors=errors
+    )
