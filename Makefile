@@ -11,8 +11,12 @@ RASA      := $(VENV)/bin/rasa
 PYTHON310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10.*/bin/python) $(shell command -v python3.10 2>/dev/null))
 
 REQ_STAMP   := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt 2>/dev/null | md5sum | cut -c1-12)
+# ruff and mypy live in their own small venv so their pins never meet Rasa's.
+TOOLS       := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed-$(shell cat requirements-tools.txt 2>/dev/null | md5sum | cut -c1-12)
 SPACY_MODEL := var/spacy/en_iop
 MODEL_STAMP := models/.trained
+WORDLLAMA   := var/wordllama/l2_supercat_256.safetensors
 TRAIN_INPUTS := config.yml crisis_resources.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
                 $(shell find iopnav/safety iopnav/nlu -name '*.py' -o -name '*.yml' -o -name '*.txt' 2>/dev/null)
 
@@ -22,18 +26,23 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run test validate shell bench compare browser-deps crisis-responses clean retention console-user
+.PHONY: help install train run test test-fast lint types format validate shell bench compare browser-deps \
+        crisis-responses clean retention console-user
 
 help:
 	@echo "make run       install, train if needed, start everything (Rasa, actions, web, console)"
 	@echo "make test      install, train if needed, run every test"
+	@echo "make test-fast lint + the tests without browser, PostgreSQL, servers or slow marks (edit-test loop)"
+	@echo "make lint      ruff check + ruff format --check"
+	@echo "make types     mypy on iopnav/ and actions/"
+	@echo "make format    ruff format + ruff check --fix"
 	@echo "make train     train the model if data, domain or config changed"
 	@echo "make shell     talk to the assistant in this terminal"
 	@echo "make validate  rasa data validate --fail-on-warnings"
 	@echo "make bench     print the safety-screen and NLU numbers"
 	@echo "make compare   compare NLU pipelines (slow; writes docs/pipeline.md)"
 
-install: $(REQ_STAMP) $(SPACY_MODEL)/meta.json
+install: $(REQ_STAMP) $(SPACY_MODEL)/meta.json $(WORDLLAMA)
 
 $(REQ_STAMP): requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -46,9 +55,32 @@ $(REQ_STAMP): requirements.txt requirements-dev.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+$(TOOLS_STAMP): requirements-tools.txt
+	@[ -x $(TOOLS)/bin/python ] || $(PYTHON310) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install -q -r requirements-tools.txt
+	@rm -f $(TOOLS)/.installed-*
+	@touch $@
+
+lint: $(TOOLS_STAMP)
+	$(TOOLS)/bin/ruff check .
+	$(TOOLS)/bin/ruff format --check .
+
+format: $(TOOLS_STAMP)
+	$(TOOLS)/bin/ruff format .
+	$(TOOLS)/bin/ruff check --fix .
+
+# mypy reads the project venv's packages (Rasa, SQLAlchemy...) through its python.
+types: $(TOOLS_STAMP) $(REQ_STAMP)
+	$(TOOLS)/bin/mypy --python-executable $(PY)
+
 # A spaCy pipeline built locally (no model hub here): blank English + lookup lemmatizer.
 $(SPACY_MODEL)/meta.json: $(REQ_STAMP) scripts/build_spacy_model.py
 	$(PY) scripts/build_spacy_model.py $(SPACY_MODEL)
+
+# Static token embeddings for the risk model, from a PyPI wheel at install
+# time (iopnav/safety/embeddings.py says why not the package itself).
+$(WORDLLAMA): scripts/fetch_wordllama.py | $(REQ_STAMP)
+	$(PY) scripts/fetch_wordllama.py var/wordllama
 
 # The crisis hand-off responses are generated from the clinic's crisis resources.
 crisis-responses: $(REQ_STAMP)
@@ -81,7 +113,7 @@ browser-deps:
 	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
 	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver >/dev/null); }
 
-test: install train browser-deps validate
+test: install lint types train browser-deps validate
 	$(PY) -m pytest -q --durations=20 tests
 	$(PY) scripts/eval_safety.py --fail-under-recall 1.0 --fail-under-precision 0.95
 	$(PY) scripts/eval_nlu.py --fail-under 0.95
@@ -89,6 +121,11 @@ test: install train browser-deps validate
 	@# one model load instead of one per file.
 	$(RASA) test core --model models/iop.tar.gz --stories tests \
 	  --fail-on-prediction-errors --out var/results/core
+
+# The edit-test loop: no browser, PostgreSQL, running servers or slow tests
+# (markers are set from the fixtures a test uses: tests/conftest.py).
+test-fast: install lint
+	$(PY) -m pytest -q -m "not browser and not postgres and not e2e and not slow" tests
 
 bench: install train
 	$(PY) scripts/bench_safety.py
@@ -110,4 +147,4 @@ console-user: install
 	$(PY) -m iopnav.console create-user --role $(or $(ROLE),reviewer) $(EMAIL)
 
 clean:
-	rm -rf models/*.tar.gz $(MODEL_STAMP) var/results
+	rm -rf models/*.tar.gz $(MODEL_STAMP) var/results .mypy_cache .ruff_cache

@@ -54,8 +54,10 @@ def dropped_filters(tracker: Tracker) -> List[str]:
 def unknown_value_text(name: str, raw: str) -> str:
     if name == "insurance":
         return (
-            f"I don't have \"{raw}\" in the directory's list of insurers, so I can't tell you which "
-            "programs take it. I searched without an insurance filter; please ask the program about your plan."
+            f"I don't have \"{raw}\" in the directory's list of insurers, so I can't tell you"
+            f" which "
+            "programs take it. I searched without an insurance filter; please ask the program"
+            " about your plan."
         )
     label = present.FILTER_LABELS.get(name, name)
     return f'I didn\'t recognise "{raw}" as a {label}, so I searched without it.'
@@ -161,7 +163,8 @@ class ActionShowMorePrograms(Action):
     ) -> List[Dict[Text, Any]]:
         if not tracker.get_slot("search_location"):
             dispatcher.utter_message(
-                text="I haven't searched for programs yet. Tell me a city or ZIP code and what you're looking for.",
+                text="I haven't searched for programs yet. Tell me a city or ZIP code and what"
+                " you're looking for.",
                 buttons=[{"title": "Find a program", "payload": "/find_program"}],
             )
             return []
@@ -176,11 +179,14 @@ class ActionShowMorePrograms(Action):
             total = result.total
             dispatcher.utter_message(
                 text=(
-                    f"That's all: I've shown every program I found ({total}). You can change the search "
-                    "(another city, or fewer filters), or I can pass your details to our intake team."
+                    f"That's all: I've shown every program I found ({total}). You can change the"
+                    f" search "
+                    "(another city, or fewer filters), or I can pass your details to our intake"
+                    " team."
                 )
                 if total
-                else "There were no programs to show for that search. Try another city or fewer filters.",
+                else "There were no programs to show for that search. Try another city or fewer"
+                " filters.",
                 buttons=[START_INTAKE, TALK_TO_STAFF],
             )
             return []

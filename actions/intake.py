@@ -152,8 +152,8 @@ class ActionSubmitIntake(Action):
             return reset
         contact, problem = intake.parse_contact(tracker.get_slot("intake_contact"))
         try:
-            if problem:
-                raise ValueError(problem)
+            if problem or contact is None:
+                raise ValueError(problem or "no contact given")
             with session_factory()() as session:
                 program, interest = intake.match_program(
                     session, tracker.get_slot("intake_program")
@@ -172,7 +172,8 @@ class ActionSubmitIntake(Action):
         except (SQLAlchemyError, ValueError):
             logger.exception("saving an intake request failed")
             dispatcher.utter_message(
-                text="I'm sorry, I couldn't save your request just now, so please don't wait for a call. "
+                text="I'm sorry, I couldn't save your request just now, so please don't wait for"
+                " a call. "
                 "You can call the program directly, or try again in a few minutes. "
                 "If you need help right now, call or text 988."
             )

@@ -29,7 +29,8 @@ class _Blank(dict):
 def render(key: str, channel: Optional[str] = None, **values: Any) -> Dict[str, Any]:
     """The message for `key`, in the SMS wording when the visitor texts."""
     prompt = PROMPTS[key]
-    text = prompt.get("sms") if channel == "sms" and prompt.get("sms") else prompt["text"]
+    sms = prompt.get("sms")
+    text: str = sms if channel == "sms" and sms else prompt["text"]
     filled = {name: value for name, value in values.items() if value is not None}
     message: Dict[str, Any] = {"text": text.format_map(_Blank(filled))}
     if prompt.get("buttons"):

@@ -89,7 +89,8 @@ def main() -> int:
     print("\nThe IOP assistant is running:")
     print(f"  Web chat page   http://{host}:{settings.WEB_PORT}/")
     print(
-        f"  Staff console   http://{host}:{settings.CONSOLE_PORT}/  (create an account: make console-user EMAIL=you@clinic.org ROLE=admin)"
+        f"  Staff console   http://{host}:{settings.CONSOLE_PORT}/  (create an account: make"
+        f" console-user EMAIL=you@clinic.org ROLE=admin)"
     )
     print(f"  REST webhook    POST http://{host}:{settings.RASA_PORT}/webhooks/rest/webhook")
     print(f"  SMS webhook     POST http://{host}:{settings.RASA_PORT}/webhooks/sms/webhook")
@@ -100,7 +101,8 @@ def main() -> int:
         for service in running:
             if service.proc and service.proc.poll() is not None:
                 print(
-                    f"{service.name} stopped unexpectedly (exit {service.proc.returncode}); see {service.log_path}"
+                    f"{service.name} stopped unexpectedly (exit {service.proc.returncode}); see"
+                    f" {service.log_path}"
                 )
                 stop()
         time.sleep(1)

@@ -167,9 +167,11 @@ def main() -> int:
     store.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     table = [
         "Measured on this project's 2-core machine; intent macro-F1 by stratified k-fold "
-        "cross-validation on data/nlu and on the never-trained-on hold-out (tests/nlu_holdout.yml).",
+        "cross-validation on data/nlu and on the never-trained-on hold-out"
+        " (tests/nlu_holdout.yml).",
         "",
-        "| pipeline | folds | CV macro-F1 | hold-out macro-F1 | train (s) | load (s) | parse p50 (ms) | parse p95 (ms) | examples | date |",
+        "| pipeline | folds | CV macro-F1 | hold-out macro-F1 | train (s) | load (s) | parse p50"
+        " (ms) | parse p95 (ms) | examples | date |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ] + [
         "| %s | %s | %s | %.3f | %.0f | %.1f | %.1f | %.1f | %d | %s |"

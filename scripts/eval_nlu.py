@@ -34,7 +34,7 @@ def main() -> int:
     macro = f1_score(gold, pred, labels=labels, average="macro", zero_division=0)
     print(f"hold-out messages: {len(gold)}  intents: {len(labels)}  macro-F1: {macro:.3f}")
     if args.errors:
-        for ex, g, p in zip(examples, gold, pred):
+        for ex, g, p in zip(examples, gold, pred, strict=False):
             if g != p:
                 print(f"  {g:20} -> {p:20} {ex.get('text')}")
     if args.fail_under is not None and macro < args.fail_under:

@@ -1,8 +1,10 @@
 """Save screenshots of the chat widget on the sample clinic page:
 docs/widget.png (desktop) and docs/widget-phone.png (phone-sized).
 
-  python scripts/screenshot_widget.py                 # starts its own assistant (needs models/iop.tar.gz)
-  python scripts/screenshot_widget.py --rasa-url http://127.0.0.1:5005   # use a running one (make run)
+  # starts its own assistant (needs models/iop.tar.gz):
+  python scripts/screenshot_widget.py
+  # or uses a running one (make run):
+  python scripts/screenshot_widget.py --rasa-url http://127.0.0.1:5005
 
 It has a short real conversation first, so the picture shows answers,
 suggested replies and the emergency line as a visitor sees them.

@@ -11,6 +11,26 @@ from tests.support.databases import isolated_database_url, postgres_available
 
 DB_BACKENDS = ["sqlite", "postgresql"]
 
+# Markers follow from the fixtures a test uses, so a new test is sorted into
+# the right group without anyone remembering to mark it (make test-fast).
+FIXTURE_MARKERS = {
+    "assistant": "e2e",
+    "assistant_without_actions": "e2e",
+    "console": "e2e",
+    "browser": "browser",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for fixture, marker in FIXTURE_MARKERS.items():
+            if fixture in fixtures:
+                item.add_marker(marker)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("db_url") == "postgresql":
+            item.add_marker("postgres")
+
 
 @pytest.fixture(params=DB_BACKENDS)
 def db_url(request, tmp_path):

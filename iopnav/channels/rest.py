@@ -58,14 +58,14 @@ def parse_request(body: bytes) -> Tuple[str, Any]:
     try:
         decoded = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadInput("invalid_encoding", "The request body is not valid UTF-8 text.")
+        raise BadInput("invalid_encoding", "The request body is not valid UTF-8 text.") from None
     try:
         payload = json.loads(decoded)
     except ValueError:
         raise BadInput(
             "malformed_json",
             'The request body is not valid JSON. Send {"sender": "id", "message": "hi"}.',
-        )
+        ) from None
     if not isinstance(payload, dict):
         raise BadInput(
             "malformed_json",

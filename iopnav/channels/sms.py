@@ -209,7 +209,7 @@ class TwilioSMSInput(InputChannel):
         # Nothing from the dialogue (a custom action failed): say so rather
         # than leave the texter waiting.
         stand_in, reminder = await stand_in_and_reminder(request.app, sender, bool(rendered))
-        answer = "\n\n".join(notes + [rendered or stand_in])
+        answer = "\n\n".join(notes + [rendered or stand_in or ""])
         return reply_text(answer.strip(), reminder)
 
     async def record_only(self, request: Request, sender: str, body: Optional[str]) -> None:

@@ -155,12 +155,16 @@ def stop_text() -> str:
     n = _lines()
     return (
         f"You're unsubscribed from {CLINIC_NAME} texts and will get no more messages. "
-        f"Reply START to resubscribe. In crisis, call or text {n['crisis']}; emergency {n['emergency']}."
+        f"Reply START to resubscribe. In crisis, call or text {n['crisis']}; emergency"
+        f" {n['emergency']}."
     )
 
 
 def start_text() -> str:
-    return f"You're subscribed to {CLINIC_NAME} texts again. Ask me anything about our programs. Reply HELP for help, STOP to opt out."
+    return (
+        f"You're subscribed to {CLINIC_NAME} texts again. Ask me anything about our programs."
+        f" Reply HELP for help, STOP to opt out."
+    )
 
 
 # Answers to messages the assistant cannot read (cleaning.BadInput codes).

@@ -174,8 +174,8 @@ class Handler(BaseHTTPRequestHandler):
                 413, "too_large", f"The message is larger than {MAX_BODY_BYTES // 1024} KB.", cors
             )
         payload, problem = check_chat_request(self.rfile.read(length))
-        if problem:
-            return self._error(400, "bad_request", problem, cors)
+        if problem or payload is None:
+            return self._error(400, "bad_request", problem or "Empty request.", cors)
         status, body = self.forward(payload)
         self._send(status, body, "application/json", cors)
 

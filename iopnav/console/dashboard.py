@@ -5,7 +5,7 @@ intake requests, fallback rate and top intents, for the last N days
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -54,7 +54,7 @@ def _naive_utc_day(value: datetime) -> date:
     return value.replace(tzinfo=timezone.utc).astimezone(config.timezone()).date()
 
 
-def compute(db: Session, eng: Engine, span_days: int, today: date = None) -> Stats:
+def compute(db: Session, eng: Engine, span_days: int, today: Optional[date] = None) -> Stats:
     today = today or datetime.now(config.timezone()).date()
     days = [today - timedelta(days=i) for i in range(span_days - 1, -1, -1)]
     start_ts, end_ts = local_day_bounds(days[0])[0], local_day_bounds(today)[1]

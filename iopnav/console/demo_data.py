@@ -186,8 +186,8 @@ def add_referral(
     from iopnav.directory.intake import parse_contact, save_referral
 
     parsed, problem = parse_contact(contact)
-    if problem:
-        raise ValueError(problem)
+    if problem or parsed is None:
+        raise ValueError(problem or "no contact given")
     with session_factory(database_url)() as db:
         row = save_referral(
             db,

@@ -165,7 +165,7 @@ def first_event_ids(eng: Engine, senders: Iterable[str]) -> Dict[str, int]:
         .group_by(events.c.sender_id)
     )
     with eng.connect() as conn:
-        return {s: k for s, k in conn.execute(query)}
+        return dict(conn.execute(query))
 
 
 def sender_of(eng: Engine, key: int) -> Optional[str]:

@@ -198,7 +198,7 @@ async def open_request(request: Request):
     return None
 
 
-async def close_request(request: Request, resp: response.HTTPResponse):
+async def close_request(request: Request, resp: response.BaseHTTPResponse):
     for name, value in SECURITY_HEADERS.items():
         resp.headers.setdefault(name, value)
     db = getattr(request.ctx, "db", None)

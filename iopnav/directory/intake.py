@@ -26,7 +26,8 @@ ANY_TIME = "any time"
 NOT_SURE = "not sure yet"
 _NAME_RE = re.compile(r"^[^\W\d_][^\W\d_' .-]*(?:[' .-][^\W\d_]+)*\.?$", re.UNICODE)
 _NAME_PREFIX_RE = re.compile(
-    r"^(?:(?:my\s+(?:first\s+)?name\s+is|i\s*'?\s*a?m|it\s*'?\s*s|this\s+is|call\s+me|name\s*:)\s+)",
+    r"^(?:(?:my\s+(?:first\s+)?name\s+is|i\s*'?\s*a?m|it\s*'?\s*s|this\s+is|call\s+me|name\s*:)\s+"
+    r")",
     re.IGNORECASE,
 )
 # Words every program name shares; "the IOP" names no program in particular.
@@ -136,7 +137,8 @@ def check_contact_time(text: Optional[str]) -> Check:
     if not value:
         return (
             None,
-            "When is a good time to reach you? For example: mornings, afternoons, evenings, or any time.",
+            "When is a good time to reach you? For example: mornings, afternoons, evenings, or"
+            " any time.",
         )
     if len(value) > 100:
         return None, "Please keep it short, for example: weekday mornings, or after 5 pm."

@@ -32,7 +32,8 @@ FILTER_LABELS = {
     "radius_miles": "distance",
 }
 FIND_TREATMENT = (
-    "For more options nationwide, FindTreatment.gov or SAMHSA's free helpline 1-800-662-4357 (24/7). "
+    "For more options nationwide, FindTreatment.gov or SAMHSA's free helpline 1-800-662-4357"
+    " (24/7). "
     "If you need help right now, call or text 988."
 )
 

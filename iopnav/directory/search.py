@@ -9,7 +9,7 @@ a bare "no results".
 """
 
 from dataclasses import dataclass, field, replace
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import literal, or_, select
 from sqlalchemy.orm import Session
@@ -51,12 +51,14 @@ class SearchQuery:
         return {n: getattr(self, n) for n in names if getattr(self, n)}
 
     def without(self, name: str) -> "SearchQuery":
-        return replace(self, **{name: None})
+        cleared: Dict[str, Any] = {name: None}
+        return replace(self, **cleared)
 
     def normalised(self) -> Tuple["SearchQuery", Dict[str, str]]:
         """Canonical filter values, and the raw values we could not map
         (e.g. an insurer we have never heard of) so callers can say so."""
-        changes, unknown = {}, {}
+        changes: Dict[str, Any] = {}
+        unknown: Dict[str, str] = {}
         for name, kind, _column in FILTERS:
             raw = getattr(self, name)
             if raw:
@@ -133,7 +135,7 @@ def _candidates(session: Session, query: SearchQuery) -> List[Program]:
             stmt = stmt.where(
                 or_(*[_has(Program.conditions, c) for c in vocab.expand_condition(value)])
             )
-        else:
+        elif column is not None:
             stmt = stmt.where(_has(getattr(Program, column), value))
     if query.language:
         stmt = stmt.where(_has(Program.languages, query.language.strip().title()))

@@ -54,7 +54,10 @@ def handoff_sms(r: Dict) -> str:
 
 def reminder_text(r: Dict) -> str:
     line = r["crisis_line"]
-    return f"If you need help now, call or text {line['call']}, or call {r['emergency_number']} in an emergency."
+    return (
+        f"If you need help now, call or text {line['call']}, or call {r['emergency_number']}"
+        f" in an emergency."
+    )
 
 
 def risk_check_text(r: Dict) -> str:
@@ -68,7 +71,8 @@ def risk_check_text(r: Dict) -> str:
 def risk_check_no_text(r: Dict) -> str:
     return (
         "Thank you for answering. Feeling this way is hard, and you don't have to handle it alone. "
-        "An intensive outpatient program or your own clinician may be able to help, and I can tell you "
+        "An intensive outpatient program or your own clinician may be able to help, and I can"
+        " tell you "
         "more or help you reach our staff. "
         f"If things get worse, call or text {r['crisis_line']['call']} any time."
     )

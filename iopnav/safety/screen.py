@@ -42,7 +42,7 @@ CRISIS, AMBIGUOUS, NONE = "crisis", "ambiguous", "none"
 
 # SMS spellings and contractions, expanded before lemmatising so that
 # "im gonna kms", "i dont wanna live" and "I'm not okay" read alike.
-_EXPANSIONS = [
+_EXPANSION_TABLE = [
     (r"\bi'?m\b", "i am"),
     (r"\bi'?ve\b", "i have"),
     (r"\bi'?ll\b", "i will"),
@@ -111,11 +111,13 @@ _EXPANSIONS = [
     (r"\bod'?ing\b", "oding"),
     # SMS spellings seen in crisis texts: "i want 2 die", "thinkin bout killin myself".
     (
-        r"\b(want|wanna|going|gonna|how|wish|trying|try|need|ready|about|plan|planning|deserve) 2\b",
+        r"\b(want|wanna|going|gonna|how|wish|trying|try|need|ready|about|plan|planning|deserve)"
+        r" 2\b",
         r"\1 to",
     ),
     (
-        r"\b(kill|think|cutt|dy|try|go|plann|hurt|feel|tak|jump|end|liv|do|noth|someth|hid|burn|say|talk|text|post"
+        r"\b(kill|think|cutt|dy|try|go|plann|hurt|feel|tak|jump|end|liv|do|noth|someth|hid|burn|sa"
+        r"y|talk|text|post"
         r"|drink|us|bleed|breath|shak|want|wish|hop|pray|wait|hang|shoot|sleep|cry|los|stab)in\b",
         r"\1ing",
     ),
@@ -131,7 +133,7 @@ _EXPANSIONS = [
     (r"\bsh'?ing\b", "self-harming"),
     (r"\b([a-z])\.([a-z])\.([a-z])\.?(?=\s|$)", r"\1\2\3"),
 ]
-_EXPANSIONS = [(re.compile(p), r) for p, r in _EXPANSIONS]
+_EXPANSIONS = [(re.compile(p), r) for p, r in _EXPANSION_TABLE]
 
 # Emoji that name a means; "su!c!de", "k1ll", "s*icide", "k m s" read as words.
 _EMOJI = {
@@ -208,10 +210,12 @@ def _unspace(run: str) -> str:
 
 
 _NEGATION = re.compile(
-    r"\b(?:not|never|no|nor|without|n't|neither|nothing about|nobody|no one|none|noone|nothing)\b(?:\s+\S+){0,4}\s*$"
+    r"\b(?:not|never|no|nor|without|n't|neither|nothing about|nobody|no"
+    r" one|none|noone|nothing)\b(?:\s+\S+){0,4}\s*$"
 )
 _NEGATION_BLOCKERS = re.compile(
-    r"\b(?:sure|if|whether|know|why|only|just|but|stop|quit|help|wait|anymore|keep|day go by|day goes by|anyone|care"
+    r"\b(?:sure|if|whether|know|why|only|just|but|stop|quit|help|wait|anymore|keep|day go by|day"
+    r" goes by|anyone|care"
     r"|thought i|thought that|imagined i|expected to|ever thought)\b"
 )
 # A negation governs its own clause only: "he won't leave, he has a gun".
@@ -219,38 +223,63 @@ _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|so|because|cause|cuz|then)\b")
 
 # Frames that make a mention something other than a present crisis.
 _REMOTE_TIME = re.compile(
-    r"\b(?:(?:\d+|a few|few|couple of|a couple|a couple of|several|many|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-    r"|thirteen|fourteen|fifteen|sixteen|twenty|thirty|forty|a dozen) (?:year|years|yrs|decade|decades) ago|years ago|decades ago|ages ago"
-    r"|(?:it is been|it has been|it been|been|that was|that is been|that has been) (?:over |more than |almost |about |nearly |well over |at least )?"
-    r"(?:(?:\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten|a dozen) (?:years?|yrs|decades?)|a decade|decades)"
+    r"\b(?:(?:\d+|a few|few|couple of|a couple|a couple"
+    r" of|several|many|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|thirteen|fourteen|fifteen|sixteen|twenty|thirty|forty|a dozen)"
+    r" (?:year|years|yrs|decade|decades) ago|years ago|decades ago|ages ago"
+    r"|(?:it is been|it has been|it been|been|that was|that is been|that has been) (?:over |more"
+    r" than |almost |about |nearly |well over |at least )?"
+    r"(?:(?:\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten|a dozen)"
+    r" (?:years?|yrs|decades?)|a decade|decades)"
     r"|(?:over|more than|almost|nearly) a decade|a decade ago"
-    r"|(?:during|through|throughout|in) (?:college|high school|middle school|junior high|university|grad school|the army|the military"
-    r"|my (?:early |mid |late )?(?:teens|twenties|20s|thirties|30s|forties|40s)|my addiction|active addiction|my (?:drinking|using|addiction) days)"
+    r"|(?:during|through|throughout|in) (?:college|high school|middle school|junior"
+    r" high|university|grad school|the army|the military"
+    r"|my (?:early |mid |late )?(?:teens|twenties|20s|thirties|30s|forties|40s)|my"
+    r" addiction|active addiction|my (?:drinking|using|addiction) days)"
     r"|before i got (?:sober|clean|help|treatment|into recovery)"
     r"|(?<![\d/.$-])(?:19[5-9]\d|200\d|201\d|202[0-3])(?![\d/.%])"
-    r"|(?:spent|wasted|lost) my (?:early |mid |late )?(?:teens|teenage years|twenties|20s|thirties|30s|youth|childhood)"
-    r"|(?:clean|sober|free) (?:from|of) [\w-]+(?: \w+)? (?:for|since) (?:\d+|a|two|three|four|five|six|several|many|a few) (?:years?|yrs|months)"
+    r"|(?:spent|wasted|lost) my (?:early |mid |late )?(?:teens|teenage"
+    r" years|twenties|20s|thirties|30s|youth|childhood)"
+    r"|(?:clean|sober|free) (?:from|of) [\w-]+(?: \w+)? (?:for|since)"
+    r" (?:\d+|a|two|three|four|five|six|several|many|a few) (?:years?|yrs|months)"
     r"|at (?:age )?\d{1,2}\b.*\bnow (?:i am |i be )?\d{2}"
-    r"|back in my (?:\w+ )?days|as a teen\w*|when i was (?:using|drinking|in active addiction|still using|still drinking)"
+    r"|back in my (?:\w+ )?days|as a teen\w*|when i was (?:using|drinking|in active"
+    r" addiction|still using|still drinking)"
     r"|(?:in|back in|during|since) (?:19|20)\d\d|in (?:19|20)\d\d|'\d\d\b"
-    r"|(?:when|while) i (?:was|were|be) (?:younger|young|a kid|a child|a teen|a teenager|little|in (?:high school|middle school|college|school)|\d+)"
-    r"|as a (?:kid|child|teen|teenager|young adult)|in (?:high school|middle school|college|my teens|my twenties|my 20s)"
-    r"|(?:long|a long) time ago|years back|last year|in my past|in the past(?! (?:\w+ )?(?:day|days|week|weeks|month|hour|hours|night|couple|few))"
-    r"|used to|\d+ (?:years|yrs) (?:clean|sober|ago|free|since)|(?:clean|sober|free) (?:for|since) (?:\d+|a|two|three|five|several|many) (?:years?|yrs)"
-    r"|(?:from|in|during) my (?:teen|teenage|college|younger|high school|twenties|20s) years|history of|(?:a |my )?past (?:self-harm|suicid\w*|attempt\w*|overdos\w*|cutting))\b"
+    r"|(?:when|while) i (?:was|were|be) (?:younger|young|a kid|a child|a teen|a"
+    r" teenager|little|in (?:high school|middle school|college|school)|\d+)"
+    r"|as a (?:kid|child|teen|teenager|young adult)|in (?:high school|middle school|college|my"
+    r" teens|my twenties|my 20s)"
+    r"|(?:long|a long) time ago|years back|last year|in my past|in the past(?! (?:\w+"
+    r" )?(?:day|days|week|weeks|month|hour|hours|night|couple|few))"
+    r"|used to|\d+ (?:years|yrs) (?:clean|sober|ago|free|since)|(?:clean|sober|free)"
+    r" (?:for|since) (?:\d+|a|two|three|five|several|many) (?:years?|yrs)"
+    r"|(?:from|in|during) my (?:teen|teenage|college|younger|high school|twenties|20s)"
+    r" years|history of|(?:a |my )?past (?:self-harm|suicid\w*|attempt\w*|overdos\w*|cutting))\b"
 )
 _PRESENT_RISK = re.compile(
-    r"\b(?:again|lately|recently|these days|right now|tonight|today|this week|this morning|last night|yesterday"
-    r"|still|(?:keep|keeps|kept)(?! (?:it that way|it up|my (?:appointment|spot|job|insurance)|going to (?:group|meetings|therapy)|(?:me|myself) (?:sober|clean|safe|busy)))|coming back|are back|is back|come back|came back|starting to|started to|start to|urge|urges"
+    r"\b(?:again|lately|recently|these days|right now|tonight|today|this week|this morning|last"
+    r" night|yesterday"
+    r"|still|(?:keep|keeps|kept)(?! (?:it that way|it up|my"
+    r" (?:appointment|spot|job|insurance)|going to (?:group|meetings|therapy)|(?:me|myself)"
+    r" (?:sober|clean|safe|busy)))|coming back|are back|is back|come back|came back|starting"
+    r" to|started to|start to|urge|urges"
     r"|relapse\w*|planning|thinking about it|can not stop|scared i will|afraid i will|might do it"
-    r"|(?<!used to )(?:want to|wanna)(?! (?:get|find|join|know|learn|start|ask|talk|volunteer|help|stay|keep|continue|make sure|be sure"
-    r"|work|try|see|sign|enroll|apply|come|attend|do (?:iop|group|the|a|an|some)|be a|become|give back|share|say|thank|understand|check"
-    r"|schedule|book|switch|change|hear|meet|go back|return|focus|address|deal|work on|be part|be in|be there|mention|note|add|let))"
-    r"|last week|last weekend|this month|last month|(?:a few|few|couple of|a couple of|two|three|\d+) (?:days|weeks|hours|minutes) ago"
+    r"|(?<!used to )(?:want to|wanna)(?!"
+    r" (?:get|find|join|know|learn|start|ask|talk|volunteer|help|stay|keep|continue|make sure|be"
+    r" sure"
+    r"|work|try|see|sign|enroll|apply|come|attend|do (?:iop|group|the|a|an|some)|be a|become|give"
+    r" back|share|say|thank|understand|check"
+    r"|schedule|book|switch|change|hear|meet|go back|return|focus|address|deal|work on|be part|be"
+    r" in|be there|mention|note|add|let))"
+    r"|last week|last weekend|this month|last month|(?:a few|few|couple of|a couple"
+    r" of|two|three|\d+) (?:days|weeks|hours|minutes) ago"
     r"|the other (?:day|night)|this (?:afternoon|evening)|earlier today|just now|an hour ago"
     r"|i am (?:thinking|planning|considering|about to)|for the first time"
-    r"|i am going to(?! (?:start|join|try|call|ask|talk|get|need|be (?:in|at|late)|come|attend|do (?:iop|group|the)|miss|bring|sign|look|see))"
-    r"|i am ready(?! (?:to (?:talk|start|get|work|join|do|begin|try|share|open|go to|come|make|change|face|heal|deal|address)|for (?:help|treatment|iop|change))))\b"
+    r"|i am going to(?! (?:start|join|try|call|ask|talk|get|need|be (?:in|at|late)|come|attend|do"
+    r" (?:iop|group|the)|miss|bring|sign|look|see))"
+    r"|i am ready(?! (?:to (?:talk|start|get|work|join|do|begin|try|share|open|go"
+    r" to|come|make|change|face|heal|deal|address)|for (?:help|treatment|iop|change))))\b"
 )
 # Weaker signs of the present ("and now", "every day"): they end a history
 # frame unless the message also says the person is stable now.
@@ -260,107 +289,152 @@ _WEAK_PRESENT = re.compile(
 # Past risk that is coming back ("attempted years ago ... thinking about it
 # again") is present risk, whatever the history frame says.
 _RISK_HISTORY = re.compile(
-    r"\b(?:attempt\w*|tried to (?:kill|end|hurt)|overdos\w*|self-harm\w*|cut(?:ting)? myself|suicid\w*|od'?d|oding"
+    r"\b(?:attempt\w*|tried to (?:kill|end|hurt)|overdos\w*|self-harm\w*|cut(?:ting)?"
+    r" myself|suicid\w*|od'?d|oding"
     r"|i cut|^cut|cutting)\b"
 )
 _RECURRENCE = re.compile(
-    r"\b(?:again|lately|recently|these days|coming back|come back|came back|are back|is back|returning|right now|last night|yesterday"
+    r"\b(?:again|lately|recently|these days|coming back|come back|came back|are back|is"
+    r" back|returning|right now|last night|yesterday"
     r"|this morning|earlier today"
     r"|tonight|starting to|started to|thinking about it|thinking about doing it)\b"
 )
 _STABLE = re.compile(
-    r"\b(?:stable|sober|clean|in recovery|recovered|doing (?:well|better|good|great|ok|okay)|fine now|okay now|ok now"
-    r"|better now|good place|healthy|survived|got help|got better|safe now|helped|resolved|behind me|in remission"
-    r"|no longer|have not since|not since|behind me|better place|doing great|changed that|scars|proud|peer (?:counselor|mentor|support)"
+    r"\b(?:stable|sober|clean|in recovery|recovered|doing (?:well|better|good|great|ok|okay)|fine"
+    r" now|okay now|ok now"
+    r"|better now|good place|healthy|survived|got help|got better|safe now|helped|resolved|behind"
+    r" me|in remission"
+    r"|no longer|have not since|not since|behind me|better place|doing great|changed"
+    r" that|scars|proud|peer (?:counselor|mentor|support)"
     r"|lived experience|not anymore|do not feel that way|got out|much better"
-    r"|now i (?:want|would like|need|am looking|am dealing|am ready|am working|am trying to get)\b(?! to (?:die|kill|end|hurt|cut|disappear))"
+    r"|now i (?:want|would like|need|am looking|am dealing|am ready|am working|am trying to"
+    r" get)\b(?! to (?:die|kill|end|hurt|cut|disappear))"
     r")\b"
 )
 # Risk told in the past tense by the writer, then said to be over: history
 # even without a date ("I was suicidal after my divorce but that's behind me").
 _PAST_RISK = re.compile(
-    r"\b(?:i (?:was|were) (?:\w+ )?(?:suicidal|hospitalized|cutting|self-harming|in an abusive|abused|overdosing)"
-    r"|i (?:tried|attempted|survived|overdosed|odd|cut myself|self-harmed|burned myself|used to|wrote a (?:suicide )?note)"
+    r"\b(?:i (?:was|were) (?:\w+ )?(?:suicidal|hospitalized|cutting|self-harming|in an"
+    r" abusive|abused|overdosing)"
+    r"|i (?:tried|attempted|survived|overdosed|odd|cut myself|self-harmed|burned myself|used"
+    r" to|wrote a (?:suicide )?note)"
     r"|my (?:last|past|previous|old|only) (?:suicide )?(?:attempt|overdose))\b"
 )
 _STABLE_NOW = re.compile(
-    r"\b(?:behind me|(?:a |much |in a )?(?:better|good|great) place|(?:fine|ok|okay|well|better|stable|safe|good) now"
-    r"|now (?:i am|i be) (?:fine|ok|okay|stable|safe|well|good|doing)|do not feel that way (?:anymore|now)|not anymore|no longer"
-    r"|have not since|not since|changed that|got help|in recovery|recovered|(?:sober|clean) (?:for|since)|years (?:sober|clean))\b"
+    r"\b(?:behind me|(?:a |much |in a )?(?:better|good|great)"
+    r" place|(?:fine|ok|okay|well|better|stable|safe|good) now"
+    r"|now (?:i am|i be) (?:fine|ok|okay|stable|safe|well|good|doing)|do not feel that way"
+    r" (?:anymore|now)|not anymore|no longer"
+    r"|have not since|not since|changed that|got help|in recovery|recovered|(?:sober|clean)"
+    r" (?:for|since)|years (?:sober|clean))\b"
 )
 _STABLE_TODAY = re.compile(
-    r"\b(?:(?:in )?(?:a )?(?:much |so much )?(?:better|good|great|safe|stable|healthy) place|(?:doing|feel|feeling) (?:well|great|good|fine|better)"
-    r"|(?:sober|clean|stable|safe|fine|okay|ok|happy|healthy)) (?:today|right now|these days|this year)\b"
+    r"\b(?:(?:in )?(?:a )?(?:much |so much )?(?:better|good|great|safe|stable|healthy)"
+    r" place|(?:doing|feel|feeling) (?:well|great|good|fine|better)"
+    r"|(?:sober|clean|stable|safe|fine|okay|ok|happy|healthy)) (?:today|right now|these days|this"
+    r" year)\b"
     r"|\bthese days (?:i am|i be) (?:doing )?(?:well|great|good|fine|ok|okay|stable|better|safe)\b"
 )
 _QUESTION_START = re.compile(
-    r"^\s*(?:do|does|did|can|could|is|are|will|would|should|how|what|which|who|whom|any|anyone|if|when|where|y'?all)\b"
+    r"^\s*(?:do|does|did|can|could|is|are|will|would|should|how|what|which|who|whom|any|anyone|if|"
+    r"when|where|y'?all)\b"
 )
 _SERVICE_WORDS = re.compile(
-    r"\b(?:you|your|y'?all|program|programs|iop|iops|clinic|staff|therap\w*|counsel\w*|treat\w*|help with|help for|policy|protocol"
-    r"|handle|accept|admit|take people|work with|specializ\w*|group|groups|patient|patients|client|clients|people|someone|somebody"
-    r"|anyone|a person|those|insurance|cover\w*|intake|assessment\w*|screen\w*|prevention|awareness|training|trained"
+    r"\b(?:you|your|y'?all|program|programs|iop|iops|clinic|staff|therap\w*|counsel\w*|treat\w*|he"
+    r"lp with|help for|policy|protocol"
+    r"|handle|accept|admit|take people|work"
+    r" with|specializ\w*|group|groups|patient|patients|client|clients|people|someone|somebody"
+    r"|anyone|a person|those|insurance|cover\w*|intake|assessment\w*|screen\w*|prevention|awarenes"
+    r"s|training|trained"
     r"|resources|steps|warning signs|signs|talk to|support|survivors|mention\w*|families|parents)\b"
 )
 _FIRST_PERSON_NOW = re.compile(
-    r"\b(?:i am|i be|i feel|i have been|i have be|i keep|i want|i am having|i have|i be have|i get|i started|me)\b"
+    r"\b(?:i am|i be|i feel|i have been|i have be|i keep|i want|i am having|i have|i be have|i"
+    r" get|i started|me)\b"
 )
 _GENERIC_SUBJECT = re.compile(
-    r"\b(?:people|someone|somebody|anyone|patients|clients|those|a person|teens|kids|individuals|folks|a patient|a client|residents|members)\b"
+    r"\b(?:people|someone|somebody|anyone|patients|clients|those|a"
+    r" person|teens|kids|individuals|folks|a patient|a client|residents|members)\b"
 )
 _HYPOTHETICAL = re.compile(
-    r"\b(?:what if|in case|if i ever|should i ever|if i (?:start|get|feel|were|had|became)|if someone|hypothetically"
+    r"\b(?:what if|in case|if i ever|should i ever|if i (?:start|get|feel|were|had|became)|if"
+    r" someone|hypothetically"
     r"|ask(?:ed|s)? (?:me )?(?:if|whether))\b"
 )
 _MEDIA = re.compile(
-    r"\b(?:book|novel|movie|film|show|episode|series|season|song|lyrics|game|character|characters|news|article|documentary"
-    r"|video|podcast|anime|manga|netflix|hbo|tv|essay|character's|villain|hero|memoir|album|band|metallica|reading"
-    r"|scene|scenes|plot|chapter|storyline|watched|headline|reporter|actor|actress|singer|rapper|celebrity|poem|musical)\b"
+    r"\b(?:book|novel|movie|film|show|episode|series|season|song|lyrics|game|character|characters|"
+    r"news|article|documentary"
+    r"|video|podcast|anime|manga|netflix|hbo|tv|essay|character's|villain|hero|memoir|album|band|m"
+    r"etallica|reading"
+    r"|scene|scenes|plot|chapter|storyline|watched|headline|reporter|actor|actress|singer|rapper|c"
+    r"elebrity|poem|musical)\b"
 )
 _THIRD_PERSON = re.compile(r"\b(?:he|she|they|him|her|them|himself|herself|themselves|his|their)\b")
 _IDIOMS = re.compile(
-    r"\b(?:(?:be|is|are|was|it|this|that|\w+) killing me|kill(?:s|ing)? me (?:lol|haha|lmao)|could kill for|would kill for|kill for a"
-    r"|dying (?:to|for) (?:know|try|see|hear|get|meet|start|join|ask|find out|go|have|eat)|(?<!want )(?<!wants )(?<!wanna )(?<!need )(?<!going )(?<!ready )(?<!about )(?<!trying )to die for(?! (?:weeks|days|months|years|a while|so long|real|fr|a long time|the past))|die (?:of|from) (?:embarrassment|laughter|boredom|cringe|shame)"
-    r"|death of me|killed it|kill it|killing it|nailed it|bored to death|scared to death|worried to death|sick to death|dead tired"
-    r"|dying (?:of|from) laughter|i am dead (?:lol|haha|lmao|😂)|dead (?:phone|battery)|kill (?:time|the lights|the engine|the music|the vibe|the mood)"
-    r"|murder on (?:my|the)|(?:traffic|commute|this|it|that) (?:is|was) murder|drop dead gorgeous|kill two birds|dressed to kill|make a killing"
-    r"|overkill|killer (?:app|deal|workout|headache|view)|my (?:feet|back|head|legs) (?:are|is) killing|shoot me a text|shoot (?:me|you) an email"
+    r"\b(?:(?:be|is|are|was|it|this|that|\w+) killing me|kill(?:s|ing)? me"
+    r" (?:lol|haha|lmao)|could kill for|would kill for|kill for a"
+    r"|dying (?:to|for) (?:know|try|see|hear|get|meet|start|join|ask|find"
+    r" out|go|have|eat)|(?<!want )(?<!wants )(?<!wanna )(?<!need )(?<!going )(?<!ready )(?<!about"
+    r" )(?<!trying )to die for(?! (?:weeks|days|months|years|a while|so long|real|fr|a long"
+    r" time|the past))|die (?:of|from) (?:embarrassment|laughter|boredom|cringe|shame)"
+    r"|death of me|killed it|kill it|killing it|nailed it|bored to death|scared to death|worried"
+    r" to death|sick to death|dead tired"
+    r"|dying (?:of|from) laughter|i am dead (?:lol|haha|lmao|😂)|dead (?:phone|battery)|kill"
+    r" (?:time|the lights|the engine|the music|the vibe|the mood)"
+    r"|murder on (?:my|the)|(?:traffic|commute|this|it|that) (?:is|was) murder|drop dead"
+    r" gorgeous|kill two birds|dressed to kill|make a killing"
+    r"|overkill|killer (?:app|deal|workout|headache|view)|my (?:feet|back|head|legs) (?:are|is)"
+    r" killing|shoot me a text|shoot (?:me|you) an email"
     r"|shoot me a message|i could die (?:of|from)|i am dying here (?:lol|haha)|dying laughing"
     r"|(?:kill|strangle|murder) me for (?:telling|saying|this|sharing|asking|being late|posting)"
     r"|(?:it|that|this|reality|the news) (?:just |really |finally |suddenly )?(?:hit|hits) me"
-    r"|(?:phone|phones|battery|laptop|computer|car|truck|engine|plant|plants|headphones|earbuds|airpods|charger|tablet|ipad|tv|wifi"
-    r"|internet|printer|flowers|garden|conversation|group chat)\b(?:'s)?(?: (?!i\b|me\b|myself\b|want|wanna|wish)\S+){0,7}?"
+    r"|(?:phone|phones|battery|laptop|computer|car|truck|engine|plant|plants|headphones|earbuds|ai"
+    r"rpods|charger|tablet|ipad|tv|wifi"
+    r"|internet|printer|flowers|garden|conversation|group chat)\b(?:'s)?(?:"
+    r" (?!i\b|me\b|myself\b|want|wanna|wish)\S+){0,7}?"
     r" (?:die|dying|died|dead)"
     r"|(?:had|have|has) me (?:dying|dead|crying laughing)"
-    r"|kill(?:ing|ed)? (?:this|that|the|my|it|a|our) (?:presentation|test|exam|interview|game|workout|performance|audition|set|speech"
+    r"|kill(?:ing|ed)? (?:this|that|the|my|it|a|our)"
+    r" (?:presentation|test|exam|interview|game|workout|performance|audition|set|speech"
     r"|race|shift|project|assignment|match|routine|look|outfit|song|paper|recital|solo))\b"
 )
 # "If my friend says she wants to die, what should I do?": the risk is
 # inside a conditional about someone else in an advice question: ask, don't alarm.
 _COND_REPORT = re.compile(
-    r"\b(?:if|whether|in case) (?:my|a|an|your|our|someone|somebody|anyone|a friend|people|he|she|they|the|one of|teens|kids)\b"
-    r"(?: \S+){0,4}? (?:say|says|said|tell|tells|told|mention|mentions|mentioned|talk|talks|text|texts|post|posts|write|writes|ever"
-    r"|is|are|was|were|seem|seems|start|starts|want|wants|threaten|threatens|have|has|be|become|becomes|get|gets|feel|feels|act|acts"
+    r"\b(?:if|whether|in case) (?:my|a|an|your|our|someone|somebody|anyone|a"
+    r" friend|people|he|she|they|the|one of|teens|kids)\b"
+    r"(?: \S+){0,4}? (?:say|says|said|tell|tells|told|mention|mentions|mentioned|talk|talks|text|t"
+    r"exts|post|posts|write|writes|ever"
+    r"|is|are|was|were|seem|seems|start|starts|want|wants|threaten|threatens|have|has|be|become|be"
+    r"comes|get|gets|feel|feels|act|acts"
     r"|do|does|did|joke|jokes|hint|hints|admit|admits|confide|confides)\b"
 )
 _ADVICE = re.compile(
-    r"\b(?:what (?:should|do|can|would|to) (?:i|we|you|one|parents)?|how (?:do|can|should|would) (?:i|we|you|parents|people)|should i"
+    r"\b(?:what (?:should|do|can|would|to) (?:i|we|you|one|parents)?|how (?:do|can|should|would)"
+    r" (?:i|we|you|parents|people)|should i"
     r"|what to do|what are the|what is the|how to|is it (?:normal|ok|okay|true|common))\b"
 )
 # General information questions ("what are the risk factors for overdose?",
 # "how do I know if my teen is cutting?"): about a topic, not a person now.
 _INFO_QUESTION = re.compile(
-    r"^\s*(?:what|how|why|is it|is there|are there|are|is|when|should|can|could|do|does|where|which|who|any)\b.*\b(?:signs?|symptoms?"
-    r"|risk|risks|common|normal|usual|typical|prevent\w*|support|talk to|say to|tell if|know if|tell whether|know whether|recogni[sz]e"
-    r"|spot|respond|react|handle|approach|protect|safely|lock up|store|statistics|rates?|causes?|happens?|steps|explain|appropriate"
-    r"|okay for|ok for|age|teach|lesson|class|curriculum|research|study|studies|why do|why does|why would)\b"
+    r"^\s*(?:what|how|why|is it|is there|are"
+    r" there|are|is|when|should|can|could|do|does|where|which|who|any)\b.*\b(?:signs?|symptoms?"
+    r"|risk|risks|common|normal|usual|typical|prevent\w*|support|talk to|say to|tell if|know"
+    r" if|tell whether|know whether|recogni[sz]e"
+    r"|spot|respond|react|handle|approach|protect|safely|lock"
+    r" up|store|statistics|rates?|causes?|happens?|steps|explain|appropriate"
+    r"|okay for|ok for|age|teach|lesson|class|curriculum|research|study|studies|why do|why"
+    r" does|why would)\b"
 )
 # Words that add tone, not meaning: dropped in a third view so that
 # "i dont really want to be alive" reads as "i do not want to be alive".
 _FILLERS = re.compile(
-    r"\b(?:really|just|honestly|actually|literally|kinda|kind of|sort of|sorta|truly|seriously|lowkey|low key|highkey|ngl|tbh|tbf"
-    r"|fr|deadass|totally|basically|simply|fucking|fuckin|freaking|freakin|effing|damn|pretty much|genuinely|legit|even|still"
-    r"|lol|lmao|idk|tho|though|anymore|any more|a lot|so much|very|so|at this point|right now|rn)\b ?"
+    r"\b(?:really|just|honestly|actually|literally|kinda|kind of|sort"
+    r" of|sorta|truly|seriously|lowkey|low key|highkey|ngl|tbh|tbf"
+    r"|fr|deadass|totally|basically|simply|fucking|fuckin|freaking|freakin|effing|damn|pretty"
+    r" much|genuinely|legit|even|still"
+    r"|lol|lmao|idk|tho|though|anymore|any more|a lot|so much|very|so|at this point|right"
+    r" now|rn)\b ?"
 )
 # Someone else's words told by the writer ("my son said he wants to die"):
 # read again with the third person as the speaker.
@@ -430,17 +504,23 @@ _NOT_A_NOUN = {
 
 
 _MEDIA_WORK = re.compile(
-    r"\b(?:book|novel|movie|film|show|episode|series|song|lyrics|character|essay|article|documentary|podcast|memoir|play|story"
-    r"|paper|report|class|project|lesson|presentation|news|rapper|singer|actor|actress|celebrity|artist|band|author)\b"
+    r"\b(?:book|novel|movie|film|show|episode|series|song|lyrics|character|essay|article|documenta"
+    r"ry|podcast|memoir|play|story"
+    r"|paper|report|class|project|lesson|presentation|news|rapper|singer|actor|actress|celebrity|a"
+    r"rtist|band|author)\b"
 )
 _LOOKING_INTO = re.compile(
-    r"\b(?:read|reading|research\w*|look|looking|looked|search\w*|google\w*|think|thinking|thought|wonder\w*|learn\w*|find|found"
+    r"\b(?:read|reading|research\w*|look|looking|looked|search\w*|google\w*|think|thinking|thought"
+    r"|wonder\w*|learn\w*|find|found"
     r"|figure|figured|check|checked|plan|planning|want|wanna|need|going|go|try|trying|keep|keeps)\b"
 )
 _OTHERS_NAMED = re.compile(
-    r"\b(?:he|she|they|him|her|them|his|their|someone|somebody|people|where|who|character|characters)\b"
-    r"|\b(?:my|our|a|the) (?:\w+ )?(?:son|daughter|kid|kids|child|children|teen|teenager|teens|friend|friends|mom|mother|dad|father"
-    r"|brother|sister|husband|wife|partner|boyfriend|girlfriend|roommate|cousin|aunt|uncle|nephew|niece|client|clients|student|students"
+    r"\b(?:he|she|they|him|her|them|his|their|someone|somebody|people|where|who|character|characte"
+    r"rs)\b"
+    r"|\b(?:my|our|a|the) (?:\w+ )?(?:son|daughter|kid|kids|child|children|teen|teenager|teens|fri"
+    r"end|friends|mom|mother|dad|father"
+    r"|brother|sister|husband|wife|partner|boyfriend|girlfriend|roommate|cousin|aunt|uncle|nephew|"
+    r"niece|client|clients|student|students"
     r"|patient|patients|coworker|family|parents|grandma|grandpa|sponsee|baby)\b"
 )
 
@@ -448,31 +528,40 @@ _OTHERS_NAMED = re.compile(
 # "is it normal to want to die?", "anyone else feel like ctb?": the writer
 # asks about themself without saying "I".
 _SELF_IMPLIED = re.compile(
-    r"\b(?:is it (?:normal|bad|weird|okay|ok|wrong|crazy|strange) (?:to|that i|if i|for me to) (?:not )?(?:want|wanna|feel|think|wish"
-    r"|hope|keep|be|have|still|sometimes|always|never)|anyone else (?:feel|want|wanna|think|get|have|ever)|am i the only one"
+    r"\b(?:is it (?:normal|bad|weird|okay|ok|wrong|crazy|strange) (?:to|that i|if i|for me to)"
+    r" (?:not )?(?:want|wanna|feel|think|wish"
+    r"|hope|keep|be|have|still|sometimes|always|never)|anyone else"
+    r" (?:feel|want|wanna|think|get|have|ever)|am i the only one"
     r"|how do i stop|why do i|something wrong with me)\b"
 )
 # A named person ("my 13 year old", "my wife"): a question about them is not
 # a question about services.
 _SPECIFIC_OTHER = re.compile(
-    r"\bmy (?:\w+ ){0,2}?(?:son|daughter|kid|kids|child|teen|teenager|friend|mom|mother|dad|father|brother|sister|husband|wife"
-    r"|partner|boyfriend|girlfriend|bf|gf|roommate|cousin|grandma|grandpa|sponsee|student|client|patient|\d+ ?(?:year|yr|yo)\w*(?: old)?)\b"
+    r"\bmy (?:\w+ ){0,2}?(?:son|daughter|kid|kids|child|teen|teenager|friend|mom|mother|dad|father"
+    r"|brother|sister|husband|wife"
+    r"|partner|boyfriend|girlfriend|bf|gf|roommate|cousin|grandma|grandpa|sponsee|student|client|p"
+    r"atient|\d+ ?(?:year|yr|yo)\w*(?: old)?)\b"
 )
 # A professional writing about a patient or student.
 _PROFESSIONAL = re.compile(
-    r"\bi (?:am|be|work as) (?:a|an) (?:\w+ )?(?:nurse|doctor|physician|counselor|therapist|social worker|case manager|teacher|coach"
-    r"|paramedic|emt|officer|psychiatrist|psychologist|pharmacist|chaplain|pastor|caseworker|clinician|provider)\b"
+    r"\bi (?:am|be|work as) (?:a|an) (?:\w+"
+    r" )?(?:nurse|doctor|physician|counselor|therapist|social worker|case manager|teacher|coach"
+    r"|paramedic|emt|officer|psychiatrist|psychologist|pharmacist|chaplain|pastor|caseworker|clini"
+    r"cian|provider)\b"
     r"|\breferr\w* (?:a|my|our) (?:patient|client|student)"
 )
 # "me" that only receives words: "she tells me", "texted me".
 _ME_AS_LISTENER = re.compile(
-    r"\b(?:tell|tells|told|text|texts|texted|message|messaged|ask|asks|asked|send|sent|call|calls|called"
+    r"\b(?:tell|tells|told|text|texts|texted|message|messaged|ask|asks|asked|send|sent|call|calls|"
+    r"called"
     r"|show|showed|let|email|emailed|give|gave) me\b"
 )
 # A death already happened to someone else: loss, not a present crisis.
 _LOSS = re.compile(
-    r"\b(?:killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died (?:by|of|from) (?:suicide|an overdose|overdose)"
-    r"|committed suicide|overdosed and died|lost (?:\w+ ){0,3}to (?:suicide|an overdose|overdose)|suicide loss)\b"
+    r"\b(?:killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died"
+    r" (?:by|of|from) (?:suicide|an overdose|overdose)"
+    r"|committed suicide|overdosed and died|lost (?:\w+ ){0,3}to (?:suicide|an"
+    r" overdose|overdose)|suicide loss)\b"
 )
 _LOSS_NOW = re.compile(
     r"\b(?:just|found|right now|tonight|this morning|today|tried|attempted|almost|nearly)\b"
@@ -532,7 +621,8 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     # Clinical shorthand "SI" (upper case, in an English clause; "SI, GRACIAS" stays Spanish).
     text = re.sub(
-        r"\bSI(?= (?:is|was|has|thoughts?|again|today|tonight|lately|getting|and|with|since|every)\b)",
+        r"\bSI(?= (?:is|was|has|thoughts?|again|today|tonight|lately|getting|and|with|since|every)"
+        r"\b)",
         "suicidal ideation",
         text,
     )
@@ -583,10 +673,10 @@ def lemma_text(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> Dict[str, List[Tuple[str, str, "re.Pattern"]]]:
+def _lexicon() -> Dict[str, List[Tuple[str, str, "re.Pattern", Optional[Tuple[str, ...]]]]]:
     data = yaml.safe_load(LEXICON_PATH.read_text())
     # `macros:` name shared alternations (drug names, people) used as %NAME%.
-    macros = {name: value for name, value in (data.get("macros") or {}).items()}
+    macros = dict((data.get("macros") or {}).items())
 
     def expand(raw: str) -> str:
         for _ in range(3):
@@ -596,7 +686,7 @@ def _lexicon() -> Dict[str, List[Tuple[str, str, "re.Pattern"]]]:
             raw = new
         return raw
 
-    compiled = {}
+    compiled: Dict[str, list] = {}
     for kind in ("strong", "topic", "ambiguous", "message"):
         compiled[kind] = []
         for category, patterns in (data.get(kind) or {}).items():
@@ -628,7 +718,7 @@ def _required_literals(pattern: str) -> Optional[Tuple[str, ...]]:
                 sub = required(av[-1])
             elif op is sc.BRANCH:
                 alts = [required(b) for b in av[1]]
-                sub = set().union(*alts) if alts and all(alts) else None
+                sub = set().union(*[a for a in alts if a]) if alts and all(alts) else None
             elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT) and av[0] >= 1:
                 sub = required(av[2])
             if sub:
@@ -692,7 +782,8 @@ def _writer_strict(m: "Match") -> bool:
     if m.reported:
         return False
     if re.search(
-        r"\b(?:myself|me|i|mine|my (?:own )?(?:life|self|body|wrist|wrists|arm|arms|leg|legs|skin|head|throat))\b",
+        r"\b(?:myself|me|i|mine|my (?:own"
+        r" )?(?:life|self|body|wrist|wrists|arm|arms|leg|legs|skin|head|throat))\b",
         _ME_AS_LISTENER.sub(" ", m.text),
     ):
         return True

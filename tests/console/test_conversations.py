@@ -61,7 +61,7 @@ def data(console):
 def test_list_pins_open_crisis_flags_then_newest_first(console, data):
     client = console.client(REVIEWER)
     listed = rows(client.get("/conversations").text)
-    links = [l for _, l, _ in listed]
+    links = [link for _, link, _ in listed]
     for key in ("crisis", "calm", "newest", "sms", "old"):
         assert console.key(data[key]) in links, key
     first_unpinned = next(i for i, (cls, _, _) in enumerate(listed) if "pinned" not in cls)
@@ -87,7 +87,7 @@ def test_filters(console, data):
     client = console.client(REVIEWER)
 
     def listed(query):
-        return [l for _, l, _ in rows(client.get("/conversations?" + query).text)]
+        return [link for _, link, _ in rows(client.get("/conversations?" + query).text)]
 
     assert listed("channel=sms") == [console.key(data["sms"])]
     flagged = listed("flagged=1")
@@ -126,9 +126,9 @@ def test_paging(console):
         for i in range(27)
     ]
     client = console.client(REVIEWER)
-    first = [l for _, l, _ in rows(client.get("/conversations?channel=paging").text)]
+    first = [link for _, link, _ in rows(client.get("/conversations?channel=paging").text)]
     second_page = client.get("/conversations?channel=paging&page=2").text
-    second = [l for _, l, _ in rows(second_page)]
+    second = [link for _, link, _ in rows(second_page)]
     assert len(first) == 25 and len(second) == 2
     assert first + second == [console.key(s) for s in senders]  # newest (smallest age) first
     assert "Page 2 of 2" in second_page
@@ -193,8 +193,8 @@ def test_mark_reviewed_and_filter(console, data):
         "/annotate/review", {"conversation": console.key(data["calm"]), "reviewed": "1"}
     )
     assert "Marked as reviewed." in page.text and f"reviewed by {REVIEWER}" in page.text
-    reviewed = [l for _, l, _ in rows(client.get("/conversations?reviewed=yes").text)]
-    not_reviewed = [l for _, l, _ in rows(client.get("/conversations?reviewed=no").text)]
+    reviewed = [link for _, link, _ in rows(client.get("/conversations?reviewed=yes").text)]
+    not_reviewed = [link for _, link, _ in rows(client.get("/conversations?reviewed=no").text)]
     assert console.key(data["calm"]) in reviewed and console.key(data["calm"]) not in not_reviewed
 
 

@@ -97,7 +97,8 @@ def test_search_answers_from_the_database_with_normalised_filters(actions_db):
     )
     text = texts(messages)
     assert text.startswith(
-        "I found 2 programs within 25 miles of Tampa, FL 33602 (for teens, evening groups, taking Aetna)."
+        "I found 2 programs within 25 miles of Tampa, FL 33602 (for teens, evening groups, taking"
+        " Aetna)."
     )
     assert "1. Bayview Teen Evening IOP" in text and "Call (813) 555-0101" in text
     assert buttons(messages) == ["Start an intake"]  # two results: nothing more to show

@@ -216,7 +216,8 @@ def test_means_plus_intent_anywhere_in_the_message_is_a_plan(text):
     [
         "i was suicidal after my divorce but that's behind me now, I want help with my drinking",
         "I used to want to die every day, therapy and meds changed that, I'm ok now",
-        "Twelve years ago I wrote a suicide note and my sister found it in time. I'm in a much better place today.",
+        "Twelve years ago I wrote a suicide note and my sister found it in time. I'm in a much"
+        " better place today.",
         "Attempted suicide at 16, now 34, doing well",
     ],
 )
@@ -267,7 +268,8 @@ def test_history_frame_covers_only_the_sentences_told_in_the_past():
     )
     assert (
         assess(
-            "Quick background: two suicide attempts (2011, 2014), lots of therapy since, currently stable."
+            "Quick background: two suicide attempts (2011, 2014), lots of therapy since,"
+            " currently stable."
         ).level
         == NONE
     )

@@ -135,7 +135,7 @@ async def update_user(request: Request, user_id: int):
 @bp.get("/admin/audit")
 @web.admin_only("read the audit log")
 async def audit_log(request: Request):
-    errors = []
+    errors: list = []
     page = parse_page(request.args.get("page"), errors)
     action = (request.args.get("action") or "")[:40]
     actor = (request.args.get("actor") or "")[:254]
@@ -206,6 +206,7 @@ async def export_conversation(request: Request):
         return web.error_page(request, 404, "There is no conversation with that number.")
     events = tracker.conversation_events(tracker.engine(), sender)
     flags = db.query(CrisisFlag).filter_by(sender_id=sender).order_by(CrisisFlag.created_at).all()
+    body: str | bytes
     if fmt == "json":
         body = exports.conversation_json(sender, events, flags)
     else:

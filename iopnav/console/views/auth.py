@@ -47,7 +47,7 @@ async def login(request: Request):
         return _login_page(request, 400, "Enter your email address and password.", email)
     db = request.ctx.db
     result = accounts.authenticate(db, email, password)
-    if not result.ok:
+    if not result.ok or result.user is None:
         audit.record(
             db, email.lower(), "login_failed", None, "locked" if result.locked_minutes else None
         )

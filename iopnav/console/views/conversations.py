@@ -70,7 +70,7 @@ async def conversation(request: Request, key: int):
     eng = tracker.engine()
     sender_id = tracker.sender_of(eng, key)
     events = tracker.conversation_events(eng, sender_id) if sender_id else []
-    if not events or events[0].id != key:
+    if sender_id is None or not events or events[0].id != key:
         return web.error_page(
             request, 404, "There is no conversation with that number (it may have been deleted)."
         )
