@@ -8,8 +8,8 @@ from html import unescape
 
 import pytest
 
-from iopnav.console.demo_data import Msg
 from tests.support.console import REVIEWER
+from tests.support.demo_data import Msg
 
 DAY = 86400
 
@@ -61,7 +61,7 @@ def data(console):
 def test_list_pins_open_crisis_flags_then_newest_first(console, data):
     client = console.client(REVIEWER)
     listed = rows(client.get("/conversations").text)
-    links = [l for _, l, _ in listed]
+    links = [link for _, link, _ in listed]
     for key in ("crisis", "calm", "newest", "sms", "old"):
         assert console.key(data[key]) in links, key
     first_unpinned = next(i for i, (cls, _, _) in enumerate(listed) if "pinned" not in cls)
@@ -87,7 +87,7 @@ def test_filters(console, data):
     client = console.client(REVIEWER)
 
     def listed(query):
-        return [l for _, l, _ in rows(client.get("/conversations?" + query).text)]
+        return [link for _, link, _ in rows(client.get("/conversations?" + query).text)]
 
     assert listed("channel=sms") == [console.key(data["sms"])]
     flagged = listed("flagged=1")
@@ -126,9 +126,9 @@ def test_paging(console):
         for i in range(27)
     ]
     client = console.client(REVIEWER)
-    first = [l for _, l, _ in rows(client.get("/conversations?channel=paging").text)]
+    first = [link for _, link, _ in rows(client.get("/conversations?channel=paging").text)]
     second_page = client.get("/conversations?channel=paging&page=2").text
-    second = [l for _, l, _ in rows(second_page)]
+    second = [link for _, link, _ in rows(second_page)]
     assert len(first) == 25 and len(second) == 2
     assert first + second == [console.key(s) for s in senders]  # newest (smallest age) first
     assert "Page 2 of 2" in second_page
@@ -193,8 +193,8 @@ def test_mark_reviewed_and_filter(console, data):
         "/annotate/review", {"conversation": console.key(data["calm"]), "reviewed": "1"}
     )
     assert "Marked as reviewed." in page.text and f"reviewed by {REVIEWER}" in page.text
-    reviewed = [l for _, l, _ in rows(client.get("/conversations?reviewed=yes").text)]
-    not_reviewed = [l for _, l, _ in rows(client.get("/conversations?reviewed=no").text)]
+    reviewed = [link for _, link, _ in rows(client.get("/conversations?reviewed=yes").text)]
+    not_reviewed = [link for _, link, _ in rows(client.get("/conversations?reviewed=no").text)]
     assert console.key(data["calm"]) in reviewed and console.key(data["calm"]) not in not_reviewed
 
 
@@ -273,3 +273,71 @@ def test_tag_wrong_answer_and_export_training_data(console, data):
     }
     assert ("ask_insurance", "blorp fizzle") in examples
     assert any(intent == "request_human" and "555-0100" in text for intent, text in examples)
+
+
+PILLS = (
+    "actually thats not true. ive been saving up my moms pills and i want to take them all "
+    "tonight so i can just be gone"
+)
+REMINDER = "If you need help now, call or text 988, or call 911 in an emergency."
+
+
+@pytest.fixture(scope="module")
+def crisis_then_fallback(console):
+    """The walkthrough's teen: a crisis message an extractor read as a
+    condition, then a follow-up the NLU did not understand."""
+    return console.conversation(
+        [
+            Msg(
+                "do you take Aetna?",
+                "ask_insurance",
+                entities=[{"entity": "insurance", "value": "Aetna"}] * 2,
+            ),
+            Msg(
+                PILLS,
+                "express_distress",
+                0.55,
+                entities=[{"entity": "condition", "value": "opioid use"}],
+            ),
+            Msg("can i just text someone instead", "nlu_fallback", 0.3),
+        ]
+    )
+
+
+def test_crisis_turn_shows_the_visitors_words_not_entity_guesses(console, crisis_then_fallback):
+    html = console.client(REVIEWER).get(f"/transcript/{console.key(crisis_then_fallback)}").text
+    crisis_turn = re.search(r'<li class="turn user crisis"[^>]*>(.*?)</li>', html, re.S).group(1)
+    assert "opioid" not in crisis_turn and "condition=" not in crisis_turn
+    evidence = re.search(r'<div class="evidence-list">(.*?)</div>', crisis_turn, re.S).group(1)
+    assert evidence == "Screen evidence: saving up my moms pills; want to take them all"
+    assert "want to take me" not in html
+    flag_box = re.search(r'<section class="flags[^"]*"(.*?)</section>', html, re.S).group(1)
+    assert "<q>saving up my moms pills; want to take them all</q>" in flag_box
+    # Elsewhere entities still show, once each.
+    assert html.count("insurance=Aetna") == 1
+
+
+def test_transcript_shows_the_crisis_reminder_the_visitor_saw(console, crisis_then_fallback):
+    html = console.client(REVIEWER).get(f"/transcript/{console.key(crisis_then_fallback)}").text
+    turns = re.findall(r'<li class="([^"]+)"[^>]*>(.*?)</li>', html, re.S)
+    fallback_at = next(i for i, (_, body) in enumerate(turns) if "can i just text someone" in body)
+    reminders = [i for i, (cls, body) in enumerate(turns) if "reminder" in cls]
+    # Not after the hand-off itself, but after the next reply.
+    assert len(reminders) == 1 and reminders[0] > fallback_at
+    assert REMINDER in turns[reminders[0]][1]
+
+
+def test_right_intent_starts_at_choose_on_a_misunderstood_turn(console, crisis_then_fallback):
+    client = console.client(REVIEWER)
+    key = console.key(crisis_then_fallback)
+    html = client.get(f"/transcript/{key}").text
+    forms = re.findall(r'<li class="turn user[^"]*" id="m(\d+)">(.*?)</li>', html, re.S)
+    fallback_id, fallback = next((i, f) for i, f in forms if "can i just text someone" in f)
+    selected = re.findall(r'<option value="([^"]*)" selected>', fallback)
+    assert selected == [""] and "choose…" in fallback
+    understood = next(f for _, f in forms if "do you take Aetna?" in f)
+    assert re.findall(r'<option value="([^"]*)" selected>', understood) == ["ask_insurance"]
+    unchosen = client.post(
+        "/annotate/tag", {"conversation": key, "event_id": fallback_id, "intent": ""}
+    )
+    assert "Choose the intent this message should have had." in unchosen.text
