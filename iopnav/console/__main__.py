@@ -68,14 +68,16 @@ def serve(args) -> None:
 
     from iopnav import migrate
     from iopnav.console.app import create_app
+    from iopnav.console.config import ConsoleSettings
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     # fpdf2's font subsetting logs every table at INFO; nothing in it is useful here.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
-    migrate.upgrade()
-    app = create_app()
+    console_settings = ConsoleSettings.from_env()
+    migrate.upgrade(console_settings.database_url)
+    app = create_app(console_settings)
     # No access log: request paths carry conversation ids, which can be phone numbers.
     app.run(host=args.host, port=args.port, access_log=False, motd=False, workers=1)
 

@@ -98,7 +98,9 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def authenticate(db: Session, email: str, password: str) -> LoginResult:
+def authenticate(
+    db: Session, email: str, password: str, lockout: config.LockoutPolicy
+) -> LoginResult:
     try:
         email = normalise_email(email)
     except AccountError:
@@ -119,11 +121,17 @@ def authenticate(db: Session, email: str, password: str) -> LoginResult:
             db.delete(throttle)
         db.commit()
         return LoginResult(user=user)
-    return LoginResult(locked_minutes=_record_failure(db, email, throttle, now))
+    return LoginResult(locked_minutes=_record_failure(db, email, throttle, now, lockout))
 
 
-def _record_failure(db: Session, email: str, throttle: Optional[LoginThrottle], now) -> int:
-    window = timedelta(minutes=config.LOCKOUT_MINUTES)
+def _record_failure(
+    db: Session,
+    email: str,
+    throttle: Optional[LoginThrottle],
+    now,
+    lockout: config.LockoutPolicy,
+) -> int:
+    window = timedelta(minutes=lockout.minutes)
     if throttle is None:
         throttle = LoginThrottle(email=email, failures=0)
         db.add(throttle)
@@ -131,9 +139,9 @@ def _record_failure(db: Session, email: str, throttle: Optional[LoginThrottle], 
         throttle.failures, throttle.first_failure_at, throttle.locked_until = 0, now, None
     throttle.failures += 1
     locked = 0
-    if throttle.failures >= config.MAX_LOGIN_FAILURES:
+    if throttle.failures >= lockout.max_failures:
         throttle.locked_until = now + window
         throttle.failures, throttle.first_failure_at = 0, None
-        locked = config.LOCKOUT_MINUTES
+        locked = lockout.minutes
     db.commit()
     return locked

@@ -89,6 +89,8 @@ def tag_intent(
     correct: str,
     author: str,
 ) -> IntentCorrection:
+    if not correct:
+        raise AnnotationError("Choose the intent this message should have had.")
     if correct not in domain_intents():
         raise AnnotationError(f"'{correct}' is not an intent of this assistant.")
     row = db.query(IntentCorrection).filter_by(sender_id=sender_id, event_id=event_id).first()

@@ -3,20 +3,28 @@
 Handlers use the synchronous SQLAlchemy session directly: a console serves a
 handful of staff, and each query is short, so blocking the event loop for
 milliseconds is simpler and safer than a thread pool around every query.
+
+Everything the app reads from outside (database URLs, session and lockout
+limits) arrives in one ConsoleSettings object, so tests can build an app
+in-process over their own databases.
 """
 
 from sanic import Sanic, response
 
-from iopnav.console import web
+from iopnav.console import tracker, web
+from iopnav.console.config import ConsoleSettings
 from iopnav.console.views import admin, auth, conversations, dashboard, intake
+from iopnav.db import session_factory
 
 
-def create_app(name: str = "iop_console") -> Sanic:
+def create_app(settings: ConsoleSettings, name: str = "iop_console") -> Sanic:
     app = Sanic(name, error_handler=web.ConsoleErrorHandler())
+    app.ctx.settings = settings
     app.config.REQUEST_MAX_SIZE = 1_000_000  # forms only; nothing large is uploaded
     app.config.KEEP_ALIVE_TIMEOUT = 15
     app.ctx.templates = web.make_templates()
-    app.ctx.Session = web.db_session_factory()
+    app.ctx.Session = session_factory(settings.database_url)
+    app.ctx.tracker = tracker.engine(settings.tracker_store_url)
     app.static("/static", str(web.HERE / "static"), name="static")
     app.register_middleware(web.open_request, "request")
     app.register_middleware(web.close_request, "response")

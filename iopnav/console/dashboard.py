@@ -40,6 +40,7 @@ class Stats:
     user_messages: int = 0
     fallback_messages: int = 0
     top_intents: List[tuple] = field(default_factory=list)
+    open_flags: int = 0  # unacknowledged crisis flags of any age: work waiting now
 
     @property
     def fallback_rate(self) -> float:
@@ -107,4 +108,5 @@ def compute(db: Session, eng: Engine, span_days: int, today: Optional[date] = No
         user_messages=users,
         fallback_messages=fallbacks,
         top_intents=intents.most_common(10),
+        open_flags=db.query(CrisisFlag).filter(CrisisFlag.acknowledged.is_(False)).count(),
     )

@@ -85,13 +85,22 @@ def _flag_dict(f: CrisisFlag) -> dict:
     }
 
 
-def conversation_json(sender_id: str, events: List[Event], flags: List[CrisisFlag]) -> str:
-    """The Rasa events exactly as stored (re-importable), plus the crisis flags."""
+def conversation_json(
+    sender_id: str, events: List[Event], flags: List[CrisisFlag], turns: List[Turn]
+) -> str:
+    """The Rasa events exactly as stored (re-importable), plus the crisis
+    flags and the crisis reminders the channel added to replies (the visitor
+    saw them, but they are not Rasa events)."""
     return json.dumps(
         {
             "sender_id": sender_id,
             "exported_at": utcnow().isoformat() + "Z",
             "crisis_flags": [_flag_dict(f) for f in flags],
+            "crisis_reminders": [
+                {"after_timestamp": t.time.timestamp(), "text": t.text}
+                for t in turns
+                if t.kind == "reminder"
+            ],
             "events": [e.data for e in events],
         },
         indent=2,
@@ -130,6 +139,8 @@ def transcript_lines(
             lines.append(f"{when}  Assistant: {t.text}")
             if t.buttons:
                 lines.append("    buttons: " + " | ".join(t.buttons))
+        elif t.kind == "reminder":
+            lines.append(f"{when}  Assistant (crisis reminder): {t.text}")
         elif t.kind == "action":
             lines.append(f"{when}    action {t.action}" + (f" ({t.policy})" if t.policy else ""))
         else:

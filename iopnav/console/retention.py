@@ -41,11 +41,10 @@ class Outcome:
     def summary(self, dry_run: bool = False) -> str:
         verb = "Would delete" if dry_run else "Deleted"
         return (
-            f"{verb} {self.deleted_conversations} conversation(s) ({self.deleted_events} events)"
-            f" and "
-            f"{self.deleted_referrals} closed intake request(s); kept {self.kept_crisis}"
-            f" crisis-flagged "
-            f"conversation(s) within crisis retention. Crisis flags are never deleted by retention."
+            f"{verb} {self.deleted_conversations} conversation(s) "
+            f"({self.deleted_events} events) and {self.deleted_referrals} closed intake "
+            f"request(s); kept {self.kept_crisis} crisis-flagged conversation(s) within crisis "
+            "retention. Crisis flags are never deleted by retention."
         )
 
 

@@ -35,7 +35,9 @@ def start(db: Session, user: ConsoleUser) -> str:
     return token
 
 
-def resolve(db: Session, token: Optional[str]) -> Optional[Tuple[ConsoleSession, ConsoleUser]]:
+def resolve(
+    db: Session, token: Optional[str], policy: config.SessionPolicy
+) -> Optional[Tuple[ConsoleSession, ConsoleUser]]:
     """The live session and its user, or None (missing, expired, disabled user)."""
     if not token:
         return None
@@ -43,8 +45,8 @@ def resolve(db: Session, token: Optional[str]) -> Optional[Tuple[ConsoleSession,
     if row is None:
         return None
     now = utcnow()
-    idle = now - row.last_seen_at > timedelta(minutes=config.SESSION_IDLE_MINUTES)
-    too_old = now - row.created_at > timedelta(hours=config.SESSION_MAX_HOURS)
+    idle = now - row.last_seen_at > timedelta(minutes=policy.idle_minutes)
+    too_old = now - row.created_at > timedelta(hours=policy.max_hours)
     user = db.get(ConsoleUser, row.user_id)
     if idle or too_old or user is None or not user.active:
         db.delete(row)

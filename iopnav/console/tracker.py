@@ -165,7 +165,7 @@ def first_event_ids(eng: Engine, senders: Iterable[str]) -> Dict[str, int]:
         .group_by(events.c.sender_id)
     )
     with eng.connect() as conn:
-        return dict(conn.execute(query))
+        return {row[0]: row[1] for row in conn.execute(query)}
 
 
 def sender_of(eng: Engine, key: int) -> Optional[str]:
@@ -173,3 +173,26 @@ def sender_of(eng: Engine, key: int) -> Optional[str]:
         return None
     with eng.connect() as conn:
         return conn.execute(sa.select(events.c.sender_id).where(events.c.id == key)).scalar()
+
+
+def key_of(eng: Engine, sender_id: str) -> Optional[int]:
+    """The conversation's number (see first_event_ids), or None if it has no events."""
+    return first_event_ids(eng, [sender_id]).get(sender_id)
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    key: int  # the number in console URLs
+    sender_id: str
+
+
+def conversation_from(eng: Engine, raw: Optional[str]) -> Optional[ConversationRef]:
+    """The conversation a URL argument or form field names by its number, or
+    None. Any event id finds a sender; only the first one is the number."""
+    if raw is None or not raw.isdigit():
+        return None
+    key = int(raw)
+    sender = sender_of(eng, key)
+    if sender is None or key_of(eng, sender) != key:
+        return None
+    return ConversationRef(key, sender)

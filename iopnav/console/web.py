@@ -13,12 +13,12 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Request, response
-from sanic.exceptions import SanicException
+from sanic.exceptions import NotFound, SanicException
 from sanic.handlers import ErrorHandler
+from sqlalchemy.engine import Engine
 
-from iopnav.console import audit, config, sessions
+from iopnav.console import audit, config, sessions, tracker
 from iopnav.console.masking import mask_email, mask_identifier, mask_phone, mask_text
-from iopnav.db import session_factory
 
 logger = logging.getLogger("iopnav.console")
 
@@ -89,6 +89,33 @@ def db_for(request: Request):
 
 def user_of(request: Request):
     return request.ctx.user
+
+
+def tracker_of(request: Request) -> Engine:
+    """The app's engine on Rasa's tracker store (read-only but for erasure)."""
+    return request.app.ctx.tracker
+
+
+class PageNotFound(NotFound):
+    """A record the URL or form names does not exist; the console's error
+    page shows this exception's message."""
+
+
+NO_SUCH_CONVERSATION = "There is no conversation with that number (it may have been deleted)."
+
+
+def get_or_404(request: Request, model, ident, message: str):
+    row = request.ctx.db.get(model, ident)
+    if row is None:
+        raise PageNotFound(message)
+    return row
+
+
+def conversation_or_404(request: Request, raw: Optional[str]) -> tracker.ConversationRef:
+    found = tracker.conversation_from(tracker_of(request), raw)
+    if found is None:
+        raise PageNotFound(NO_SUCH_CONVERSATION)
+    return found
 
 
 def set_flash(request: Request, message: str, kind: str = "ok") -> None:
@@ -176,7 +203,11 @@ async def open_request(request: Request):
     """Runs before every handler: database session, login, CSRF."""
     request.ctx.db = request.app.ctx.Session()
     request.ctx.user = request.ctx.session = None
-    found = sessions.resolve(request.ctx.db, request.cookies.get(config.COOKIE_NAME))
+    found = sessions.resolve(
+        request.ctx.db,
+        request.cookies.get(config.COOKIE_NAME),
+        request.app.ctx.settings.sessions,
+    )
     if found:
         request.ctx.session, request.ctx.user = found
     if _is_public(request.path):
@@ -245,7 +276,11 @@ class ConsoleErrorHandler(ErrorHandler):
             413: "That request is too large.",
             400: "The request could not be read.",
         }
-        message = messages.get(status, "Something went wrong on our side; the error was logged.")
+        message = (
+            str(exception)
+            if isinstance(exception, PageNotFound)
+            else messages.get(status, "Something went wrong on our side; the error was logged.")
+        )
         if not hasattr(request.ctx, "db"):
             request.ctx.db = request.app.ctx.Session()
             request.ctx.user = request.ctx.session = None
@@ -253,7 +288,3 @@ class ConsoleErrorHandler(ErrorHandler):
             return error_page(request, status, message)
         except Exception:  # the database itself may be the problem
             return response.text(message, status=status)
-
-
-def db_session_factory():
-    return session_factory()

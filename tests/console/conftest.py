@@ -1,11 +1,12 @@
-"""A console server per test module and database kind (SQLite, PostgreSQL),
-each with its own application database and tracker store."""
+"""A console per test module and database kind (SQLite, PostgreSQL), each
+with its own application database and tracker store. The app runs in this
+process (tests/support/asgi.py); test_server.py keeps a real server process."""
 
 import os
 
 import pytest
 
-from tests.support.console import Console
+from tests.support.console import InProcessConsole
 from tests.support.databases import isolated_database_url, postgres_available
 
 
@@ -20,7 +21,7 @@ def console(request, tmp_path_factory):
         isolated_database_url(request.param, workdir) as app_url,
         isolated_database_url(request.param, workdir) as tracker_url,
     ):
-        server = Console(app_url, tracker_url, workdir).start()
+        server = InProcessConsole(app_url, tracker_url).start()
         try:
             yield server
         finally:

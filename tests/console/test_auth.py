@@ -8,8 +8,9 @@ from datetime import datetime
 from functools import lru_cache
 
 from iopnav.console.app import create_app
-from iopnav.console.demo_data import Msg
-from tests.support.console import ADMIN, LOGIN_TOKEN_RE, PASSWORD, REVIEWER, Client
+from iopnav.console.config import ConsoleSettings
+from tests.support.console import ADMIN, LOGIN_TOKEN_RE, PASSWORD, REVIEWER
+from tests.support.demo_data import Msg
 
 
 def test_wrong_password_is_refused_and_right_one_signs_in(console):
@@ -28,25 +29,24 @@ def test_session_cookie_is_httponly_and_samesite_strict(console):
     client = console.client()
     page = client.get("/login")
     token = page.text.split('name="login_token" value="')[1].split('"')[0]
-    resp = client.http.post(
-        console.base_url + "/login",
+    resp = client.request(
+        "POST",
+        "/login",
+        {"email": REVIEWER, "password": PASSWORD, "login_token": token},
         allow_redirects=False,
-        data={"email": REVIEWER, "password": PASSWORD, "login_token": token},
     )
     assert resp.status_code == 303
-    cookie = next(
-        c for c in resp.raw.headers.getlist("Set-Cookie") if c.startswith("iop_console_session=")
-    )
+    cookie = next(c for c in resp.set_cookies if c.startswith("iop_console_session="))
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
 
 
 def test_logged_out_pages_redirect_to_login_and_logout_ends_the_session(console):
     client = console.client(REVIEWER)
-    old_cookie = client.http.cookies.get("iop_console_session")
+    old_cookie = client.cookies["iop_console_session"]
     resp = client.post("/logout")
     assert resp.url.endswith("/login")
-    stranger = Client(console.base_url)
-    stranger.http.cookies.set("iop_console_session", old_cookie)
+    stranger = console.client()
+    stranger.cookies["iop_console_session"] = old_cookie
     for path in ("/conversations", "/intake", "/dashboard", "/admin/audit"):
         resp = stranger.get(path, allow_redirects=False)
         assert resp.status_code == 302 and resp.headers["Location"].startswith("/login?next="), path
@@ -61,7 +61,7 @@ PARAMETER_RE = re.compile(r"<(\w+)(?::(\w+))?>")
 @lru_cache(maxsize=1)
 def console_routes():
     """(path, methods) of every route the console app registers (Sanic allows one app per name)."""
-    app = create_app("route_listing")
+    app = create_app(ConsoleSettings("sqlite://", "sqlite://"), name="route_listing")
     paths = set()
     for route in app.router.routes:
         path = PARAMETER_RE.sub(
@@ -74,14 +74,12 @@ def console_routes():
 def test_every_route_but_login_requires_a_session(console):
     paths = console_routes()
     assert len(paths) >= 20
-    anonymous = Client(console.base_url)
+    anonymous = console.client()
     for path, methods in paths:
         for method in methods:
             if method == "HEAD" or method == "OPTIONS":
                 continue
-            resp = anonymous.http.request(
-                method, console.base_url + path, allow_redirects=False, timeout=30
-            )
+            resp = anonymous.request(method, path, allow_redirects=False)
             if path == "/login" or path.startswith("/static"):
                 assert resp.status_code in (200, 400, 401), (method, path, resp.status_code)
                 continue
@@ -121,9 +119,7 @@ def test_forms_without_the_csrf_token_are_refused(console):
 
 
 def test_login_form_needs_its_own_token(console):
-    resp = Client(console.base_url).http.post(
-        console.base_url + "/login", data={"email": ADMIN, "password": PASSWORD}
-    )
+    resp = console.client().request("POST", "/login", {"email": ADMIN, "password": PASSWORD})
     assert resp.status_code == 400 and "form expired" in resp.text
 
 
@@ -236,12 +232,10 @@ def test_passwords_are_stored_as_argon2_hashes_only(console):
 def test_a_login_page_opened_in_the_background_does_not_expire_the_form_on_screen(console):
     """Browsers fetch /favicon.ico or open a second tab; that login page must
     not replace the token of the form the person is filling in."""
-    client = Client(console.base_url)
+    client = console.client()
     on_screen = LOGIN_TOKEN_RE.search(client.get("/login").text).group(1)
     assert client.get("/favicon.ico").url.endswith("/login?next=%2Ffavicon.ico")
-    resp = client.http.post(
-        console.base_url + "/login",
-        timeout=30,
-        data={"email": REVIEWER, "password": PASSWORD, "login_token": on_screen},
+    resp = client.request(
+        "POST", "/login", {"email": REVIEWER, "password": PASSWORD, "login_token": on_screen}
     )
     assert resp.status_code == 200 and f"{REVIEWER} (reviewer)" in resp.text

@@ -6,14 +6,18 @@ PostgreSQL stores.
 The module's tests are one story, in order: a failed and a good sign-in, a
 reviewer reading the crisis conversation but unable to export or delete, an
 admin exporting and erasing, and the audit log showing each step.
-Screenshots of the list and a transcript go to docs/ (SQLite run only).
+Screenshots of the list and a transcript go to the test's directory, and to
+docs/ only when IOP_UPDATE_SCREENSHOTS=1 (SQLite run), so a test run leaves
+the checkout clean.
 """
 
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
@@ -21,7 +25,7 @@ from playwright.sync_api import expect
 
 from iopnav import settings
 from tests.support.assistant import RunningAssistant, model_path
-from tests.support.console import ADMIN, PASSWORD, REVIEWER, Console
+from tests.support.console import ADMIN, PASSWORD, REVIEWER, ConsoleServer
 from tests.support.databases import isolated_database_url, postgres_available
 from tests.support.sms import send_sms
 
@@ -34,7 +38,7 @@ SMS_NUMBER = "+18135550143"
 class Stack:
     kind: str
     assistant: RunningAssistant
-    console: Console
+    console: ConsoleServer
     crisis: str  # sender ids
     question: str
     sms: str
@@ -68,7 +72,7 @@ def stack(request, tmp_path_factory):
             workdir, env={"IOP_DATABASE_URL": app_url, "IOP_TRACKER_STORE_URL": tracker_url}
         )
         assistant.database_url, assistant.tracker_store_url = app_url, tracker_url
-        console = Console(app_url, tracker_url, workdir)
+        console = ConsoleServer(app_url, tracker_url, workdir)
         try:
             assistant.start()
             console.start()
@@ -125,11 +129,11 @@ def login(page, stack: Stack, email: str) -> None:
 
 
 def screenshot(page, stack: Stack, name: str) -> None:
-    """Into the test's directory; the SQLite run also refreshes docs/."""
+    """Into the test's directory; docs/ only on request (see the module docstring)."""
     stack.shots.mkdir(exist_ok=True)
     path = stack.shots / name
     page.screenshot(path=str(path), full_page=True)
-    if stack.kind == "sqlite":
+    if stack.kind == "sqlite" and os.environ.get("IOP_UPDATE_SCREENSHOTS") == "1":
         shutil.copyfile(path, DOCS / name)
 
 
@@ -286,3 +290,24 @@ def test_audit_log_shows_each_step(page, stack):
     expect(table.locator("tr").first.locator("td").first).to_have_text(
         re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
     )
+
+
+def test_screenshots_refresh_docs_only_on_request(tmp_path, monkeypatch):
+    """A test run must leave the checkout clean: docs/ images change only
+    when someone asks for it with IOP_UPDATE_SCREENSHOTS=1."""
+
+    class FakePage:
+        def screenshot(self, path, full_page):
+            Path(path).write_bytes(b"png")
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    monkeypatch.setitem(globals(), "DOCS", docs)
+    shots = SimpleNamespace(kind="sqlite", shots=tmp_path / "shots")
+    monkeypatch.delenv("IOP_UPDATE_SCREENSHOTS", raising=False)
+    screenshot(FakePage(), shots, "console-list.png")
+    assert (tmp_path / "shots" / "console-list.png").exists()
+    assert not (docs / "console-list.png").exists()
+    monkeypatch.setenv("IOP_UPDATE_SCREENSHOTS", "1")
+    screenshot(FakePage(), shots, "console-list.png")
+    assert (docs / "console-list.png").read_bytes() == b"png"

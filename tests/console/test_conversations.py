@@ -8,8 +8,8 @@ from html import unescape
 
 import pytest
 
-from iopnav.console.demo_data import Msg
 from tests.support.console import REVIEWER
+from tests.support.demo_data import Msg
 
 DAY = 86400
 
@@ -273,3 +273,71 @@ def test_tag_wrong_answer_and_export_training_data(console, data):
     }
     assert ("ask_insurance", "blorp fizzle") in examples
     assert any(intent == "request_human" and "555-0100" in text for intent, text in examples)
+
+
+PILLS = (
+    "actually thats not true. ive been saving up my moms pills and i want to take them all "
+    "tonight so i can just be gone"
+)
+REMINDER = "If you need help now, call or text 988, or call 911 in an emergency."
+
+
+@pytest.fixture(scope="module")
+def crisis_then_fallback(console):
+    """The walkthrough's teen: a crisis message an extractor read as a
+    condition, then a follow-up the NLU did not understand."""
+    return console.conversation(
+        [
+            Msg(
+                "do you take Aetna?",
+                "ask_insurance",
+                entities=[{"entity": "insurance", "value": "Aetna"}] * 2,
+            ),
+            Msg(
+                PILLS,
+                "express_distress",
+                0.55,
+                entities=[{"entity": "condition", "value": "opioid use"}],
+            ),
+            Msg("can i just text someone instead", "nlu_fallback", 0.3),
+        ]
+    )
+
+
+def test_crisis_turn_shows_the_visitors_words_not_entity_guesses(console, crisis_then_fallback):
+    html = console.client(REVIEWER).get(f"/transcript/{console.key(crisis_then_fallback)}").text
+    crisis_turn = re.search(r'<li class="turn user crisis"[^>]*>(.*?)</li>', html, re.S).group(1)
+    assert "opioid" not in crisis_turn and "condition=" not in crisis_turn
+    evidence = re.search(r'<div class="evidence-list">(.*?)</div>', crisis_turn, re.S).group(1)
+    assert evidence == "Screen evidence: saving up my moms pills; want to take them all"
+    assert "want to take me" not in html
+    flag_box = re.search(r'<section class="flags[^"]*"(.*?)</section>', html, re.S).group(1)
+    assert "<q>saving up my moms pills; want to take them all</q>" in flag_box
+    # Elsewhere entities still show, once each.
+    assert html.count("insurance=Aetna") == 1
+
+
+def test_transcript_shows_the_crisis_reminder_the_visitor_saw(console, crisis_then_fallback):
+    html = console.client(REVIEWER).get(f"/transcript/{console.key(crisis_then_fallback)}").text
+    turns = re.findall(r'<li class="([^"]+)"[^>]*>(.*?)</li>', html, re.S)
+    fallback_at = next(i for i, (_, body) in enumerate(turns) if "can i just text someone" in body)
+    reminders = [i for i, (cls, body) in enumerate(turns) if "reminder" in cls]
+    # Not after the hand-off itself, but after the next reply.
+    assert len(reminders) == 1 and reminders[0] > fallback_at
+    assert REMINDER in turns[reminders[0]][1]
+
+
+def test_right_intent_starts_at_choose_on_a_misunderstood_turn(console, crisis_then_fallback):
+    client = console.client(REVIEWER)
+    key = console.key(crisis_then_fallback)
+    html = client.get(f"/transcript/{key}").text
+    forms = re.findall(r'<li class="turn user[^"]*" id="m(\d+)">(.*?)</li>', html, re.S)
+    fallback_id, fallback = next((i, f) for i, f in forms if "can i just text someone" in f)
+    selected = re.findall(r'<option value="([^"]*)" selected>', fallback)
+    assert selected == [""] and "choose…" in fallback
+    understood = next(f for _, f in forms if "do you take Aetna?" in f)
+    assert re.findall(r'<option value="([^"]*)" selected>', understood) == ["ask_insurance"]
+    unchosen = client.post(
+        "/annotate/tag", {"conversation": key, "event_id": fallback_id, "intent": ""}
+    )
+    assert "Choose the intent this message should have had." in unchosen.text

@@ -5,8 +5,8 @@ from html import unescape
 
 import pytest
 
-from iopnav.console.demo_data import Msg
 from tests.support.console import REVIEWER
+from tests.support.demo_data import Msg
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +58,11 @@ def test_range_choice(console, day):
         "Choose a range of 7, 30, 90 days; showing 30." in wrong
         and tile(wrong, "conversations") == "3"
     )
+
+
+def test_open_crisis_flags_are_counted_whatever_their_age(console, day):
+    console.conversation([Msg("I want to end my life", "crisis", 0.96)], age_seconds=200 * 86400)
+    html = console.client(REVIEWER).get("/dashboard?days=7").text
+    tile = re.search(r'<span class="big" id="open-flags">(\d+)</span>(.*?)</div>', html, re.S)
+    assert tile.group(1) == "2"
+    assert 'href="/conversations?flagged=1">open crisis flags</a>' in tile.group(2)

@@ -5,8 +5,8 @@ import io
 
 import pytest
 
-from iopnav.console.demo_data import Msg
 from tests.support.console import ADMIN
+from tests.support.demo_data import Msg
 
 
 @pytest.fixture(scope="module")
@@ -68,5 +68,19 @@ def test_bad_export_requests(console, conversation):
     )
     missing = client.get("/export/conversation?id=987654&format=json")
     assert (
-        missing.status_code == 404 and "There is no conversation with that number." in missing.text
+        missing.status_code == 404 and "There is no conversation with that number" in missing.text
     )
+
+
+def test_exports_keep_the_crisis_reminder_the_visitor_saw(console):
+    sender = console.conversation(
+        [Msg("I want to kill myself", "crisis", 0.98), Msg("ok", "affirm")]
+    )
+    key = console.key(sender)
+    client = console.client(ADMIN)
+    reminder = "If you need help now, call or text 988, or call 911 in an emergency."
+    text = client.get(f"/export/conversation?id={key}&format=txt").text
+    assert f"Assistant (crisis reminder): {reminder}" in text
+    assert text.index("Visitor (rest): ok") < text.index("(crisis reminder)")
+    data = client.get(f"/export/conversation?id={key}&format=json").json()
+    assert [r["text"] for r in data["crisis_reminders"]] == [reminder]

@@ -4,9 +4,9 @@ deleting it; acknowledging or reviewing never changes it."""
 
 from html import unescape
 
-from iopnav.console.demo_data import Msg
 from iopnav.console.forget import anonymous_id
 from tests.support.console import ADMIN, REVIEWER
+from tests.support.demo_data import Msg
 
 
 def count(console, table, sender):

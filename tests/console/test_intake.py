@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from iopnav.console.demo_data import Msg
 from tests.support.console import ADMIN, REVIEWER
+from tests.support.demo_data import Msg
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +80,14 @@ def test_bad_status_input_gets_a_clear_answer(console, referral):
         allow_redirects=False,
     )
     assert away.headers["Location"] == "/conversations"
+
+
+def test_revealed_contacts_leave_a_missing_email_blank(console):
+    """A phone-only request showed the literal text "None" in the Email column."""
+    sender = console.conversation([Msg("call me back please", "start_intake")])
+    ref_id = console.referral(sender, "Maria", "813-555-0147")
+    page = console.client(REVIEWER).get("/intake?reveal=1").text
+    row = re.search(rf'<tr class="[^"]*" id="referral-{ref_id}">(.*?)</tr>', page, re.S).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert cells[3] == "+18135550147" and cells[4] == ""
+    assert "None" not in row

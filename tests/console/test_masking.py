@@ -7,9 +7,9 @@ from html import unescape
 
 import pytest
 
-from iopnav.console.demo_data import Msg
 from iopnav.console.masking import mask_email, mask_identifier, mask_phone, mask_text
 from tests.support.console import REVIEWER
+from tests.support.demo_data import Msg
 
 
 @pytest.mark.parametrize(

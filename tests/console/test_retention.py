@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from iopnav.console.demo_data import Msg
 from tests.support.console import ADMIN, REVIEWER
+from tests.support.demo_data import Msg
 
 DAY = 86400
 

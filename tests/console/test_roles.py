@@ -3,8 +3,8 @@ only admins export, erase, manage accounts and read the audit log."""
 
 import pytest
 
-from iopnav.console.demo_data import Msg
 from tests.support.console import ADMIN, REVIEWER
+from tests.support.demo_data import Msg
 
 ADMIN_PAGES = [
     ("/admin/users", "Only admins can manage accounts."),
@@ -94,3 +94,9 @@ def test_admin_manages_accounts(console):
     )[0][0]
     self_demote = admin.post(f"/admin/users/{me}", {"role": "reviewer", "active": "1"})
     assert "You cannot change your own role or disable your own account." in self_demote.text
+
+
+def test_the_nlu_corrections_export_is_linked_for_admins(console):
+    link = 'href="/export/training-data.yml"'
+    assert link in console.client(ADMIN).get("/conversations").text
+    assert link not in console.client(REVIEWER).get("/conversations").text

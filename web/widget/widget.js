@@ -33,11 +33,15 @@
   };
   // Web addresses, North American phone numbers ("(312) 555-0120",
   // "1-800-662-4357") and the 988/911 lines become links: on a phone the
-  // crisis line and a program's number are one tap away.
+  // crisis line and a program's number are one tap away. "text HOME to
+  // 741741" and "text AYUDA to 988" open the messaging app with the keyword
+  // filled in (sms:), and 741741, a text-only line, is always an sms: link.
+  var TEXT_KEYWORD = /^text ([A-Z]+) to (\d{3,6})$/;
   var LINK_PATTERN = new RegExp([
     /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]']/.source,
+    /\btext [A-Z]+ to \d{3,6}\b/.source,
     /(?:\b1-)?(?:\(\d{3}\) |\b\d{3}-)\d{3}-\d{4}\b/.source,
-    /\b(?:988|911)\b/.source
+    /\b(?:988|911|741741)\b/.source
   ].join("|"), "g");
 
   // ---- storage (private browsing may refuse localStorage: chat still works)
@@ -82,6 +86,11 @@
     if (/^https?:/.test(found)) {
       return el("a", { href: found, target: "_blank", rel: "noopener noreferrer", text: found });
     }
+    var keyword = TEXT_KEYWORD.exec(found);
+    if (keyword) {
+      return el("a", { href: "sms:" + keyword[2] + "?body=" + keyword[1], text: found });
+    }
+    if (found === "741741") { return el("a", { href: "sms:741741", text: found }); }
     var digits = found.replace(/\D/g, "");
     return el("a", { href: "tel:" + (digits.length === 10 ? "+1" + digits : digits.length === 11 ? "+" + digits : digits), text: found });
   }

@@ -2,6 +2,7 @@
 
 import math
 import re
+from dataclasses import astuple
 from datetime import datetime, timezone
 
 from sanic import Blueprint, Request, response
@@ -87,9 +88,7 @@ def _active_admins(db) -> int:
 @web.admin_only("manage accounts")
 async def update_user(request: Request, user_id: int):
     db = request.ctx.db
-    user = db.get(ConsoleUser, user_id)
-    if user is None:
-        return web.error_page(request, 404, "There is no such account.")
+    user = web.get_or_404(request, ConsoleUser, user_id, "There is no such account.")
     role = web.form_value(request, "role", user.role)
     active = web.form_value(request, "active") == "1"
     password = web.form_value(request, "password")
@@ -182,18 +181,6 @@ async def export_training_data(request: Request):
     return _download(body, "application/x-yaml; charset=utf-8", f"nlu-corrections-{_stamp()}.yml")
 
 
-def _conversation(raw: str):
-    """(key, sender id) for a conversation number from a URL or form, or (None, None)."""
-    if not (raw or "").isdigit():
-        return None, None
-    key = int(raw)
-    eng = tracker.engine()
-    sender = tracker.sender_of(eng, key)
-    if sender is None or tracker.first_event_ids(eng, [sender]).get(sender) != key:
-        return None, None
-    return key, sender
-
-
 @bp.get("/export/conversation")
 @web.admin_only("export conversations")
 async def export_conversation(request: Request):
@@ -201,16 +188,14 @@ async def export_conversation(request: Request):
     fmt = request.args.get("format") or "pdf"
     if fmt not in EXPORT_FORMATS:
         return web.error_page(request, 400, f"Unknown export format '{fmt}'; use json, txt or pdf.")
-    key, sender = _conversation(request.args.get("id"))
-    if sender is None:
-        return web.error_page(request, 404, "There is no conversation with that number.")
-    events = tracker.conversation_events(tracker.engine(), sender)
+    key, sender = astuple(web.conversation_or_404(request, request.args.get("id")))
+    events = tracker.conversation_events(web.tracker_of(request), sender)
     flags = db.query(CrisisFlag).filter_by(sender_id=sender).order_by(CrisisFlag.created_at).all()
     body: str | bytes
+    turns = transcript.build(events, flags, annotations.corrections_of(db, sender))
     if fmt == "json":
-        body = exports.conversation_json(sender, events, flags)
+        body = exports.conversation_json(sender, events, flags, turns)
     else:
-        turns = transcript.build(events, flags, annotations.corrections_of(db, sender))
         body = (exports.transcript_text if fmt == "txt" else exports.transcript_pdf)(
             key, sender, turns, flags
         )
@@ -225,12 +210,9 @@ async def export_conversation(request: Request):
 @bp.get("/forget")
 @web.admin_only("delete conversations")
 async def forget_form(request: Request):
-    key, sender = _conversation(request.args.get("id"))
-    if request.args.get("id") and sender is None:
-        return web.error_page(
-            request, 404, "There is no conversation with that number (it may be erased already)."
-        )
-    counts = forget.preview(request.ctx.db, tracker.engine(), sender) if sender else None
+    raw = request.args.get("id")
+    key, sender = astuple(web.conversation_or_404(request, raw)) if raw else (None, None)
+    counts = forget.preview(request.ctx.db, web.tracker_of(request), sender) if sender else None
     return web.render(
         request,
         "forget.html",
@@ -247,22 +229,18 @@ async def forget_do(request: Request):
     db = request.ctx.db
     raw_key = web.form_value(request, "conversation")
     phone = web.form_value(request, "phone").strip()[:40]
-    key, sender = _conversation(raw_key)
+    eng = web.tracker_of(request)
+    found = tracker.conversation_from(eng, raw_key)
     if web.form_value(request, "confirm") != "yes":
         web.set_flash(request, "Tick the box to confirm: erasing cannot be undone.", "error")
-        return web.see_other(f"/forget?id={key}" if key else "/forget")
-    eng = tracker.engine()
+        return web.see_other(f"/forget?id={found.key}" if found else "/forget")
     if raw_key:
-        if sender is None:
-            web.set_flash(
-                request,
-                "There is no conversation with that number (it may be erased already).",
-                "error",
-            )
+        if found is None:
+            web.set_flash(request, web.NO_SUCH_CONVERSATION, "error")
             return web.see_other("/forget")
         erased = forget.Erased()
-        erased.add(forget.forget_sender(db, eng, sender))
-        target = audit.conversation_target(key)
+        erased.add(forget.forget_sender(db, eng, found.sender_id))
+        target = audit.conversation_target(found.key)
     elif phone:
         try:
             erased = forget.forget_phone(db, eng, phone)

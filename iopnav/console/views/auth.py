@@ -46,7 +46,7 @@ async def login(request: Request):
     if not email or not password:
         return _login_page(request, 400, "Enter your email address and password.", email)
     db = request.ctx.db
-    result = accounts.authenticate(db, email, password)
+    result = accounts.authenticate(db, email, password, request.app.ctx.settings.lockout)
     if not result.ok or result.user is None:
         audit.record(
             db, email.lower(), "login_failed", None, "locked" if result.locked_minutes else None

@@ -4,7 +4,8 @@ URLs name a conversation by its number (first event id), never by sender id:
 SMS sender ids are phone numbers, and URLs end up in history and proxies.
 """
 
-from typing import Optional
+from dataclasses import astuple
+from typing import Optional, Tuple
 from urllib.parse import unquote
 
 from sanic import Blueprint, Request, response
@@ -25,7 +26,7 @@ def transcript_url(key: Optional[int]) -> str:
 async def conversation_list(request: Request):
     db = request.ctx.db
     filters, errors = ListFilters.from_args(request.args)
-    eng = tracker.engine()
+    eng = web.tracker_of(request)
     page = list_conversations(db, eng, filters)
     used = [
         n
@@ -56,7 +57,7 @@ async def conversation_list(request: Request):
 async def conversation_by_sender(request: Request, sender_id: str):
     """Links by sender id (the staff alert sends these) go to the numbered page."""
     # Sanic hands the path over still percent-encoded; ids may hold "+", "/" or spaces.
-    key = tracker.first_event_ids(tracker.engine(), [unquote(sender_id)]).get(unquote(sender_id))
+    key = tracker.key_of(web.tracker_of(request), unquote(sender_id))
     if key is None:
         return web.error_page(
             request, 404, "There is no conversation with that id (it may have been deleted)."
@@ -67,13 +68,8 @@ async def conversation_by_sender(request: Request, sender_id: str):
 @bp.get("/transcript/<key:int>")
 async def conversation(request: Request, key: int):
     db = request.ctx.db
-    eng = tracker.engine()
-    sender_id = tracker.sender_of(eng, key)
-    events = tracker.conversation_events(eng, sender_id) if sender_id else []
-    if sender_id is None or not events or events[0].id != key:
-        return web.error_page(
-            request, 404, "There is no conversation with that number (it may have been deleted)."
-        )
+    sender_id = web.conversation_or_404(request, str(key)).sender_id
+    events = tracker.conversation_events(web.tracker_of(request), sender_id)
     flags = (
         db.query(CrisisFlag).filter_by(sender_id=sender_id).order_by(CrisisFlag.created_at).all()
     )
@@ -91,35 +87,21 @@ async def conversation(request: Request, key: int):
         review=annotations.review_of(db, sender_id),
         notes=annotations.notes_of(db, sender_id),
         intents=annotations.domain_intents(),
+        snippets={t.flag.id: t.snippets for t in turns if t.flag is not None},
         url=transcript_url(key),
         channels=sorted({t.channel for t in turns if t.channel}),
         statuses=REFERRAL_STATUSES,
     )
 
 
-def _conversation_from_form(request: Request):
-    """(key, sender id) of the conversation a form names, or (None, None)."""
-    raw = web.form_value(request, "conversation")
-    if not raw.isdigit():
-        return None, None
-    key = int(raw)
-    sender = tracker.sender_of(tracker.engine(), key)
-    if sender is None or tracker.first_event_ids(tracker.engine(), [sender]).get(sender) != key:
-        return None, None
-    return key, sender
-
-
-def _no_such_conversation(request: Request):
-    return web.error_page(
-        request, 404, "There is no conversation with that number (it may have been deleted)."
-    )
+def _conversation_in_form(request: Request) -> Tuple[int, str]:
+    """(number, sender id) of the conversation a form posts, or a 404."""
+    return astuple(web.conversation_or_404(request, web.form_value(request, "conversation")))
 
 
 @bp.post("/annotate/review")
 async def mark_reviewed(request: Request):
-    key, sender = _conversation_from_form(request)
-    if sender is None:
-        return _no_such_conversation(request)
+    key, sender = _conversation_in_form(request)
     reviewed = web.form_value(request, "reviewed") == "1"
     annotations.set_reviewed(request.ctx.db, sender, request.ctx.user.email, reviewed)
     audit.record(
@@ -134,9 +116,7 @@ async def mark_reviewed(request: Request):
 
 @bp.post("/annotate/note")
 async def add_note(request: Request):
-    key, sender = _conversation_from_form(request)
-    if sender is None:
-        return _no_such_conversation(request)
+    key, sender = _conversation_in_form(request)
     try:
         annotations.add_note(
             request.ctx.db, sender, request.ctx.user.email, web.form_value(request, "text")
@@ -152,16 +132,14 @@ async def add_note(request: Request):
 @bp.post("/annotate/tag")
 async def tag_intent(request: Request):
     db = request.ctx.db
-    key, sender = _conversation_from_form(request)
-    if sender is None:
-        return _no_such_conversation(request)
+    key, sender = _conversation_in_form(request)
     raw_id = web.form_value(request, "event_id")
     event = None
     if raw_id.isdigit():
         event = next(
             (
                 e
-                for e in tracker.conversation_events(tracker.engine(), sender)
+                for e in tracker.conversation_events(web.tracker_of(request), sender)
                 if e.id == int(raw_id) and e.type_name == "user"
             ),
             None,
@@ -198,10 +176,8 @@ async def tag_intent(request: Request):
 @bp.post("/flags/<flag_id:int>/acknowledge")
 async def acknowledge_flag(request: Request, flag_id: int):
     db = request.ctx.db
-    flag = db.get(CrisisFlag, flag_id)
-    if flag is None:
-        return web.error_page(request, 404, "There is no such crisis flag.")
-    key = tracker.first_event_ids(tracker.engine(), [flag.sender_id]).get(flag.sender_id)
+    flag = web.get_or_404(request, CrisisFlag, flag_id, "There is no such crisis flag.")
+    key = tracker.key_of(web.tracker_of(request), flag.sender_id)
     if not flag.acknowledged:
         # The flag stays: acknowledging records the follow-up, it does not undo the crisis.
         flag.acknowledged, flag.acknowledged_by, flag.acknowledged_at = (

@@ -3,7 +3,7 @@
 from sanic import Blueprint, Request
 
 from iopnav.console import dashboard as stats
-from iopnav.console import tracker, web
+from iopnav.console import web
 
 bp = Blueprint("dashboard")
 
@@ -16,7 +16,7 @@ async def dashboard(request: Request):
     if days not in stats.RANGES:
         errors.append(f"Choose a range of {', '.join(map(str, stats.RANGES))} days; showing 30.")
         days = 30
-    data = stats.compute(request.ctx.db, tracker.engine(), days)
+    data = stats.compute(request.ctx.db, web.tracker_of(request), days)
     return web.render(
         request, "dashboard.html", stats=data, days=days, ranges=stats.RANGES, errors=errors
     )

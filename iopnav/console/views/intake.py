@@ -1,6 +1,8 @@
 """Intake requests: list (contact details masked unless revealed, which is
 audited) and status changes (who and when are stored on the request)."""
 
+from urllib.parse import urlencode
+
 from sanic import Blueprint, Request
 
 from iopnav.console import audit, tracker, web
@@ -42,7 +44,8 @@ async def intake_list(request: Request):
         reveal=reveal,
         errors=errors,
         transcript_url=transcript_url,
-        keys=tracker.first_event_ids(tracker.engine(), [r.sender_id for r in rows]),
+        keys=tracker.first_event_ids(web.tracker_of(request), [r.sender_id for r in rows]),
+        query=urlencode({k: v for k, v in (("status", status), ("reveal", reveal and "1")) if v}),
     )
 
 

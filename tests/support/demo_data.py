@@ -1,5 +1,5 @@
 """Sample conversations written the way the running assistant writes them,
-for the console's tests, screenshots and demos.
+for the console's tests and screenshots.
 
 Each visitor message goes through the project's real SafetyScreen component
 (so crisis intents and evidence are what production would store); the
@@ -34,6 +34,7 @@ class Msg:
     confidence: float = 0.9
     action: Optional[str] = None  # response action; default utter_<intent>
     reply: Optional[str] = None  # when the action is not a domain response
+    entities: Sequence[dict] = ()  # what the entity extractors found, as Rasa reports them
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +74,7 @@ def nlu_parse(msg: Msg) -> dict:
     message = Message(data={"text": msg.text})
     message.set("intent", ranking[0], add_to_output=True)
     message.set("intent_ranking", ranking, add_to_output=True)
-    message.set("entities", [], add_to_output=True)
+    message.set("entities", [dict(e) for e in msg.entities], add_to_output=True)
     _screen().process([message])
     return message.as_dict(only_output_properties=True)
 

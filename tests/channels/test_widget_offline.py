@@ -1,0 +1,98 @@
+"""The chat widget's look and links in headless Chromium, with the sample
+page served from web/ and the chat API answered by the test (no assistant
+needed): tap target sizes, focus ring contrast, and sms: links for the
+text lines of the crisis hand-off."""
+
+import json
+import mimetypes
+
+import pytest
+from playwright.sync_api import expect
+
+from iopnav import settings
+
+WEB = settings.PROJECT_ROOT / "web"
+ORIGIN = "http://clinic.test"
+HANDOFF = (
+    "Call or text 988 (988 Suicide & Crisis Lifeline, free, 24/7). En español: text AYUDA to 988.\n"
+    "Or text HOME to 741741 (Crisis Text Line)."
+)
+
+
+def serve(route):
+    path = route.request.url[len(ORIGIN) :].split("?")[0]
+    if path == "/api/chat":
+        reply = [
+            {
+                "recipient_id": "x",
+                "text": HANDOFF,
+                "buttons": [{"title": "Yes", "payload": "/affirm"}],
+            }
+        ]
+        return route.fulfill(status=200, content_type="application/json", body=json.dumps(reply))
+    file = WEB / (path.lstrip("/") or "index.html")
+    if not file.is_file():
+        return route.fulfill(status=404, body="")
+    kind = mimetypes.guess_type(str(file))[0] or "application/octet-stream"
+    return route.fulfill(status=200, content_type=kind, body=file.read_bytes())
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.route(ORIGIN + "/**", serve)
+    page.goto(ORIGIN + "/")
+    page.get_by_role("button", name="Chat with us").click()
+    page.get_by_label("Type your message").fill("i cant call anyone")
+    page.keyboard.press("Enter")
+    expect(page.locator(".iopnav-bot").last).to_contain_text("741741")
+    yield page
+    context.close()
+
+
+def test_text_lines_open_the_messaging_app(page):
+    reply = page.locator(".iopnav-bot").last
+    expect(reply.get_by_role("link", name="text HOME to 741741")).to_have_attribute(
+        "href", "sms:741741?body=HOME"
+    )
+    expect(reply.get_by_role("link", name="text AYUDA to 988")).to_have_attribute(
+        "href", "sms:988?body=AYUDA"
+    )
+    expect(reply.get_by_role("link", name="Call or text 988")).to_have_count(0)
+    expect(reply.get_by_role("link", name="988", exact=True).first).to_have_attribute(
+        "href", "tel:988"
+    )
+
+
+def test_tap_targets_are_at_least_44_px(page):
+    for name in ("New chat", "Close chat", "Yes", "Send"):
+        box = page.get_by_role("button", name=name).bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (name, box)
+
+
+def _luminance(rgb):
+    def channel(c):
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(v)) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a, b):
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_focus_ring_on_the_header_has_3_to_1_contrast(page):
+    new_chat = page.get_by_role("button", name="New chat")
+    new_chat.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focus by keyboard, so :focus-visible applies
+    colours = new_chat.evaluate(
+        """b => [getComputedStyle(b).outlineColor,
+                 getComputedStyle(b.closest('.iopnav-header')).backgroundColor]"""
+    )
+    ring, header = (c[c.index("(") + 1 : c.index(")")].split(",")[:3] for c in colours)
+    assert _contrast(ring, header) >= 3, colours

@@ -1,0 +1,50 @@
+"""Smoke tests of the console as it is deployed: `python -m iopnav.console
+serve` as its own process, reading its settings from the environment and
+answering over real HTTP. The other console tests run the same app in-process."""
+
+import pytest
+
+from tests.support.console import REVIEWER, ConsoleServer
+from tests.support.databases import isolated_database_url
+from tests.support.demo_data import Msg
+
+SMS_NUMBER = "+18135550199"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("console-server")
+    with (
+        isolated_database_url("sqlite", workdir) as app_url,
+        isolated_database_url("sqlite", workdir) as tracker_url,
+    ):
+        running = ConsoleServer(
+            app_url, tracker_url, workdir, env={"IOP_CONSOLE_IDLE_MINUTES": "45"}
+        ).start()
+        try:
+            yield running
+        finally:
+            running.stop()
+
+
+def test_sign_in_and_read_a_crisis_transcript_over_http(server):
+    sender = server.conversation([Msg("I want to kill myself", "crisis", 0.97)])
+    client = server.client()
+    token_page = client.get("/login")
+    assert token_page.headers["X-Frame-Options"] == "DENY"
+    signed_in = client.login(REVIEWER)
+    assert signed_in.status_code == 200 and f"{REVIEWER} (reviewer)" in signed_in.text
+    page = client.get(f"/transcript/{server.key(sender)}")
+    assert page.status_code == 200 and "CRISIS" in page.text
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_conversation_ids_stay_out_of_the_server_log(server):
+    """Request paths hold conversation ids, which can be phone numbers: no access log."""
+    server.conversation(
+        [Msg("what is an IOP?", "ask_what_is_iop")], channel="sms", sender_id=SMS_NUMBER
+    )
+    client = server.client(REVIEWER)
+    landed = client.get("/conversations/%2B18135550199")
+    assert landed.status_code == 200 and "/transcript/" in landed.url
+    assert "5550199" not in server.log_text()
