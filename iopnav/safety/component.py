@@ -1,10 +1,15 @@
 """Rasa NLU component: the safety screen has the last word on `crisis`.
 
-It runs after the intent classifier and the FallbackClassifier, on every user
-message (inside forms too: forms only see intents after NLU), and combines
-the rule-based screen with the ML classifier's `crisis` vote:
+It runs after the intent classifier, the FallbackClassifier and the learned
+risk model (risk_component.py), on every user message (inside forms too:
+forms only see intents after NLU), and combines three independent readers:
+the rule-based screen, the risk model and the intent classifier's `crisis`
+vote, so no single mechanism decides alone:
 
   screen says crisis                     -> crisis
+  risk model >= risk_handoff (0.5), no counter-evidence; or >= risk_sure
+  (0.85) even with counter-evidence      -> crisis
+  risk model >= risk_ask (0.3)           -> express_distress (the question)
   ML crisis score >= 0.5, no counter-evidence
                                          -> crisis (the ML catches wording the
                                             patterns lack)
@@ -18,6 +23,7 @@ The decision and the evidence go into the parse data under "safety" and, for
 a crisis, an entity `crisis_category`, so staff can see why it escalated.
 """
 
+from dataclasses import dataclass, fields
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -27,7 +33,20 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from iopnav.safety.risk_component import RISK_KEY
 from iopnav.safety.screen import AMBIGUOUS, CRISIS, Assessment, default_screen
+
+# The kind of danger picks the hand-off that names the right help
+# (crisis_resources.yml). Screen categories map to kinds; the risk model
+# names a kind itself, and a confident risk-model kind wins, because the
+# screen has no patterns for some kinds (a child in danger).
+KIND_OF_SCREEN_CATEGORY = {
+    "danger_abuse": "abuse",
+    "harm_others": "harm_others",
+    "overdose_medical": "overdose",
+}
+DEFAULT_KIND = "suicide"
+SURE_KIND = 0.6
 
 CRISIS_INTENT = "crisis"
 DISTRESS_INTENT = "express_distress"
@@ -37,11 +56,29 @@ RISK_INTENTS = {CRISIS_INTENT, DISTRESS_INTENT}
 COUNTER_EVIDENCE = {"idiom", "history", "negated", "question_about_services", "media", "joking"}
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    """Where each reader's score turns into the hand-off or the question."""
+
+    crisis: float = 0.5  # intent classifier's crisis confidence: hand-off
+    ask: float = 0.35  # intent classifier's risk confidence: the question
+    risk_handoff: float = 0.5  # risk model, no counter-evidence: hand-off
+    risk_sure: float = 0.85  # risk model: hand-off even with counter-evidence
+    risk_ask: float = 0.3  # risk model: the question
+
+
+def danger_kind(assessment: Assessment, risk: Optional[Dict[str, Any]]) -> str:
+    """suicide | overdose | harm_others | child | abuse, for a crisis turn."""
+    if risk and float(risk.get("kind_confidence") or 0.0) >= SURE_KIND and risk.get("kind"):
+        return str(risk["kind"])
+    return KIND_OF_SCREEN_CATEGORY.get(assessment.category or "", DEFAULT_KIND)
+
+
 def decide(
     assessment: Assessment,
     ranking: List[Dict[str, Any]],
-    crisis_threshold: float = 0.5,
-    ask_threshold: float = 0.35,
+    risk: Optional[Dict[str, Any]] = None,
+    thresholds: Thresholds = Thresholds(),
 ) -> Tuple[Optional[str], str]:
     """Return (intent to force or None to keep the ML's, source of the decision)."""
     if assessment.level == CRISIS:
@@ -49,6 +86,14 @@ def decide(
     scores = {r.get("name"): r.get("confidence") or 0.0 for r in ranking}
     top = ranking[0].get("name") if ranking else None
     doubted = bool(COUNTER_EVIDENCE & set(assessment.suppressed))
+    crisis_threshold, ask_threshold = thresholds.crisis, thresholds.ask
+    risk_score = float((risk or {}).get("crisis") or 0.0)
+    # The risk model was trained on negations, history, idioms and media
+    # questions, so a sure score stands even where a frame doubts the words.
+    if risk_score >= thresholds.risk_sure or (
+        risk_score >= thresholds.risk_handoff and not doubted
+    ):
+        return CRISIS_INTENT, "risk_model"
     # The ML alone hands off when crisis is its likeliest reading (>= 0.5:
     # the lowest threshold that keeps the labelled set's precision well above
     # 0.95, because a missed crisis costs far more than a false alarm); a
@@ -58,6 +103,8 @@ def decide(
         return CRISIS_INTENT, "ml"
     if assessment.level == AMBIGUOUS:
         return DISTRESS_INTENT, "screen"
+    if risk_score >= thresholds.risk_ask:
+        return DISTRESS_INTENT, "risk_model"
     ml_distress = (
         top == DISTRESS_INTENT
         or max(scores.get(CRISIS_INTENT, 0.0), scores.get(DISTRESS_INTENT, 0.0)) >= ask_threshold
@@ -77,11 +124,22 @@ def decide(
 class SafetyScreen(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"crisis_threshold": 0.5, "ask_threshold": 0.35}
+        defaults = Thresholds()
+        return {
+            "crisis_threshold": defaults.crisis,
+            "ask_threshold": defaults.ask,
+            "risk_handoff": defaults.risk_handoff,
+            "risk_sure": defaults.risk_sure,
+            "risk_ask": defaults.risk_ask,
+        }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
         self.screen = default_screen()
+        named = {"crisis": "crisis_threshold", "ask": "ask_threshold"}
+        self.thresholds = Thresholds(
+            **{f.name: float(self.config[named.get(f.name, f.name)]) for f in fields(Thresholds)}
+        )
 
     @classmethod
     def create(
@@ -110,26 +168,31 @@ class SafetyScreen(GraphComponent):
             "crisis": round(scores.get(CRISIS_INTENT, 0.0), 3),
             "distress": round(scores.get(DISTRESS_INTENT, 0.0), 3),
         }
-        forced, source = decide(
-            assessment, ranking, self.config["crisis_threshold"], self.config["ask_threshold"]
-        )
+        risk = message.get(RISK_KEY)
+        forced, source = decide(assessment, ranking, risk, self.thresholds)
         if forced is not None:
             _set_intent(message, forced, ranking)
         category = assessment.category if forced == CRISIS_INTENT else None
         if forced == CRISIS_INTENT:
+            if not category and source == "risk_model" and risk:
+                category = f"risk_{risk.get('kind')}"
             category = category or "ml_detected"
+            kind = danger_kind(assessment, risk)
             entities = [
-                e for e in (message.get(ENTITIES) or []) if e.get("entity") != "crisis_category"
+                e
+                for e in (message.get(ENTITIES) or [])
+                if e.get("entity") not in ("crisis_category", "crisis_kind")
             ]
-            entities.append(
+            entities.extend(
                 {
-                    "entity": "crisis_category",
-                    "value": category,
+                    "entity": name,
+                    "value": value,
                     "start": 0,
                     "end": len(text),
                     "confidence_entity": 1.0,
                     "extractor": "SafetyScreen",
                 }
+                for name, value in (("crisis_category", category), ("crisis_kind", kind))
             )
             message.set(ENTITIES, entities, add_to_output=True)
         message.set(
@@ -139,6 +202,7 @@ class SafetyScreen(GraphComponent):
                 "decision": forced or "keep",
                 "source": source,
                 "ml": ml_vote,
+                "risk": risk,
                 "category": category or assessment.category,
             },
             add_to_output=True,

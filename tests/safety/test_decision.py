@@ -2,7 +2,7 @@
 
 from rasa.shared.nlu.training_data.message import Message
 
-from iopnav.safety.component import SafetyScreen, decide
+from iopnav.safety.component import SafetyScreen, danger_kind, decide
 from iopnav.safety.screen import Assessment
 
 
@@ -84,3 +84,34 @@ def test_component_leaves_ordinary_messages_alone():
     component.process([message])
     assert message.get("intent")["name"] == "ask_insurance"
     assert not [e for e in (message.get("entities") or []) if e["entity"] == "crisis_category"]
+
+
+def risk(crisis, kind="suicide", kind_confidence=0.9):
+    return {"crisis": crisis, "kind": kind, "kind_confidence": kind_confidence}
+
+
+def test_the_risk_model_alone_hands_off_what_the_patterns_miss():
+    forced, source = decide(Assessment("none"), ranking(("ask_cost", 0.8)), risk(0.7))
+    assert (forced, source) == ("crisis", "risk_model")
+
+
+def test_counter_evidence_holds_back_an_unsure_risk_score_but_not_a_sure_one():
+    doubted = Assessment("none", suppressed=["media"])
+    assert decide(doubted, ranking(("ask_cost", 0.8)), risk(0.6))[0] != "crisis"
+    assert decide(doubted, ranking(("ask_cost", 0.8)), risk(0.95))[0] == "crisis"
+
+
+def test_a_middling_risk_score_gets_the_screening_question():
+    forced, source = decide(Assessment("none"), ranking(("ask_cost", 0.8)), risk(0.4))
+    assert (forced, source) == ("express_distress", "risk_model")
+
+
+def test_a_low_risk_score_changes_nothing():
+    assert decide(Assessment("none"), ranking(("ask_cost", 0.8)), risk(0.05))[0] is None
+
+
+def test_the_kind_of_danger_comes_from_a_sure_risk_model_or_the_screen_category():
+    assert danger_kind(Assessment("crisis", "overdose_medical"), None) == "overdose"
+    assert danger_kind(Assessment("crisis", "danger_abuse"), risk(0.9, "child", 0.8)) == "child"
+    assert danger_kind(Assessment("crisis", "danger_abuse"), risk(0.9, "child", 0.4)) == "abuse"
+    assert danger_kind(Assessment("crisis", "suicidal_passive"), None) == "suicide"

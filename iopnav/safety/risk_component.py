@@ -1,0 +1,122 @@
+"""Rasa NLU component: the learned risk model (risk_model.py) inside the pipeline.
+
+It trains from its own blind-written data (iopnav/safety/risk_data/train.yml),
+not from data/nlu, and stores the fitted model in the Rasa model archive, so
+the Rasa server needs nothing else at run time but the WordLlama files that
+`make install` unpacks. `fingerprint_addon` hashes the data file: Rasa's
+training cache would otherwise keep a stale model when only the data changed.
+
+Each message gets `risk` in its parse data ({"crisis", "kind",
+"kind_confidence"}); SafetyScreen (component.py), later in the pipeline,
+combines it with the pattern screen and the intent classifier.
+"""
+
+import logging
+import pickle
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from iopnav import settings
+from iopnav.safety import risk_model
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = "risk_model.pkl"
+RISK_KEY = "risk"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class RiskModelComponent(GraphComponent):
+    """Scores every message for crisis risk and its kind of danger."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Data file (relative to the project), features and regularisation."""
+        return {
+            "train_file": "iopnav/safety/risk_data/train.yml",
+            "use_embeddings": True,
+            "embedding_weight": 1.0,
+            "C": 4.0,
+        }
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Retrain when the risk data changes (Rasa cannot see that file)."""
+        merged = {**cls.get_default_config(), **config}
+        return risk_model.data_fingerprint([_project_path(merged["train_file"])])
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[risk_model.RiskModel] = None,
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self.model_storage = model_storage
+        self.resource = resource
+        self.model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RiskModelComponent":
+        """See parent class."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit on the risk data file; the NLU training data is not used."""
+        examples = risk_model.load_examples(_project_path(self.config["train_file"]))
+        self.model = risk_model.RiskModel.fit(
+            examples,
+            risk_model.default_embedder(self.config["use_embeddings"]),
+            C=self.config["C"],
+            embedding_weight=self.config["embedding_weight"],
+        )
+        with self.model_storage.write_to(self.resource) as directory:
+            (directory / MODEL_FILE).write_bytes(pickle.dumps(self.model))
+        return self.resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "RiskModelComponent":
+        """See parent class. A missing model leaves the screen and classifier on duty."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = pickle.loads((directory / MODEL_FILE).read_bytes())
+        except (ValueError, FileNotFoundError):
+            logger.error("No trained risk model in this archive: run `make train`.")
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """See parent class."""
+        if self.model is None:
+            return messages
+        texts = [m.get(TEXT) or "" for m in messages]
+        for message, score in zip(messages, self.model.score(texts), strict=True):
+            message.set(RISK_KEY, score.as_dict(), add_to_output=True)
+        return messages
+
+
+def _project_path(relative: str) -> Path:
+    path = Path(relative)
+    return path if path.is_absolute() else settings.PROJECT_ROOT / path

@@ -1,0 +1,195 @@
+"""The learned crisis-risk model: a second, independent reader of every message.
+
+The pattern screen (screen.py) knows the wording it was written for; this
+model generalises from about 7,000 messages written blind by people who never
+saw the patterns (iopnav/safety/risk_data/). It reads meaning through static
+sentence embeddings (embeddings.py) and spelling through word and character
+n-grams, and gives:
+
+- `crisis`: the probability that the message needs the hand-off now;
+- `kind`: which kind of danger (suicide and self-harm, overdose, harm to
+  others, a child in danger, domestic violence), so the hand-off names the
+  right help.
+
+Pure Python and scikit-learn, no Rasa: the Rasa component (risk_component.py)
+trains and stores it inside the model archive, and the scripts score it.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence
+
+import numpy as np
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "risk_data"
+TRAIN_FILE = DATA_DIR / "train.yml"
+HELDOUT_FILE = DATA_DIR / "heldout.yml"
+
+CRISIS = "crisis"
+NOT_CRISIS = "not_crisis"
+
+# Each crisis class maps to the hand-off that names the right help.
+KIND_OF_CATEGORY: Dict[str, str] = {
+    "method_seeking": "suicide",
+    "preparation_farewell": "suicide",
+    "passive_ideation": "suicide",
+    "explicit_ideation": "suicide",
+    "self_harm_current": "suicide",
+    "psychosis_danger": "suicide",
+    "overdose_poisoning": "overdose",
+    "harm_to_others": "harm_others",
+    "child_abuse_risk": "child",
+    "domestic_violence_now": "abuse",
+}
+KINDS = sorted(set(KIND_OF_CATEGORY.values()))
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    category: str
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class RiskScore:
+    crisis: float
+    kind: str
+    kind_confidence: float
+
+    def as_dict(self) -> Dict[str, object]:
+        return {
+            "crisis": round(self.crisis, 3),
+            "kind": self.kind,
+            "kind_confidence": round(self.kind_confidence, 3),
+        }
+
+
+def load_examples(path: Path) -> List[Example]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return [
+        Example(m["text"], m["label"], m["category"], m.get("lang", "en"))
+        for m in data.get("messages") or []
+    ]
+
+
+def data_fingerprint(paths: Iterable[Path]) -> str:
+    """Changes when any training file changes (Rasa retrains the model then)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).read_bytes() if Path(path).exists() else b"-")
+    return digest.hexdigest()[:16]
+
+
+def _prepare(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class RiskModel:
+    """Sparse n-grams + dense sentence embedding -> logistic regression."""
+
+    def __init__(self, embedder, vectorizer, crisis_clf, kind_clf, embedding_weight: float):
+        self.embedder = embedder
+        self.vectorizer = vectorizer
+        self.crisis_clf = crisis_clf
+        self.kind_clf = kind_clf
+        self.embedding_weight = embedding_weight
+
+    @classmethod
+    def fit(
+        cls,
+        examples: Sequence[Example],
+        embedder,
+        C: float = 4.0,
+        embedding_weight: float = 1.0,
+        seed: int = 13,
+    ) -> "RiskModel":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_union
+
+        vectorizer = make_union(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
+        )
+        texts = [_prepare(e.text) for e in examples]
+        vectorizer.fit(texts)
+        model = cls(embedder, vectorizer, None, None, embedding_weight)
+        features = model._features(texts)
+        labels = np.array([e.label == CRISIS for e in examples])
+        model.crisis_clf = LogisticRegression(
+            C=C, class_weight="balanced", max_iter=3000, random_state=seed
+        ).fit(features, labels)
+        crisis_rows = np.flatnonzero(labels)
+        kinds = [KIND_OF_CATEGORY.get(examples[i].category, "suicide") for i in crisis_rows]
+        model.kind_clf = LogisticRegression(
+            C=C, class_weight="balanced", max_iter=3000, random_state=seed
+        ).fit(features[crisis_rows], kinds)
+        return model
+
+    def _features(self, texts: Sequence[str]):
+        from scipy.sparse import csr_matrix, hstack
+
+        sparse = self.vectorizer.transform(texts)
+        if self.embedder is None or not self.embedding_weight:
+            return sparse.tocsr()
+        dense = self.embedder.embed(list(texts)) * self.embedding_weight
+        return hstack([sparse, csr_matrix(dense)]).tocsr()
+
+    def score(self, texts: Sequence[str]) -> List[RiskScore]:
+        if not texts:
+            return []
+        features = self._features([_prepare(t) for t in texts])
+        crisis = self.crisis_clf.predict_proba(features)[
+            :, list(self.crisis_clf.classes_).index(True)
+        ]
+        kind_probs = self.kind_clf.predict_proba(features)
+        best = kind_probs.argmax(axis=1)
+        return [
+            RiskScore(float(p), str(self.kind_clf.classes_[k]), float(kind_probs[row, k]))
+            for row, (p, k) in enumerate(zip(crisis, best, strict=True))
+        ]
+
+    def score_one(self, text: str) -> RiskScore:
+        return self.score([text])[0]
+
+    def __getstate__(self):
+        # The embedder (16 MB table) is never pickled: it is reloaded from
+        # var/wordllama by whoever unpickles the model.
+        state = dict(self.__dict__)
+        state["embedder"] = None
+        state["uses_embeddings"] = self.embedder is not None
+        return state
+
+    def __setstate__(self, state):
+        uses = state.pop("uses_embeddings", False)
+        self.__dict__.update(state)
+        if uses:
+            from iopnav.safety import embeddings
+
+            self.embedder = embeddings.load()
+
+
+def is_heldout(text: str, share: float = 0.2) -> bool:
+    """A stable coin per message (a hash of its text), so adding data never
+    moves a message between the training and held-out parts."""
+    digest = hashlib.sha256(" ".join(text.lower().split()).encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") < share * 2**32
+
+
+def split_heldout(examples: Sequence[Example]) -> "tuple[List[Example], List[Example]]":
+    """About 20% of every class goes to the held-out part (stable per message)."""
+    train = [e for e in examples if not is_heldout(e.text)]
+    heldout = [e for e in examples if is_heldout(e.text)]
+    return train, heldout
+
+
+def default_embedder(enabled: bool = True) -> Optional[object]:
+    if not enabled:
+        return None
+    from iopnav.safety import embeddings
+
+    return embeddings.load()

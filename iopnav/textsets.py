@@ -1,0 +1,84 @@
+"""Keeping evaluation sets independent of training data.
+
+A set measures understanding only if none of its messages is in, or nearly
+in, the data a model learns from. "Nearly" is a token-set (Jaccard)
+similarity above 0.8 after lower-casing and dropping punctuation, the rule in
+../shared/blind-writing.md. The index uses prefix filtering (rarest tokens
+first), so checking thousands of messages against thousands takes a second.
+"""
+
+import math
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set
+
+import yaml
+
+THRESHOLD = 0.8
+
+
+def tokens(text: str) -> FrozenSet[str]:
+    return frozenset(re.findall(r"\w+", text.lower()))
+
+
+def jaccard(a: FrozenSet[str], b: FrozenSet[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+class NearDuplicateIndex:
+    """Answers "is this text a near-copy of one already added?"."""
+
+    def __init__(self, texts: Iterable[str] = (), threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+        self.sets: List[FrozenSet[str]] = []
+        self.texts: List[str] = []
+        self.postings: Dict[str, Set[int]] = defaultdict(set)
+        self.frequency: Counter = Counter()
+        for text in texts:
+            self.add(text)
+
+    def _prefix(self, toks: FrozenSet[str]) -> List[str]:
+        # Two sets over the threshold must share a token among the first
+        # |A| - ceil(t*|A|) + 1 of A's tokens in any fixed global order.
+        ordered = sorted(toks, key=lambda t: (self.frequency[t], t))
+        keep = len(ordered) - math.ceil(self.threshold * len(ordered)) + 1
+        return ordered[: max(keep, 1)]
+
+    def add(self, text: str) -> None:
+        toks = tokens(text)
+        self.frequency.update(toks)
+        row = len(self.sets)
+        self.sets.append(toks)
+        self.texts.append(text)
+        # Index every token: the order used for probing changes as counts grow.
+        for token in toks:
+            self.postings[token].add(row)
+
+    def near(self, text: str) -> Optional[str]:
+        """The first stored text at or above the threshold, or None."""
+        toks = tokens(text)
+        if not toks:
+            return None
+        candidates: Set[int] = set()
+        for token in self._prefix(toks):
+            candidates |= self.postings.get(token, set())
+        for row in candidates:
+            if jaccard(toks, self.sets[row]) >= self.threshold:
+                return self.texts[row]
+        return None
+
+
+def yaml_texts(path: Path) -> List[str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [m["text"] for m in data.get("messages") or [] if m.get("text")]
+
+
+def evaluation_texts(root: Path) -> List[str]:
+    """Every message of the self-written safety sets (labelled, blind)."""
+    found: List[str] = []
+    for name in ("labelled.yml", "blind.yml"):
+        path = root / "tests" / "safety" / name
+        if path.exists():
+            found.extend(yaml_texts(path))
+    return found
