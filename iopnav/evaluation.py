@@ -32,6 +32,24 @@ def load_parser(model: Path = DEFAULT_MODEL) -> Callable[[str], Dict]:
     return parse
 
 
+def load_risk_model(model: Path = DEFAULT_MODEL):
+    """The learned risk model stored inside a trained Rasa model archive
+    (None if the archive has none), without loading the rest of Rasa."""
+    import pickle
+    import tarfile
+
+    from iopnav.safety.risk_component import MODEL_FILE
+
+    if not Path(model).exists():
+        return None
+    with tarfile.open(model) as archive:
+        for member in archive.getmembers():
+            if member.name.endswith("/" + MODEL_FILE):
+                handle = archive.extractfile(member)
+                return pickle.loads(handle.read()) if handle else None
+    return None
+
+
 HANDOFF, QUESTION, NEITHER = "handoff", "question", "neither"
 _OUTCOME_OF_INTENT = {"crisis": HANDOFF, "express_distress": QUESTION}
 

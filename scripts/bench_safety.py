@@ -1,7 +1,9 @@
-"""How long the safety screen adds per message (printed, not asserted).
+"""How long the safety decision adds per message (printed, not asserted).
 
-Times the rule-based screen alone and the Rasa SafetyScreen component
-(screen + decision) over the labelled set and some long messages.
+Times, over the labelled set plus long messages (up to 2,000 characters):
+the rule-based screen alone, the learned risk model alone (read from the
+trained model archive), and both followed by the SafetyScreen decision,
+which is what every message pays. The goal is p95 <= 10 ms on one core.
 """
 
 import statistics
@@ -16,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
+from iopnav.evaluation import DEFAULT_MODEL, load_risk_model  # noqa: E402
 from iopnav.safety.component import SafetyScreen  # noqa: E402
 from iopnav.safety.screen import assess  # noqa: E402
 
@@ -42,27 +45,33 @@ def main() -> None:
         if labelled.exists()
         else []
     )
-    texts += ["I want to kill myself", "do you take aetna", "what are your hours " * 50]
+    long_story = (
+        "I have been feeling low since the winter and work has been a lot, my sister says "
+        "I should talk to someone and I think she is right, what do your groups do? "
+    )
+    texts += ["I want to kill myself", "do you take aetna", (long_story * 20)[:2000]]
+    texts += [(long_story * 10)[:n] for n in (500, 1000, 1500, 2000)]
     component = SafetyScreen({})
+    risk = load_risk_model(DEFAULT_MODEL)
 
-    def through_component(text):
-        component.process(
-            [
-                Message(
-                    data={
-                        "text": text,
-                        "intent": {"name": "greet", "confidence": 0.9},
-                        "intent_ranking": [{"name": "greet", "confidence": 0.9}],
-                    }
-                )
-            ]
-        )
+    def decision(text):
+        data = {
+            "text": text,
+            "intent": {"name": "greet", "confidence": 0.9},
+            "intent_ranking": [{"name": "greet", "confidence": 0.9}],
+        }
+        if risk is not None:
+            data["risk"] = risk.score_one(text).as_dict()
+        component.process([Message(data=data)])
 
     assess("warm up")
-    print(f"messages: {len(texts)}")
-    for name, fn in (("screen alone", assess), ("Rasa component", through_component)):
+    print(f"messages: {len(texts)} (longest {max(map(len, texts))} characters), one core")
+    steps = [("screen alone", assess), ("screen + risk model + decision", decision)]
+    if risk is not None:
+        steps.insert(1, ("risk model alone", risk.score_one))
+    for name, fn in steps:
         p50, p95, worst = timings(fn, texts)
-        print(f"{name:15} median {p50:.2f} ms   p95 {p95:.2f} ms   max {worst:.2f} ms per message")
+        print(f"{name:31} median {p50:.2f} ms   p95 {p95:.2f} ms   max {worst:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Score the crisis screen on the labelled set (tests/safety/labelled.yml).
+"""Score the crisis screen on a labelled set (default tests/safety/labelled.yml;
+also the blind set and the risk model's held-out part, --data).
 
 Prints, per category, how many messages were escalated (recall for crisis
 categories, false alarms for the others) and overall recall and precision,
@@ -20,6 +21,9 @@ sys.path.insert(0, str(ROOT))
 from iopnav.evaluation import DEFAULT_MODEL, load_parser  # noqa: E402
 from iopnav.safety.screen import assess  # noqa: E402
 
+# The self-written sets say "none", the risk model's blind data "not_crisis".
+SAFE_LABELS = {"none", "not_crisis"}
+
 
 def score(messages, decide):
     per_cat = collections.defaultdict(lambda: [0, 0, 0])  # n, crisis, asked
@@ -36,7 +40,7 @@ def score(messages, decide):
             fn += outcome != "crisis"
             if outcome != "crisis":
                 misses.append(("MISSED", m["category"], m["text"], outcome))
-        elif m["label"] == "none" and outcome == "crisis":
+        elif m["label"] in SAFE_LABELS and outcome == "crisis":
             fp += 1
             misses.append(("FALSE ALARM", m["category"], m["text"], outcome))
         elif m["label"] == "ambiguous" and outcome == "none":

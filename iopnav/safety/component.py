@@ -7,20 +7,21 @@ the rule-based screen, the risk model and the intent classifier's `crisis`
 vote, so no single mechanism decides alone:
 
   screen says crisis                     -> crisis
-  risk model >= risk_handoff (0.5), no counter-evidence; or >= risk_sure
-  (0.85) even with counter-evidence      -> crisis
-  risk model >= risk_ask (0.3)           -> express_distress (the question)
-  ML crisis score >= 0.5, no counter-evidence
+  risk model >= risk_handoff (0.8), no counter-evidence; or >= risk_sure
+  (0.95) even with counter-evidence      -> crisis
+  risk model >= risk_ask (0.5)           -> express_distress (the question)
+  intent classifier's crisis score >= 0.8, no counter-evidence
                                          -> crisis (the ML catches wording the
                                             patterns lack)
-  ML less sure (>= 0.35)                 -> express_distress: the screening
+  its risk score >= 0.7                   -> express_distress: the screening
                                             question, which names 988 too
   ML says crisis, but the screen found an idiom / remote history / negation /
   question about services                -> ambiguous (ask) or the next intent
   screen or ML says distress             -> express_distress (one question)
 
 The decision and the evidence go into the parse data under "safety" and, for
-a crisis, an entity `crisis_category`, so staff can see why it escalated.
+a crisis, the entities `crisis_category` (why) and `crisis_kind` (which
+hand-off), so staff can see why it escalated.
 """
 
 from dataclasses import dataclass, fields
@@ -60,11 +61,14 @@ COUNTER_EVIDENCE = {"idiom", "history", "negated", "question_about_services", "m
 class Thresholds:
     """Where each reader's score turns into the hand-off or the question."""
 
-    crisis: float = 0.5  # intent classifier's crisis confidence: hand-off
-    ask: float = 0.35  # intent classifier's risk confidence: the question
-    risk_handoff: float = 0.5  # risk model, no counter-evidence: hand-off
-    risk_sure: float = 0.85  # risk model: hand-off even with counter-evidence
-    risk_ask: float = 0.3  # risk model: the question
+    # Chosen on the external dev set's totals and checked against the
+    # labelled gate (docs/safety.md): recall first, false alarms held where
+    # they were before the risk model came.
+    crisis: float = 0.8  # intent classifier's crisis confidence: hand-off
+    ask: float = 0.7  # intent classifier's risk confidence: the question
+    risk_handoff: float = 0.8  # risk model, no counter-evidence: hand-off
+    risk_sure: float = 0.95  # risk model: hand-off even with counter-evidence
+    risk_ask: float = 0.5  # risk model: the question
 
 
 def danger_kind(assessment: Assessment, risk: Optional[Dict[str, Any]]) -> str:
@@ -94,9 +98,8 @@ def decide(
         risk_score >= thresholds.risk_handoff and not doubted
     ):
         return CRISIS_INTENT, "risk_model"
-    # The ML alone hands off when crisis is its likeliest reading (>= 0.5:
-    # the lowest threshold that keeps the labelled set's precision well above
-    # 0.95, because a missed crisis costs far more than a false alarm); a
+    # The intent classifier is the third reader: since the risk model took
+    # over the doubtful cases, it hands off only when it is sure (0.8); a
     # less certain risk vote gets the screening question (it names 988 too).
     ml_crisis = scores.get(CRISIS_INTENT, 0.0) >= crisis_threshold
     if ml_crisis and not doubted:

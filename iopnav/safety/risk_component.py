@@ -44,7 +44,7 @@ class RiskModelComponent(GraphComponent):
             "train_file": "iopnav/safety/risk_data/train.yml",
             "use_embeddings": True,
             "embedding_weight": 1.0,
-            "C": 4.0,
+            "C": 16.0,
         }
 
     @classmethod

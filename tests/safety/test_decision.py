@@ -20,10 +20,10 @@ def test_ml_crisis_escalates_even_when_the_screen_found_nothing():
     assert (forced, source) == ("crisis", "ml")
 
 
-def test_an_even_ml_crisis_vote_hands_off_and_a_weaker_one_asks():
-    assert decide(Assessment("none"), ranking(("crisis", 0.52), ("ask_cost", 0.3)))[0] == "crisis"
+def test_a_sure_ml_crisis_vote_hands_off_and_a_weaker_one_asks():
+    assert decide(Assessment("none"), ranking(("crisis", 0.85), ("ask_cost", 0.1)))[0] == "crisis"
     assert (
-        decide(Assessment("none"), ranking(("ask_cost", 0.5), ("crisis", 0.4)))[0]
+        decide(Assessment("none"), ranking(("crisis", 0.72), ("ask_cost", 0.2)))[0]
         == "express_distress"
     )
     assert decide(Assessment("none"), ranking(("ask_cost", 0.8), ("crisis", 0.2)))[0] is None
@@ -91,18 +91,18 @@ def risk(crisis, kind="suicide", kind_confidence=0.9):
 
 
 def test_the_risk_model_alone_hands_off_what_the_patterns_miss():
-    forced, source = decide(Assessment("none"), ranking(("ask_cost", 0.8)), risk(0.7))
+    forced, source = decide(Assessment("none"), ranking(("ask_cost", 0.8)), risk(0.85))
     assert (forced, source) == ("crisis", "risk_model")
 
 
 def test_counter_evidence_holds_back_an_unsure_risk_score_but_not_a_sure_one():
     doubted = Assessment("none", suppressed=["media"])
-    assert decide(doubted, ranking(("ask_cost", 0.8)), risk(0.6))[0] != "crisis"
-    assert decide(doubted, ranking(("ask_cost", 0.8)), risk(0.95))[0] == "crisis"
+    assert decide(doubted, ranking(("ask_cost", 0.8)), risk(0.85))[0] != "crisis"
+    assert decide(doubted, ranking(("ask_cost", 0.8)), risk(0.97))[0] == "crisis"
 
 
 def test_a_middling_risk_score_gets_the_screening_question():
-    forced, source = decide(Assessment("none"), ranking(("ask_cost", 0.8)), risk(0.4))
+    forced, source = decide(Assessment("none"), ranking(("ask_cost", 0.8)), risk(0.6))
     assert (forced, source) == ("express_distress", "risk_model")
 
 

@@ -1,0 +1,91 @@
+"""The learned risk model: its data stays independent, it learns, it survives
+a save and load, and its embeddings are the real WordLlama table."""
+
+import pickle
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from iopnav import settings
+from iopnav.safety import embeddings, risk_model
+from iopnav.safety.risk_model import CRISIS, KIND_OF_CATEGORY, Example, RiskModel
+from iopnav.textsets import NearDuplicateIndex, evaluation_texts
+
+ROOT = settings.PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def data():
+    return (
+        risk_model.load_examples(risk_model.TRAIN_FILE),
+        risk_model.load_examples(risk_model.HELDOUT_FILE),
+    )
+
+
+def test_every_warning_sign_class_has_enough_training_and_held_out_messages(data):
+    train, heldout = data
+    train_counts = Counter(e.category for e in train if e.label == CRISIS)
+    held_counts = Counter(e.category for e in heldout if e.label == CRISIS)
+    for category in KIND_OF_CATEGORY:
+        assert train_counts[category] >= 40, category
+        assert held_counts[category] >= 15, category
+    assert sum(e.label == CRISIS for e in train + heldout) >= 3000
+    assert sum(e.label != CRISIS for e in train + heldout) >= 3000
+
+
+def test_held_out_messages_are_not_in_or_near_the_training_part(data):
+    train, heldout = data
+    index = NearDuplicateIndex(e.text for e in train)
+    near = [(e.text, index.near(e.text)) for e in heldout if index.near(e.text)]
+    assert not near, near[:5]
+
+
+def test_risk_data_does_not_copy_the_self_written_safety_sets(data):
+    index = NearDuplicateIndex(evaluation_texts(ROOT))
+    copied = [e.text for e in data[0] + data[1] if index.near(e.text)]
+    assert not copied, copied[:5]
+
+
+def test_the_split_is_stable_per_message(data):
+    train, heldout = data
+    assert all(not risk_model.is_heldout(e.text) for e in train)
+    assert all(risk_model.is_heldout(e.text) for e in heldout)
+
+
+TINY = [
+    Example("i want to end my life tonight", "crisis", "explicit_ideation"),
+    Example("i have the pills ready and wrote my note", "crisis", "preparation_farewell"),
+    Example("everyone would be better off without me", "crisis", "passive_ideation"),
+    Example("i took the whole bottle of pills with vodka", "crisis", "overdose_poisoning"),
+    Example("i swallowed all my sleeping pills an hour ago", "crisis", "overdose_poisoning"),
+    Example("what time do the evening groups meet", "not_crisis", "service_questions"),
+    Example("do you take aetna insurance for the program", "not_crisis", "service_questions"),
+    Example("this traffic is killing me lol", "not_crisis", "idioms"),
+    Example("how long is the intensive outpatient program", "not_crisis", "service_questions"),
+    Example("my knee is killing me after the run", "not_crisis", "idioms"),
+]
+
+
+def test_a_fitted_model_scores_risk_and_names_the_kind():
+    model = RiskModel.fit(TINY, embeddings.load())
+    crisis, service = model.score(["i want to end my life", "when do groups meet"])
+    assert crisis.crisis > 0.5 > service.crisis
+    assert model.score_one("took all the pills with vodka").kind == "overdose"
+
+
+def test_a_saved_model_scores_the_same_after_loading():
+    model = RiskModel.fit(TINY, embeddings.load())
+    loaded = pickle.loads(pickle.dumps(model))
+    assert loaded.embedder is not None
+    texts = ["i wrote my note", "do you take medicaid"]
+    assert [s.crisis for s in loaded.score(texts)] == pytest.approx(
+        [s.crisis for s in model.score(texts)]
+    )
+
+
+def test_sentence_vectors_are_unit_length_and_empty_text_is_zero():
+    vectors = embeddings.load().embed(["a burden to my family", ""])
+    assert vectors.shape == (2, embeddings.DIMENSIONS)
+    assert np.linalg.norm(vectors[0]) == pytest.approx(1.0, abs=1e-4)
+    assert not vectors[1].any()
