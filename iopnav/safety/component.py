@@ -13,7 +13,7 @@ vote, so no single mechanism decides alone:
   intent classifier's crisis score >= 0.8, no counter-evidence
                                          -> crisis (the ML catches wording the
                                             patterns lack)
-  its risk score >= 0.7                   -> express_distress: the screening
+  its risk score >= 0.6                   -> express_distress: the screening
                                             question, which names 988 too
   ML says crisis, but the screen found an idiom / remote history / negation /
   question about services                -> ambiguous (ask) or the next intent
@@ -65,7 +65,7 @@ class Thresholds:
     # labelled gate (docs/safety.md): recall first, false alarms held where
     # they were before the risk model came.
     crisis: float = 0.8  # intent classifier's crisis confidence: hand-off
-    ask: float = 0.7  # intent classifier's risk confidence: the question
+    ask: float = 0.6  # intent classifier's risk confidence: the question
     risk_handoff: float = 0.8  # risk model, no counter-evidence: hand-off
     risk_sure: float = 0.95  # risk model: hand-off even with counter-evidence
     risk_ask: float = 0.5  # risk model: the question
@@ -108,9 +108,10 @@ def decide(
         return DISTRESS_INTENT, "screen"
     if risk_score >= thresholds.risk_ask:
         return DISTRESS_INTENT, "risk_model"
+    # Being the classifier's top guess is not enough: heavy but risk-free
+    # messages often are, and asking all of them buried the question.
     ml_distress = (
-        top == DISTRESS_INTENT
-        or max(scores.get(CRISIS_INTENT, 0.0), scores.get(DISTRESS_INTENT, 0.0)) >= ask_threshold
+        max(scores.get(CRISIS_INTENT, 0.0), scores.get(DISTRESS_INTENT, 0.0)) >= ask_threshold
     )
     if ml_distress and not doubted:
         return DISTRESS_INTENT, "ml"

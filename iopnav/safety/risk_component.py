@@ -20,7 +20,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -30,6 +30,8 @@ from iopnav.safety import risk_model
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "risk_model.pkl"
+# NLU intents that carry risk; every other intent's examples are risk-free.
+RISK_INTENTS = {"crisis", "express_distress", "ask_help_now"}
 RISK_KEY = "risk"
 
 
@@ -77,8 +79,18 @@ class RiskModelComponent(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Fit on the risk data file; the NLU training data is not used."""
+        """Fit on the risk data file plus the in-scope NLU examples as risk-free.
+
+        The in-scope examples (greetings, yes and no, program questions) teach
+        the model that short replies carry no risk: without them "yeah" or
+        "nope" after a question scored as a crisis.
+        """
         examples = risk_model.load_examples(_project_path(self.config["train_file"]))
+        examples += [
+            risk_model.Example(e.get(TEXT), risk_model.NOT_CRISIS, "in_scope_" + e.get(INTENT))
+            for e in training_data.intent_examples
+            if e.get(TEXT) and e.get(INTENT) not in RISK_INTENTS
+        ]
         self.model = risk_model.RiskModel.fit(
             examples,
             risk_model.default_embedder(self.config["use_embeddings"]),
