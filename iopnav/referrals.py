@@ -6,8 +6,8 @@ Only what staff need to call back: no diagnosis, no insurance ID numbers.
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 
+from iopnav.clock import utcnow
 from iopnav.db import Base
-from iopnav.safety.flags import utcnow
 
 REFERRAL_STATUSES = ("new", "contacted", "closed")
 

@@ -5,9 +5,9 @@ from typing import List, Optional, Tuple
 
 from sqlalchemy.orm import Session
 
+from iopnav.clock import utcnow
 from iopnav.console import config
 from iopnav.referrals import REFERRAL_STATUSES, Referral
-from iopnav.safety.flags import utcnow
 
 MAX_NOTE = 2000
 

@@ -10,10 +10,11 @@ from urllib.parse import unquote
 
 from sanic import Blueprint, Request, response
 
+from iopnav.clock import utcnow
 from iopnav.console import annotations, audit, intake, tracker, transcript, web
 from iopnav.console.conversations import ListFilters, list_conversations
 from iopnav.referrals import REFERRAL_STATUSES
-from iopnav.safety.flags import CrisisFlag, utcnow
+from iopnav.safety.flags import CrisisFlag
 
 bp = Blueprint("conversations")
 
