@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from iopnav import phones
 from iopnav.directory import vocab
 from iopnav.directory.models import Program
 from iopnav.referrals import Referral
@@ -116,18 +116,13 @@ def parse_contact(text: Optional[str]) -> Tuple[Optional[Contact], Optional[str]
             "Please send a phone number with area code (like 813-555-0143) "
             "or an email address (like name@example.org)."
         )
-    try:
-        number = phonenumbers.parse(value, "US")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    number = phones.parse(value)
+    if number is None:
         return None, (
             f'"{value}" isn\'t a phone number I can use. Please include the area code '
             "(like 813-555-0143), or send an email address instead."
         )
-    return Contact(
-        phone=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    ), None
+    return Contact(phone=phones.e164(number)), None
 
 
 def check_contact_time(text: Optional[str]) -> Check:
