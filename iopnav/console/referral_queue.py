@@ -1,4 +1,5 @@
-"""Intake requests (referrals): list, status changes with who and when."""
+"""The staff's referral queue (the console's "intake requests"): the list,
+oldest open request first, and status changes with who and when."""
 
 import math
 from typing import List, Optional, Tuple

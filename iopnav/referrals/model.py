@@ -1,6 +1,6 @@
-"""Intake requests ("referrals") left by visitors for clinic staff.
+"""The referral table: one row per request a visitor left for staff.
 
-Written by the intake form's action, read and updated by the staff console.
+Written by the referral form's action, read and updated by the staff console.
 Only what staff need to call back: no diagnosis, no insurance ID numbers.
 """
 
