@@ -5,6 +5,7 @@ import os
 import uuid
 
 import pytest
+import sanic  # noqa: F401  (see below)
 
 from iopnav import migrate
 from iopnav.db import session_factory
@@ -12,6 +13,11 @@ from iopnav.directory import csv_io
 from iopnav.directory.cli import SAMPLE_CSV
 from tests.support.assistant import RunningAssistant, model_path
 from tests.support.databases import isolated_database_url, postgres_available
+
+# Sanic adds filterwarnings("once", DeprecationWarning) when first imported,
+# which would override pytest.ini's warning filters for every module imported
+# after it during collection. Imported here, inside pytest's configuration
+# step, that filter is dropped when the step ends.
 
 DB_BACKENDS = ["sqlite", "postgresql"]
 
