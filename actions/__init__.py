@@ -3,7 +3,7 @@
 Thin by design: each module turns slots into a call to the `iopnav` package
 and its answer into messages. One module per concern:
 
-    directory.py   program search, "show more", the search form's validation
-    intake.py      the intake form's validation and saving the request
-    forms.py       clearing a form's answers when the visitor cancels it
+    directory.py      program search, "show more", the search form's validation
+    referral_form.py  the intake form's validation and saving the referral
+    forms.py          clearing a form's answers when the visitor cancels it
 """

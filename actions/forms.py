@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import SEARCH_SLOTS
-from actions.intake import INTAKE_SLOTS
+from actions.referral_form import INTAKE_SLOTS
 
 FORM_SLOTS = {"program_search_form": SEARCH_SLOTS, "intake_form": INTAKE_SLOTS}
 

@@ -5,15 +5,24 @@ per URL so tests can point at SQLite or PostgreSQL.
 """
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Optional
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import declarative_base, sessionmaker
 
 from iopnav import settings
 
 Base = declarative_base()
+
+
+def ensure_sqlite_dir(url: str) -> None:
+    """Create the folder of a SQLite database file. SQLite creates the file
+    but not its folder, and a fresh clone has no var/. Other URLs: nothing."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def get_engine(url: Optional[str] = None) -> Engine:
@@ -24,7 +33,7 @@ def get_engine(url: Optional[str] = None) -> Engine:
 @lru_cache(maxsize=None)
 def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        ensure_sqlite_dir(url)
         engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")

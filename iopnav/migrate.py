@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 
 from iopnav import settings
+from iopnav.db import ensure_sqlite_dir
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -29,8 +30,7 @@ def alembic_config(url: Optional[str] = None) -> Config:
 
 def upgrade(url: Optional[str] = None) -> None:
     url = url or settings.database_url()
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+    ensure_sqlite_dir(url)
     command.upgrade(alembic_config(url), "head")
 
 

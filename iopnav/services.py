@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -55,16 +56,19 @@ class Service:
     proc: Optional[subprocess.Popen] = None
 
     def start(self) -> "Service":
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        # Own process group, so stop() also ends Sanic's worker children.
-        self.proc = subprocess.Popen(
-            self.cmd,
-            cwd=ROOT,
-            env=base_env(self.env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        # The child gets its own copy of the log's descriptor; ours is closed
+        # at once instead of leaking one per start.
+        log = open(self.log_path, "ab") if self.log_path else nullcontext(subprocess.DEVNULL)
+        with log as stdout:
+            # Own process group, so stop() also ends Sanic's worker children.
+            self.proc = subprocess.Popen(
+                self.cmd,
+                cwd=ROOT,
+                env=base_env(self.env),
+                stdout=stdout,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         return self
 
     def wait_ready(self, timeout: float = 180) -> None:

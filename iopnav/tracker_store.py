@@ -8,7 +8,6 @@ turn never waits on it.
 
 import json
 import logging
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -16,16 +15,12 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from iopnav import settings
+from iopnav.db import ensure_sqlite_dir
 from iopnav.safety.alerts import send_staff_alert
 from iopnav.safety.flags import flagged_keys, record_flag
 from iopnav.safety.session import HANDOFF_ACTION
 
 logger = logging.getLogger(__name__)
-
-
-def _ensure_sqlite_dir(url: str) -> None:
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
 
 
 def crisis_moments(
@@ -61,7 +56,7 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         self, domain=None, host: Optional[str] = None, event_broker=None, **kwargs: Any
     ) -> None:
         url = settings.tracker_store_url()
-        _ensure_sqlite_dir(url)
+        ensure_sqlite_dir(url)
         kwargs.pop("url", None)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         from iopnav import migrate

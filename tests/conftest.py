@@ -5,9 +5,19 @@ import os
 import uuid
 
 import pytest
+import sanic  # noqa: F401  (see below)
 
+from iopnav import migrate
+from iopnav.db import session_factory
+from iopnav.directory import csv_io
+from iopnav.directory.cli import SAMPLE_CSV
 from tests.support.assistant import RunningAssistant, model_path
 from tests.support.databases import isolated_database_url, postgres_available
+
+# Sanic adds filterwarnings("once", DeprecationWarning) when first imported,
+# which would override pytest.ini's warning filters for every module imported
+# after it during collection. Imported here, inside pytest's configuration
+# step, that filter is dropped when the step ends.
 
 DB_BACKENDS = ["sqlite", "postgresql"]
 
@@ -42,6 +52,27 @@ def db_url(request, tmp_path):
         )
     with isolated_database_url(request.param, tmp_path) as url:
         yield url
+
+
+# Migrated application databases of each kind, optionally holding the sample
+# programs (the directory and referral tests use them).
+@pytest.fixture
+def empty_db(db_url):
+    migrate.upgrade(db_url)
+    return db_url
+
+
+@pytest.fixture
+def sample_db(empty_db):
+    with session_factory(empty_db)() as session:
+        csv_io.import_csv(session, SAMPLE_CSV)
+    return empty_db
+
+
+@pytest.fixture
+def session(sample_db):
+    with session_factory(sample_db)() as s:
+        yield s
 
 
 @pytest.fixture(scope="session")

@@ -8,16 +8,12 @@ us, and staff need it to honour or check a request.
 """
 
 import asyncio
-from datetime import datetime, timezone
 from typing import Optional
 
 from sqlalchemy import Boolean, Column, DateTime, String
 
+from iopnav.clock import utcnow
 from iopnav.db import Base, session_factory
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class SmsOptOut(Base):

@@ -14,9 +14,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
+from iopnav.clock import utcnow
 from iopnav.console import config
 from iopnav.console.models import ConsoleSession, ConsoleUser, LoginThrottle
-from iopnav.safety.flags import utcnow
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, to spend the same time.

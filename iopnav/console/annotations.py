@@ -10,9 +10,9 @@ import yaml
 from sqlalchemy.orm import Session
 
 from iopnav import settings
+from iopnav.clock import utcnow
 from iopnav.console.masking import EMAIL_RE, PHONE_RE
 from iopnav.console.models import ConversationNote, ConversationReview, IntentCorrection
-from iopnav.safety.flags import utcnow
 
 MAX_NOTE = 4000
 # Labels Rasa uses internally; no training example can carry them.

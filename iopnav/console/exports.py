@@ -11,11 +11,12 @@ from typing import List, Optional
 
 from fpdf import FPDF
 
+from iopnav.clock import utcnow
 from iopnav.console import config
 from iopnav.console.tracker import Event
 from iopnav.console.transcript import Turn
 from iopnav.referrals import Referral
-from iopnav.safety.flags import CrisisFlag, utcnow
+from iopnav.safety.flags import CrisisFlag
 
 REFERRAL_COLUMNS = (
     "id",

@@ -13,17 +13,15 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Dict, List
 
-import phonenumbers
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from iopnav import phones
 from iopnav.console import tracker
 from iopnav.console.models import ConversationNote, ConversationReview, IntentCorrection
 from iopnav.referrals import Referral
 from iopnav.safety.flags import CrisisFlag
-
-DEFAULT_REGION = "US"
 
 
 class ForgetError(ValueError):
@@ -95,13 +93,10 @@ def preview(db: Session, eng: Engine, sender_id: str) -> Dict[str, int]:
 
 
 def normalise_phone(raw: str) -> str:
-    try:
-        number = phonenumbers.parse((raw or "").strip(), DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_possible_number(number):
+    number = phones.parse(raw, dialable=False)
+    if number is None:
         raise ForgetError("That is not a phone number we can read; write it like +1 555 123 4567.")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return phones.e164(number)
 
 
 def _same_number(value: str, e164: str) -> bool:

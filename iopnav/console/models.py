@@ -15,8 +15,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from iopnav.clock import utcnow
 from iopnav.db import Base
-from iopnav.safety.flags import utcnow
 
 
 class ConsoleUser(Base):

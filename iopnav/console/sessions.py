@@ -12,9 +12,9 @@ from typing import Optional, Tuple
 
 from sqlalchemy.orm import Session
 
+from iopnav.clock import utcnow
 from iopnav.console import config
 from iopnav.console.models import ConsoleSession, ConsoleUser
-from iopnav.safety.flags import utcnow
 
 # Writing last_seen_at on every click is needless churn; a minute is precise enough.
 _TOUCH_AFTER = timedelta(seconds=60)

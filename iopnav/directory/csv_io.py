@@ -16,10 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, TextIO, Tuple, Union
 
-import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from iopnav import phones
 from iopnav.directory import geo, vocab
 from iopnav.directory.models import LIST_SEPARATOR, Program
 
@@ -124,18 +124,10 @@ def _split(value: str) -> List[str]:
 
 
 def _phone(value: str) -> Tuple[Optional[str], Optional[str]]:
-    try:
-        number = phonenumbers.parse(value, "US")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    number = phones.parse(value)
+    if number is None:
         return None, f"{value!r} is not a valid phone number (e.g. (813) 555-0101)"
-    fmt = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == 1
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, fmt), None
+    return phones.display(number), None
 
 
 def validate_row(line: int, row: Dict[str, str]) -> Tuple[Dict, List[RowError]]:

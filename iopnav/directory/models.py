@@ -6,8 +6,8 @@ from typing import List
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, String, Text
 
+from iopnav.clock import utcnow
 from iopnav.db import Base
-from iopnav.safety.flags import utcnow
 
 LIST_SEPARATOR = "|"
 LIST_FIELDS = (

@@ -11,13 +11,15 @@ threshold and the safety screen's ML vote have a probability-like score.
 
 import logging
 import pickle
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -51,9 +53,22 @@ def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class TfidfIntentClassifier(GraphComponent):
+class TfidfIntentClassifier(GraphComponent, IntentClassifier):
+    """Sets `intent` and `intent_ranking` from the message text."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        """None: it reads the raw text and builds its own features."""
+        return []
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        """Any extra python dependencies required for this component to run."""
+        return ["sklearn"]
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
+        """The component's default config (see parent class for full docstring)."""
         return {
             "word_ngrams": [1, 2],
             "char_ngrams": [1, 6],
@@ -72,10 +87,29 @@ class TfidfIntentClassifier(GraphComponent):
         resource: Resource,
         pipeline: Optional[Any] = None,
     ) -> None:
+        """Checks the config; `pipeline` is the fitted scikit-learn model, if any."""
         self.config = {**self.get_default_config(), **config}
+        self.validate_config(self.config)
         self.model_storage = model_storage
         self.resource = resource
         self.pipeline = pipeline
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        """Refuse settings scikit-learn would reject only at training time, and
+        ones that would break the probability-like ranking."""
+        problems = [
+            f"{key} must be [low, high] with 1 <= low <= high"
+            for key in ("word_ngrams", "char_ngrams")
+            if not (len(config[key]) == 2 and 1 <= config[key][0] <= config[key][1])
+        ]
+        problems += [
+            f"{key} must be above 0"
+            for key in ("C", "temperature", "char_min_df", "ranking_length")
+            if not config[key] > 0
+        ]
+        if problems:
+            raise InvalidConfigException("TfidfIntentClassifier: " + "; ".join(problems) + ".")
 
     @classmethod
     def create(
@@ -85,9 +119,11 @@ class TfidfIntentClassifier(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "TfidfIntentClassifier":
+        """Creates a new, untrained component (see parent class for full docstring)."""
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
+        """Fits the model and writes it to model storage (see parent class)."""
         examples = [e for e in training_data.intent_examples if e.get(TEXT)]
         if len({e.get(INTENT) for e in examples}) < 2:
             logger.warning("TfidfIntentClassifier needs at least two intents; not trained.")
@@ -107,6 +143,7 @@ class TfidfIntentClassifier(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "TfidfIntentClassifier":
+        """Loads the fitted model; an untrained one classifies nothing (see parent class)."""
         try:
             with model_storage.read_from(resource) as directory:
                 pipeline = pickle.loads((directory / MODEL_FILE).read_bytes())
@@ -115,6 +152,7 @@ class TfidfIntentClassifier(GraphComponent):
         return cls(config, model_storage, resource, pipeline)
 
     def process(self, messages: List[Message]) -> List[Message]:
+        """Sets each message's intent and ranking (see parent class for full docstring)."""
         for message in messages:
             ranking = self.rank(message.get(TEXT) or "")
             if not ranking:
@@ -124,6 +162,7 @@ class TfidfIntentClassifier(GraphComponent):
         return messages
 
     def rank(self, text: str) -> List[Dict[str, Any]]:
+        """The top `ranking_length` intents, most likely first; [] when untrained."""
         if self.pipeline is None or not text.strip():
             return []
         scores = self.pipeline.decision_function([text])[0]

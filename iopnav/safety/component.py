@@ -25,12 +25,14 @@ hand-off), so staff can see why it escalated.
 """
 
 from dataclasses import dataclass, fields
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -78,6 +80,11 @@ def danger_kind(assessment: Assessment, risk: Optional[Dict[str, Any]]) -> str:
     return KIND_OF_SCREEN_CATEGORY.get(assessment.category or "", DEFAULT_KIND)
 
 
+def _intent_scores(ranking: List[Dict[str, Any]]) -> Dict[Optional[str], float]:
+    """Intent name -> the classifier's confidence (0.0 when it gave none)."""
+    return {r.get("name"): r.get("confidence") or 0.0 for r in ranking}
+
+
 def decide(
     assessment: Assessment,
     ranking: List[Dict[str, Any]],
@@ -87,7 +94,7 @@ def decide(
     """Return (intent to force or None to keep the ML's, source of the decision)."""
     if assessment.level == CRISIS:
         return CRISIS_INTENT, "screen"
-    scores = {r.get("name"): r.get("confidence") or 0.0 for r in ranking}
+    scores = _intent_scores(ranking)
     top = ranking[0].get("name") if ranking else None
     doubted = bool(COUNTER_EVIDENCE & set(assessment.suppressed))
     crisis_threshold, ask_threshold = thresholds.crisis, thresholds.ask
@@ -125,9 +132,21 @@ def decide(
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class SafetyScreen(GraphComponent):
+class SafetyScreen(GraphComponent, IntentClassifier):
+    """The last NLU component: may replace the intent with crisis or
+    express_distress (see the module docstring for the decision)."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        """Components that must run before this one: an intent classifier,
+        whose crisis vote the screen weighs. Rasa checks only trainable
+        components against this; tests/nlu/test_pipeline_order.py checks the
+        whole pipeline of every config."""
+        return [IntentClassifier]
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
+        """The component's default config (see parent class for full docstring)."""
         defaults = Thresholds()
         return {
             "crisis_threshold": defaults.crisis,
@@ -137,8 +156,28 @@ class SafetyScreen(GraphComponent):
             "risk_ask": defaults.risk_ask,
         }
 
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        """Refuse thresholds that are not probabilities, or out of order for a
+        reader: asking is the milder answer to a less certain score, so it
+        must start at or below where that reader's hand-off starts."""
+        orders = (
+            ("ask_threshold", "crisis_threshold"),
+            ("risk_ask", "risk_handoff", "risk_sure"),
+        )
+        for keys in orders:
+            values = [config[key] for key in keys]
+            if not (0 < values[0] and values == sorted(values) and values[-1] <= 1):
+                raise InvalidConfigException(
+                    f"SafetyScreen needs 0 < {' <= '.join(keys)} <= 1; got "
+                    + ", ".join(f"{k}={v}" for k, v in zip(keys, values, strict=True))
+                    + "."
+                )
+
     def __init__(self, config: Dict[Text, Any]) -> None:
+        """Checks the config and loads the screen's lexicon."""
         self.config = {**self.get_default_config(), **config}
+        self.validate_config(self.config)
         self.screen = default_screen()
         named = {"crisis": "crisis_threshold", "ask": "ask_threshold"}
         self.thresholds = Thresholds(
@@ -153,9 +192,11 @@ class SafetyScreen(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "SafetyScreen":
+        """Creates the component (see parent class for full docstring)."""
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
+        """Screens every message and may replace its intent (see parent class)."""
         for message in messages:
             self._screen(message)
         return messages
@@ -166,7 +207,7 @@ class SafetyScreen(GraphComponent):
         ranking = list(message.get(INTENT_RANKING_KEY) or [])
         if not ranking and message.get(INTENT):
             ranking = [message.get(INTENT)]
-        scores = {r.get("name"): r.get("confidence") or 0.0 for r in ranking}
+        scores = _intent_scores(ranking)
         ml_vote = {
             "top": ranking[0].get("name") if ranking else None,
             "crisis": round(scores.get(CRISIS_INTENT, 0.0), 3),

@@ -5,17 +5,13 @@ deletes a row except the admin-only "forget me" delete in the console, which
 is an explicit, audited erasure request, not a conversation event.
 """
 
-from datetime import datetime, timezone
 from typing import Optional
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 
+from iopnav.clock import utcnow
 from iopnav.db import Base, session_factory
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class CrisisFlag(Base):

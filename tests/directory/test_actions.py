@@ -22,8 +22,8 @@ from actions.directory import (
     ValidateProgramSearchForm,
 )
 from actions.forms import ActionClearCancelledForm
-from actions.intake import ActionSubmitIntake, ValidateIntakeForm
 from actions.prompts import ASK_ACTIONS
+from actions.referral_form import ActionSubmitIntake, ValidateIntakeForm
 from iopnav.db import session_factory
 from iopnav.referrals import Referral
 

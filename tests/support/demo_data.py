@@ -184,7 +184,8 @@ def add_referral(
 ) -> int:
     """An intake request stored by the intake form's own code (checks included)."""
     from iopnav.db import session_factory
-    from iopnav.directory.intake import parse_contact, save_referral
+    from iopnav.referrals.checks import parse_contact
+    from iopnav.referrals.save import save_referral
 
     parsed, problem = parse_contact(contact)
     if problem or parsed is None:

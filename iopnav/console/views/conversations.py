@@ -10,10 +10,11 @@ from urllib.parse import unquote
 
 from sanic import Blueprint, Request, response
 
-from iopnav.console import annotations, audit, intake, tracker, transcript, web
+from iopnav.clock import utcnow
+from iopnav.console import annotations, audit, referral_queue, tracker, transcript, web
 from iopnav.console.conversations import ListFilters, list_conversations
 from iopnav.referrals import REFERRAL_STATUSES
-from iopnav.safety.flags import CrisisFlag, utcnow
+from iopnav.safety.flags import CrisisFlag
 
 bp = Blueprint("conversations")
 
@@ -83,7 +84,7 @@ async def conversation(request: Request, key: int):
         turns=turns,
         flags=flags,
         open_flags=[f for f in flags if not f.acknowledged],
-        referrals=intake.for_sender(db, sender_id),
+        referrals=referral_queue.for_sender(db, sender_id),
         review=annotations.review_of(db, sender_id),
         notes=annotations.notes_of(db, sender_id),
         intents=annotations.domain_intents(),

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from sanic import Blueprint, Request
 
 from iopnav.console import audit, tracker, web
-from iopnav.console import intake as intake_data
+from iopnav.console import referral_queue as intake_data
 from iopnav.console.conversations import parse_page
 from iopnav.console.views.conversations import transcript_url
 from iopnav.referrals import REFERRAL_STATUSES

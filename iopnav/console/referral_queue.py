@@ -1,13 +1,14 @@
-"""Intake requests (referrals): list, status changes with who and when."""
+"""The staff's referral queue (the console's "intake requests"): the list,
+oldest open request first, and status changes with who and when."""
 
 import math
 from typing import List, Optional, Tuple
 
 from sqlalchemy.orm import Session
 
+from iopnav.clock import utcnow
 from iopnav.console import config
 from iopnav.referrals import REFERRAL_STATUSES, Referral
-from iopnav.safety.flags import utcnow
 
 MAX_NOTE = 2000
 

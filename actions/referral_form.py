@@ -1,7 +1,8 @@
-"""The intake request form: check each answer, then save the request for staff.
+"""The referral form (Rasa's `intake_form`): check each answer, then save the
+referral for staff.
 
-The checks and the saving live in iopnav.directory.intake; this module turns
-their problems into messages and their values into slots.
+The checks and the saving live in iopnav.referrals; this module turns their
+problems into messages and their values into slots.
 """
 
 import logging
@@ -17,8 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import prompts
 from iopnav.db import session_factory
-from iopnav.directory import intake
 from iopnav.directory.models import Program
+from iopnav.referrals import checks
+from iopnav.referrals.save import save_referral
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if value == SKIPPED:
             return refuse_skip(dispatcher, "intake_first_name")
-        name, problem = intake.check_first_name(str(value))
+        name, problem = checks.check_first_name(str(value))
         if problem:
             dispatcher.utter_message(text=problem)
         return {"intake_first_name": name}
@@ -96,7 +98,7 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if value == SKIPPED:
             return refuse_skip(dispatcher, "intake_contact")
-        contact, problem = intake.parse_contact(str(value))
+        contact, problem = checks.parse_contact(str(value))
         if problem:
             dispatcher.utter_message(text=problem)
             return {"intake_contact": None}
@@ -105,7 +107,7 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_intake_contact_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        when, problem = intake.check_contact_time(str(value))
+        when, problem = checks.check_contact_time(str(value))
         if problem:
             dispatcher.utter_message(text=problem)
         return {"intake_contact_time": when}
@@ -123,17 +125,17 @@ class ValidateIntakeForm(FormValidationAction):
                     ).scalar_one_or_none()
                     if program:
                         return {"intake_program": program.name}
-                _program, stored = intake.match_program(session, text)
+                _program, stored = checks.match_program(session, text)
                 return {"intake_program": stored}
         except SQLAlchemyError:
             # The name is only a hint for staff; keep what was typed.
             logger.exception("program lookup failed")
-            return {"intake_program": text[:255] or intake.NOT_SURE}
+            return {"intake_program": text[:255] or checks.NOT_SURE}
 
     def validate_intake_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        consent, problem = intake.parse_consent(value)
+        consent, problem = checks.parse_consent(value)
         if problem:
             dispatcher.utter_message(text=problem)
         return {"intake_consent": consent}
@@ -150,15 +152,15 @@ class ActionSubmitIntake(Action):
         if tracker.get_slot("intake_consent") is not True:
             prompts.send(dispatcher, tracker, "intake_not_saved")
             return reset
-        contact, problem = intake.parse_contact(tracker.get_slot("intake_contact"))
+        contact, problem = checks.parse_contact(tracker.get_slot("intake_contact"))
         try:
             if problem or contact is None:
                 raise ValueError(problem or "no contact given")
             with session_factory()() as session:
-                program, interest = intake.match_program(
+                program, interest = checks.match_program(
                     session, tracker.get_slot("intake_program")
                 )
-                intake.save_referral(
+                save_referral(
                     session,
                     sender_id=tracker.sender_id,
                     channel=tracker.get_latest_input_channel(),
@@ -170,7 +172,7 @@ class ActionSubmitIntake(Action):
                     program_id=program.id if program else None,
                 )
         except (SQLAlchemyError, ValueError):
-            logger.exception("saving an intake request failed")
+            logger.exception("saving a referral failed")
             dispatcher.utter_message(
                 text="I'm sorry, I couldn't save your request just now, so please don't wait for"
                 " a call. "
@@ -183,6 +185,6 @@ class ActionSubmitIntake(Action):
             tracker,
             "intake_submitted",
             intake_contact=str(contact),
-            intake_contact_time=tracker.get_slot("intake_contact_time") or intake.ANY_TIME,
+            intake_contact_time=tracker.get_slot("intake_contact_time") or checks.ANY_TIME,
         )
         return reset

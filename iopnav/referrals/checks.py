@@ -1,24 +1,22 @@
-"""Intake requests: check what a visitor typed, then save it for staff.
+"""Checks of what a visitor typed into the referral form.
 
 Each check returns (value, problem): a clean value, or a sentence saying what
-is wrong in words the visitor can act on. Nothing is stored unless the visitor
-said yes to being contacted, and we collect only what staff need to call back
-(no diagnosis, no date of birth, no insurance ID).
+is wrong in words the visitor can act on. We ask only for what staff need to
+call back (no diagnosis, no date of birth, no insurance ID).
 """
 
 import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from iopnav import phones
 from iopnav.directory import vocab
 from iopnav.directory.models import Program
-from iopnav.referrals import Referral
 
 Check = Tuple[Optional[str], Optional[str]]
 
@@ -116,18 +114,13 @@ def parse_contact(text: Optional[str]) -> Tuple[Optional[Contact], Optional[str]
             "Please send a phone number with area code (like 813-555-0143) "
             "or an email address (like name@example.org)."
         )
-    try:
-        number = phonenumbers.parse(value, "US")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    number = phones.parse(value)
+    if number is None:
         return None, (
             f'"{value}" isn\'t a phone number I can use. Please include the area code '
             "(like 813-555-0143), or send an email address instead."
         )
-    return Contact(
-        phone=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    ), None
+    return Contact(phone=phones.e164(number)), None
 
 
 def check_contact_time(text: Optional[str]) -> Check:
@@ -193,45 +186,3 @@ def match_program(session: Session, text: Optional[str]) -> Tuple[Optional[Progr
         program = names[hits[0][0]]
         return program, program.name
     return None, value
-
-
-class ConsentRequired(ValueError):
-    """Raised instead of saving when the visitor did not agree to be contacted."""
-
-
-def save_referral(
-    session: Session,
-    *,
-    sender_id: str,
-    first_name: str,
-    contact: Contact,
-    contact_time: Optional[str],
-    consent: Optional[bool],
-    program_interest: Optional[str] = None,
-    program_id: Optional[int] = None,
-    channel: Optional[str] = None,
-) -> Referral:
-    """Store one intake request. Re-checks everything (callers may pass
-    slot values straight from a tracker) and refuses without consent."""
-    if consent is not True:
-        raise ConsentRequired("the visitor did not agree to be contacted; nothing is stored")
-    name, problem = check_first_name(first_name)
-    if problem:
-        raise ValueError(problem)
-    if not (contact.phone or contact.email):
-        raise ValueError("a phone number or an email address is required")
-    referral = Referral(
-        sender_id=sender_id,
-        channel=channel,
-        first_name=name,
-        phone=contact.phone,
-        email=contact.email,
-        preferred_contact_time=(contact_time or ANY_TIME)[:100],
-        program_interest=(program_interest or None) and program_interest[:255],
-        program_id=program_id,
-        consent_to_contact=True,
-        status="new",
-    )
-    session.add(referral)
-    session.commit()
-    return referral

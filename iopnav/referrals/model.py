@@ -1,13 +1,13 @@
-"""Intake requests ("referrals") left by visitors for clinic staff.
+"""The referral table: one row per request a visitor left for staff.
 
-Written by the intake form's action, read and updated by the staff console.
+Written by the referral form's action, read and updated by the staff console.
 Only what staff need to call back: no diagnosis, no insurance ID numbers.
 """
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 
+from iopnav.clock import utcnow
 from iopnav.db import Base
-from iopnav.safety.flags import utcnow
 
 REFERRAL_STATUSES = ("new", "contacted", "closed")
 
