@@ -18,6 +18,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from iopnav import settings
 from iopnav.safety import followups, handoffs, resources
+from iopnav.safety.component import decide, is_short_follow_up
+from iopnav.safety.screen import Assessment
 
 GSM7 = re.compile(r"[A-Za-z0-9 .,:;'()!?\-/&@+%\"#*=<>\n]*")
 
@@ -157,3 +159,27 @@ def test_a_clinic_without_the_extra_lines_gets_the_general_handoff(tmp_path):
     assert kinds == {"harm_others"}  # the only kind built from the crisis line alone
     texts = [v["text"] for variations in rendered.values() for v in variations]
     assert not any("988" in t or "741741" in t for t in texts)
+
+
+# --- the safety decision on short follow-ups (iopnav/safety/component.py)
+
+
+def test_a_sure_short_follow_up_is_not_overruled_by_the_risk_model_alone():
+    asks_to_text = [{"name": "ask_text_or_chat", "confidence": 0.97}]
+    assert is_short_follow_up("can i text instead", asks_to_text)
+    risk = {"crisis": 0.8}
+    assert decide(Assessment("none"), asks_to_text, risk, follow_up=True) == (None, "ml")
+    # The pattern screen and a sure risk score still hand off.
+    assert decide(Assessment("crisis", "plan"), asks_to_text, risk, follow_up=True)[0] == "crisis"
+    assert decide(Assessment("none"), asks_to_text, {"crisis": 0.99}, follow_up=True)[0] == (
+        "crisis"
+    )
+
+
+def test_long_or_unsure_messages_are_not_follow_ups():
+    long = "can i text instead because i have the pills here and i am going to take them"
+    assert not is_short_follow_up(long, [{"name": "ask_text_or_chat", "confidence": 0.97}])
+    assert not is_short_follow_up("idk", [{"name": "express_unsure", "confidence": 0.6}])
+    assert not is_short_follow_up(
+        "when do groups meet", [{"name": "ask_schedule", "confidence": 1}]
+    )
