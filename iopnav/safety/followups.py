@@ -31,10 +31,11 @@ FALLBACK_BUTTONS = [
 ]
 
 
-def _ways_to_text(r: Dict) -> str:
-    """'text 988, text HOME to 741741, or chat at 988lifeline.org'"""
+def _ways(r: Dict, call: bool) -> str:
+    """'(call or) text 988, text HOME to 741741, or chat online at 988lifeline.org'"""
     line, txt = r["crisis_line"], r["text_line"]
-    ways = [f"text {line['text']}", f"text {txt['keyword']} to {txt['number']}"]
+    first = f"call or text {line['call']}" if call else f"text {line['text']}"
+    ways = [first, f"text {txt['keyword']} to {txt['number']}"]
     if line.get("chat"):
         ways.append(f"chat online at {line['chat']}")
     return ", ".join(ways[:-1]) + f", or {ways[-1]}"
@@ -101,7 +102,7 @@ def door_open(r: Dict) -> Variations:
 
 def check_in(r: Dict) -> Variations:
     """Silence, ".", "ok", "k": a gentle check-in, never a menu."""
-    ways = _ways_to_text(r)
+    ways = _ways(r, call=False)
     return [
         {
             "text": "I'm still here. How are you doing right now? "
@@ -115,14 +116,16 @@ def check_in(r: Dict) -> Variations:
 
 
 def support(r: Dict) -> Variations:
-    """More distress after the hand-off: no second screening question."""
+    """More distress after the hand-off: no second screening question. The
+    safety screen also reads some short follow-ups as distress ("will they
+    tell my parents"), so this names texting and confidentiality too."""
     line, txt = r["crisis_line"], r["text_line"]
     return [
         {
-            "text": "That sounds really hard, and I'm glad you're still talking with me. "
-            "You don't have to get through this alone. A counselor can talk or text with you "
-            f"right now: call or text {line['call']}, or text {txt['keyword']} to "
-            f"{txt['number']}."
+            "text": "I hear you, and I'm glad you're still talking with me. You don't have to "
+            f"get through this alone. You can call or text {line['call']} right now, or text "
+            f"{txt['keyword']} to {txt['number']} if talking out loud is hard. It's free and "
+            "confidential, and a real person answers."
         }
     ]
 
@@ -141,8 +144,8 @@ def help_now(r: Dict) -> Variations:
     sos = r["emergency_number"]
     return [
         {
-            "text": f"You can reach a real person right now: call {r['crisis_line']['call']}, "
-            f"or {_ways_to_text(r)}. If you're in danger right now, call {sos}. "
+            "text": f"You can reach a real person right now: {_ways(r, call=True)}. "
+            f"If you're in danger right now, call {sos}. "
             "I'm still here too."
         }
     ]
@@ -158,8 +161,8 @@ def anger_at_bot(r: Dict) -> Variations:
         },
         {
             "text": "I'm sorry. It's okay to be frustrated with me; I'm only an automated "
-            f"assistant. If you'd like a real person, you can call {r['crisis_line']['call']}, "
-            f"or {_ways_to_text(r)}, whenever you're ready. No pressure.",
+            "assistant. If you'd like a real person, you can "
+            f"{_ways(r, call=True)}, whenever you're ready. No pressure.",
             "condition": IN_CRISIS_MODE,
         },
     ]
@@ -172,8 +175,8 @@ def fallback(r: Dict) -> Variations:
     return [
         *({"text": text, "buttons": FALLBACK_BUTTONS} for text in FALLBACK_TEXTS),
         {
-            "text": "I'm not sure I followed, and that's okay. If you want to reach a person: "
-            f"call {r['crisis_line']['call']}, or {_ways_to_text(r)}. "
+            "text": "I'm not sure I followed, and that's okay. If you want to reach a person, "
+            f"you can {_ways(r, call=True)}. "
             f"If you're in danger right now, call {sos}. I'm still here.",
             "condition": IN_CRISIS_MODE,
         },

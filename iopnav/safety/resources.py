@@ -74,11 +74,13 @@ def risk_check_text(r: Dict) -> str:
 
 def risk_check_no_text(r: Dict) -> str:
     """A "no", or a "no, but..." with distress: support, then the crisis line
-    as an option, then what an IOP could do, in that order."""
+    as an option, then what an IOP could do, in that order. The safety screen
+    may read a bare "yes" as distress too, so the crisis line is named for
+    the thoughts the question asked about."""
     return (
         "Thank you for telling me. What you're feeling sounds hard, and you don't have to "
         "carry it alone. "
-        f"If it gets worse or you ever feel unsafe, you can call or text "
+        "If those thoughts ever come, or you feel unsafe, you can call or text "
         f"{r['crisis_line']['call']} any time, day or night. "
         "An intensive outpatient program (IOP) could also help: group and one-on-one support "
         "a few hours a day, several days a week, while you keep living at home. "
