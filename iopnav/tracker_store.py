@@ -39,7 +39,7 @@ def crisis_moments(
                 key = event.message_id or f"ts:{event.timestamp}"
                 moments[key] = (
                     key,
-                    safety.get("category") or "ml_detected",
+                    safety.get("category") or _category_entity(event) or "ml_detected",
                     event.input_channel,
                     json.dumps(safety.get("evidence") or []),
                 )
@@ -49,6 +49,15 @@ def crisis_moments(
             key = last_user.message_id or f"ts:{last_user.timestamp}"
             moments.setdefault(key, (key, "screening_yes", last_user.input_channel, None))
     return list(moments.values())
+
+
+def _category_entity(event: UserUttered) -> Optional[str]:
+    """A button payload such as the screening question's "Yes" skips NLU, so
+    it carries its category as an entity instead of the screen's verdict."""
+    for entity in event.entities or []:
+        if entity.get("entity") == "crisis_category" and entity.get("value"):
+            return str(entity["value"])
+    return None
 
 
 class EnvSQLTrackerStore(SQLTrackerStore):

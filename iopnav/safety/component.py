@@ -51,6 +51,35 @@ KIND_OF_SCREEN_CATEGORY = {
 DEFAULT_KIND = "suicide"
 SURE_KIND = 0.6
 
+# Short replies after a hand-off or to the screening question ("can I text
+# instead", "will they tell my parents", "idk", "yes") are far from the risk
+# model's training messages and often score high on it. When the intent
+# classifier is sure of one of these intents, the risk model alone (no
+# pattern, no ML crisis vote, below risk_sure) does not overrule it: the
+# dialogue answers them in context (data/rules/crisis_mode.yml, safety.yml),
+# and their crisis-mode replies name the crisis line.
+FOLLOW_UP_INTENTS = {
+    "ask_text_or_chat",
+    "ask_crisis_line_process",
+    "ask_crisis_privacy",
+    "im_ok_now",
+    "express_anger_at_bot",
+    "express_unsure",
+    "affirm",
+    "deny",
+}
+FOLLOW_UP_SURE = 0.9
+FOLLOW_UP_MAX_WORDS = 8
+
+
+def is_short_follow_up(text: str, ranking: List[Dict[str, Any]]) -> bool:
+    """A short message the intent classifier surely reads as a follow-up."""
+    if not ranking or len(text.split()) > FOLLOW_UP_MAX_WORDS:
+        return False
+    top = ranking[0]
+    return top.get("name") in FOLLOW_UP_INTENTS and (top.get("confidence") or 0) >= FOLLOW_UP_SURE
+
+
 CRISIS_INTENT = "crisis"
 DISTRESS_INTENT = "express_distress"
 RISK_INTENTS = {CRISIS_INTENT, DISTRESS_INTENT}
@@ -90,6 +119,7 @@ def decide(
     ranking: List[Dict[str, Any]],
     risk: Optional[Dict[str, Any]] = None,
     thresholds: Thresholds = Thresholds(),
+    follow_up: bool = False,
 ) -> Tuple[Optional[str], str]:
     """Return (intent to force or None to keep the ML's, source of the decision)."""
     if assessment.level == CRISIS:
@@ -102,7 +132,7 @@ def decide(
     # The risk model was trained on negations, history, idioms and media
     # questions, so a sure score stands even where a frame doubts the words.
     if risk_score >= thresholds.risk_sure or (
-        risk_score >= thresholds.risk_handoff and not doubted
+        risk_score >= thresholds.risk_handoff and not doubted and not follow_up
     ):
         return CRISIS_INTENT, "risk_model"
     # The intent classifier is the third reader: since the risk model took
@@ -113,7 +143,7 @@ def decide(
         return CRISIS_INTENT, "ml"
     if assessment.level == AMBIGUOUS:
         return DISTRESS_INTENT, "screen"
-    if risk_score >= thresholds.risk_ask:
+    if risk_score >= thresholds.risk_ask and not follow_up:
         return DISTRESS_INTENT, "risk_model"
     # Being the classifier's top guess is not enough: heavy but risk-free
     # messages often are, and asking all of them buried the question.
@@ -214,7 +244,8 @@ class SafetyScreen(GraphComponent, IntentClassifier):
             "distress": round(scores.get(DISTRESS_INTENT, 0.0), 3),
         }
         risk = message.get(RISK_KEY)
-        forced, source = decide(assessment, ranking, risk, self.thresholds)
+        follow_up = is_short_follow_up(text, ranking)
+        forced, source = decide(assessment, ranking, risk, self.thresholds, follow_up)
         if forced is not None:
             _set_intent(message, forced, ranking)
         category = assessment.category if forced == CRISIS_INTENT else None

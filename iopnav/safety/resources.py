@@ -4,16 +4,20 @@ hand-off is sent by the Rasa server itself, with no action server involved.
 
   python -m iopnav.safety.resources render   # write domain/crisis.yml
   python -m iopnav.safety.resources check    # fail if it is out of date
+
+The hand-off has a variation per kind of danger (handoffs.py, chosen by the
+crisis_kind slot) and the replies after it live in followups.py.
 """
 
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict
+from typing import Any, Dict, List
 
 import yaml
 
 from iopnav import settings
+from iopnav.safety import followups, handoffs
 
 CONFIG_PATH = Path(
     settings.env("IOP_CRISIS_RESOURCES", str(settings.PROJECT_ROOT / "crisis_resources.yml"))
@@ -69,31 +73,82 @@ def risk_check_text(r: Dict) -> str:
 
 
 def risk_check_no_text(r: Dict) -> str:
+    """A "no", or a "no, but..." with distress: support, then the crisis line
+    as an option, then what an IOP could do, in that order. The safety screen
+    may read a bare "yes" as distress too, so the crisis line is named for
+    the thoughts the question asked about."""
     return (
-        "Thank you for answering. Feeling this way is hard, and you don't have to handle it alone. "
-        "An intensive outpatient program or your own clinician may be able to help, and I can"
-        " tell you "
-        "more or help you reach our staff. "
-        f"If things get worse, call or text {r['crisis_line']['call']} any time."
+        "Thank you for telling me. What you're feeling sounds hard, and you don't have to "
+        "carry it alone. "
+        "If those thoughts ever come, or you feel unsafe, you can call or text "
+        f"{r['crisis_line']['call']} any time, day or night. "
+        "An intensive outpatient program (IOP) could also help: group and one-on-one support "
+        "a few hours a day, several days a week, while you keep living at home. "
+        "Would you like to hear more about it?"
     )
+
+
+def risk_check_unsure_text(r: Dict) -> str:
+    """ "Maybe", "idk", or an answer that isn't clear: care, not the same question again."""
+    line, txt = r["crisis_line"], r["text_line"]
+    return (
+        "Thank you for telling me. Not being sure is okay. Can I ask: are you safe right now? "
+        f"If you're not sure, or the thoughts get stronger, please call or text {line['call']} "
+        f"now, or text {txt['keyword']} to {txt['number']}."
+    )
+
+
+# A tapped "Yes" (or "I'm not safe") is a crisis turn: the crisis intent sets
+# crisis_flagged and crisis_mode inside Rasa, like a crisis the screen found.
+# A typed "yes" is read as affirm, and the rule in data/rules/safety.yml hands
+# off (without crisis mode: docs/safety.md, "After a hand-off").
+CRISIS_ANSWER = '/crisis{"crisis_kind": "suicide", "crisis_category": "screening_yes"}'
+
+
+def handoff_variations(r: Dict) -> List[Dict[str, Any]]:
+    """The general hand-off (web, SMS) first, then one web and one SMS
+    variation per kind of danger. Rasa 3.6 prefers, in order: condition and
+    channel match, channel match, condition match, the default; so every
+    kind needs its own SMS variation, or SMS would get the general one."""
+    variations: List[Dict[str, Any]] = [
+        {"text": handoff_text(r)},
+        {"text": handoff_sms(r), "channel": "sms"},
+    ]
+    for kind, (text, sms) in handoffs.by_kind(r).items():
+        condition = [{"type": "slot", "name": "crisis_kind", "value": kind}]
+        variations.append({"text": text, "condition": condition})
+        variations.append({"text": sms, "channel": "sms", "condition": condition})
+    return variations
+
+
+def sms_texts(r: Dict) -> List[str]:
+    """Every hand-off text sent by SMS (general and per kind)."""
+    return [v["text"] for v in handoff_variations(r) if v.get("channel") == "sms"]
 
 
 def render(r: Dict) -> str:
     responses = {
-        "utter_crisis_handoff": [
-            {"text": handoff_text(r)},
-            {"text": handoff_sms(r), "channel": "sms"},
-        ],
+        "utter_crisis_handoff": handoff_variations(r),
         "utter_risk_check": [
             {
                 "text": risk_check_text(r),
                 "buttons": [
-                    {"title": "Yes", "payload": "/affirm"},
+                    {"title": "Yes", "payload": CRISIS_ANSWER},
                     {"title": "No", "payload": "/deny"},
                 ],
             },
         ],
         "utter_risk_check_no": [{"text": risk_check_no_text(r)}],
+        "utter_risk_check_unsure": [
+            {
+                "text": risk_check_unsure_text(r),
+                "buttons": [
+                    {"title": "I'm safe right now", "payload": "/affirm"},
+                    {"title": "I'm not safe", "payload": CRISIS_ANSWER},
+                ],
+            },
+        ],
+        **followups.responses(r),
     }
     header = (
         "# GENERATED from crisis_resources.yml by `python -m iopnav.safety.resources render`.\n"
@@ -119,9 +174,9 @@ def main(argv) -> int:
                 "domain/crisis.yml is out of date: run `python -m iopnav.safety.resources render`"
             )
             return 1
-        sms = handoff_sms(load())
-        if len(sms) > SMS_LIMIT:
-            print(f"SMS hand-off is {len(sms)} characters; keep it within {SMS_LIMIT}")
+        too_long = [len(sms) for sms in sms_texts(load()) if len(sms) > SMS_LIMIT]
+        if too_long:
+            print(f"SMS hand-offs of {too_long} characters; keep each within {SMS_LIMIT}")
             return 1
         return 0
     print(__doc__)

@@ -87,3 +87,18 @@ def test_later_turns_and_restart_never_remove_the_flag(db_url, monkeypatch):
         tracker.update(event)
         EnvSQLTrackerStore.record_flags(tracker)
     assert flagged_keys("p2", url=db_url) == {"m1"}
+
+
+def test_a_tapped_yes_is_flagged_with_the_category_from_its_payload():
+    tapped = UserUttered(
+        '/crisis{"crisis_kind": "suicide", "crisis_category": "screening_yes"}',
+        intent={"name": "crisis", "confidence": 1.0},
+        entities=[
+            {"entity": "crisis_kind", "value": "suicide"},
+            {"entity": "crisis_category", "value": "screening_yes"},
+        ],
+        message_id="t1",
+        input_channel="rest",
+    )
+    tracker = make_tracker("s4", tapped, ActionExecuted("utter_crisis_handoff"))
+    assert crisis_moments(tracker) == [("t1", "screening_yes", "rest", "[]")]
