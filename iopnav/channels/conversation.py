@@ -88,3 +88,38 @@ async def offered_options(app: Any, sender_id: str) -> List[Dict[str, Any]]:
     except Exception:  # without options, a digit is read as plain text
         logger.exception("could not read the tracker for the offered options")
         return []
+
+
+# Buttons that stay after a hand-off: answers about safety itself. Topic
+# menus and program buttons go, because someone just told us they are in
+# danger (issue 11: no topic menus or sales buttons in crisis mode).
+SAFETY_PAYLOAD_INTENTS = {
+    "crisis",
+    "affirm",
+    "deny",
+    "express_unsure",
+    "im_ok_now",
+    "ask_help_now",
+    "request_human",
+}
+
+
+def _payload_intent(button: Dict[str, Any]) -> str:
+    payload = str(button.get("payload") or "")
+    return payload[1:].split("{", 1)[0].split("@", 1)[0] if payload.startswith("/") else ""
+
+
+def without_topic_buttons(replies: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The replies with every button that is not about safety removed."""
+    calm = []
+    for reply in replies:
+        buttons = reply.get("buttons")
+        if buttons:
+            kept = [b for b in buttons if _payload_intent(b) in SAFETY_PAYLOAD_INTENTS]
+            reply = (
+                {**reply, "buttons": kept}
+                if kept
+                else {k: v for k, v in reply.items() if k != "buttons"}
+            )
+        calm.append(reply)
+    return calm

@@ -14,7 +14,8 @@ Differences from rasa.core.channels.rest.RestInput, and why:
   tracker (crisis flags record the channel) and must not be spoofed.
 - Messages over 2,000 characters are answered from a shortened text with a
   note first (cleaning.py), never dropped.
-- After a crisis hand-off every reply ends with the crisis reminder.
+- After a crisis hand-off every reply ends with the crisis reminder, and loses
+  its topic and program buttons (only answers about safety stay).
 - A turn the dialogue answers with nothing (a custom action failed because
   the action server is down) gets a short "couldn't answer" message instead
   of an empty list.
@@ -32,7 +33,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from iopnav.channels.cleaning import BadInput, clean_text
-from iopnav.channels.conversation import stand_in_and_reminder
+from iopnav.channels.conversation import stand_in_and_reminder, without_topic_buttons
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +133,7 @@ class SafeRestInput(InputChannel):
             if message.note:
                 replies.insert(0, {"recipient_id": sender, "text": message.note})
             if reminder:
+                replies = without_topic_buttons(replies)
                 replies.append({"recipient_id": sender, "text": reminder})
             return response.json(replies)
 

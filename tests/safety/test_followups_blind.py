@@ -90,7 +90,7 @@ def test_every_answer_to_the_screening_question_gets_a_reply_that_fits(assistant
         problems = _problems(body, buttons, message["kind"])
         if SCREENING_QUESTION in body:
             problems.append("asked again")
-        if message["kind"] in {"yes", "new_disclosure"} and "988" not in body:
+        if message["kind"] in {"yes", "new_disclosure"} and not any(w in body for w in HELP_WORDS):
             problems.append("no help named after a yes")
         if problems:
             failures.append((message["kind"], message["text"], problems, body[:80]))
