@@ -39,7 +39,11 @@ from twilio.twiml.messaging_response import MessagingResponse
 from iopnav import settings
 from iopnav.channels import optout, sms_text
 from iopnav.channels.cleaning import BadInput, clean_text
-from iopnav.channels.conversation import offered_options, stand_in_and_reminder
+from iopnav.channels.conversation import (
+    offered_options,
+    stand_in_and_reminder,
+    without_topic_buttons,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +213,8 @@ class TwilioSMSInput(InputChannel):
         # Nothing from the dialogue (a custom action failed): say so rather
         # than leave the texter waiting.
         stand_in, reminder = await stand_in_and_reminder(request.app, sender, bool(rendered))
+        if reminder:  # after a hand-off: no numbered topic options
+            rendered = sms_text.render(without_topic_buttons(collector.messages))
         answer = "\n\n".join(notes + [rendered or stand_in or ""])
         return reply_text(answer.strip(), reminder)
 

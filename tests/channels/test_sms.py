@@ -148,6 +148,14 @@ def test_after_a_handoff_every_reply_ends_with_the_reminder(sms, number):
     assert "988" in later[-1].splitlines()[-1]
 
 
+def test_after_a_handoff_a_program_question_gets_no_numbered_topic_options(sms, number):
+    question = "what kinds of programs are there"
+    assert "Reply 1 for" in sms(number, question).text  # options before the hand-off
+    sms(number, "I want to kill myself")
+    later = sms(number, question).text
+    assert "Reply 1 for" not in later and "988" in later
+
+
 # ---- numbered options -----------------------------------------------------------
 
 
