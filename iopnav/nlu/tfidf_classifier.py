@@ -10,7 +10,6 @@ threshold and the safety screen's ML vote have a probability-like score.
 """
 
 import logging
-import pickle
 from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
@@ -23,6 +22,8 @@ from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from iopnav.nlu import storage
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "tfidf_svm.pkl"
@@ -130,8 +131,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             return self.resource
         self.pipeline = build_pipeline(self.config)
         self.pipeline.fit([e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples])
-        with self.model_storage.write_to(self.resource) as directory:
-            (directory / MODEL_FILE).write_bytes(pickle.dumps(self.pipeline))
+        storage.save(self.model_storage, self.resource, MODEL_FILE, self.pipeline)
         return self.resource
 
     @classmethod
@@ -144,11 +144,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         **kwargs: Any,
     ) -> "TfidfIntentClassifier":
         """Loads the fitted model; an untrained one classifies nothing (see parent class)."""
-        try:
-            with model_storage.read_from(resource) as directory:
-                pipeline = pickle.loads((directory / MODEL_FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
-            pipeline = None
+        pipeline = storage.load(model_storage, resource, MODEL_FILE)
         return cls(config, model_storage, resource, pipeline)
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -12,7 +12,6 @@ combines it with the pattern screen and the intent classifier.
 """
 
 import logging
-import pickle
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -25,6 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from iopnav import settings
+from iopnav.nlu import storage
 from iopnav.safety import risk_model
 
 logger = logging.getLogger(__name__)
@@ -97,8 +97,7 @@ class RiskModelComponent(GraphComponent):
             C=self.config["C"],
             embedding_weight=self.config["embedding_weight"],
         )
-        with self.model_storage.write_to(self.resource) as directory:
-            (directory / MODEL_FILE).write_bytes(pickle.dumps(self.model))
+        storage.save(self.model_storage, self.resource, MODEL_FILE, self.model)
         return self.resource
 
     @classmethod
@@ -111,12 +110,9 @@ class RiskModelComponent(GraphComponent):
         **kwargs: Any,
     ) -> "RiskModelComponent":
         """See parent class. A missing model leaves the screen and classifier on duty."""
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = pickle.loads((directory / MODEL_FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
+        model = storage.load(model_storage, resource, MODEL_FILE)
+        if model is None:
             logger.error("No trained risk model in this archive: run `make train`.")
-            model = None
         return cls(config, model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:
