@@ -12,7 +12,7 @@ crisis_kind slot) and the replies after it live in followups.py.
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import yaml
 
@@ -119,6 +119,18 @@ def handoff_variations(r: Dict) -> List[Dict[str, Any]]:
         variations.append({"text": text, "condition": condition})
         variations.append({"text": sms, "channel": "sms", "condition": condition})
     return variations
+
+
+def handoff_for(r: Dict, kind: Optional[str], channel: str) -> str:
+    """The hand-off text Rasa would send for this kind of danger on this
+    channel, for the channels' own fallback when the dialogue cannot answer
+    (same preference order as handoff_variations)."""
+    sms = channel == "sms"
+    if kind:
+        texts = handoffs.by_kind(r).get(kind)
+        if texts:
+            return texts[1] if sms else texts[0]
+    return handoff_sms(r) if sms else handoff_text(r)
 
 
 def sms_texts(r: Dict) -> List[str]:
