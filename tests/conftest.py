@@ -28,15 +28,20 @@ FIXTURE_MARKERS = {
     "assistant_without_actions": "e2e",
     "console": "e2e",
     "browser": "browser",
+    # The fault suite's stacks (tests/faults/conftest.py).
+    "sqlite_stack": "e2e",
+    "flood_stack": "e2e",
+    "pg_stack": ("e2e", "postgres"),
 }
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
-        for fixture, marker in FIXTURE_MARKERS.items():
+        for fixture, markers in FIXTURE_MARKERS.items():
             if fixture in fixtures:
-                item.add_marker(marker)
+                for marker in (markers,) if isinstance(markers, str) else markers:
+                    item.add_marker(marker)
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("db_url") == "postgresql":
             item.add_marker("postgres")
