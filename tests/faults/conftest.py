@@ -1,5 +1,6 @@
 """The servers the fault suite breaks: real Rasa + action server + web page
-processes, started once per module (a Rasa start costs 20-40 s here).
+processes, started once per run (a Rasa start costs 20-40 s here) and
+shared by the scenarios, the fuzz test and the review probes.
 
 sqlite_stack: SQLite stores (the `make run` default), for the action-server
   faults, the locked tracker database, the fuzz test and the review probes.
@@ -63,17 +64,20 @@ def _through(proxy: TcpProxy, url: str) -> str:
     return url.replace("@127.0.0.1:5432/", f"@127.0.0.1:{proxy.port}/", 1)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pg_stack(tmp_path_factory):
     if not postgres_available():
         pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
     workdir = tmp_path_factory.mktemp("faults-pg")
-    proxies = {name: TcpProxy(port).start() for name, port in (
-        ("tracker", 5432), ("app", 5432), ("redis", 6379))}
+    proxies = {
+        name: TcpProxy(port).start()
+        for name, port in (("tracker", 5432), ("app", 5432), ("redis", 6379))
+    }
     try:
-        with isolated_database_url("postgresql", workdir) as tracker_url, isolated_database_url(
-            "postgresql", workdir
-        ) as app_url:
+        with (
+            isolated_database_url("postgresql", workdir) as tracker_url,
+            isolated_database_url("postgresql", workdir) as app_url,
+        ):
             with running_stack(
                 workdir,
                 IOP_TRACKER_STORE_URL=_through(proxies["tracker"], tracker_url),

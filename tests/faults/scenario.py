@@ -67,9 +67,13 @@ class Outcome:
     def assert_crisis_handled(self) -> None:
         for channel, turn in self.crisis.items():
             assert turn.handoff(channel), f"{channel}: no crisis hand-off: {turn}"
-            assert turn.seconds <= HANDOFF_SECONDS, f"{channel}: hand-off after {turn.seconds:.1f} s"
+            assert turn.seconds <= HANDOFF_SECONDS, (
+                f"{channel}: hand-off after {turn.seconds:.1f} s"
+            )
         for who, rows in self.flags.items():
-            assert rows, f"no crisis flag for the {who} conversation {FLAG_SECONDS} s after the fault"
+            assert rows, (
+                f"no crisis flag for the {who} conversation {FLAG_SECONDS} s after the fault"
+            )
 
 
 def run_scenario(
@@ -110,8 +114,8 @@ def run_scenario(
             ordinary_turns = ordinary()
             crisis_turns = crisis()
     ended = time.monotonic()
-    outcome.ordinary = dict(zip(("web", "sms"), ordinary_turns))
-    outcome.crisis = dict(zip(("web", "sms"), crisis_turns))
+    outcome.ordinary = dict(zip(("web", "sms"), ordinary_turns, strict=True))
+    outcome.crisis = dict(zip(("web", "sms"), crisis_turns, strict=True))
     outcome.web_sender = web.sender
     for who, sender in (("web", web.sender), ("sms", outcome.phone)):
         outcome.flags[who] = wait_for_flag(

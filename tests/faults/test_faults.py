@@ -43,7 +43,9 @@ def action_server_frozen(stack):
 
 
 def test_action_server_killed(sqlite_stack):
-    outcome = run_scenario(sqlite_stack, action_server_killed(sqlite_stack), sqlite_stack.database_url)
+    outcome = run_scenario(
+        sqlite_stack, action_server_killed(sqlite_stack), sqlite_stack.database_url
+    )
     outcome.assert_fault_was_real()
     outcome.assert_crisis_handled()
 
@@ -107,9 +109,7 @@ def cut(proxy):
 
 
 def test_tracker_database_cut_off_postgresql(pg_stack):
-    outcome = run_scenario(
-        pg_stack, cut(pg_stack.proxies["tracker"]), pg_stack.direct_database_url
-    )
+    outcome = run_scenario(pg_stack, cut(pg_stack.proxies["tracker"]), pg_stack.direct_database_url)
     # Rasa answers from its in-memory fallback store, so the fault shows as a
     # conversation that lost the question (staff would never see it).
     outcome.assert_fault_was_real(unstored=not_recorded(pg_stack))

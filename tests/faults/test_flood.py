@@ -5,8 +5,8 @@ one collapsed alert for the burst, not 500."""
 
 import time
 import uuid
-from dataclasses import dataclass
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Callable, List, Tuple
 
 from sqlalchemy import bindparam, create_engine, text

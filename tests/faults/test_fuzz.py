@@ -171,8 +171,10 @@ def check(answer: Answer, body: bytes, limit: int) -> None:
 def with_signature(url: str, body: bytes, extra: Dict[str, str], sign: bool) -> Dict[str, str]:
     if sign:  # valid for the parsed form, so the dialogue runs on the random fields
         params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        extra = {**extra, "X-Twilio-Signature": RequestValidator(TWILIO_TOKEN).compute_signature(
-            url, params)}
+        extra = {
+            **extra,
+            "X-Twilio-Signature": RequestValidator(TWILIO_TOKEN).compute_signature(url, params),
+        }
     return extra
 
 
@@ -194,4 +196,3 @@ def test_web_page_chat(sqlite_stack, body: bytes, extra: Dict[str, str]):
 def test_sms_webhook(sqlite_stack, body: bytes, extra: Dict[str, str], sign: bool):
     url = f"{sqlite_stack.rasa_url}/webhooks/sms/webhook"
     check(post(url, body, with_signature(url, body, extra, sign)), body, limit=1_000_000)
-

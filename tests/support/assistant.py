@@ -79,7 +79,9 @@ class RunningAssistant:
         cli.load_sample_if_empty(self.database_url)  # as `make run` does
         endpoints = write_endpoints(self.workdir / "endpoints.yml", self.actions_port)
         if self.with_actions:
-            self.actions = actions_service(self.actions_port, self.env, self.workdir / "actions.log")
+            self.actions = actions_service(
+                self.actions_port, self.env, self.workdir / "actions.log"
+            )
             self.services.append(self.actions.start())
         self.services.append(
             rasa_service(
