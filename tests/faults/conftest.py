@@ -48,9 +48,14 @@ def running_stack(workdir, **env: str):
         alerts.stop()
 
 
+# Alerts are collapsed per burst (60 s by default); the fault stacks space
+# them 5 s apart so a probe waits seconds for its alert. The flood keeps 60 s.
+QUICK_ALERTS = {"IOP_ALERT_BURST_SECONDS": "5"}
+
+
 @pytest.fixture(scope="session")
 def sqlite_stack(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("faults-sqlite")) as stack:
+    with running_stack(tmp_path_factory.mktemp("faults-sqlite"), **QUICK_ALERTS) as stack:
         yield stack
 
 
@@ -84,6 +89,7 @@ def pg_stack(tmp_path_factory):
                 IOP_DATABASE_URL=_through(proxies["app"], app_url),
                 IOP_LOCK_STORE_URL=f"redis://127.0.0.1:{proxies['redis'].port}/{REDIS_DB}",
                 IOP_LOCK_STORE_PREFIX="faults" + uuid.uuid4().hex[:8],
+                **QUICK_ALERTS,
             ) as stack:
                 stack.proxies = proxies
                 # Staff read flags straight from PostgreSQL, not through the proxy.
