@@ -50,12 +50,21 @@ def running_stack(workdir, **env: str):
 
 # Alerts are collapsed per burst (60 s by default); the fault stacks space
 # them 5 s apart so a probe waits seconds for its alert. The flood keeps 60 s.
-QUICK_ALERTS = {"IOP_ALERT_BURST_SECONDS": "5"}
+# The scenarios and probes send many messages from one loopback address; the
+# request budgets (iopnav/ratelimit.py) are raised so that a 429 never passes
+# for a fault. The flood stack keeps the real budgets.
+FAULT_STACK_ENV = {
+    "IOP_ALERT_BURST_SECONDS": "5",
+    **{
+        f"IOP_RATE_LIMIT_{name}": "100000/minute"
+        for name in ("WEB_IP", "WEB_SESSION", "REST_SENDER", "REST_IP", "SMS_NUMBER")
+    },
+}
 
 
 @pytest.fixture(scope="session")
 def sqlite_stack(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("faults-sqlite"), **QUICK_ALERTS) as stack:
+    with running_stack(tmp_path_factory.mktemp("faults-sqlite"), **FAULT_STACK_ENV) as stack:
         yield stack
 
 
@@ -89,7 +98,7 @@ def pg_stack(tmp_path_factory):
                 IOP_DATABASE_URL=_through(proxies["app"], app_url),
                 IOP_LOCK_STORE_URL=f"redis://127.0.0.1:{proxies['redis'].port}/{REDIS_DB}",
                 IOP_LOCK_STORE_PREFIX="faults" + uuid.uuid4().hex[:8],
-                **QUICK_ALERTS,
+                **FAULT_STACK_ENV,
             ) as stack:
                 stack.proxies = proxies
                 # Staff read flags straight from PostgreSQL, not through the proxy.

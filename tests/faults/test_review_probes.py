@@ -204,6 +204,7 @@ def test_m7_staff_alert_carries_no_phone_number_or_category(sqlite_stack):
     assert "suicid" not in sent.lower(), f"the crisis category reached the webhook: {sent[:300]}"
 
 
+@pytest.mark.slow  # waits for the alert attempt
 def test_m7_a_failed_alert_does_not_log_the_secret_webhook_url(tmp_path, caplog, monkeypatch):
     from iopnav import migrate
     from iopnav.safety import outbox
@@ -254,6 +255,7 @@ def test_m8_forgotten_number_cannot_be_recovered_from_flags_or_opt_outs(tmp_path
 
 
 # --- M9: crisis flags are anonymised after the crisis retention period --------
+@pytest.mark.slow  # runs the retention command line
 def test_m9_retention_anonymises_old_flags_and_drops_their_evidence(tmp_path):
     from iopnav import migrate
     from iopnav.safety.flags import record_flag

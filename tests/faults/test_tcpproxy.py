@@ -64,7 +64,10 @@ def test_a_real_redis_through_the_proxy():
     proxy = TcpProxy(6379).start()
     try:
         client = redis.Redis(port=proxy.port, socket_timeout=2, socket_connect_timeout=2)
-        assert client.ping()
+        try:
+            client.ping()
+        except redis.exceptions.ConnectionError:
+            pytest.skip("Redis is not reachable at 127.0.0.1:6379")
         proxy.cut()
         with pytest.raises(redis.exceptions.ConnectionError):
             client.ping()
