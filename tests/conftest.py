@@ -30,6 +30,7 @@ FIXTURE_MARKERS = {
     "browser": "browser",
     # The fault suite's stacks (tests/faults/conftest.py).
     "sqlite_stack": "e2e",
+    "flood_stack": "e2e",
     "pg_stack": ("e2e", "postgres"),
 }
 

@@ -7,8 +7,8 @@ sqlite_stack: SQLite stores (the `make run` default), for the action-server
 pg_stack: tracker store and application database on PostgreSQL (own schemas)
   and the Redis lock store (own db number and key prefix), each reached
   through a TcpProxy the test owns, so cutting them touches nobody else.
-  It keeps the real request budgets and alert spacing: the flood runs here,
-  after the PostgreSQL scenarios (which send a few messages each).
+flood_stack: its own SQLite stack and staff-alert listener, so the flood
+  counts only its own flags and alerts.
 """
 
 import contextlib
@@ -48,12 +48,12 @@ def running_stack(workdir, **env: str):
         alerts.stop()
 
 
-# Alerts are collapsed per burst (60 s by default); the SQLite stack spaces
-# them 5 s apart so a probe waits seconds for its alert.
+# Alerts are collapsed per burst (60 s by default); the fault stacks space
+# them 5 s apart so a probe waits seconds for its alert. The flood keeps 60 s.
 # The scenarios and probes send many messages from one loopback address; the
 # request budgets (iopnav/ratelimit.py) are raised so that a 429 never passes
-# for a fault.
-PROBE_STACK_ENV = {
+# for a fault. The flood stack keeps the real budgets.
+FAULT_STACK_ENV = {
     "IOP_ALERT_BURST_SECONDS": "5",
     **{
         f"IOP_RATE_LIMIT_{name}": "100000/minute"
@@ -64,7 +64,13 @@ PROBE_STACK_ENV = {
 
 @pytest.fixture(scope="session")
 def sqlite_stack(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("faults-sqlite"), **PROBE_STACK_ENV) as stack:
+    with running_stack(tmp_path_factory.mktemp("faults-sqlite"), **FAULT_STACK_ENV) as stack:
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def flood_stack(tmp_path_factory):
+    with running_stack(tmp_path_factory.mktemp("faults-flood")) as stack:
         yield stack
 
 
@@ -92,6 +98,7 @@ def pg_stack(tmp_path_factory):
                 IOP_DATABASE_URL=_through(proxies["app"], app_url),
                 IOP_LOCK_STORE_URL=f"redis://127.0.0.1:{proxies['redis'].port}/{REDIS_DB}",
                 IOP_LOCK_STORE_PREFIX="faults" + uuid.uuid4().hex[:8],
+                **FAULT_STACK_ENV,
             ) as stack:
                 stack.proxies = proxies
                 # Staff read flags straight from PostgreSQL, not through the proxy.

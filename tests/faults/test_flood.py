@@ -1,8 +1,7 @@
 """A flood of crisis messages (review H1): 500 from 50 fresh conversations in
 a minute, on the web page, by SMS and on the REST webhook. Every one still
 gets the hand-off; staff find at most one open flag per conversation and get
-one collapsed alert for the burst, not 500. It runs on the PostgreSQL and
-Redis stack with the real request budgets (a crisis is never limited)."""
+one collapsed alert for the burst, not 500."""
 
 import time
 import uuid
@@ -92,9 +91,9 @@ def flood(people: List[Person]) -> List[Tuple[str, Turn, float]]:
         return list(pool.map(send, range(CONVERSATIONS * MESSAGES_EACH)))
 
 
-def test_flood_of_crisis_messages(pg_stack):
-    people = [person(pg_stack, i) for i in range(CONVERSATIONS)]
-    alerts_before = len(pg_stack.alerts.posts)
+def test_flood_of_crisis_messages(flood_stack):
+    people = [person(flood_stack, i) for i in range(CONVERSATIONS)]
+    alerts_before = len(flood_stack.alerts.posts)
     sent = flood(people)
     results = [(channel, turn) for channel, turn, _ in sent]
     senders = [who.sender() for who in people]
@@ -113,7 +112,7 @@ def test_flood_of_crisis_messages(pg_stack):
     # Staff: every conversation flagged, none more than once while open.
     deadline = time.monotonic() + 60
     while True:
-        flags = open_flags(pg_stack.direct_database_url, senders)
+        flags = open_flags(flood_stack.database_url, senders)
         if len(flags) == CONVERSATIONS or time.monotonic() > deadline:
             break
         time.sleep(2)
@@ -122,8 +121,8 @@ def test_flood_of_crisis_messages(pg_stack):
 
     # One collapsed alert for the whole burst, once it has gone quiet.
     deadline = time.monotonic() + 60
-    while len(pg_stack.alerts.posts) == alerts_before and time.monotonic() < deadline:
+    while len(flood_stack.alerts.posts) == alerts_before and time.monotonic() < deadline:
         time.sleep(1)
     time.sleep(5)  # anything else the burst would send
-    alerts = pg_stack.alerts.posts[alerts_before:]
+    alerts = flood_stack.alerts.posts[alerts_before:]
     assert len(alerts) == 1, f"{len(alerts)} alerts for one burst: {alerts[:3]}"
