@@ -75,7 +75,7 @@ def serve(args) -> None:
     )
     # fpdf2's font subsetting logs every table at INFO; nothing in it is useful here.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
-    console_settings = ConsoleSettings.from_env()
+    console_settings = ConsoleSettings.from_env(host=args.host)
     migrate.upgrade(console_settings.database_url)
     app = create_app(console_settings)
     # No access log: request paths carry conversation ids, which can be phone numbers.
@@ -93,7 +93,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("serve", help="run the console (the default)")
-    run.add_argument("--host", default=settings.HOST)
+    # Not IOP_HOST: exposing the assistant must not expose the staff console too.
+    run.add_argument("--host", default=config.console_host())
     run.add_argument("--port", type=int, default=settings.CONSOLE_PORT)
     create = sub.add_parser("create-user", help="create an account")
     create.add_argument("--role", choices=config.ROLES, default="reviewer")
