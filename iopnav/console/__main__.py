@@ -75,7 +75,10 @@ def serve(args) -> None:
     )
     # fpdf2's font subsetting logs every table at INFO; nothing in it is useful here.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
-    console_settings = ConsoleSettings.from_env(host=args.host)
+    try:
+        console_settings = ConsoleSettings.from_env(host=args.host)
+    except ValueError as exc:  # a malformed setting: say which, without a traceback
+        raise CliError(str(exc)) from None
     migrate.upgrade(console_settings.database_url)
     app = create_app(console_settings)
     # No access log: request paths carry conversation ids, which can be phone numbers.

@@ -26,7 +26,7 @@ def create_app(settings: ConsoleSettings, name: str = "iop_console") -> Sanic:
     app.config.KEEP_ALIVE_TIMEOUT = 15
     # Behind N trusted proxies, the client is the Nth X-Forwarded-For entry from the end.
     app.config.PROXIES_COUNT = settings.proxies
-    app.ctx.login_guard = LoginGuard(settings.lockout)
+    app.ctx.login_guard = LoginGuard(settings.lockout, settings.rate_limit_url)
     app.ctx.hash_pool = HashPool(settings.lockout.hash_threads, settings.lockout.hash_waiting)
     app.ctx.templates = web.make_templates()
     app.ctx.Session = session_factory(settings.database_url)

@@ -13,6 +13,7 @@ from typing import Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from iopnav import settings
+from iopnav.ratelimit import parse_rate
 
 ROLES = ("reviewer", "admin")
 MIN_PASSWORD_LENGTH = 12
@@ -28,20 +29,41 @@ class SessionPolicy:
 
 @dataclass(frozen=True)
 class LockoutPolicy:
-    """Sign-in throttling (see docs/console.md). `max_failures` failed logins
-    within `minutes` lock that account *from that address* for `minutes`,
-    doubling with each further lockout (up to `max_minutes`); the other limits
-    are the rate limiter's "N/period" strings (IOP_RATE_LIMIT_<NAME> overrides)."""
+    """Sign-in throttling (throttle.py, docs/console.md). `max_failures` failed
+    logins within `minutes` lock that account *from that address* for `minutes`,
+    doubling with each further lockout (up to `max_minutes`). The budgets are
+    iopnav.ratelimit "N/period" strings (IOP_RATE_LIMIT_CONSOLE_LOGIN_IP etc.)."""
 
     max_failures: int = 5
     minutes: int = 15
     max_minutes: int = 24 * 60
-    per_address: str = "40/hour"  # sign-in attempts from one client address
-    per_account: str = "100/hour"  # failures for one account, from all addresses together
+    per_address: str = "40/hour"  # failed sign-ins from one client address
+    # Failed sign-ins for one account from all addresses: one address manages
+    # at most ~10 an hour on one account (pair lockout), so this takes 10 or more.
+    per_account: str = "100/hour"
     everyone: str = "120/minute"  # all attempts: bounds argon2's CPU and memory
     audit_anonymous: str = "100/hour"  # itemised rows for failures without a session
     hash_threads: int = 2  # argon2 runs in this many threads, off the event loop
     hash_waiting: int = 8  # more attempts than this waiting for a thread: "busy"
+
+
+_DEFAULTS = LockoutPolicy()
+# The budgets' environment variables, named like every iopnav.ratelimit budget's.
+_BUDGET_VARIABLES = {
+    "per_address": "CONSOLE_LOGIN_IP",
+    "per_account": "CONSOLE_LOGIN_ACCOUNT",
+    "everyone": "CONSOLE_LOGIN",
+    "audit_anonymous": "CONSOLE_LOGIN_AUDIT",
+}
+
+
+def _budget(name: str, variable: str) -> str:
+    value = settings.env(f"IOP_RATE_LIMIT_{variable}", getattr(_DEFAULTS, name))
+    try:
+        parse_rate(value)
+    except ValueError as exc:
+        raise ValueError(f"IOP_RATE_LIMIT_{variable}: {exc}") from None
+    return value
 
 
 def console_host() -> str:
@@ -78,6 +100,8 @@ class ConsoleSettings:
     force_secure_cookies: Optional[bool] = None
     # X-Forwarded-For entries to trust (the TLS proxies in front); 0 = the peer is the client.
     proxies: int = 0
+    # Shared sign-in counters for several consoles (Redis); empty: this process's memory.
+    rate_limit_url: str = ""
     # Signs the login form's token; a random one per start unless IOP_CONSOLE_SECRET is set.
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
@@ -104,7 +128,9 @@ class ConsoleSettings:
             lockout=LockoutPolicy(
                 max_failures=settings.env_int("IOP_CONSOLE_MAX_FAILURES", 5),
                 minutes=settings.env_int("IOP_CONSOLE_LOCKOUT_MINUTES", 15),
+                **{name: _budget(name, variable) for name, variable in _BUDGET_VARIABLES.items()},
             ),
+            rate_limit_url=settings.env("IOP_RATE_LIMIT_URL", ""),
         )
 
 

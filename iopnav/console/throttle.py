@@ -1,13 +1,16 @@
 """Sign-in throttling: nobody can guess passwords quickly, flood the console's
 CPU, or lock a named colleague out from one address.
 
-Four limits, checked before any password is hashed:
-- per client address: attempts per period (iopnav.ratelimit, Redis when configured);
-- per account: failures from all addresses together, so spraying one account
-  from many addresses is slowed (it takes several addresses to reach);
-- per (address, account) pair: `max_failures` failures lock that pair, for
-  `minutes`, doubling with each further lockout; other addresses are unaffected;
-- for everyone: attempts per minute, which bounds argon2's CPU and memory.
+Failed sign-ins are counted (iopnav.ratelimit: Redis when IOP_RATE_LIMIT_URL
+is set, so several consoles share the counts) at three levels:
+- per client address: spraying many accounts from one place is stopped;
+- per account, from all addresses together: it takes several addresses
+  to reach (the default is over twice the per-address budget);
+- per (address, account) pair: `max_failures` failures lock that pair for
+  `minutes`, doubling with each further lockout; other addresses are unaffected.
+A budget that runs out becomes a "blocked until" row in the throttle table, so
+the next attempt is refused before any hashing. Finally a cap on all attempts
+per minute bounds argon2's CPU and memory, whoever sends them.
 
 Failed sign-ins without a session are audited up to a cap per period; beyond
 it they are counted and the next itemised row says how many were left out.
@@ -16,7 +19,7 @@ Lockouts of real accounts are always audited (the limits above bound them).
 
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import or_
@@ -26,7 +29,7 @@ from iopnav.clock import utcnow
 from iopnav.console import audit
 from iopnav.console.config import LockoutPolicy
 from iopnav.console.models import LoginThrottle
-from iopnav.ratelimit import limiter
+from iopnav.ratelimit import Limiter, parse_rate
 
 
 def _digest(*parts: str) -> str:
@@ -39,6 +42,10 @@ def account_key(email: str) -> str:
 
 def pair_key(address: str, email: str) -> str:
     return _digest("pair", address or "", (email or "").strip().lower())
+
+
+def address_key(address: str) -> str:
+    return _digest("address", address or "")
 
 
 def _minutes(seconds: float) -> int:
@@ -55,30 +62,37 @@ class Refusal:
 
 
 class LoginGuard:
-    def __init__(self, policy: LockoutPolicy):
+    def __init__(self, policy: LockoutPolicy, redis_url: str = ""):
         self.policy = policy
-        self.per_address = limiter("console_login_ip", policy.per_address)
-        self.per_account = limiter("console_login_account", policy.per_account)
-        self.everyone = limiter("console_login", policy.everyone)
-        self.anonymous_rows = limiter("console_login_audit", policy.audit_anonymous)
+
+        # This app's own counters (not the process-wide registry): tests run
+        # several apps in one process; with Redis, consoles share counts by name.
+        def budget(name: str, rate: str) -> Limiter:
+            return Limiter(name, parse_rate(rate), redis_url)
+
+        self.per_address = budget("console_login_ip", policy.per_address)
+        self.per_account = budget("console_login_account", policy.per_account)
+        self.everyone = budget("console_login", policy.everyone)
+        self.anonymous_rows = budget("console_login_audit", policy.audit_anonymous)
         self._left_out = 0  # failed sign-ins over the audit cap since the last itemised row
 
     async def admit(self, db: Session, address: str, email: str) -> Optional[Refusal]:
-        if not await self.per_address.hit_async(address):
-            wait = self.per_address.retry_after(address)
-            return Refusal(
-                "Too many sign-in attempts from your network. "
-                f"Try again in about {_minutes(wait)} minutes.",
-                wait,
-            )
-        account = account_key(email)
-        wait = self.per_account.retry_after(account)
-        if wait > 0:
-            return Refusal(self.locked_message(_minutes(wait)), wait)
-        row = db.get(LoginThrottle, pair_key(address, email))
         now = utcnow()
-        if row is not None and row.locked_until and row.locked_until > now:
-            wait = int((row.locked_until - now).total_seconds()) + 1
+        keys = {address_key(address): "address", account_key(email): "account"}
+        keys[pair_key(address, email)] = "pair"
+        blocks = (
+            db.query(LoginThrottle)
+            .filter(LoginThrottle.key.in_(list(keys)), LoginThrottle.locked_until > now)
+            .all()
+        )
+        if blocks:
+            wait = int(max(b.locked_until - now for b in blocks).total_seconds()) + 1
+            if any(keys[b.key] == "address" for b in blocks):
+                return Refusal(
+                    "Too many failed sign-ins from your network. "
+                    f"Try again in about {_minutes(wait)} minutes.",
+                    wait,
+                )
             return Refusal(self.locked_message(_minutes(wait)), wait)
         if not await self.everyone.hit_async("all"):
             return self.busy(self.everyone.retry_after("all"))
@@ -103,12 +117,20 @@ class LoginGuard:
     async def failed(self, db: Session, address: str, email: str) -> int:
         """Counts a failure; > 0: the pair is now locked for that many minutes.
         Adds to the caller's transaction."""
-        await self.per_account.hit_async(account_key(email))
         now = utcnow()
+        account = account_key(email)
+        # (counter, its key, the block row's key, the account it belongs to)
+        for counter, counted, block, owner in (
+            (self.per_address, address, address_key(address), ""),
+            (self.per_account, account, account, account),
+        ):
+            if not await counter.hit_async(counted):
+                until = now + timedelta(seconds=counter.retry_after(counted))
+                self._block(db, block, owner, until)
         key = pair_key(address, email)
         row = db.get(LoginThrottle, key)
         if row is None:
-            row = LoginThrottle(key=key, account=account_key(email), failures=0, lockouts=0)
+            row = LoginThrottle(key=key, account=account, failures=0, lockouts=0)
             db.add(row)
         quiet_for = timedelta(minutes=self.policy.max_minutes)
         if row.last_failure_at and now - row.last_failure_at > quiet_for:
@@ -127,6 +149,14 @@ class LoginGuard:
             row.failures, row.first_failure_at = 0, None
         self._prune(db, now, quiet_for)
         return locked
+
+    @staticmethod
+    def _block(db: Session, key: str, account: str, until: datetime) -> None:
+        row = db.get(LoginThrottle, key) or LoginThrottle(
+            key=key, account=account, failures=0, lockouts=0
+        )
+        row.locked_until, row.last_failure_at = until, utcnow()
+        db.add(row)
 
     @staticmethod
     def _prune(db: Session, now, quiet_for: timedelta) -> None:
