@@ -85,12 +85,7 @@ def serve(args) -> None:
     app.run(host=args.host, port=args.port, access_log=False, motd=False, workers=1)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "retention":
-        from iopnav.console import retention
-
-        return retention.main(argv[1:])
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m iopnav.console", description="IOP assistant staff console."
     )
@@ -105,7 +100,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     reset = sub.add_parser("set-password", help="set a new password for an account")
     reset.add_argument("email")
     sub.add_parser("retention", help="delete old conversations (see --help after it)")
-    args = parser.parse_args(argv or ["serve"])
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "retention":
+        from iopnav.console import retention
+
+        return retention.main(argv[1:])
+    args = parser().parse_args(argv or ["serve"])
     from iopnav.console.accounts import AccountError
 
     try:
