@@ -37,9 +37,10 @@ def create_app(settings: ConsoleSettings, name: str = "iop_console") -> Sanic:
     for module in (auth, conversations, intake, dashboard, admin):
         app.blueprint(module.bp)
 
-    @app.listener("before_server_stop")
     async def stop_hashing(app, _loop):
         app.ctx.hash_pool.close()
+
+    app.register_listener(stop_hashing, "before_server_stop")
 
     @app.get("/", name="home")
     async def home(request):

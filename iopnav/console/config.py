@@ -48,16 +48,11 @@ class LockoutPolicy:
 
 
 _DEFAULTS = LockoutPolicy()
-# The budgets' environment variables, named like every iopnav.ratelimit budget's.
-_BUDGET_VARIABLES = {
-    "per_address": "CONSOLE_LOGIN_IP",
-    "per_account": "CONSOLE_LOGIN_ACCOUNT",
-    "everyone": "CONSOLE_LOGIN",
-    "audit_anonymous": "CONSOLE_LOGIN_AUDIT",
-}
 
 
 def _budget(name: str, variable: str) -> str:
+    """A LockoutPolicy budget from IOP_RATE_LIMIT_<variable>, named like every
+    iopnav.ratelimit budget's variable; a malformed one stops the start."""
     value = settings.env(f"IOP_RATE_LIMIT_{variable}", getattr(_DEFAULTS, name))
     try:
         parse_rate(value)
@@ -128,7 +123,10 @@ class ConsoleSettings:
             lockout=LockoutPolicy(
                 max_failures=settings.env_int("IOP_CONSOLE_MAX_FAILURES", 5),
                 minutes=settings.env_int("IOP_CONSOLE_LOCKOUT_MINUTES", 15),
-                **{name: _budget(name, variable) for name, variable in _BUDGET_VARIABLES.items()},
+                per_address=_budget("per_address", "CONSOLE_LOGIN_IP"),
+                per_account=_budget("per_account", "CONSOLE_LOGIN_ACCOUNT"),
+                everyone=_budget("everyone", "CONSOLE_LOGIN"),
+                audit_anonymous=_budget("audit_anonymous", "CONSOLE_LOGIN_AUDIT"),
             ),
             rate_limit_url=settings.env("IOP_RATE_LIMIT_URL", ""),
         )

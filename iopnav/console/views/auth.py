@@ -47,9 +47,9 @@ def _login_page(
 
 def _form_token_ok(request: Request) -> bool:
     cookie = request.cookies.get(config.LOGIN_COOKIE_NAME)
-    return bool(cookie) and sessions.csrf_ok(
-        form_token(request, cookie), web.form_value(request, "login_token")
-    )
+    if not cookie:
+        return False
+    return sessions.csrf_ok(form_token(request, cookie), web.form_value(request, "login_token"))
 
 
 @bp.get("/login")
