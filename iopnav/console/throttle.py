@@ -18,6 +18,7 @@ Lockouts of real accounts are always audited (the limits above bound them).
 """
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
@@ -36,16 +37,28 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def network_of(address: str) -> str:
+    """The unit an address budget counts: one IPv4 address, or an IPv6 /64
+    (one subscriber usually holds a whole /64 and could rotate through it)."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip("[]"))
+    except ValueError:
+        return address or ""
+    if ip.version == 6 and not ip.ipv4_mapped:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip)
+
+
 def account_key(email: str) -> str:
     return _digest("account", (email or "").strip().lower())
 
 
 def pair_key(address: str, email: str) -> str:
-    return _digest("pair", address or "", (email or "").strip().lower())
+    return _digest("pair", network_of(address), (email or "").strip().lower())
 
 
 def address_key(address: str) -> str:
-    return _digest("address", address or "")
+    return _digest("address", network_of(address))
 
 
 def _minutes(seconds: float) -> int:
@@ -121,7 +134,7 @@ class LoginGuard:
         account = account_key(email)
         # (counter, its key, the block row's key, the account it belongs to)
         for counter, counted, block, owner in (
-            (self.per_address, address, address_key(address), ""),
+            (self.per_address, network_of(address), address_key(address), ""),
             (self.per_account, account, account, account),
         ):
             if not await counter.hit_async(counted):

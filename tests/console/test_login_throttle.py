@@ -308,3 +308,13 @@ def test_forwarded_addresses_are_ignored_without_a_trusted_proxy(tmp_path):
             assert address == "127.0.0.1"
         finally:
             console.stop()
+
+
+def test_an_ipv6_client_cannot_escape_by_rotating_through_its_prefix(start):
+    console = start(lockout=LockoutPolicy(per_address="3/hour"))
+    codes = [
+        client_at(console, f"2001:db8:1:2::{i:x}").login(f"s{i}@clinic.example", WRONG).status_code
+        for i in range(1, 7)
+    ]
+    assert codes == [401] * 4 + [429] * 2
+    assert client_at(console, "2001:db8:1:3::1").login(REVIEWER).status_code == 200
