@@ -6,34 +6,18 @@ console's error log names the exception type, never the values."""
 
 import logging
 
-from tests.support.console import ADMIN, REVIEWER, Client
+from tests.support.console import ADMIN, REVIEWER
 from tests.support.demo_data import Msg
 
 SMS_NUMBER = "+18135550177"
 
 
-def rows(console, action: str):
-    return console.query(
-        console.database_url,
-        "select actor, target, detail, source_ip, user_agent from console_audit"
-        " where action = :a order by id",
-        a=action,
-    )
-
-
-def browser(console, agent: str) -> Client:
-    def send(method, path, query, headers, body):
-        return console._send(method, path, query, {**headers, "user-agent": agent}, body)
-
-    return Client(send)
-
-
 def test_every_row_names_the_address_and_browser_it_came_from(console):
-    client = browser(console, "Mozilla/5.0 (audit test)")
+    client = console.client_sending({"user-agent": "Mozilla/5.0 (audit test)"})
     client.login(REVIEWER)
     client.get("/conversations")
-    login = rows(console, "login")[-1]
-    listing = rows(console, "view_list")[-1]
+    login = console.audit_rows("login")[-1]
+    listing = console.audit_rows("view_list")[-1]
     assert login[3:] == ("127.0.0.1", "Mozilla/5.0 (audit test)")
     assert listing[0] == REVIEWER and listing[3:] == ("127.0.0.1", "Mozilla/5.0 (audit test)")
     page = console.client(ADMIN).get("/admin/audit").text
@@ -47,9 +31,13 @@ def test_reading_the_audit_log_accounts_and_erasure_preview_is_audited(console):
     assert admin.get("/admin/users").ok
     assert admin.get("/admin/audit?action=login").ok
     assert admin.get(f"/forget?id={key}").ok
-    assert rows(console, "view_users")[-1][:2] == (ADMIN, "accounts")
-    assert rows(console, "view_audit")[-1][:3] == (ADMIN, "audit log", "page 1; filters: action")
-    assert rows(console, "view_forget")[-1][:2] == (ADMIN, f"conversation #{key}")
+    assert console.audit_rows("view_users")[-1][:2] == (ADMIN, "accounts")
+    assert console.audit_rows("view_audit")[-1][:3] == (
+        ADMIN,
+        "audit log",
+        "page 1; filters: action",
+    )
+    assert console.audit_rows("view_forget")[-1][:2] == (ADMIN, f"conversation #{key}")
     assert console.event_count(sender) > 0  # a preview erases nothing
 
 
@@ -62,7 +50,7 @@ def test_looking_up_a_sender_id_is_audited_found_or_not(console):
     assert found.status_code == 200 and "/transcript/" in found.url
     missing = reviewer.get("/conversations/%2B18135550100")
     assert missing.status_code == 404 and "no conversation with that id" in missing.text
-    lookups = [(a, t, d) for a, t, d, *_ in rows(console, "lookup_sender")][-2:]
+    lookups = [(a, t, d) for a, t, d, *_ in console.audit_rows("lookup_sender")][-2:]
     assert lookups == [
         (REVIEWER, f"conversation #{console.key(SMS_NUMBER)}", "by sender id"),
         (REVIEWER, "no such conversation", "by sender id"),
@@ -97,7 +85,7 @@ def test_an_action_is_not_stored_without_its_audit_row_and_the_log_holds_no_valu
     assert ADMIN not in logged and "audited@clinic.example" not in logged
     # With the table back, the same change goes through and is audited.
     admin.post(f"/admin/users/{user_id}", {"role": "admin", "active": "1"})
-    assert rows(console, "user_update")[-1][:3] == (
+    assert console.audit_rows("user_update")[-1][:3] == (
         ADMIN,
         "user audited@clinic.example",
         "role reviewer -> admin",

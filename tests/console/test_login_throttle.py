@@ -56,21 +56,16 @@ def console(start):
 
 def client_at(console, address: str, agent: str = "") -> Client:
     """A browser at `address` (behind the trusted proxy)."""
-
-    def send(method, path, query, headers, body):
-        extra = {"x-forwarded-for": address, **({"user-agent": agent} if agent else {})}
-        return console._send(method, path, query, {**headers, **extra}, body)
-
-    return Client(send)
+    return console.client_sending(
+        {"x-forwarded-for": address, **({"user-agent": agent} if agent else {})}
+    )
 
 
 def audit_rows(console, action: str):
-    return console.query(
-        console.database_url,
-        "select actor, detail, source_ip, user_agent from console_audit"
-        " where action = :a order by id",
-        a=action,
-    )
+    """(actor, detail, source_ip, user_agent) of the action's rows."""
+    return [
+        (actor, detail, ip, agent) for actor, _, detail, ip, agent in console.audit_rows(action)
+    ]
 
 
 def test_one_address_cannot_lock_a_colleague_out(console):
