@@ -71,6 +71,7 @@ class Refusal:
 
     message: str
     retry_after: int  # seconds, for the Retry-After header
+    reason: str  # for the audit log
     status: int = 429
 
 
@@ -105,8 +106,9 @@ class LoginGuard:
                     "Too many failed sign-ins from your network. "
                     f"Try again in about {_minutes(wait)} minutes.",
                     wait,
+                    "refused: address budget spent",
                 )
-            return Refusal(self.locked_message(_minutes(wait)), wait)
+            return Refusal(self.locked_message(_minutes(wait)), wait, "refused: locked")
         if not await self.everyone.hit_async("all"):
             return self.busy(self.everyone.retry_after("all"))
         return None
@@ -124,6 +126,7 @@ class LoginGuard:
             "The console is receiving too many sign-in attempts right now. "
             f"Please try again in {max(1, wait)} seconds.",
             max(1, wait),
+            "refused: console busy",
             503,
         )
 

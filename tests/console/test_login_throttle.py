@@ -86,6 +86,8 @@ def test_one_address_cannot_lock_a_colleague_out(console):
     assert [(a, ip) for a, _, ip, _ in audit_rows(console, "login_locked")] == [
         (ADMIN, "203.0.113.66")
     ]
+    refused = [d for _, d, ip, _ in audit_rows(console, "login_failed") if ip == "203.0.113.66"]
+    assert "refused: locked" in refused[-1] and len(refused) == 11 + 50
 
 
 def test_each_further_lockout_doubles(console):

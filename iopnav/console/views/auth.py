@@ -78,7 +78,7 @@ async def login(request: Request):
         except passwords.Busy:
             refused = guard.busy(2)
     if refused is not None:
-        await guard.audit_failure(db, None, name, "refused: " + refused.message.split(".")[0])
+        await guard.audit_failure(db, None, name, refused.reason)
         db.commit()
         return _login_page(request, refused.status, refused.message, email, refused.retry_after)
     if not result.ok or result.user is None:
