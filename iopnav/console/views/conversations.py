@@ -56,9 +56,19 @@ async def conversation_list(request: Request):
 
 @bp.get("/conversations/<sender_id:path>")
 async def conversation_by_sender(request: Request, sender_id: str):
-    """Links by sender id (the staff alert sends these) go to the numbered page."""
+    """Links by sender id (the staff alert sends these) go to the numbered page.
+    Every lookup is audited, found or not: the answer tells whether a phone
+    number has texted the clinic, so probing leaves a trail (the id itself is
+    not stored)."""
     # Sanic hands the path over still percent-encoded; ids may hold "+", "/" or spaces.
     key = tracker.key_of(web.tracker_of(request), unquote(sender_id))
+    audit.record(
+        request.ctx.db,
+        request.ctx.user.email,
+        "lookup_sender",
+        audit.conversation_target(key) if key is not None else "no such conversation",
+        "by sender id",
+    )
     if key is None:
         return web.error_page(
             request, 404, "There is no conversation with that id (it may have been deleted)."
