@@ -2,8 +2,10 @@
 SMS webhook with bounded waits, the hand-off as a person would read it, and
 the crisis flags staff would find in the application database."""
 
+import contextlib
 import json
 import socket
+import sqlite3
 import threading
 import time
 import urllib.error
@@ -156,6 +158,19 @@ def sms(rasa_url: str, sender: str, body: str, timeout: float = 30) -> Turn:
 
 def new_phone() -> str:
     return "+1555" + str(uuid.uuid4().int)[:7]
+
+
+@contextlib.contextmanager
+def sqlite_write_locked(url: str):
+    """Another process's write transaction on a SQLite file (the console's
+    forget or retention does this) until the block ends."""
+    holder = sqlite3.connect(url.replace("sqlite:///", "", 1), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 # --- what staff see ----------------------------------------------------------

@@ -5,9 +5,8 @@ fault is real (the ordinary question is not answered normally)."""
 
 import contextlib
 import signal
-import sqlite3
 
-from tests.faults.helpers import PROGRAM_QUESTION, WebChat, new_phone, sms
+from tests.faults.helpers import PROGRAM_QUESTION, WebChat, new_phone, sms, sqlite_write_locked
 from tests.faults.scenario import answered_normally, run_scenario
 
 
@@ -62,19 +61,6 @@ def test_action_server_frozen_mid_turn(sqlite_stack):
 
 
 # --- the tracker store -----------------------------------------------------------
-@contextlib.contextmanager
-def sqlite_write_locked(url: str):
-    """Another process's write transaction on the SQLite file (the console's
-    forget or retention does this)."""
-    holder = sqlite3.connect(url.replace("sqlite:///", "", 1), isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
-
-
 def not_recorded(stack):
     """True when the conversation holds no trace of the ordinary question:
     staff would never see it."""

@@ -9,20 +9,18 @@ the application database down), M1's Redis variant =
 test_redis_lock_store_cut_off, M3 = test_action_server_frozen_mid_turn.
 """
 
-import contextlib
 import http.client
 import json
 import os
 import re
 import socket
-import sqlite3
 import subprocess
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 import pytest
 from sqlalchemy import bindparam, create_engine, text
@@ -36,6 +34,7 @@ from tests.faults.helpers import (
     new_phone,
     rest,
     sms,
+    sqlite_write_locked,
     wait_for_flag,
 )
 from tests.faults.scenario import in_parallel
@@ -57,17 +56,6 @@ def open_flag_count(database_url: str, senders: List[str]) -> int:
             return conn.execute(query, {"s": senders}).scalar()
     finally:
         engine.dispose()
-
-
-@contextlib.contextmanager
-def write_locked(sqlite_url: str):
-    holder = sqlite3.connect(sqlite_url.replace("sqlite:///", "", 1), isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
 
 
 # --- H1: fresh ids typing /crisis no longer plant flags and alerts ------------
@@ -104,7 +92,7 @@ def test_h2_sms_intake_names_no_carrier_keyword_and_a_crisis_still_gets_the_hand
 def test_m1_locked_tracker_database_still_hands_off_and_flags(sqlite_stack):
     sender = "probe-" + uuid.uuid4().hex
     message = "I have the pills and I am taking them all tonight"
-    with write_locked(sqlite_stack.tracker_store_url):
+    with sqlite_write_locked(sqlite_stack.tracker_store_url):
         turn = rest(sqlite_stack.rasa_url, sender, message, timeout=HANDOFF_SECONDS + 5)
     assert any_handoff(turn, "web"), turn
     assert turn.seconds <= HANDOFF_SECONDS
@@ -116,7 +104,7 @@ def test_m2_locked_application_database_does_not_stall_replies_or_lose_the_flag(
     sqlite_stack,
 ):
     sender, bystander = "probe-" + uuid.uuid4().hex, "probe-" + uuid.uuid4().hex
-    with write_locked(sqlite_stack.database_url):
+    with sqlite_write_locked(sqlite_stack.database_url):
         crisis, other = in_parallel(
             lambda: rest(sqlite_stack.rasa_url, sender, CRISIS, timeout=30),
             lambda: rest(sqlite_stack.rasa_url, bystander, "how long is a typical IOP?"),
@@ -223,24 +211,32 @@ def test_m7_a_failed_alert_does_not_log_the_secret_webhook_url(tmp_path, caplog,
     assert "SECRETPART" not in caplog.text
 
 
+def acknowledged_flag(tmp_path, number, evidence=None, age_seconds: float = 60) -> ConsoleServer:
+    """Fresh databases holding one SMS conversation with an acknowledged
+    crisis flag (staff followed it up), seen through the console helpers."""
+    from iopnav import migrate
+    from iopnav.safety.flags import record_flag
+
+    database_url = f"sqlite:///{tmp_path / 'iop.db'}"
+    migrate.upgrade(database_url)
+    console = ConsoleServer(database_url, f"sqlite:///{tmp_path / 'tracker.db'}", tmp_path)
+    console.conversation([Msg("hello", "greet")], age_seconds, "sms", number)
+    record_flag(number, "k1", "suicidal_explicit", "sms", evidence, url=database_url)
+    console.execute(database_url, "update crisis_flags set acknowledged = 1")
+    return console
+
+
 # --- M8: "forget me" leaves nothing that leads back to the number -------------
 def test_m8_forgotten_number_cannot_be_recovered_from_flags_or_opt_outs(tmp_path):
     import hashlib
 
-    from iopnav import migrate
     from iopnav.channels import optout
     from iopnav.console import forget
     from iopnav.db import get_engine, session_factory
-    from iopnav.safety.flags import record_flag
 
-    database_url = f"sqlite:///{tmp_path / 'iop.db'}"
-    tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    migrate.upgrade(database_url)
-    console = ConsoleServer(database_url, tracker_url, tmp_path)
     number = "+15550106666"
-    console.conversation([Msg("hello", "greet")], channel="sms", sender_id=number)
-    record_flag(number, "k1", "suicidal_explicit", "sms", None, url=database_url)
-    console.execute(database_url, "update crisis_flags set acknowledged = 1")
+    console = acknowledged_flag(tmp_path, number)
+    database_url, tracker_url = console.database_url, console.tracker_url
     optout.set_opted_out(number, True, "STOP", url=database_url)
     with session_factory(database_url)() as db:
         forget.forget_phone(db, get_engine(tracker_url), number)
@@ -257,19 +253,10 @@ def test_m8_forgotten_number_cannot_be_recovered_from_flags_or_opt_outs(tmp_path
 # --- M9: crisis flags are anonymised after the crisis retention period --------
 @pytest.mark.slow  # runs the retention command line
 def test_m9_retention_anonymises_old_flags_and_drops_their_evidence(tmp_path):
-    from iopnav import migrate
-    from iopnav.safety.flags import record_flag
-
-    database_url = f"sqlite:///{tmp_path / 'iop.db'}"
-    tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    migrate.upgrade(database_url)
-    console = ConsoleServer(database_url, tracker_url, tmp_path)
     number = "+15550105151"
-    console.conversation([Msg("hello", "greet")], channel="sms", sender_id=number, age_seconds=9e6)
-    record_flag(number, "k1", "suicidal_explicit", "sms", '["kill myself"]', url=database_url)
-    console.execute(
-        database_url, "update crisis_flags set created_at = '2020-01-01 00:00:00', acknowledged = 1"
-    )
+    console = acknowledged_flag(tmp_path, number, '["kill myself"]', age_seconds=9e6)
+    database_url, tracker_url = console.database_url, console.tracker_url
+    console.execute(database_url, "update crisis_flags set created_at = '2020-01-01 00:00:00'")
     env = {**os.environ, "IOP_DATABASE_URL": database_url, "IOP_TRACKER_STORE_URL": tracker_url}
     done = subprocess.run(
         [
@@ -371,22 +358,20 @@ def peak_rss_kb(pid: int) -> int:
     return total
 
 
-def web_page_pid(stack) -> int:
-    return next(s for s in stack.services if s.name == "web page").proc.pid
+def service_pid(stack, name: str) -> int:
+    return next(s for s in stack.services if s.name == name).proc.pid
 
 
-def test_m11_negative_content_length_does_not_buffer_the_body(sqlite_stack):
-    pid = web_page_pid(sqlite_stack)
-    before = peak_rss_kb(pid)
-    sock = socket.create_connection(("127.0.0.1", sqlite_stack.web_port), timeout=10)
-    sock.sendall(
-        b"POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        b"Content-Length: -1\r\n\r\n"
-    )
-    chunk = b"A" * (1 << 20)
+def push_body(port: int, head: bytes, megabytes: int) -> Tuple[int, bytes]:
+    """Send a request head, then up to `megabytes` MB of body for as long as
+    the server takes it. (MB sent, the first bytes of its answer)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sent, chunk = 0, b"a" * (1 << 20)
     try:
-        for _ in range(100):
+        sock.sendall(head)
+        while sent < megabytes:
             sock.sendall(chunk)
+            sent += 1
         sock.shutdown(socket.SHUT_WR)
     except OSError:
         pass  # refused early: what we want
@@ -395,6 +380,14 @@ def test_m11_negative_content_length_does_not_buffer_the_body(sqlite_stack):
     except OSError:
         answer = b""
     sock.close()
+    return sent, answer
+
+
+def test_m11_negative_content_length_does_not_buffer_the_body(sqlite_stack):
+    pid = service_pid(sqlite_stack, "web page")
+    before = peak_rss_kb(pid)
+    head = b"POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    _, answer = push_body(sqlite_stack.web_port, head + b"Content-Length: -1\r\n\r\n", 100)
     grown_mb = (peak_rss_kb(pid) - before) / 1024
     assert grown_mb < 30, f"the web page buffered the body: +{grown_mb:.0f} MB"
     assert not answer or re.match(rb"HTTP/1\.[01] 4\d\d", answer), answer
@@ -433,34 +426,17 @@ def _closed_by_peer(sock: socket.socket) -> bool:
 
 
 # --- M12: the REST webhook refuses huge bodies early and stays responsive ------
-def rasa_pid(stack) -> int:
-    return next(s for s in stack.services if s.name == "Rasa server").proc.pid
-
-
 def test_m12_a_60_mb_body_is_refused_before_it_is_buffered(sqlite_stack):
-    pid = rasa_pid(sqlite_stack)
+    pid = service_pid(sqlite_stack, "Rasa server")
     before = peak_rss_kb(pid)
-    sock = socket.create_connection(("127.0.0.1", sqlite_stack.rasa_port), timeout=10)
-    size = 60_000_000
-    sock.sendall(
-        f"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {size}\r\n\r\n".encode()
+    head = (
+        b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 60000000\r\n\r\n"
     )
-    sent, chunk = 0, b"a" * (1 << 20)
-    try:
-        while sent < size:
-            sock.sendall(chunk[: size - sent])
-            sent += len(chunk)
-    except OSError:
-        pass
-    try:
-        answer = sock.recv(200)
-    except OSError:
-        answer = b""
-    sock.close()
+    sent, answer = push_body(sqlite_stack.rasa_port, head, 57)
     grown_mb = (peak_rss_kb(pid) - before) / 1024
     assert not answer or b" 413 " in answer.split(b"\r\n")[0], answer
-    assert grown_mb < 30 and sent < size, f"sent {sent >> 20} MB, Rasa grew {grown_mb:.0f} MB"
+    assert grown_mb < 30 and sent < 57, f"sent {sent} MB, Rasa grew {grown_mb:.0f} MB"
 
 
 def test_m12_long_messages_from_others_do_not_delay_a_crisis(sqlite_stack):
