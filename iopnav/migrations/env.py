@@ -4,6 +4,7 @@ all tables of the application database (not Rasa's tracker store)."""
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+from iopnav.db import hardened_url
 from iopnav.models import Base  # noqa: F401  (imports every model)
 
 config = context.config
@@ -12,7 +13,10 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
-    connectable = create_engine(url, poolclass=pool.NullPool, future=True)
+    # Timeouts: Rasa runs this at start, and a down database must not hang it.
+    connectable = create_engine(
+        hardened_url(url), poolclass=pool.NullPool, future=True, hide_parameters=True
+    )
     with connectable.connect() as connection:
         context.configure(
             connection=connection,
