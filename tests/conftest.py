@@ -64,8 +64,11 @@ def db_url(request, tmp_path):
         pytest.skip(
             "PostgreSQL is not reachable at " + os.environ.get("IOP_TEST_PG_URL", "127.0.0.1:5432")
         )
+    from iopnav.safety import outbox
+
     with isolated_database_url(request.param, tmp_path) as url:
         yield url
+        outbox.stop_all()  # before the schema goes
 
 
 # Migrated application databases of each kind, optionally holding the sample

@@ -13,7 +13,9 @@ so they survive a restart and are retried, and they are collapsed:
 - one open flag per conversation, so more moments in it alert nobody;
 - flags that arrive within IOP_ALERT_GATHER_SECONDS (2) of each other form
   one burst, sent as ONE alert (a summary when it holds several
-  conversations), at the latest IOP_ALERT_BURST_SECONDS (60) after it began;
+  conversations); at most one such alert goes out per
+  IOP_ALERT_BURST_SECONDS (60): flags in between are summarised in the
+  next one, and no flag waits longer than that;
 - an open flag older than IOP_FLAG_REALERT_MINUTES (15) is re-sent once as
   "still unacknowledged" (review L3), again one alert for all of them.
 """
@@ -24,6 +26,8 @@ import urllib.request
 from datetime import timedelta
 from typing import Dict, List, Optional, Sequence
 from urllib.parse import urlsplit
+
+import sqlalchemy as sa
 
 from iopnav import settings
 from iopnav.clock import utcnow
@@ -128,9 +132,11 @@ def dispatch(console_key, url: Optional[str] = None, db_url: Optional[str] = Non
             .order_by(CrisisFlag.created_at)
             .all()
         )
+        last = db.query(sa.func.max(CrisisFlag.alerted_at)).scalar()
         quiet = waiting and now - waiting[-1].created_at >= timedelta(seconds=cfg["gather"])
+        spaced = last is None or now - last >= timedelta(seconds=cfg["burst"])
         too_long = waiting and now - waiting[0].created_at >= timedelta(seconds=cfg["burst"])
-        if quiet or too_long:
+        if (quiet and spaced) or too_long:
             kind = "crisis_flag" if len(waiting) == 1 else "crisis_burst"
             sent += _claim_and_send(db, waiting, "alerted_at", kind, console_key, url, now)
         stale = (

@@ -24,6 +24,7 @@ import os
 import sqlite3
 import threading
 import time
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
@@ -67,8 +68,10 @@ def journal_path(database_url: Optional[str] = None) -> Path:
 class Journal:
     """The local, durable list of moments not yet in the flags table."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, wait: float = 1.0):
         self.path = path
+        # Short busy wait on the caller's thread (enqueue); the worker waits longer.
+        self.wait = wait
         path.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(path.parent, 0o700)
         with self._connect() as conn:
@@ -76,12 +79,14 @@ class Journal:
             conn.execute(SCHEMA)
         os.chmod(path, 0o600)  # sender ids (phone numbers) and evidence
 
-    def _connect(self) -> sqlite3.Connection:
-        # Short busy timeout: enqueue runs on the caller's thread.
-        return sqlite3.connect(str(self.path), timeout=1.0, isolation_level=None)
+    @contextmanager
+    def _connect(self, wait: Optional[float] = None):
+        conn = sqlite3.connect(str(self.path), timeout=wait or 10.0, isolation_level=None)
+        with closing(conn):
+            yield conn
 
     def append(self, moment: Moment) -> None:
-        with self._connect() as conn:
+        with self._connect(self.wait) as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO pending (sender_id, event_key, category, channel,"
                 " evidence, note, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -160,7 +165,10 @@ class Worker:
             try:
                 guarded(now)
             except Exception as exc:  # the type only: messages may hold health data (M6)
-                logger.error("crisis flag outbox: %s failed (%s)", guarded.__name__, type(exc).__name__)
+                logger.error(
+                    "crisis flag outbox: %s failed (%s)", guarded.__name__, type(exc).__name__,
+                    exc_info=True,
+                )
 
     def _drain(self, now: float) -> None:
         while self.memory:
