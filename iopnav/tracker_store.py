@@ -177,16 +177,23 @@ class EnvSQLTrackerStore(SQLTrackerStore):
     def _migrate_app_db() -> None:
         """The flags table must exist, but a down application database must
         not stop Rasa (and so the crisis hand-off) from starting: the outbox
-        keeps the flags until the database is back."""
+        keeps the flags, and retries the migrations, until it is back."""
         from iopnav import migrate
 
+        url = settings.database_url()
         try:
-            migrate.upgrade(settings.database_url())
+            migrate.upgrade(url)
         except Exception as exc:
             logger.error(
                 "application database migrations failed (%s); Rasa starts anyway, "
                 "crisis flags wait in the outbox",
                 type(exc).__name__,
+            )
+            every(
+                float(settings.env("IOP_FLAG_SWEEP_SECONDS", "30")),
+                "application database migrations",
+                lambda: migrate.upgrade(url),
+                once=True,
             )
 
     async def save(self, tracker: DialogueStateTracker) -> None:

@@ -128,6 +128,7 @@ class Periodic:
     every: float
     job: Callable[[], object]
     name: str
+    once: bool = False  # retired after its first success
     next_run: float = 0.0
 
 
@@ -186,7 +187,7 @@ class Worker:
                     attempts,
                     type(exc).__name__,
                 )
-                continue
+                break  # the database is likely down: do not wait out every entry's timeout
             self.journal.done(entry_id)
 
     def _run_jobs(self, now: float) -> None:
@@ -197,6 +198,9 @@ class Worker:
                     job.job()
                 except Exception as exc:
                     logger.error("%s failed (%s)", job.name, type(exc).__name__)
+                    continue
+                if job.once:
+                    self.jobs.pop(job.name, None)
 
     def _alert(self, now: float) -> None:
         if now < self.next_alert:
@@ -238,9 +242,10 @@ def stop_all() -> None:
         _workers.clear()
 
 
-def every(seconds: float, name: str, job: Callable[[], object]) -> None:
-    """Run `job` on the outbox worker thread every `seconds` (e.g. the sweeper)."""
-    worker().jobs[name] = Periodic(seconds, job, name)
+def every(seconds: float, name: str, job: Callable[[], object], once: bool = False) -> None:
+    """Run `job` on the outbox worker thread every `seconds` (e.g. the
+    sweeper); `once`: until it first succeeds."""
+    worker().jobs[name] = Periodic(seconds, job, name, once)
 
 
 def set_console_key(resolver: Callable[[str], Optional[int]]) -> None:
