@@ -30,6 +30,7 @@ SAFETY_API: Dict[str, Set[str]] = {
     "iopnav.safety.flags": {
         "CrisisFlag",
         "CrisisMoment",
+        "FORGOTTEN",
         "record_flag",
         "is_flagged",
         "flagged_keys",

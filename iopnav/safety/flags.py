@@ -89,6 +89,10 @@ class CrisisMoment(Base):
     category = Column(String(64), nullable=False, default="unspecified")
 
 
+# The prefix of an anonymised flag's random sender id.
+FORGOTTEN = "forgotten-"
+
+
 class Recorded(str, Enum):
     NEW = "new"  # opened a flag
     COUNTED = "counted"  # counted on the conversation's open flag
@@ -218,7 +222,7 @@ def anonymise(db: Session, flags: List[CrisisFlag]) -> int:
     new_ids: Dict[str, str] = {}
     for flag in flags:
         old = flag.sender_id
-        new_ids.setdefault(old, "forgotten-" + uuid.uuid4().hex)
+        new_ids.setdefault(old, FORGOTTEN + uuid.uuid4().hex)
         db.query(CrisisMoment).filter_by(flag_id=flag.id).update(
             {"sender_id": new_ids[old]}, synchronize_session=False
         )

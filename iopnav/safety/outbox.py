@@ -230,6 +230,20 @@ def worker(database_url: Optional[str] = None) -> Worker:
         return found
 
 
+def drain(database_url: Optional[str] = None, timeout: float = 30.0) -> bool:
+    """Wait until every queued moment is in the flags table (for scripts that
+    exit right after saving a conversation, and tests); False on timeout.
+    Nothing is lost either way: the next process replays the journal."""
+    target = worker(database_url)
+    deadline = time.monotonic() + timeout
+    while target.memory or target.journal.pending():
+        if time.monotonic() > deadline:
+            return False
+        target.wake.set()
+        time.sleep(0.05)
+    return True
+
+
 def stop_all() -> None:
     """Stop every worker (tests: their databases go away); the journals stay."""
     with _lock:
