@@ -4,7 +4,6 @@ servers share."""
 
 import asyncio
 import socket
-import sqlite3
 import time
 
 import pytest
@@ -14,16 +13,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from iopnav.lock_store import EnvLockStore
 from iopnav.safety import outbox
-from iopnav.services import free_port
 from iopnav.safety.flags import flagged_keys, is_flagged
 from iopnav.tracker_store import EnvSQLTrackerStore
-from tests.support.databases import PG_BASE_URL
-from tests.support.tcp_forward import TcpForwarder
+from tests.support.db_faults import reconnect, sqlite_write_lock, unreachable
 from tests.support.waiting import wait_for
 
 REDIS = ("127.0.0.1", 6379)
@@ -138,16 +134,11 @@ def test_a_locked_tracker_store_loses_the_turn_but_not_the_flag(tmp_path, monkey
     monkeypatch.setenv("IOP_TRACKER_STORE_URL", f"sqlite:///{tracker_file}")
     monkeypatch.setenv("IOP_SQLITE_BUSY_SECONDS", "0.3")
     store = EnvSQLTrackerStore(domain=Domain.empty())
-    lock = sqlite3.connect(str(tracker_file), isolation_level=None)
-    lock.execute("BEGIN IMMEDIATE")
-    try:
+    with sqlite_write_lock(tracker_file):
         start = time.perf_counter()
         with pytest.raises(OperationalError):  # the fault is real: the turn is not stored
             asyncio.run(store.save(crisis_tracker("visitor-locked")))
         assert time.perf_counter() - start < 2  # a short busy timeout, not 5 s
-    finally:
-        lock.execute("ROLLBACK")
-        lock.close()
     assert stored_senders(f"sqlite:///{tracker_file}") == []
     wait_for(lambda: flagged_keys("visitor-locked", url=app_url) == {"c1"})
 
@@ -159,9 +150,7 @@ def test_rasa_starts_while_the_app_db_is_down_and_flags_once_it_is_back(
     database; migrations and flags are retried until it answers."""
     if not db_url.startswith("postgresql"):
         pytest.skip("the PostgreSQL variant (a closed port, then a forwarder)")
-    real = make_url(PG_BASE_URL)
-    port = free_port()
-    down_url = make_url(db_url).set(port=port).render_as_string(hide_password=False)
+    down_url, port = unreachable(db_url)
     monkeypatch.setenv("IOP_DATABASE_URL", down_url)
     monkeypatch.setenv("IOP_TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
     monkeypatch.setenv("IOP_FLAG_SWEEP_SECONDS", "0.3")
@@ -172,7 +161,7 @@ def test_rasa_starts_while_the_app_db_is_down_and_flags_once_it_is_back(
     assert stored_senders(f"sqlite:///{tmp_path / 'tracker.db'}") == ["visitor-early"]
     with pytest.raises(OperationalError):  # still down: nothing can be flagged yet
         flagged_keys("visitor-early", url=down_url)
-    forwarder = TcpForwarder(port, (real.host or "127.0.0.1", real.port or 5432))
+    forwarder = reconnect(port)
     try:
         wait_for(
             lambda: flagged_keys("visitor-early", url=db_url) == {"c1"},

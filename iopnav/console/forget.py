@@ -197,4 +197,3 @@ def forget_phone(db: Session, eng: Engine, raw_phone: str) -> Erased:
     db.commit()
     erased.counts["referrals"] += len(extra)
     return erased
-

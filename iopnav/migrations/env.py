@@ -13,6 +13,7 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
+    assert url, "iopnav.migrate sets sqlalchemy.url"
     # Timeouts: Rasa runs this at start, and a down database must not hang it.
     connectable = create_engine(
         hardened_url(url), poolclass=pool.NullPool, future=True, hide_parameters=True

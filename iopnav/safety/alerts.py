@@ -168,7 +168,9 @@ def _claim_and_send(db, flags: List[CrisisFlag], column: str, kind, console_key,
     if claimed != len(ids):  # another process got there first; it sends
         _release(db, ids, column, now)
         return 0
-    payload = notice(kind, len(flags), sum(f.moments or 1 for f in flags), _link(flags, console_key))
+    payload = notice(
+        kind, len(flags), sum(f.moments or 1 for f in flags), _link(flags, console_key)
+    )
     if post(payload, url):
         return 1
     _release(db, ids, column, now)

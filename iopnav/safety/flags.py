@@ -107,7 +107,7 @@ def conversation_alert_minutes() -> int:
 def record_moment(
     sender_id: str,
     event_key: str,
-    category: str = "unspecified",
+    category: Optional[str] = "unspecified",
     channel: Optional[str] = None,
     evidence: Optional[str] = None,
     note: Optional[str] = None,
@@ -146,7 +146,9 @@ def record_moment(
                 if note and not flag.note:
                     flag.note = note[:255]
             db.flush()
-            db.add(CrisisMoment(flag_id=flag.id, sender_id=sender_id, event_key=key, category=category))
+            db.add(
+                CrisisMoment(flag_id=flag.id, sender_id=sender_id, event_key=key, category=category)
+            )
             try:
                 db.commit()
                 return outcome
@@ -161,8 +163,7 @@ def record_moment(
 def _known(db: Session, sender_id: str, key: str) -> bool:
     return (
         db.query(CrisisMoment.id).filter_by(sender_id=sender_id, event_key=key).first() is not None
-        or db.query(CrisisFlag.id).filter_by(sender_id=sender_id, event_key=key).first()
-        is not None
+        or db.query(CrisisFlag.id).filter_by(sender_id=sender_id, event_key=key).first() is not None
     )
 
 

@@ -100,7 +100,7 @@ class Journal:
                 " FROM pending WHERE next_try <= ? ORDER BY id LIMIT ?",
                 (now, limit),
             ).fetchall()
-        return [(r[0], r[1], tuple(r[2:])) for r in rows]  # type: ignore[misc]
+        return [(r[0], r[1], tuple(r[2:])) for r in rows]
 
     def done(self, entry_id: int) -> None:
         with self._connect() as conn:
@@ -167,7 +167,9 @@ class Worker:
                 guarded(now)
             except Exception as exc:  # the type only: messages may hold health data (M6)
                 logger.error(
-                    "crisis flag outbox: %s failed (%s)", guarded.__name__, type(exc).__name__,
+                    "crisis flag outbox: %s failed (%s)",
+                    guarded.__name__,
+                    type(exc).__name__,
                     exc_info=True,
                 )
 

@@ -59,7 +59,10 @@ def test_forget_one_conversation_removes_everything_and_anonymises_the_crisis_fl
         console.database_url, "select sender_id from crisis_flags where id = :i", i=flag_id
     )
     # A random id: hashing the sender id (or a phone number) does not find it.
-    assert kept.startswith("forgotten-") and hashlib.sha256(sender.encode()).hexdigest()[:16] not in kept
+    assert (
+        kept.startswith("forgotten-")
+        and hashlib.sha256(sender.encode()).hexdigest()[:16] not in kept
+    )
     assert console.event_count(sender) == 0
     assert f'href="/transcript/{key}"' not in done.text
     gone = admin.get(f"/transcript/{key}")
@@ -128,10 +131,14 @@ def test_forget_a_number_deletes_its_opt_out_and_waits_for_an_open_flag(console)
     )
     assert left == [(0,)]
     assert count(console, "crisis_flags", number) == 0  # anonymised, not deleted
-    assert console.query(
-        console.database_url,
-        "select count(*) from crisis_flags where sender_id like 'forgotten-%' and evidence is null",
-    )[0][0] >= 1
+    assert (
+        console.query(
+            console.database_url,
+            "select count(*) from crisis_flags"
+            " where sender_id like 'forgotten-%' and evidence is null",
+        )[0][0]
+        >= 1
+    )
 
 
 def test_an_in_flight_turn_cannot_bring_the_erased_events_back(console, monkeypatch):

@@ -1,10 +1,9 @@
 """Crisis flags: recorded from the conversation's own events, once per
 crisis moment, on SQLite and PostgreSQL, and never cleared by later turns."""
 
+import pytest
 from rasa.shared.core.events import ActionExecuted, Restarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-
-import pytest
 from sqlalchemy.exc import IntegrityError
 
 from iopnav import migrate

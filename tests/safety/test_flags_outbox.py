@@ -5,23 +5,20 @@ collapsed per burst, name no person, and are retried and re-sent once when
 nobody acknowledges."""
 
 import logging
-import sqlite3
 import time
 import uuid
 from collections import Counter
 
 import pytest
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from iopnav import migrate
 from iopnav.db import session_factory
 from iopnav.safety import outbox
 from iopnav.safety.flags import CrisisFlag, flagged_keys, record_flag
-from iopnav.services import free_port
 from tests.support.alert_sink import AlertSink
-from tests.support.databases import PG_BASE_URL, postgres_available
-from tests.support.tcp_forward import TcpForwarder
+from tests.support.databases import postgres_available
+from tests.support.db_faults import reconnect, sqlite_write_lock, unreachable
 from tests.support.waiting import wait_for
 
 
@@ -65,23 +62,25 @@ def test_enqueue_returns_at_once_and_the_flag_is_written(app_db):
     wait_for(lambda: outbox.worker(app_db).journal.pending() == 0)
 
 
-def test_a_locked_flags_table_delays_the_flag_but_never_loses_it(tmp_path, monkeypatch):
+@pytest.fixture
+def lockable_db(tmp_path, monkeypatch):
+    """A SQLite application database whose lock waits are short."""
     db_url = f"sqlite:///{tmp_path / 'iop.db'}"
     migrate.upgrade(db_url)
     monkeypatch.setenv("IOP_DATABASE_URL", db_url)
     monkeypatch.setenv("IOP_SQLITE_BUSY_SECONDS", "0.2")
-    lock = sqlite3.connect(str(tmp_path / "iop.db"), isolation_level=None)
-    lock.execute("BEGIN IMMEDIATE")  # as the console's retention or another process would
-    try:
+    return db_url, tmp_path / "iop.db"
+
+
+def test_a_locked_flags_table_delays_the_flag_but_never_loses_it(lockable_db):
+    db_url, path = lockable_db
+    with sqlite_write_lock(path):
         # The fault is real: a direct write fails.
         with pytest.raises(OperationalError, match="locked"):
             record_flag("+15550100001", "direct", url=db_url)
         assert timed_enqueue("+15550100001", "sms-1", "plan", "sms") < 0.5
         time.sleep(1.0)  # several retries happen meanwhile
         assert outbox.worker(db_url).journal.pending() == 1
-    finally:
-        lock.execute("ROLLBACK")
-        lock.close()
     wait_for(lambda: flagged_keys("+15550100001", url=db_url) == {"sms-1"})
     wait_for(lambda: outbox.worker(db_url).journal.pending() == 0)
 
@@ -92,16 +91,14 @@ def test_an_unreachable_postgresql_delays_the_flag_but_never_loses_it(db_url, mo
     if not db_url.startswith("postgresql"):
         pytest.skip("the PostgreSQL variant")
     migrate.upgrade(db_url)
-    real = make_url(PG_BASE_URL)
-    port = free_port()
-    down_url = make_url(db_url).set(port=port).render_as_string(hide_password=False)
+    down_url, port = unreachable(db_url)
     monkeypatch.setenv("IOP_DATABASE_URL", down_url)
     with pytest.raises(OperationalError):  # the fault is real: nothing listens there
         record_flag("web-pg", "direct", url=down_url)
     assert timed_enqueue("web-pg", "m1", "plan", "rest") < 0.5
     time.sleep(1.0)
     assert outbox.worker(down_url).journal.pending() == 1
-    forwarder = TcpForwarder(port, (real.host or "127.0.0.1", real.port or 5432))
+    forwarder = reconnect(port)
     try:
         wait_for(lambda: flagged_keys("web-pg", url=db_url) == {"m1"})
     finally:
@@ -109,18 +106,12 @@ def test_an_unreachable_postgresql_delays_the_flag_but_never_loses_it(db_url, mo
         forwarder.close()
 
 
-def test_moments_left_by_a_crashed_process_are_replayed_at_start(tmp_path, monkeypatch):
-    db_url = f"sqlite:///{tmp_path / 'iop.db'}"
-    migrate.upgrade(db_url)
-    monkeypatch.setenv("IOP_DATABASE_URL", db_url)
-    monkeypatch.setenv("IOP_SQLITE_BUSY_SECONDS", "0.2")
-    lock = sqlite3.connect(str(tmp_path / "iop.db"), isolation_level=None)
-    lock.execute("BEGIN IMMEDIATE")
-    outbox.enqueue_flag("web-crash", "m1", "plan", "rest")
-    time.sleep(0.5)
-    outbox.stop_all()  # the process dies with the moment still in the journal
-    lock.execute("ROLLBACK")
-    lock.close()
+def test_moments_left_by_a_crashed_process_are_replayed_at_start(lockable_db):
+    db_url, path = lockable_db
+    with sqlite_write_lock(path):
+        outbox.enqueue_flag("web-crash", "m1", "plan", "rest")
+        time.sleep(0.5)
+        outbox.stop_all()  # the process dies with the moment still in the journal
     time.sleep(0.5)
     assert flagged_keys("web-crash", url=db_url) == set()  # nobody wrote it meanwhile
     outbox.worker(db_url)  # the next process starts
@@ -137,7 +128,7 @@ def test_a_flood_leaves_one_open_flag_per_conversation_and_one_alert(app_db, sin
     wait_for(lambda: sum(f.moments for f in flags_of(app_db)) == 500, timeout=120)
     flags = flags_of(app_db)
     assert Counter(f.sender_id for f in flags if not f.acknowledged) == Counter(
-        {s: 1 for s in senders}
+        dict.fromkeys(senders, 1)
     )
     assert {f.moments for f in flags} == {10}
     wait_for(lambda: sink.received, timeout=30)
