@@ -1,0 +1,52 @@
+"""Migration 0005 on a database that already has flags: nothing is deleted,
+every old flag is its own first moment, and a conversation that had several
+open flags keeps one open flag that counts them all."""
+
+from datetime import datetime
+
+from alembic import command
+from sqlalchemy import create_engine, text
+
+from iopnav import migrate
+
+
+def test_old_flags_are_carried_over_and_merged_to_one_open_flag(db_url):
+    command.upgrade(migrate.alembic_config(db_url), "0004")
+    engine = create_engine(db_url)
+    insert = text(
+        "insert into crisis_flags (sender_id, event_key, created_at, category, acknowledged)"
+        " values (:s, :k, :t, 'plan', :a)"
+    )
+    with engine.begin() as conn:
+        for sender, key, minute, acked in (
+            ("web-a", "a1", 1, False),
+            ("web-a", "a2", 2, True),
+            ("web-a", "a3", 3, False),
+            ("web-b", "b1", 4, False),
+        ):
+            conn.execute(
+                insert, dict(s=sender, k=key, t=datetime(2026, 11, 30, 9, minute), a=acked)
+            )
+    migrate.upgrade(db_url)
+    with engine.connect() as conn:
+        flags = conn.execute(
+            text(
+                "select event_key, acknowledged, acknowledged_by, acknowledge_reason, moments"
+                " from crisis_flags order by id"
+            )
+        ).fetchall()
+        moments = conn.execute(
+            text(
+                "select m.event_key, f.event_key from crisis_flag_moments m"
+                " join crisis_flags f on f.id = m.flag_id order by m.event_key"
+            )
+        ).fetchall()
+    engine.dispose()
+    first_id = 1
+    assert [tuple(r) for r in flags] == [
+        ("a1", False, None, None, 2),
+        ("a2", True, None, None, 1),
+        ("a3", True, "system", f"merged into flag {first_id} (one open flag per conversation)", 1),
+        ("b1", False, None, None, 1),
+    ]
+    assert [tuple(r) for r in moments] == [("a1", "a1"), ("a2", "a2"), ("a3", "a1"), ("b1", "b1")]
