@@ -25,7 +25,7 @@ def test_old_flags_are_carried_over_and_merged_to_one_open_flag(db_url):
             ("web-b", "b1", 4, False),
         ):
             conn.execute(
-                insert, dict(s=sender, k=key, t=datetime(2026, 11, 30, 9, minute), a=acked)
+                insert, {"s": sender, "k": key, "t": datetime(2026, 11, 30, 9, minute), "a": acked}
             )
     migrate.upgrade(db_url)
     with engine.connect() as conn:
@@ -42,7 +42,7 @@ def test_old_flags_are_carried_over_and_merged_to_one_open_flag(db_url):
             )
         ).fetchall()
     engine.dispose()
-    first_id = 1
+    first_id = 1  # a1, the conversation's earliest open flag
     assert [tuple(r) for r in flags] == [
         ("a1", False, None, None, 2),
         ("a2", True, None, None, 1),

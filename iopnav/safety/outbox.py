@@ -72,6 +72,8 @@ class Journal:
         self.path = path
         # Short busy wait on the caller's thread (enqueue); the worker waits longer.
         self.wait = wait
+        self._append_lock = threading.Lock()
+        self._appender: Optional[sqlite3.Connection] = None
         path.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(path.parent, 0o700)
         with self._connect() as conn:
@@ -83,15 +85,28 @@ class Journal:
     def _connect(self, wait: Optional[float] = None):
         conn = sqlite3.connect(str(self.path), timeout=wait or 10.0, isolation_level=None)
         with closing(conn):
+            # Survives a crash of the process (the case that matters); a power
+            # cut may lose the last moments, which the sweeper then finds again.
+            conn.execute("PRAGMA synchronous=NORMAL")
             yield conn
 
     def append(self, moment: Moment) -> None:
-        with self._connect(self.wait) as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO pending (sender_id, event_key, category, channel,"
-                " evidence, note, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (*moment, time.time()),
-            )
+        with self._append_lock:
+            if self._appender is None:  # one open connection: connecting costs more than the insert
+                self._appender = sqlite3.connect(
+                    str(self.path), timeout=self.wait, isolation_level=None, check_same_thread=False
+                )
+                self._appender.execute("PRAGMA synchronous=NORMAL")
+            try:
+                self._appender.execute(
+                    "INSERT OR IGNORE INTO pending (sender_id, event_key, category, channel,"
+                    " evidence, note, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (*moment, time.time()),
+                )
+            except sqlite3.Error:
+                self._appender.close()
+                self._appender = None  # reconnect next time
+                raise
 
     def due(self, now: float, limit: int = 200) -> List[Tuple[int, int, Moment]]:
         with self._connect() as conn:
@@ -102,9 +117,9 @@ class Journal:
             ).fetchall()
         return [(r[0], r[1], tuple(r[2:])) for r in rows]
 
-    def done(self, entry_id: int) -> None:
+    def done(self, entry_ids: List[int]) -> None:
         with self._connect() as conn:
-            conn.execute("DELETE FROM pending WHERE id = ?", (entry_id,))
+            conn.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in entry_ids])
 
     def retry_later(self, entry_id: int, attempts: int, at: float) -> None:
         with self._connect() as conn:
@@ -178,19 +193,24 @@ class Worker:
             moment = self.memory[0]
             record_moment(*moment, url=self.database_url)
             self.memory.pop(0)
-        for entry_id, attempts, moment in self.journal.due(now):
-            try:
-                record_moment(*moment, url=self.database_url)
-            except Exception as exc:
-                attempts += 1
-                self.journal.retry_later(entry_id, attempts, now + backoff(attempts))
-                logger.warning(
-                    "crisis flag not written yet (attempt %d, %s); retrying",
-                    attempts,
-                    type(exc).__name__,
-                )
-                break  # the database is likely down: do not wait out every entry's timeout
-            self.journal.done(entry_id)
+        written: List[int] = []
+        try:
+            for entry_id, attempts, moment in self.journal.due(now):
+                try:
+                    record_moment(*moment, url=self.database_url)
+                except Exception as exc:
+                    attempts += 1
+                    self.journal.retry_later(entry_id, attempts, now + backoff(attempts))
+                    logger.warning(
+                        "crisis flag not written yet (attempt %d, %s); retrying",
+                        attempts,
+                        type(exc).__name__,
+                    )
+                    break  # the database is likely down: do not wait out every entry's timeout
+                written.append(entry_id)
+        finally:
+            if written:  # a crash before this only repeats them: recording is idempotent
+                self.journal.done(written)
 
     def _run_jobs(self, now: float) -> None:
         for job in list(self.jobs.values()):
