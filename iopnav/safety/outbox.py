@@ -74,12 +74,14 @@ class Journal:
         self.wait = wait
         self._append_lock = threading.Lock()
         self._appender: Optional[sqlite3.Connection] = None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(path.parent, 0o700)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Sender ids (phone numbers) and evidence: owner only. Created before
+        # SQLite opens it, since its -wal and -shm files copy the file's mode.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(SCHEMA)
-        os.chmod(path, 0o600)  # sender ids (phone numbers) and evidence
 
     @contextmanager
     def _connect(self, wait: Optional[float] = None):
@@ -182,10 +184,7 @@ class Worker:
                 guarded(now)
             except Exception as exc:  # the type only: messages may hold health data (M6)
                 logger.error(
-                    "crisis flag outbox: %s failed (%s)",
-                    guarded.__name__,
-                    type(exc).__name__,
-                    exc_info=True,
+                    "crisis flag outbox: %s failed (%s)", guarded.__name__, type(exc).__name__
                 )
 
     def _drain(self, now: float) -> None:

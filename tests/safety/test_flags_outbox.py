@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from iopnav import migrate
 from iopnav.db import session_factory
 from iopnav.safety import outbox
-from iopnav.safety.flags import CrisisFlag, flagged_keys, record_flag
+from iopnav.safety.flags import CrisisFlag, acknowledge, flagged_keys, record_flag
 from tests.support.alert_sink import AlertSink
 from tests.support.databases import postgres_available
 from tests.support.db_faults import reconnect, sqlite_write_lock, unreachable
@@ -189,3 +189,28 @@ def test_an_unacknowledged_flag_is_alerted_again_once(app_db, sink, monkeypatch)
     assert [a["type"] for a in sink.received] == ["crisis_flag", "still_unacknowledged"]
     time.sleep(3)
     assert len(sink.received) == 2  # once, not every tick
+
+
+def test_the_journal_is_readable_by_its_owner_only(app_db):
+    outbox.enqueue_flag("+15550100003", "m1", "plan", "sms", '["pills"]')
+    journal = outbox.worker(app_db).journal.path
+    files = [p for p in journal.parent.iterdir() if p.name.startswith(journal.name)]
+    assert journal in files and len(files) >= 2  # the file and its WAL
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {"0o600"}
+    assert oct(journal.parent.stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_conversation_alerted_minutes_ago_is_not_alerted_again(app_db, sink):
+    """Staff acknowledged, then the same visitor flags again at once: the
+    new flag is open and pinned, but the webhook stays quiet for
+    IOP_ALERT_CONVERSATION_MINUTES (10)."""
+    outbox.enqueue_flag("web-again", "m1", "plan", "rest")
+    wait_for(lambda: sink.received)
+    with session_factory(app_db)() as db:
+        acknowledge(db, db.query(CrisisFlag).all(), "nurse@clinic.example")
+        db.commit()
+    outbox.enqueue_flag("web-again", "m2", "plan", "rest")
+    wait_for(lambda: len(flags_of(app_db)) == 2)
+    time.sleep(2.5)
+    assert len(sink.received) == 1
+    assert [f.acknowledged for f in flags_of(app_db)] == [True, False]
