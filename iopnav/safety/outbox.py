@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS pending (
     UNIQUE (sender_id, event_key)
 )
 """
+BATCH = 200  # moments per journal read
 Moment = Tuple[str, str, Optional[str], Optional[str], Optional[str], Optional[str]]
 
 
@@ -192,9 +193,14 @@ class Worker:
             moment = self.memory[0]
             record_moment(*moment, url=self.database_url)
             self.memory.pop(0)
+        while self._drain_batch(now, BATCH) == BATCH:  # a flood: keep going, no tick wait
+            pass
+
+    def _drain_batch(self, now: float, size: int) -> int:
+        """Write up to `size` due moments; returns how many were written."""
         written: List[int] = []
         try:
-            for entry_id, attempts, moment in self.journal.due(now):
+            for entry_id, attempts, moment in self.journal.due(now, size):
                 try:
                     record_moment(*moment, url=self.database_url)
                 except Exception as exc:
@@ -210,6 +216,7 @@ class Worker:
         finally:
             if written:  # a crash before this only repeats them: recording is idempotent
                 self.journal.done(written)
+        return len(written)
 
     def _run_jobs(self, now: float) -> None:
         for job in list(self.jobs.values()):
