@@ -141,15 +141,18 @@ def record_moment(
                 )
                 db.add(flag)
             else:
-                flag.moments = (flag.moments or 1) + 1
+                # In SQL, not read-modify-write: racing writers must not lose a count.
+                flag.moments = CrisisFlag.moments + 1
                 flag.last_moment_at = now
                 if note and not flag.note:
                     flag.note = note[:255]
-            db.flush()
-            db.add(
-                CrisisMoment(flag_id=flag.id, sender_id=sender_id, event_key=key, category=category)
-            )
             try:
+                db.flush()  # the flag's id; a concurrent open flag fails here already
+                db.add(
+                    CrisisMoment(
+                        flag_id=flag.id, sender_id=sender_id, event_key=key, category=category
+                    )
+                )
                 db.commit()
                 return outcome
             except IntegrityError:

@@ -1,10 +1,13 @@
 """Crisis flags: recorded from the conversation's own events, once per
 crisis moment, on SQLite and PostgreSQL, and never cleared by later turns."""
 
+import threading
+import time
+
 import pytest
 from rasa.shared.core.events import ActionExecuted, Restarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from iopnav import migrate
 from iopnav.db import session_factory
@@ -147,3 +150,28 @@ def test_a_tapped_yes_is_flagged_with_the_category_from_its_payload():
     )
     tracker = make_tracker("s4", tapped, ActionExecuted("utter_crisis_handoff"))
     assert crisis_moments(tracker) == [("t1", "screening_yes", "rest", "[]")]
+
+
+def test_writers_racing_on_one_conversation_leave_one_open_flag_counting_all(db_url):
+    """Two Rasa processes (or a process and the sweeper) recording the same
+    conversation at once: no second open flag, no moment lost or doubled."""
+    migrate.upgrade(db_url)
+
+    def write(worker: int) -> None:
+        for n in range(10):
+            for _ in range(20):  # as the outbox does: a busy database is tried again
+                try:
+                    record_moment("p5", f"w{worker}-{n}", url=db_url)
+                    break
+                except OperationalError:
+                    time.sleep(0.05)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with session_factory(db_url)() as db:
+        flags = db.query(CrisisFlag).filter_by(sender_id="p5").all()
+        assert [(f.acknowledged, f.moments) for f in flags] == [(False, 40)]
+    assert len(flagged_keys("p5", url=db_url)) == 40
