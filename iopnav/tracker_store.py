@@ -162,7 +162,14 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         # No bound parameters (message text, sender ids) in error messages (M6).
         self.engine.hide_parameters = True
         self.seen = _Seen()
-        self._migrate_app_db()
+        try:
+            self._migrate_app_db()
+            self._start_sweeper()
+        except Exception as exc:  # Rasa (and the hand-off) must start regardless
+            logger.error("crisis flag outbox not started (%s)", type(exc).__name__)
+        logger.info("tracker store: %s", self.engine.url.__repr__())
+
+    def _start_sweeper(self) -> None:
         database_url = settings.database_url()
         set_console_key(lambda sender: stored.key_of(self.engine, sender))
         lookback = float(settings.env("IOP_FLAG_SWEEP_HOURS", "48")) * 3600
@@ -171,7 +178,6 @@ class EnvSQLTrackerStore(SQLTrackerStore):
             "crisis flag sweeper",
             lambda: sweep(self.engine, database_url, time.time() - lookback, self.seen),
         )
-        logger.info("tracker store: %s", self.engine.url.__repr__())
 
     @staticmethod
     def _migrate_app_db() -> None:

@@ -220,3 +220,18 @@ def test_engines_hide_parameters_and_time_out(db_url, monkeypatch):
         assert "+15550100002" not in str(raised.value)
     # PostgreSQL's own DETAIL line can still quote a key's value: that is why
     # the flag code logs the exception type only, never the message.
+
+
+def test_rasa_starts_and_flags_even_when_var_is_not_writable(db_url, tmp_path, monkeypatch):
+    from iopnav import migrate
+
+    migrate.upgrade(db_url)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the journal folder should be")
+    monkeypatch.setenv("IOP_OUTBOX_DIR", str(blocked / "outbox"))
+    monkeypatch.setenv("IOP_DATABASE_URL", db_url)
+    monkeypatch.setenv("IOP_TRACKER_STORE_URL", db_url)
+    store = EnvSQLTrackerStore(domain=Domain.empty())
+    asyncio.run(store.save(crisis_tracker("visitor-nowhere", "c9")))
+    wait_for(lambda: flagged_keys("visitor-nowhere", url=db_url) == {"c9"})
+    assert outbox.worker(db_url).journal.path.parent.name.startswith("iopnav-outbox-")

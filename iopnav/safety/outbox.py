@@ -22,6 +22,7 @@ import hashlib
 import logging
 import os
 import sqlite3
+import tempfile
 import threading
 import time
 from contextlib import closing, contextmanager
@@ -246,6 +247,18 @@ _workers: Dict[str, Worker] = {}
 _lock = threading.Lock()
 
 
+def _open_journal(url: str) -> Journal:
+    path = journal_path(url)
+    try:
+        return Journal(path)
+    except (OSError, sqlite3.Error) as exc:  # e.g. var/ not writable: still keep flags
+        fallback = Path(tempfile.gettempdir()) / f"iopnav-outbox-{os.getuid()}" / path.name
+        logger.error(
+            "crisis flag journal folder unusable (%s); using %s", type(exc).__name__, fallback
+        )
+        return Journal(fallback)
+
+
 def worker(database_url: Optional[str] = None) -> Worker:
     """The running worker for this application database (started on first use;
     starting replays whatever a previous process left in the journal)."""
@@ -253,7 +266,7 @@ def worker(database_url: Optional[str] = None) -> Worker:
     with _lock:
         found = _workers.get(url)
         if found is None:
-            found = _workers[url] = Worker(url, Journal(journal_path(url)))
+            found = _workers[url] = Worker(url, _open_journal(url))
             found.start()
         return found
 
