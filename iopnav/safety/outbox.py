@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 from iopnav import settings
+from iopnav.db import get_engine
 from iopnav.safety import alerts
 from iopnav.safety.flags import record_moment
 
@@ -294,6 +295,7 @@ def stop_all() -> None:
         for found in _workers.values():
             if found.thread is not None:
                 found.thread.join(timeout=10)
+            get_engine(found.database_url).dispose()  # its pooled connections too
         _workers.clear()
 
 
