@@ -267,7 +267,11 @@ async def forget_do(request: Request):
             web.set_flash(request, web.NO_SUCH_CONVERSATION, "error")
             return web.see_other("/forget")
         erased = forget.Erased()
-        erased.add(forget.forget_sender(db, eng, found.sender_id))
+        try:
+            erased.add(forget.forget_sender(db, eng, found.sender_id))
+        except forget.ForgetError as exc:
+            web.set_flash(request, str(exc), "error")
+            return web.see_other(f"/forget?id={found.key}")
         target = audit.conversation_target(found.key)
     elif phone:
         try:
