@@ -10,6 +10,7 @@ never sees silence or a bare error.
 """
 
 import hashlib
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -82,8 +83,6 @@ def event_key(sender: str, text: str, now: Optional[float] = None) -> str:
 
 def handoff_reply(sender: str, raw: Any, verdict: Verdict, why: str) -> List[Dict[str, Any]]:
     """Flag the crisis for staff and return the hand-off, as Rasa would."""
-    import json
-
     outbox.enqueue_flag(
         sender,
         event_key(sender, str(raw)),

@@ -297,9 +297,11 @@ async def chat_turn(request: Request, config: WebConfig, turns: Turns) -> HTTPRe
         # A crisis is never limited: it still gets the hand-off and a flag.
         verdict = await screen(message)
         if verdict.crisis:
-            replies = webfallback.handoff_reply(sender, message, verdict, "rate limit")
-            return hand_out(response.json(replies, headers=cors), session, cors, config)
-        retry = max(PER_IP.retry_after(client_ip(request)), 1)
+            handoff = webfallback.handoff_reply(sender, message, verdict, "rate limit")
+            return hand_out(response.json(handoff, headers=cors), session, cors, config)
+        retry = max(
+            PER_IP.retry_after(client_ip(request)), PER_SESSION.retry_after(session.session_id), 1
+        )
         return hand_out(
             error(
                 429,
@@ -333,24 +335,29 @@ def create_app(config: Optional[WebConfig] = None, name: str = "iop_web") -> San
     app = Sanic(name, error_handler=JsonErrors())
     # Checked against Content-Length (and while a chunked body arrives) before
     # the body is buffered.
-    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
-    app.config.REQUEST_TIMEOUT = config.request_timeout
-    app.config.KEEP_ALIVE_TIMEOUT = config.keep_alive_timeout
-    app.config.RESPONSE_TIMEOUT = config.turn_deadline + 15
-    app.config.PROXIES_COUNT = config.proxies or None
+    app.config.update(
+        {
+            "REQUEST_MAX_SIZE": MAX_BODY_BYTES,
+            "REQUEST_TIMEOUT": config.request_timeout,
+            "KEEP_ALIVE_TIMEOUT": config.keep_alive_timeout,
+            "RESPONSE_TIMEOUT": config.turn_deadline + 15,
+            "PROXIES_COUNT": config.proxies or None,
+        }
+    )
     app.ctx.config = config
     app.ctx.signer = websession.SessionSigner(websession.load_secret())
     turns = Turns(config)
 
-    @app.listener("before_server_start")
     async def start(app, loop):
         await turns.start()
         # Load the screen now, so the first fallback answers at once.
         await loop.run_in_executor(None, webfallback.warm_up)
 
-    @app.listener("after_server_stop")
     async def stop(app, loop):
         await turns.stop()
+
+    app.register_listener(start, "before_server_start")
+    app.register_listener(stop, "after_server_stop")
 
     @app.signal("http.lifecycle.request")
     async def refuse_odd_lengths(request: Request) -> None:
@@ -390,8 +397,6 @@ def create_app(config: Optional[WebConfig] = None, name: str = "iop_web") -> San
         session = request.app.ctx.signer.issue()
         return hand_out(response.json({"status": "new"}, headers=cors), session, cors, config)
 
-    @app.options("/api/chat", name="preflight_chat")
-    @app.options("/api/session", name="preflight_session")
     async def preflight(request: Request) -> HTTPResponse:
         cors = origin_headers(request, config)
         if cors is None:
@@ -404,6 +409,9 @@ def create_app(config: Optional[WebConfig] = None, name: str = "iop_web") -> San
             }
         )
         return response.empty(status=204, headers=cors)
+
+    for endpoint in ("chat", "session"):
+        app.add_route(preflight, f"/api/{endpoint}", methods=["OPTIONS"], name=f"cors_{endpoint}")
 
     @app.route("/", methods=["GET", "HEAD"])
     async def index(request: Request) -> HTTPResponse:

@@ -40,12 +40,16 @@ def start_web_page(rasa_url: str, tmp_path, database_url: str = "", **env: str) 
 
 @pytest.fixture(scope="session")
 def web_page(assistant, tmp_path_factory):
+    # Another site that embeds the widget: a loopback port of its own (a
+    # different origin; Chromium refuses a public page's requests to loopback).
+    embed_port = free_port()
     service = start_web_page(
         assistant.rasa_url,
         tmp_path_factory.mktemp("web"),
         assistant.database_url,
-        IOP_WEB_ALLOWED_ORIGINS="https://www.cedargrove.example,http://clinic.test",
+        IOP_WEB_ALLOWED_ORIGINS=f"https://www.cedargrove.example,http://127.0.0.1:{embed_port}",
     )
+    service.embed_port = embed_port
     yield service
     service.stop()
 

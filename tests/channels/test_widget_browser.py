@@ -2,6 +2,8 @@
 on the sample clinic page, talking to the running assistant."""
 
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import expect
@@ -143,13 +145,32 @@ def test_a_closed_tab_forgets_the_transcript(browser, web_page):
 def test_the_widget_embedded_on_another_listed_site_keeps_one_conversation(
     page, web_page, assistant
 ):
-    host = "http://clinic.test"
     embed = (
         "<!doctype html><html lang=en><title>Clinic</title><body><h1>Clinic</h1>"
         f'<script src="{web_page.url}/widget/widget.js" data-clinic="Clinic" defer></script>'
-    )
-    page.route(host + "/", lambda route: route.fulfill(content_type="text/html", body=embed))
-    open_chat(page, host)
+    ).encode()
+
+    class ClinicSite(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200 if self.path == "/" else 404)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(embed if self.path == "/" else b"")
+
+        def log_message(self, *args):
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", web_page.embed_port), ClinicSite)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        open_chat(page, f"http://127.0.0.1:{web_page.embed_port}")
+        converse_on_another_site(page, assistant)
+    finally:
+        site.shutdown()
+        site.server_close()
+
+
+def converse_on_another_site(page, assistant):
     ask(page, "what is an IOP?")
     expect(last_bot_message(page)).to_contain_text("outpatient")
     ask(page, "how many hours a week?")
