@@ -33,15 +33,15 @@ INHERITED_ENV = {
     "LANGUAGE",
     "TZ",
     "TMPDIR",
-    "PYTHONPATH",
     "VIRTUAL_ENV",
-    "RASA_TELEMETRY_ENABLED",
-    "TF_CPP_MIN_LOG_LEVEL",
+    "LD_LIBRARY_PATH",
     "SQLALCHEMY_SILENCE_UBER_WARNING",
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
     "REQUESTS_CA_BUNDLE",
 }
+# Locale, Python/Rasa/TensorFlow/Sanic switches, PostgreSQL client settings.
+INHERITED_PREFIXES = ("LC_", "PYTHON", "RASA_", "TF_", "SANIC_", "PG")
 # Secrets go only to the processes named with them (Service.secrets).
 SECRET_ENV = {
     "IOP_TWILIO_AUTH_TOKEN",  # Rasa (SMS signatures)
@@ -111,7 +111,7 @@ def base_env(
         name: value
         for name, value in os.environ.items()
         if name in INHERITED_ENV
-        or name.startswith("LC_")
+        or name.startswith(INHERITED_PREFIXES)
         or (name.startswith("IOP_") and (name not in SECRET_ENV or name in secret_names))
     }
     env.setdefault("PYTHONPATH", str(ROOT))

@@ -327,9 +327,9 @@
     if (event.key === "Escape") { setOpen(false, true); }
   });
   newChat.addEventListener("click", function () {
-    if (busy) { return; }
+    if (busy || newChat.disabled) { return; }
     error.hidden = true;
-    setBusy(true);
+    newChat.disabled = true;
     post(config.sessionApi, "{}").then(function (response) {
       if (!response.ok) { throw new Error("refused"); }
       var token = state.token;
@@ -341,7 +341,7 @@
       showError("A new chat could not be started right now; please try again. " +
         "In an emergency call 911, or call or text 988.");
     }).then(function () {
-      setBusy(false);
+      newChat.disabled = false;
       input.focus();
     });
   });
