@@ -218,7 +218,9 @@ def rasa_service(
     cors: Optional[List[str]] = None,
 ) -> Service:
     cmd = [
-        str(VENV_BIN / "rasa"),
+        str(VENV_BIN / "python"),
+        "-m",
+        "iopnav.rasarun",  # rasa, with the API token kept out of the command line
         "run",
         "--model",
         str(model),
@@ -236,7 +238,8 @@ def rasa_service(
         if not token:
             # Rasa's API can read and rewrite every conversation: never with a known token.
             raise ValueError("IOP_RASA_TOKEN is not set: Rasa's HTTP API stays off without it")
-        cmd += ["--enable-api", "--auth-token", token]
+        cmd += ["--enable-api"]
+        env = {**env, "IOP_RASA_TOKEN": token}
     for origin in cors or []:
         cmd += ["--cors", origin]
     return Service(
