@@ -40,6 +40,8 @@ class Verdict:
     category: Optional[str] = None
     kind: Optional[str] = None
     evidence: Optional[List[str]] = None
+    # The screen itself failed: nobody has read the message.
+    unread: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +65,11 @@ def screen_text(raw: Any) -> Verdict:
         text = clean_text(raw).text
     except Exception:  # empty, binary, not a string: nothing to screen
         return Verdict(False)
-    assessment = assess(text)
+    try:
+        assessment = assess(text)
+    except Exception:
+        logger.exception("the crisis screen failed")
+        return Verdict(False, unread=True)
     if not assessment.is_crisis:
         return Verdict(False)
     return Verdict(
@@ -98,3 +104,15 @@ def handoff_reply(sender: str, raw: Any, verdict: Verdict, why: str) -> List[Dic
 def stand_in_reply(sender: str, text: str = NOT_DELIVERED) -> List[Dict[str, Any]]:
     # "not_delivered" tells the widget to give the visitor their text back.
     return [{"recipient_id": sender, "text": text, "status": "not_delivered"}]
+
+
+def reply(sender: str, raw: Any, verdict: Verdict, why: str) -> List[Dict[str, Any]]:
+    """The page's answer for a turn Rasa did not answer."""
+    if verdict.crisis:
+        return handoff_reply(sender, raw, verdict, why)
+    answer = stand_in_reply(sender)
+    if verdict.unread:
+        # Nothing could read the message: the crisis lines, in case it needed them.
+        general = resources.handoff_for(_handoff_resources(), None, "web")
+        answer.append({"recipient_id": sender, "text": general})
+    return answer

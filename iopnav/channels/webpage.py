@@ -33,7 +33,7 @@ import mimetypes
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -317,12 +317,7 @@ async def chat_turn(request: Request, config: WebConfig, turns: Turns) -> HTTPRe
     status, body, why = await turns.forward(sender, message)
     if status is not None:
         return hand_out(response.json(body, status=status, headers=cors), session, cors, config)
-    verdict = await screen(message)
-    replies: List[Dict[str, Any]]
-    if verdict.crisis:
-        replies = webfallback.handoff_reply(sender, message, verdict, why)
-    else:
-        replies = webfallback.stand_in_reply(sender)
+    replies = webfallback.reply(sender, message, await screen(message), why)
     headers = {**cors, "X-IOP-Fallback": why}
     return hand_out(response.json(replies, headers=headers), session, cors, config)
 

@@ -417,3 +417,20 @@ def test_half_open_connections_are_closed_and_do_not_pile_up(offline_web_page):
     assert closed == 200
     assert len(os.listdir(f"/proc/{pid}/task")) <= threads_before + 2
     assert Visitor(offline_web_page.url).fetch("/healthz")[0] == 200
+
+
+def test_when_the_screen_itself_fails_the_crisis_lines_are_still_given(monkeypatch):
+    """Rasa down and the page's own screen broken too: nothing reads the
+    message, so the answer carries the crisis lines rather than guess."""
+    from iopnav.channels import webfallback
+    from iopnav.safety import screen
+
+    def broken(text):
+        raise RuntimeError("spaCy model missing")
+
+    monkeypatch.setattr(screen, "assess", broken)
+    verdict = webfallback.screen_text(CRISIS)
+    assert verdict.unread and not verdict.crisis  # the fault is real
+    answer = webfallback.reply("web-" + "a" * 32, CRISIS, verdict, "unreachable")
+    assert "can't be reached" in answer[0]["text"]
+    assert answer[1]["text"] == expected_handoff(None)
