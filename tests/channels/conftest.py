@@ -3,6 +3,7 @@ starts it) in front of the running assistant, one in front of nothing, and
 an assistant whose action server is down (with a page in front of it)."""
 
 import secrets
+from contextlib import contextmanager
 
 import pytest
 
@@ -38,41 +39,47 @@ def start_web_page(rasa_url: str, tmp_path, database_url: str = "", **env: str) 
     return service
 
 
+@contextmanager
+def web_page_running(rasa_url: str, tmp_path, database_url: str = "", **env: str):
+    service = start_web_page(rasa_url, tmp_path, database_url, **env)
+    try:
+        yield service
+    finally:
+        service.stop()
+
+
 @pytest.fixture(scope="session")
 def web_page(assistant, tmp_path_factory):
     # Another site that embeds the widget: a loopback port of its own (a
     # different origin; Chromium refuses a public page's requests to loopback).
     embed_port = free_port()
-    service = start_web_page(
+    with web_page_running(
         assistant.rasa_url,
         tmp_path_factory.mktemp("web"),
         assistant.database_url,
         IOP_WEB_ALLOWED_ORIGINS=f"https://www.cedargrove.example,http://127.0.0.1:{embed_port}",
-    )
-    service.embed_port = embed_port
-    yield service
-    service.stop()
+    ) as service:
+        service.embed_port = embed_port
+        yield service
 
 
 @pytest.fixture(scope="session")
 def offline_web_page(tmp_path_factory):
     """A page whose assistant is down (nothing listens on that port), with
     short request timeouts for the slow-client probes."""
-    service = start_web_page(
+    with web_page_running(
         f"http://127.0.0.1:{free_port()}",
         tmp_path_factory.mktemp("web-offline"),
         IOP_WEB_REQUEST_TIMEOUT="2",
-    )
-    yield service
-    service.stop()
+    ) as service:
+        yield service
 
 
 @pytest.fixture(scope="session")
 def web_page_without_actions(assistant_without_actions, tmp_path_factory):
-    service = start_web_page(
+    with web_page_running(
         assistant_without_actions.rasa_url,
         tmp_path_factory.mktemp("web-no-actions"),
         assistant_without_actions.database_url,
-    )
-    yield service
-    service.stop()
+    ) as service:
+        yield service

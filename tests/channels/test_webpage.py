@@ -18,7 +18,7 @@ import pytest
 from iopnav.db import session_factory
 from iopnav.safety import resources
 from iopnav.safety.flags import CrisisFlag
-from tests.channels.conftest import start_web_page
+from tests.channels.conftest import web_page_running
 
 ORDINARY = "what is an IOP?"
 CRISIS = "I want to kill myself"
@@ -247,13 +247,12 @@ def failing_rasa():
 
 @pytest.fixture(scope="module")
 def page_before_failing_rasa(failing_rasa, tmp_path_factory):
-    service = start_web_page(
+    with web_page_running(
         f"http://127.0.0.1:{failing_rasa.server_address[1]}",
         tmp_path_factory.mktemp("web-failing"),
         IOP_WEB_TURN_DEADLINE="2",
-    )
-    yield service
-    service.stop()
+    ) as service:
+        yield service
 
 
 def expected_handoff(kind="suicide"):
@@ -304,15 +303,14 @@ def test_an_unreachable_assistant_still_gets_the_crisis_handoff(offline_web_page
 
 @pytest.fixture(scope="module")
 def limited_page(assistant, tmp_path_factory):
-    service = start_web_page(
+    with web_page_running(
         assistant.rasa_url,
         tmp_path_factory.mktemp("web-limited"),
         assistant.database_url,
         IOP_RATE_LIMIT_WEB_SESSION="3/day",  # fixed windows: no boundary mid-test
         IOP_RATE_LIMIT_WEB_IP="5/day",
-    )
-    yield service
-    service.stop()
+    ) as service:
+        yield service
 
 
 def test_rate_limits_per_session_and_per_address_never_for_a_crisis(limited_page):
