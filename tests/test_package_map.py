@@ -28,8 +28,6 @@ SAFETY_API: Dict[str, Set[str]] = {
     # Crisis lines as clinic configuration, named in SMS HELP/STOP texts; the
     # hand-off text for the channels' own fallback.
     "iopnav.safety.resources": {"load", "SMS_LIMIT", "handoff_for"},
-    # The one way to raise a crisis flag (channels' own fallback).
-    "iopnav.safety.outbox": {"enqueue_flag"},
     # Crisis flags: recorded by the tracker store, listed and followed up by staff.
     "iopnav.safety.flags": {
         "CrisisFlag",
