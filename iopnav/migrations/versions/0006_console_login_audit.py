@@ -1,15 +1,15 @@
 """console: audit rows carry source IP and user agent; login throttle per (address, email)
 
-Revision ID: 0005_console_login_audit
-Revises: 0004
+Revision ID: 0006_console_login_audit
+Revises: 0005_flag_moments
 Create Date: 2026-12-01 19:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_console_login_audit"
-down_revision = "0004"
+revision = "0006_console_login_audit"
+down_revision = "0005_flag_moments"
 branch_labels = None
 depends_on = None
 
