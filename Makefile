@@ -104,8 +104,12 @@ validate: install
 run: install train
 	$(PY) -m iopnav.launcher
 
+# Loopback only, and conversations kept in memory: nothing typed here reaches
+# the real tracker store or raises a real crisis flag (review M13).
 shell: install train
-	$(RASA) shell --model models/iop.tar.gz --endpoints endpoints.yml
+	$(PY) -m iopnav.services shell-endpoints var/shell/endpoints.yml >/dev/null
+	IOP_ACTIONS_TOKEN=$${IOP_ACTIONS_TOKEN:-shell} $(RASA) shell -i 127.0.0.1 \
+	  --model models/iop.tar.gz --endpoints var/shell/endpoints.yml
 
 # Debian's chromium for the browser tests (installed once; apt is quick).
 browser-deps:

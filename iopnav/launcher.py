@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import List
 
 from iopnav import settings
-from iopnav.services import VENV_BIN, Service, actions_service, rasa_service, write_endpoints
+from iopnav.services import (
+    VENV_BIN,
+    WEB_SECRETS,
+    Service,
+    actions_service,
+    private_files,
+    rasa_service,
+    write_endpoints,
+)
 
 MODEL = settings.PROJECT_ROOT / "models" / "iop.tar.gz"
 
@@ -28,13 +36,15 @@ def prepare_database() -> None:
 def services(log_dir: Path) -> List[Service]:
     endpoints = write_endpoints(log_dir / "endpoints.yml", settings.ACTIONS_PORT)
     parts = [
-        actions_service(settings.ACTIONS_PORT, {}, log_dir / "actions.log"),
+        actions_service(
+            settings.ACTIONS_PORT, {}, log_dir / "actions.log", host=settings.ACTIONS_HOST
+        ),
         rasa_service(
             settings.RASA_PORT,
             MODEL,
             endpoints,
             {},
-            host=settings.HOST,
+            host=settings.RASA_HOST,
             log_path=log_dir / "rasa.log",
         ),
     ]
@@ -43,12 +53,14 @@ def services(log_dir: Path) -> List[Service]:
         Service(
             "web page",
             [python, "-m", "iopnav.channels.webpage"],
-            f"http://127.0.0.1:{settings.WEB_PORT}/",
+            f"http://127.0.0.1:{settings.WEB_PORT}/healthz",
             log_path=log_dir / "web.log",
+            secrets=WEB_SECRETS,
         ),
         Service(
             "staff console",
-            [python, "-m", "iopnav.console"],
+            # Loopback unless IOP_CONSOLE_HOST says otherwise (never IOP_HOST).
+            [python, "-m", "iopnav.console", "serve", "--host", settings.CONSOLE_HOST],
             f"http://127.0.0.1:{settings.CONSOLE_PORT}/login",
             log_path=log_dir / "console.log",
         ),
@@ -59,8 +71,8 @@ def main() -> int:
     if not MODEL.exists():
         print("No trained model: run `make train` (make run does it for you).")
         return 1
+    private_files()
     log_dir = settings.VAR_DIR / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
     prepare_database()
     running = [s.start() for s in services(log_dir)]
     stopping = False
@@ -85,16 +97,16 @@ def main() -> int:
     except (RuntimeError, TimeoutError) as exc:
         print(f"Could not start: {exc}")
         stop()
-    host = settings.HOST
+    rasa = f"http://{settings.RASA_HOST}:{settings.RASA_PORT}"
     print("\nThe IOP assistant is running:")
-    print(f"  Web chat page   http://{host}:{settings.WEB_PORT}/")
+    print(f"  Web chat page   http://{settings.WEB_HOST}:{settings.WEB_PORT}/")
     print(
-        f"  Staff console   http://{host}:{settings.CONSOLE_PORT}/  (create an account: make"
-        f" console-user EMAIL=you@clinic.org ROLE=admin)"
+        f"  Staff console   http://{settings.CONSOLE_HOST}:{settings.CONSOLE_PORT}/  (create an"
+        f" account: make console-user EMAIL=you@clinic.org ROLE=admin)"
     )
-    print(f"  REST webhook    POST http://{host}:{settings.RASA_PORT}/webhooks/rest/webhook")
-    print(f"  SMS webhook     POST http://{host}:{settings.RASA_PORT}/webhooks/sms/webhook")
-    print(f"  Action server   http://127.0.0.1:{settings.ACTIONS_PORT} (loopback only)")
+    print(f"  REST webhook    POST {rasa}/webhooks/rest/webhook")
+    print(f"  SMS webhook     POST {rasa}/webhooks/sms/webhook")
+    print(f"  Action server   http://{settings.ACTIONS_HOST}:{settings.ACTIONS_PORT}")
     print(f"  Logs            {log_dir}")
     print("Press Ctrl-C to stop.", flush=True)
     while True:

@@ -39,7 +39,14 @@ def lock_store_url() -> str:
     return env("IOP_LOCK_STORE_URL", "")
 
 
+# Where each server listens. IOP_HOST is the default for the public ones
+# only (Rasa for the SMS webhook, the web page); the staff console and the
+# action server stay on loopback unless their own setting says otherwise.
 HOST = env("IOP_HOST", "127.0.0.1")
+RASA_HOST = env("IOP_RASA_HOST", HOST)
+WEB_HOST = env("IOP_WEB_HOST", HOST)
+CONSOLE_HOST = env("IOP_CONSOLE_HOST", "127.0.0.1")
+ACTIONS_HOST = env("IOP_ACTIONS_HOST", "127.0.0.1")
 RASA_PORT = env_int("IOP_RASA_PORT", 5005)
 ACTIONS_PORT = env_int("IOP_ACTIONS_PORT", 5055)
 WEB_PORT = env_int("IOP_WEB_PORT", 8080)

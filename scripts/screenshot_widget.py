@@ -74,10 +74,10 @@ def main(argv) -> int:
             "web page",
             [str(VENV_BIN / "python"), "-m", "iopnav.channels.webpage"],
             f"http://127.0.0.1:{port}/healthz",
-            env={"IOP_WEB_PORT": str(port), "IOP_HOST": "127.0.0.1", "IOP_RASA_URL": rasa_url},
+            env={"IOP_WEB_PORT": str(port), "IOP_WEB_HOST": "127.0.0.1", "IOP_RASA_URL": rasa_url},
         ).start()
         try:
-            web.wait_ready(timeout=30)
+            web.wait_ready(timeout=60)
             shoot(f"http://127.0.0.1:{port}")
         finally:
             web.stop()

@@ -5,7 +5,8 @@ widget's /api/chat endpoint, which forwards to the Rasa REST webhook.
 
   GET  /               web/index.html (sample clinic page with the widget)
   GET  /widget/...     widget.js and widget.css (what the embed snippet loads)
-  POST /api/chat       {"sender": "web-<32 hex>", "message": "..."} -> Rasa's reply
+  POST /api/chat       {"message": "..."} -> Rasa's reply (a list of messages)
+  POST /api/session    start a new conversation ("New chat")
   GET  /healthz        {"status": "ok"}
 
 Why a proxy: the page and its API share one origin, so the browser needs no
@@ -13,42 +14,45 @@ CORS and the Rasa server needs no --cors at all. Other sites that embed the
 widget must be listed in IOP_WEB_ALLOWED_ORIGINS (exact origins, comma
 separated); there is never a wildcard.
 
-Why the sender check: widget session ids are 128 random bits ("web-" + 32
-hex), so one visitor cannot guess another's conversation; the proxy refuses
-anything else, including phone numbers (SMS conversations).
+The conversation id is the server's (websession.py): a signed session in an
+HttpOnly cookie, or in the X-Chat-Session header for allowed other sites. A
+"sender" in the request body is ignored.
 
-Standard library only (ThreadingHTTPServer): it serves a few static files
-and one forwarding endpoint, and each request waits on Rasa in its own thread.
+Sanic (Rasa's own server) because this is the public front door: the body
+limit is enforced before anything is buffered, slow clients time out, the
+number of connections and of turns waiting on Rasa is capped, and a turn has
+a deadline after which the page answers by itself (webfallback.py).
 
-Settings: IOP_HOST, IOP_WEB_PORT (8080), IOP_RASA_URL (http://127.0.0.1:5005),
-IOP_WEB_ALLOWED_ORIGINS.
+Settings: docs/channels.md ("Settings").
 """
 
+import asyncio
 import json
 import logging
 import mimetypes
-import re
 import sys
-import urllib.error
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 from urllib.parse import urlsplit
 
+import aiohttp
+from sanic import Sanic, response
+from sanic.exceptions import InvalidUsage
+from sanic.handlers import ErrorHandler
+from sanic.http import Stage
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sanic.server.protocols.http_protocol import HttpProtocol
+
 from iopnav import settings
+from iopnav.channels import webfallback, websession
+from iopnav.ratelimit import limiter
 
 logger = logging.getLogger(__name__)
 
 WEB_ROOT = settings.PROJECT_ROOT / "web"
 MAX_BODY_BYTES = 64 * 1024
-# Rasa answers within seconds; a custom action may be slow, never this slow.
-RASA_TIMEOUT_SECONDS = 60
-SESSION_PATTERN = re.compile(r"^web-[0-9a-f]{32}$")
-UNREACHABLE = (
-    "The assistant can't be reached right now. Your message was not sent; please try again "
-    "in a moment. In an emergency call 911, or call or text 988."
-)
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -57,6 +61,11 @@ SECURITY_HEADERS = {
         "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
     ),
 }
+HSTS = "max-age=31536000; includeSubDomains"
+BAD_JSON = 'Send JSON: {"message": "..."}.'
+# Per visitor: a person types a few messages a minute; a script sends hundreds.
+PER_IP = limiter("web_ip", "60/minute")
+PER_SESSION = limiter("web_session", "20/minute")
 
 
 def allowed_origins() -> set:
@@ -67,173 +76,378 @@ def allowed_origins() -> set:
     }
 
 
-def check_chat_request(body: bytes) -> Tuple[Optional[Dict], Optional[str]]:
-    """(payload to forward, None) or (None, why it is refused)."""
-    try:
-        payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None, 'Send JSON: {"sender": "web-...", "message": "..."}.'
-    if not isinstance(payload, dict):
-        return None, 'Send a JSON object: {"sender": "web-...", "message": "..."}.'
-    if not isinstance(payload.get("sender"), str) or not SESSION_PATTERN.match(payload["sender"]):
-        return (
-            None,
-            "The chat session id is missing or invalid; reload the page to start a new chat.",
+@dataclass
+class WebConfig:
+    """Everything the page server reads from outside, in one place (tests
+    build their own)."""
+
+    host: str = field(default_factory=lambda: settings.WEB_HOST)
+    port: int = field(default_factory=lambda: settings.WEB_PORT)
+    rasa_url: str = field(
+        default_factory=lambda: settings.env(
+            "IOP_RASA_URL", f"http://127.0.0.1:{settings.RASA_PORT}"
         )
-    # Only these two fields reach Rasa: the channel and metadata are not the browser's to choose.
-    return {"sender": payload["sender"], "message": payload.get("message")}, None
+    )
+    web_root: Path = WEB_ROOT
+    origins: set = field(default_factory=allowed_origins)
+    # Rasa answers in about a second; past this the page answers by itself.
+    turn_deadline: float = field(
+        default_factory=lambda: float(settings.env("IOP_WEB_TURN_DEADLINE", "10"))
+    )
+    # Time to send a whole request (headers and body), and to stay idle between requests.
+    request_timeout: float = field(
+        default_factory=lambda: float(settings.env("IOP_WEB_REQUEST_TIMEOUT", "10"))
+    )
+    keep_alive_timeout: float = 5
+    max_connections: int = field(
+        default_factory=lambda: settings.env_int("IOP_WEB_MAX_CONNECTIONS", 500)
+    )
+    # Turns waiting on Rasa at once; more wait (up to the deadline) for a place.
+    max_turns: int = field(default_factory=lambda: settings.env_int("IOP_WEB_MAX_TURNS", 64))
+    # Reverse proxies in front that add X-Forwarded-For (0: use the socket's address).
+    proxies: int = field(default_factory=lambda: settings.env_int("IOP_WEB_PROXIES", 0))
+
+    @property
+    def public(self) -> bool:
+        return not websession.is_loopback(self.host)
 
 
-class Handler(BaseHTTPRequestHandler):
-    server_version = "iopnav-web"
-    sys_version = ""
-    rasa_url = settings.env("IOP_RASA_URL", f"http://127.0.0.1:{settings.RASA_PORT}")
-    web_root = WEB_ROOT
+# --- the server: caps on connections and slow clients ------------------------
 
-    # --- helpers -----------------------------------------------------------
-    def _send(
-        self, status: int, body: bytes, content_type: str, extra: Optional[Dict[str, str]] = None
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-cache")
-        for name, value in {**SECURITY_HEADERS, **(extra or {})}.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
-    def _json(self, status: int, payload, extra: Optional[Dict[str, str]] = None) -> None:
-        self._send(status, json.dumps(payload).encode(), "application/json", extra)
+class BoundedHttpProtocol(HttpProtocol):
+    """Sanic's HTTP protocol with a cap on open connections, and a request
+    timeout counted from the request's first byte: Sanic restarts its timer on
+    every byte received, so a client trickling one header byte at a time
+    (slowloris) would never time out."""
 
-    def _error(
-        self, status: int, code: str, message: str, extra: Optional[Dict[str, str]] = None
-    ) -> None:
-        self._json(status, {"error": code, "message": message}, extra)
+    max_connections = 500
 
-    def _origin_headers(self) -> Optional[Dict[str, str]]:
-        """CORS headers for an allowed cross-site origin, {} for same-origin
-        or non-browser requests, None for a refused origin."""
-        origin = self.headers.get("Origin")
-        if not origin:
-            return {}
-        if urlsplit(origin).netloc == self.headers.get("Host", ""):
-            return {}
-        if origin.rstrip("/") in allowed_origins():
-            return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
-        return None
+    def connection_made(self, transport):
+        if len(self.connections) >= self.max_connections:
+            transport.abort()
+            return
+        super().connection_made(transport)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
-        # The request line only (no bodies): messages may hold health details.
-        logger.info("%s %s", self.address_string(), format % args)
+    def data_received(self, data: bytes):
+        http = getattr(self, "_http", None)
+        started = self._time if http is not None and http.stage is Stage.REQUEST else None
+        super().data_received(data)
+        if started:
+            self._time = started
 
-    # --- routes -------------------------------------------------------------
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
-        path = urlsplit(self.path).path
-        if path == "/healthz":
-            return self._json(200, {"status": "ok"})
-        if path == "/":
-            path = "/index.html"
-        target = (self.web_root / path.lstrip("/")).resolve()
-        # Only files inside web/ (no "../"), never a directory listing.
-        if self.web_root.resolve() not in target.parents or not target.is_file():
-            return self._error(404, "not_found", "There is no page here.")
-        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if content_type.startswith("text/") or content_type.endswith("javascript"):
-            content_type += "; charset=utf-8"
-        self._send(200, target.read_bytes(), content_type)
 
-    do_HEAD = do_GET
+class JsonErrors(ErrorHandler):
+    """Every error is a short JSON sentence, never a traceback or an HTML page."""
 
-    def do_OPTIONS(self) -> None:  # noqa: N802
-        cors = self._origin_headers()
-        if cors is None or urlsplit(self.path).path != "/api/chat":
-            return self._error(403, "origin_not_allowed", "This origin may not use the chat API.")
+    def default(self, request, exception):
+        status = getattr(exception, "status_code", 500) or 500
+        if status >= 500:
+            logger.error("web page error: %s", type(exception).__name__)
+            return error(500, "server_error", "Something went wrong on our side. " + EMERGENCY)
+        messages = {
+            404: ("not_found", "There is no page here."),
+            405: ("not_allowed", "That method is not allowed here."),
+            408: ("timeout", "The request took too long to arrive."),
+            413: ("too_large", f"The message is larger than {MAX_BODY_BYTES // 1024} KB."),
+        }
+        code, text = messages.get(status, ("bad_request", "The request could not be read."))
+        return error(status, code, text)
+
+
+EMERGENCY = "In an emergency call 911, or call or text 988."
+
+
+def error(
+    status: int, code: str, message: str, headers: Optional[Dict[str, str]] = None
+) -> HTTPResponse:
+    return response.json({"error": code, "message": message}, status=status, headers=headers)
+
+
+# --- origins and sessions ------------------------------------------------------
+
+
+def origin_headers(request: Request, config: WebConfig) -> Optional[Dict[str, str]]:
+    """CORS headers for an allowed cross-site origin, {} for same-origin or
+    non-browser requests, None for a refused origin."""
+    origin = request.headers.get("origin")
+    if not origin:
+        return {}
+    if urlsplit(origin).netloc == request.headers.get("host", ""):
+        return {}
+    if origin.rstrip("/") in config.origins:
+        return {
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Expose-Headers": websession.HEADER,
+            "Vary": "Origin",
+        }
+    return None
+
+
+def current_session(request: Request, signer: websession.SessionSigner) -> websession.Session:
+    """The visitor's signed session, or a new one (none yet, forged or expired)."""
+    for token in (
+        request.cookies.get(websession.COOKIE),
+        request.headers.get(websession.HEADER),
+    ):
+        session = signer.verify(token)
+        if session:
+            return session
+    return signer.issue()
+
+
+def hand_out(
+    reply: HTTPResponse, session: websession.Session, cors: Dict[str, str], config: WebConfig
+) -> HTTPResponse:
+    """Give the browser its session: the cookie on the same site, the header
+    for an allowed other site (its cookie would be a third-party one)."""
+    if cors:
+        reply.headers[websession.HEADER] = session.token
+    elif session.fresh:
+        reply.cookies[websession.COOKIE] = session.token
+        for name, value in websession.cookie_attributes(config.public).items():
+            reply.cookies[websession.COOKIE][name] = value
+    return reply
+
+
+def client_ip(request: Request) -> str:
+    return request.remote_addr or request.ip
+
+
+# --- the chat turn -------------------------------------------------------------
+
+
+class Turns:
+    """Forwards turns to Rasa with a deadline and a cap on turns in flight."""
+
+    def __init__(self, config: WebConfig) -> None:
+        self.config = config
+        self.url = config.rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+        self.places = asyncio.Semaphore(config.max_turns)
+        self.http: Optional[aiohttp.ClientSession] = None
+
+    async def start(self) -> None:
+        self.http = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        if self.http:
+            await self.http.close()
+
+    async def forward(self, sender: str, message: Any) -> Tuple[Optional[int], Any, str]:
+        """(status, JSON body, "") from Rasa, or (None, None, why) when Rasa
+        gave no usable answer within the deadline."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.turn_deadline
+        try:
+            await asyncio.wait_for(self.places.acquire(), self.config.turn_deadline)
+        except asyncio.TimeoutError:
+            return None, None, "busy"
+        try:
+            assert self.http is not None
+            timeout = aiohttp.ClientTimeout(total=max(0.1, deadline - loop.time()))
+            async with self.http.post(
+                self.url, json={"sender": sender, "message": message}, timeout=timeout
+            ) as resp:
+                body = await resp.read()
+                status = resp.status
+        except asyncio.TimeoutError:
+            logger.warning("Rasa did not answer within %.0f s", self.config.turn_deadline)
+            return None, None, "deadline"
+        except (aiohttp.ClientError, OSError) as exc:
+            logger.warning(
+                "Rasa at %s is unreachable: %s", self.config.rasa_url, type(exc).__name__
+            )
+            return None, None, "unreachable"
+        finally:
+            self.places.release()
+        try:
+            parsed = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            parsed = None
+        # The channel's own clear answers (400 empty message...) pass through;
+        # a 5xx or an answer that is not JSON means no answer.
+        if status >= 500 or parsed is None:
+            logger.warning("Rasa answered %s", status)
+            return None, None, f"rasa_{status}"
+        return status, parsed, ""
+
+
+async def screen(message: Any) -> webfallback.Verdict:
+    # CPU-bound (spaCy): off the event loop.
+    return await asyncio.get_running_loop().run_in_executor(None, webfallback.screen_text, message)
+
+
+async def chat_turn(request: Request, config: WebConfig, turns: Turns) -> HTTPResponse:
+    cors = origin_headers(request, config)
+    if cors is None:
+        return error(403, "origin_not_allowed", "This origin may not use the chat API.")
+    try:
+        payload = json.loads((request.body or b"").decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return error(400, "bad_request", BAD_JSON, cors)
+    if not isinstance(payload, dict):
+        return error(400, "bad_request", BAD_JSON, cors)
+    message = payload.get("message")
+    session = current_session(request, request.app.ctx.signer)
+    sender = session.sender
+
+    limited = not await PER_IP.hit_async(client_ip(request))
+    limited = not await PER_SESSION.hit_async(session.session_id) or limited
+    if limited:
+        # A crisis is never limited: it still gets the hand-off and a flag.
+        verdict = await screen(message)
+        if verdict.crisis:
+            handoff = webfallback.handoff_reply(sender, message, verdict, "rate limit")
+            return hand_out(response.json(handoff, headers=cors), session, cors, config)
+        retry = max(
+            PER_IP.retry_after(client_ip(request)), PER_SESSION.retry_after(session.session_id), 1
+        )
+        return hand_out(
+            error(
+                429,
+                "rate_limited",
+                webfallback.RATE_LIMITED,
+                {**cors, "Retry-After": str(retry)},
+            ),
+            session,
+            cors,
+            config,
+        )
+
+    status, body, why = await turns.forward(sender, message)
+    if status is not None:
+        return hand_out(response.json(body, status=status, headers=cors), session, cors, config)
+    replies = webfallback.reply(sender, message, await screen(message), why)
+    headers = {**cors, "X-IOP-Fallback": why}
+    return hand_out(response.json(replies, headers=headers), session, cors, config)
+
+
+# --- the app -------------------------------------------------------------------
+
+
+def create_app(config: Optional[WebConfig] = None, name: str = "iop_web") -> Sanic:
+    config = config or WebConfig()
+    app = Sanic(name, error_handler=JsonErrors())
+    # Checked against Content-Length (and while a chunked body arrives) before
+    # the body is buffered.
+    app.config.update(
+        {
+            "REQUEST_MAX_SIZE": MAX_BODY_BYTES,
+            "REQUEST_TIMEOUT": config.request_timeout,
+            "KEEP_ALIVE_TIMEOUT": config.keep_alive_timeout,
+            "RESPONSE_TIMEOUT": config.turn_deadline + 15,
+            "PROXIES_COUNT": config.proxies or None,
+        }
+    )
+    app.ctx.config = config
+    app.ctx.signer = websession.SessionSigner(websession.load_secret())
+    turns = Turns(config)
+
+    async def start(app, loop):
+        await turns.start()
+        # Load the screen now, so the first fallback answers at once.
+        await loop.run_in_executor(None, webfallback.warm_up)
+
+    async def stop(app, loop):
+        await turns.stop()
+
+    app.register_listener(start, "before_server_start")
+    app.register_listener(stop, "after_server_stop")
+
+    @app.signal("http.lifecycle.request")
+    async def refuse_odd_lengths(request: Request) -> None:
+        # Sanic 21.12 takes "Content-Length: -1" as a body with no end and
+        # buffers all of it; only plain digits are a length.
+        length = request.headers.get("content-length")
+        if length is not None and not (length.isdigit() and length.isascii()):
+            raise InvalidUsage("Bad Content-Length")
+
+    @app.middleware("response")
+    async def security_headers(request: Request, reply: HTTPResponse):
+        for name, value in SECURITY_HEADERS.items():
+            reply.headers.setdefault(name, value)
+        reply.headers.setdefault("Cache-Control", "no-cache")
+        if config.public:
+            reply.headers["Strict-Transport-Security"] = HSTS
+
+    @app.route("/healthz", methods=["GET", "HEAD"])
+    async def healthz(request: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    @app.post("/api/chat")
+    async def chat(request: Request) -> HTTPResponse:
+        return await chat_turn(request, config, turns)
+
+    @app.post("/api/session")
+    async def new_session(request: Request) -> HTTPResponse:
+        """A new conversation ("New chat"): the old one's id is forgotten."""
+        cors = origin_headers(request, config)
+        if cors is None:
+            return error(403, "origin_not_allowed", "This origin may not use the chat API.")
+        if not await PER_IP.hit_async(client_ip(request)):
+            retry = str(max(PER_IP.retry_after(client_ip(request)), 1))
+            return error(
+                429, "rate_limited", webfallback.RATE_LIMITED, {**cors, "Retry-After": retry}
+            )
+        session = request.app.ctx.signer.issue()
+        return hand_out(response.json({"status": "new"}, headers=cors), session, cors, config)
+
+    async def preflight(request: Request) -> HTTPResponse:
+        cors = origin_headers(request, config)
+        if cors is None:
+            return error(403, "origin_not_allowed", "This origin may not use the chat API.")
         cors.update(
             {
                 "Access-Control-Allow-Methods": "POST",
-                "Access-Control-Allow-Headers": "Content-Type",
+                "Access-Control-Allow-Headers": f"Content-Type, {websession.HEADER}",
                 "Access-Control-Max-Age": "600",
             }
         )
-        self._send(204, b"", "text/plain", cors)
+        return response.empty(status=204, headers=cors)
 
-    def do_POST(self) -> None:  # noqa: N802
-        if urlsplit(self.path).path != "/api/chat":
-            return self._error(404, "not_found", "POST to /api/chat.")
-        cors = self._origin_headers()
-        if cors is None:
-            return self._error(403, "origin_not_allowed", "This origin may not use the chat API.")
-        try:
-            length = int(self.headers.get("Content-Length", ""))
-        except ValueError:
-            return self._error(411, "length_required", "Send a Content-Length header.", cors)
-        if length > MAX_BODY_BYTES:
-            return self._error(
-                413, "too_large", f"The message is larger than {MAX_BODY_BYTES // 1024} KB.", cors
-            )
-        payload, problem = check_chat_request(self.rfile.read(length))
-        if problem or payload is None:
-            return self._error(400, "bad_request", problem or "Empty request.", cors)
-        status, body = self.forward(payload)
-        self._send(status, body, "application/json", cors)
+    for endpoint in ("chat", "session"):
+        app.add_route(preflight, f"/api/{endpoint}", methods=["OPTIONS"], name=f"cors_{endpoint}")
 
-    def forward(self, payload: Dict) -> Tuple[int, bytes]:
-        request = urllib.request.Request(
-            self.rasa_url.rstrip("/") + "/webhooks/rest/webhook",
-            data=json.dumps(payload).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=RASA_TIMEOUT_SECONDS) as resp:
-                return resp.status, resp.read()
-        except urllib.error.HTTPError as exc:
-            # The channel's own clear answers (400 empty message, 503 ...) pass through.
-            body = exc.read()
-            if exc.code < 500 or _is_json(body):
-                return exc.code, body
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
-            logger.warning("Rasa at %s is unreachable: %s", self.rasa_url, exc)
-        return 502, json.dumps({"error": "unreachable", "message": UNREACHABLE}).encode()
+    @app.route("/", methods=["GET", "HEAD"])
+    async def index(request: Request) -> HTTPResponse:
+        return static_file(config.web_root, "index.html")
+
+    @app.route("/<path:path>", methods=["GET", "HEAD"])
+    async def files(request: Request, path: str) -> HTTPResponse:
+        return static_file(config.web_root, path)
+
+    return app
 
 
-def _is_json(body: bytes) -> bool:
-    try:
-        json.loads(body.decode("utf-8"))
-        return True
-    except (UnicodeDecodeError, ValueError):
-        return False
+def static_file(web_root: Path, path: str) -> HTTPResponse:
+    target = (web_root / path.lstrip("/")).resolve()
+    # Only files inside web/ (no "../"), never a directory listing.
+    if web_root.resolve() not in target.parents or not target.is_file():
+        return error(404, "not_found", "There is no page here.")
+    content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    if content_type.startswith("text/") or content_type.endswith("javascript"):
+        content_type += "; charset=utf-8"
+    return response.raw(target.read_bytes(), content_type=content_type)
 
 
-def make_server(
-    host: str, port: int, rasa_url: Optional[str] = None, web_root: Optional[Path] = None
-) -> ThreadingHTTPServer:
-    handler = type(
-        "ConfiguredHandler",
-        (Handler,),
-        {
-            "rasa_url": rasa_url or Handler.rasa_url,
-            "web_root": web_root or Handler.web_root,
-        },
+def serve(config: WebConfig) -> None:
+    BoundedHttpProtocol.max_connections = config.max_connections
+    app = create_app(config)
+    logger.info("web page on http://%s:%s/ (Rasa at %s)", config.host, config.port, config.rasa_url)
+    # No access log: it is noise here, and the page's paths are all public.
+    app.run(
+        host=config.host,
+        port=config.port,
+        protocol=BoundedHttpProtocol,
+        access_log=False,
+        motd=False,
+        workers=1,
     )
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    server = make_server(settings.HOST, settings.WEB_PORT)
-    logger.info(
-        "web page on http://%s:%s/ (Rasa at %s)", settings.HOST, settings.WEB_PORT, Handler.rasa_url
-    )
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve(WebConfig())
     return 0
 
 

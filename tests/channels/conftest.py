@@ -2,50 +2,84 @@
 starts it) in front of the running assistant, one in front of nothing, and
 an assistant whose action server is down (with a page in front of it)."""
 
+import secrets
+from contextlib import contextmanager
+
 import pytest
 
-from iopnav.services import VENV_BIN, Service, free_port
+from iopnav import migrate
+from iopnav.services import VENV_BIN, WEB_SECRETS, Service, free_port
 
 
-def start_web_page(rasa_url: str, tmp_path, **env: str) -> Service:
+def start_web_page(rasa_url: str, tmp_path, database_url: str = "", **env: str) -> Service:
+    """The page server as `make run` starts it; crisis flags it raises by
+    itself land in `database_url` (a fresh migrated SQLite file if not given)."""
+    if not database_url:
+        database_url = f"sqlite:///{tmp_path / 'iop.db'}"
+        migrate.upgrade(database_url)
     port = free_port()
     service = Service(
         name="web page",
         cmd=[str(VENV_BIN / "python"), "-m", "iopnav.channels.webpage"],
         ready_url=f"http://127.0.0.1:{port}/healthz",
-        env={"IOP_WEB_PORT": str(port), "IOP_HOST": "127.0.0.1", "IOP_RASA_URL": rasa_url, **env},
+        env={
+            "IOP_WEB_PORT": str(port),
+            "IOP_WEB_HOST": "127.0.0.1",
+            "IOP_RASA_URL": rasa_url,
+            "IOP_DATABASE_URL": database_url,
+            "IOP_WEB_SESSION_SECRET": secrets.token_hex(16),
+            **env,
+        },
         log_path=tmp_path / f"web-{port}.log",
+        secrets=WEB_SECRETS,
     )
-    service.start().wait_ready(timeout=30)
+    service.start().wait_ready(timeout=60)
     service.url = f"http://127.0.0.1:{port}"
+    service.database_url = database_url
     return service
+
+
+@contextmanager
+def web_page_running(rasa_url: str, tmp_path, database_url: str = "", **env: str):
+    service = start_web_page(rasa_url, tmp_path, database_url, **env)
+    try:
+        yield service
+    finally:
+        service.stop()
 
 
 @pytest.fixture(scope="session")
 def web_page(assistant, tmp_path_factory):
-    service = start_web_page(
+    # Another site that embeds the widget: a loopback port of its own (a
+    # different origin; Chromium refuses a public page's requests to loopback).
+    embed_port = free_port()
+    with web_page_running(
         assistant.rasa_url,
         tmp_path_factory.mktemp("web"),
-        IOP_WEB_ALLOWED_ORIGINS="https://www.cedargrove.example",
-    )
-    yield service
-    service.stop()
+        assistant.database_url,
+        IOP_WEB_ALLOWED_ORIGINS=f"https://www.cedargrove.example,http://127.0.0.1:{embed_port}",
+    ) as service:
+        service.embed_port = embed_port
+        yield service
 
 
 @pytest.fixture(scope="session")
 def offline_web_page(tmp_path_factory):
-    """A page whose assistant is down (nothing listens on that port)."""
-    service = start_web_page(
-        f"http://127.0.0.1:{free_port()}", tmp_path_factory.mktemp("web-offline")
-    )
-    yield service
-    service.stop()
+    """A page whose assistant is down (nothing listens on that port), with
+    short request timeouts for the slow-client probes."""
+    with web_page_running(
+        f"http://127.0.0.1:{free_port()}",
+        tmp_path_factory.mktemp("web-offline"),
+        IOP_WEB_REQUEST_TIMEOUT="2",
+    ) as service:
+        yield service
 
 
 @pytest.fixture(scope="session")
 def web_page_without_actions(assistant_without_actions, tmp_path_factory):
-    service = start_web_page(
-        assistant_without_actions.rasa_url, tmp_path_factory.mktemp("web-no-actions")
-    )
-    yield service
-    service.stop()
+    with web_page_running(
+        assistant_without_actions.rasa_url,
+        tmp_path_factory.mktemp("web-no-actions"),
+        assistant_without_actions.database_url,
+    ) as service:
+        yield service

@@ -12,9 +12,12 @@
  *   chat is open or closed, loaded or broken.
  * - Messages are added with textContent only (links are built as elements):
  *   bot text can never inject markup into the clinic's page.
- * - The session id is 128 random bits, kept with the transcript in
- *   localStorage so a reload keeps the conversation; "New chat" forgets both
- *   (shared computers).
+ * - The conversation id is the chat server's, never the page's: an HttpOnly
+ *   cookie page scripts cannot read (or, when the chat server is another
+ *   site, a signed token in the X-Chat-Session header, sent back with each
+ *   message). The transcript is kept in sessionStorage: a reload keeps it,
+ *   closing the tab forgets it, and "New chat" asks the server for a new
+ *   conversation and forgets it too (shared computers).
  * - A failed send removes the message from the log and puts the text back in
  *   the box, so nothing typed is lost.
  */
@@ -29,8 +32,10 @@
     css: new URL("widget.css", scriptUrl).href,
     clinic: data.clinic || "our clinic",
     open: data.open === "true",
-    storageKey: "iopnav.chat.v1"
+    storageKey: "iopnav.chat.v2"
   };
+  config.sessionApi = new URL("session", config.api).href;
+  var SESSION_HEADER = "X-Chat-Session";
   // Web addresses, North American phone numbers ("(312) 555-0120",
   // "1-800-662-4357") and the 988/911 lines become links: on a phone the
   // crisis line and a program's number are one tap away. "text HOME to
@@ -44,31 +49,41 @@
     /\b(?:988|911|741741)\b/.source
   ].join("|"), "g");
 
-  // ---- storage (private browsing may refuse localStorage: chat still works)
-  function newSessionId() {
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return "web-" + Array.prototype.map.call(bytes, function (b) {
-      return ("0" + b.toString(16)).slice(-2);
-    }).join("");
-  }
+  // ---- storage: this tab only (private browsing may refuse it: chat still works)
+  function fresh() { return { messages: [], open: true, token: null }; }
 
   function load() {
     try {
-      var saved = JSON.parse(localStorage.getItem(config.storageKey) || "null");
-      if (saved && /^web-[0-9a-f]{32}$/.test(saved.session) && Array.isArray(saved.messages)) {
-        return saved;
-      }
+      // The old localStorage transcript (widget v1) is not kept on the device.
+      localStorage.removeItem("iopnav.chat.v1");
+    } catch (e) { /* unavailable */ }
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(config.storageKey) || "null");
+      if (saved && Array.isArray(saved.messages)) { return saved; }
     } catch (e) { /* corrupt or unavailable: start fresh */ }
-    return { session: newSessionId(), messages: [], open: config.open };
+    var state = fresh();
+    state.open = config.open;
+    return state;
   }
 
   var state = load();
 
   function save() {
     try {
-      localStorage.setItem(config.storageKey, JSON.stringify(state));
+      sessionStorage.setItem(config.storageKey, JSON.stringify(state));
     } catch (e) { /* storage full or disabled: the live chat still works */ }
+  }
+
+  // The server's conversation id: the cookie goes by itself; a token from a
+  // chat server on another site is sent back in a header.
+  function post(url, body) {
+    var headers = { "Content-Type": "application/json" };
+    if (state.token) { headers[SESSION_HEADER] = state.token; }
+    return fetch(url, { method: "POST", headers: headers, body: body }).then(function (response) {
+      var token = response.headers.get(SESSION_HEADER);
+      if (token) { state.token = token; }
+      return response;
+    });
   }
 
   // ---- DOM helpers
@@ -129,7 +144,7 @@
   var close = el("button", { type: "button", "class": "iopnav-close", "aria-label": "Close chat", text: "\u00d7" });
   var privacy = el("p", { "class": "iopnav-privacy", id: "iopnav-privacy",
     text: "Automated assistant, not a counselor; no medical advice. Clinic staff may read chats. " +
-      "Kept in this browser until you choose New chat." });
+      "Kept in this tab until you close it or choose New chat." });
   var log = el("div", {
     "class": "iopnav-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
     "aria-label": "Conversation", tabindex: "0"
@@ -230,11 +245,7 @@
     var entry = { from: "user", text: shown };
     var item = render(entry, false);
     setBusy(true);
-    fetch(config.api, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.session, message: message })
-    }).then(function (response) {
+    post(config.api, JSON.stringify({ message: message })).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
         if (!response.ok || !Array.isArray(body)) {
           throw new Error((body && body.message) || "The assistant can't be reached right now.");
@@ -245,12 +256,17 @@
       state.messages.forEach(function (m) { if (m.buttons) { m.used = true; } });
       state.messages.push(entry);
       Array.prototype.forEach.call(log.querySelectorAll(".iopnav-buttons"), function (g) { disableButtons(g); });
+      var undelivered = false;
       replies.forEach(function (reply) {
         var m = { from: "bot", text: reply.text || "", buttons: reply.buttons, image: reply.image };
+        undelivered = undelivered || reply.status === "not_delivered";
         state.messages.push(m);
         render(m, true);
       });
       save();
+      // The chat server answered for an assistant it could not reach: the
+      // text goes back in the box to send again.
+      if (undelivered && typed && !input.value) { input.value = message; }
     }).catch(function (problem) {
       // Not sent: take it out of the log and give the text back.
       item.remove();
@@ -311,11 +327,23 @@
     if (event.key === "Escape") { setOpen(false, true); }
   });
   newChat.addEventListener("click", function () {
-    state = { session: newSessionId(), messages: [], open: true };
-    save();
+    if (busy || newChat.disabled) { return; }
     error.hidden = true;
-    renderAll();
-    input.focus();
+    newChat.disabled = true;
+    post(config.sessionApi, "{}").then(function (response) {
+      if (!response.ok) { throw new Error("refused"); }
+      var token = state.token;
+      state = fresh();
+      state.token = token;
+      save();
+      renderAll();
+    }).catch(function () {
+      showError("A new chat could not be started right now; please try again. " +
+        "In an emergency call 911, or call or text 988.");
+    }).then(function () {
+      newChat.disabled = false;
+      input.focus();
+    });
   });
 
   function mount() {
