@@ -24,6 +24,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Dict, Iterable, List, Optional, Set
 
@@ -160,11 +161,19 @@ def event_key(sender_id: str, text: str) -> str:
 
 
 def raise_flag(
-    sender_id: str, text: str, verdict: Verdict, channel: str, note: Optional[str] = None
+    sender_id: str,
+    text: str,
+    verdict: Verdict,
+    channel: str,
+    note: Optional[str] = None,
+    message_id: Optional[str] = None,
 ) -> None:
+    """Flag a crisis the channel found. With the message id the dialogue turn
+    carries, the tracker store's own flag for that message (when the late
+    turn is saved) is the same flag, not a second one."""
     outbox.enqueue_flag(
         sender_id,
-        event_key(sender_id, text),
+        message_id or event_key(sender_id, text),
         verdict.category or "fallback_detected",
         channel,
         evidence=json.dumps(verdict.evidence),
@@ -184,7 +193,12 @@ def names_crisis_line(texts: Iterable[str]) -> bool:
 
 
 async def rescue(
-    agent: Any, sender_id: str, text: str, channel: str, already_said: List[str]
+    agent: Any,
+    sender_id: str,
+    text: str,
+    channel: str,
+    already_said: List[str],
+    message_id: Optional[str] = None,
 ) -> Optional[str]:
     """For a turn the dialogue could not finish: screen the text; for a
     crisis raise the flag and return the hand-off to send (None if the
@@ -193,7 +207,13 @@ async def rescue(
     if not verdict.crisis:
         return None
     logger.warning("crisis answered by the channel's own screen (%s)", verdict.source)
-    raise_flag(sender_id, text, verdict, channel)
+    raise_flag(sender_id, text, verdict, channel, message_id=message_id)
     if names_crisis_line(already_said):
         return None
     return handoff(verdict.kind, channel)
+
+
+def new_message_id() -> str:
+    """The id of a dialogue turn's UserMessage (Rasa's own format), known to
+    the channel so its fallback flag and the tracker store's are one."""
+    return uuid.uuid4().hex

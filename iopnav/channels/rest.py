@@ -178,12 +178,14 @@ class SafeRestInput(InputChannel):
             )
 
         collector = CollectingOutputChannel()
+        message_id = fallback.new_message_id()
         turn = on_new_message(
             UserMessage(
                 message.text,
                 collector,
                 sender,
                 input_channel=self.name(),
+                message_id=message_id,
                 metadata=message.metadata or None,
             )
         )
@@ -193,8 +195,9 @@ class SafeRestInput(InputChannel):
             logger.error("REST turn not answered by the dialogue: %r", failure)
             # M1: what the dialogue already said (maybe the hand-off, if only
             # the save failed) goes out; the screen adds the hand-off if needed.
+            said = [r.get("text") or "" for r in replies]
             handoff = await fallback.rescue(
-                agent, sender, message.text, self.name(), [r.get("text") or "" for r in replies]
+                agent, sender, message.text, self.name(), said, message_id
             )
             if handoff:
                 replies.append(say(sender, handoff))

@@ -294,12 +294,14 @@ class TwilioSMSInput(InputChannel):
                 return reply_text(sms_text.BAD_INPUT_TEXTS["empty_message"])
 
         collector = SMSCollector()
+        message_id = fallback.new_message_id()
         turn = on_new_message(
             UserMessage(
                 text,
                 collector,
                 sender,
                 input_channel=self.name(),
+                message_id=message_id,
                 metadata=metadata or None,
             )
         )
@@ -307,7 +309,7 @@ class TwilioSMSInput(InputChannel):
         notes = [n for n in (message.note, sms_text.MEDIA_NOTE if has_media else None) if n]
         if failure is not None:
             logger.error("SMS from %s not answered by the dialogue: %r", masked(sender), failure)
-            return await self.rescued(agent, sender, text, collector, notes)
+            return await self.rescued(agent, sender, text, collector, notes, message_id)
 
         rendered = sms_text.render(collector.messages)
         # Nothing from the dialogue (a custom action failed): say so rather
@@ -319,14 +321,20 @@ class TwilioSMSInput(InputChannel):
         return reply_text(answer.strip(), reminder)
 
     async def rescued(
-        self, agent: Any, sender: str, text: str, collector: SMSCollector, notes: List[str]
+        self,
+        agent: Any,
+        sender: str,
+        text: str,
+        collector: SMSCollector,
+        notes: List[str],
+        message_id: str,
     ) -> HTTPResponse:
         """The reply for a turn the dialogue failed or was late on (M1, M3):
         what it already said, the hand-off if the text is a crisis, else the
         stand-in that names 988 and 911."""
         said = list(collector.messages)
         handoff = await fallback.rescue(
-            agent, sender, text, self.name(), [m.get("text") or "" for m in said]
+            agent, sender, text, self.name(), [m.get("text") or "" for m in said], message_id
         )
         rendered = sms_text.render(said)
         parts = [p for p in (rendered, handoff) if p]
@@ -355,9 +363,12 @@ class TwilioSMSInput(InputChannel):
         flagged for staff at once, from here, not only when the tracker store
         saves; the message is stored (unless over its budget) so staff see it."""
         agent = request.app.ctx.agent
+        message_id = fallback.new_message_id()
         verdict = await fallback.screen_message(agent, message.text)
         if verdict.crisis:
-            fallback.raise_flag(sender, message.text, verdict, self.name(), note=OPTED_OUT_NOTE)
+            fallback.raise_flag(
+                sender, message.text, verdict, self.name(), OPTED_OUT_NOTE, message_id
+            )
         if not store:
             return
         turn = agent.log_message(
@@ -366,6 +377,7 @@ class TwilioSMSInput(InputChannel):
                 None,
                 sender,
                 input_channel=self.name(),
+                message_id=message_id,
                 metadata=message.metadata or None,
             )
         )

@@ -125,11 +125,18 @@ class Channels:
             release.set()
             self.asgi.loop.run_until_complete(holder)
 
-    async def _user_texts(self, sender: str) -> List[str]:
+    async def _user_events(self, sender: str) -> List[Any]:
         tracker = await self.healthy_store.retrieve(sender)
         if tracker is None:
             return []
-        return [e.text for e in tracker.events if getattr(e, "type_name", "") == "user"]
+        return [e for e in tracker.events if getattr(e, "type_name", "") == "user"]
+
+    async def _user_texts(self, sender: str) -> List[str]:
+        return [e.text for e in await self._user_events(sender)]
+
+    def stored_message_ids(self, sender: str) -> List[str]:
+        events = self.asgi.loop.run_until_complete(self._user_events(sender))
+        return [e.message_id for e in events]
 
     def stored_user_texts(self, sender: str) -> List[str]:
         return self.asgi.loop.run_until_complete(self._user_texts(sender))
