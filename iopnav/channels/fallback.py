@@ -26,7 +26,9 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Dict, Iterable, List, Optional, Set
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set, Tuple
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from iopnav import settings
 from iopnav.clock import utcnow
@@ -75,6 +77,30 @@ async def run_turn(turn: Awaitable[Any], deadline: float) -> Optional[Exception]
     except Exception as exc:  # the caller answers; the cause is logged there
         return exc
     return None
+
+
+async def run_message(
+    call: Callable[[UserMessage], Awaitable[Any]],
+    text: str,
+    output: Optional[OutputChannel],
+    sender_id: str,
+    channel: str,
+    metadata: Optional[Dict[str, Any]],
+    message_id: Optional[str] = None,
+) -> Tuple[Optional[Exception], str]:
+    """One user message through `call` (the dialogue's on_new_message, or
+    Agent.log_message) within the channel's deadline: (why it did not
+    finish or None, the message id the turn carries)."""
+    message_id = message_id or new_message_id()
+    message = UserMessage(
+        text,
+        output,
+        sender_id,
+        input_channel=channel,
+        message_id=message_id,
+        metadata=metadata or None,
+    )
+    return await run_turn(call(message), turn_deadline(channel)), message_id
 
 
 def _late_turn_done(task: "asyncio.Task[Any]") -> None:

@@ -178,18 +178,9 @@ class SafeRestInput(InputChannel):
             )
 
         collector = CollectingOutputChannel()
-        message_id = fallback.new_message_id()
-        turn = on_new_message(
-            UserMessage(
-                message.text,
-                collector,
-                sender,
-                input_channel=self.name(),
-                message_id=message_id,
-                metadata=message.metadata or None,
-            )
+        failure, message_id = await fallback.run_message(
+            on_new_message, message.text, collector, sender, self.name(), message.metadata
         )
-        failure = await fallback.run_turn(turn, fallback.turn_deadline(self.name()))
         replies: List[Dict[str, Any]] = list(collector.messages)
         if failure is not None:
             logger.error("REST turn not answered by the dialogue: %r", failure)

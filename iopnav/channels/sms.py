@@ -294,18 +294,9 @@ class TwilioSMSInput(InputChannel):
                 return reply_text(sms_text.BAD_INPUT_TEXTS["empty_message"])
 
         collector = SMSCollector()
-        message_id = fallback.new_message_id()
-        turn = on_new_message(
-            UserMessage(
-                text,
-                collector,
-                sender,
-                input_channel=self.name(),
-                message_id=message_id,
-                metadata=metadata or None,
-            )
+        failure, message_id = await fallback.run_message(
+            on_new_message, text, collector, sender, self.name(), metadata
         )
-        failure = await fallback.run_turn(turn, fallback.turn_deadline(self.name()))
         notes = [n for n in (message.note, sms_text.MEDIA_NOTE if has_media else None) if n]
         if failure is not None:
             logger.error("SMS from %s not answered by the dialogue: %r", masked(sender), failure)
@@ -366,22 +357,16 @@ class TwilioSMSInput(InputChannel):
         message_id = fallback.new_message_id()
         verdict = await fallback.screen_message(agent, message.text)
         if verdict.crisis:
+            # At once, keyed by the stored message's id: when the tracker
+            # store saves it, its own flag for it is this one, not a second.
             fallback.raise_flag(
                 sender, message.text, verdict, self.name(), OPTED_OUT_NOTE, message_id
             )
         if not store:
             return
-        turn = agent.log_message(
-            UserMessage(
-                message.text,
-                None,
-                sender,
-                input_channel=self.name(),
-                message_id=message_id,
-                metadata=message.metadata or None,
-            )
+        failure, _ = await fallback.run_message(
+            agent.log_message, message.text, None, sender, self.name(), message.metadata, message_id
         )
-        failure = await fallback.run_turn(turn, fallback.turn_deadline(self.name()))
         if failure is not None:
             logger.error(
                 "message from opted-out %s not recorded in time: %r", masked(sender), failure
