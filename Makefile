@@ -122,6 +122,9 @@ test: install lint types train browser-deps validate
 	$(PY) scripts/eval_safety.py --quiet --data iopnav/safety/risk_data/heldout.yml \
 	  --fail-under-recall 0.85 --fail-under-precision 0.86
 	$(PY) scripts/eval_nlu.py --fail-under 0.95
+	@# The hold-out written blind (docs/pipeline.md): today's figures are the
+	@# floor while the issue-13 targets (0.95, 5% fallback) are not yet met.
+	$(PY) scripts/eval_nlu.py --data tests/nlu_holdout_blind.yml --fail-under 0.76 --max-fallback 0.14
 	@# Every test story file under tests/ (tests/test_stories*.yml) in one run:
 	@# one model load instead of one per file.
 	$(RASA) test core --model models/iop.tar.gz --stories tests \

@@ -10,6 +10,13 @@ from typing import Callable, Dict, List, Tuple
 from iopnav import settings
 
 DEFAULT_MODEL = settings.PROJECT_ROOT / "models" / "iop.tar.gz"
+# The intents the assistant was specified with (issue 2); the later ones
+# steer the dialogue (forms, crisis mode) and are scored separately.
+CONTRACT_INTENTS = frozenset(
+    "greet goodbye thank affirm deny bot_challenge ask_what_is_iop ask_schedule ask_conditions "
+    "ask_therapies ask_insurance ask_eligibility find_program ask_after_program start_intake "
+    "request_human crisis out_of_scope".split()
+)
 
 
 def load_parser(model: Path = DEFAULT_MODEL) -> Callable[[str], Dict]:

@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import yaml
 
@@ -81,4 +81,36 @@ def evaluation_texts(root: Path) -> List[str]:
         path = root / "tests" / "safety" / name
         if path.exists():
             found.extend(yaml_texts(path))
+    return found
+
+
+def nlu_texts(*paths: Path) -> List[str]:
+    """The plain text (entity markup removed) of every intent example in
+    Rasa NLU files or folders."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return [m.get("text") for path in paths for m in load_data(str(path)).intent_examples]
+
+
+def nlu_overlaps(
+    texts: Iterable[str], pool: Iterable[str], token_sets: bool = True
+) -> List[Tuple[str, str]]:
+    """(text, the pool text it copies) for each text that is in the pool or
+    nearly so: a token-set Jaccard above THRESHOLD (unless token_sets is
+    False), or (over 15 characters) a character-level ratio of 93 or more,
+    which catches one-letter edits that token sets miss."""
+    from rapidfuzz import fuzz, process
+
+    pool = list(pool)
+    lowered = [p.lower() for p in pool]
+    index = NearDuplicateIndex(pool if token_sets else ())
+    found = []
+    for text in texts:
+        match = index.near(text)
+        if match is None and len(text) > 15:
+            best = process.extractOne(text.lower(), lowered, scorer=fuzz.ratio)
+            if best and best[1] >= 93:
+                match = pool[best[2]]
+        if match is not None:
+            found.append((text, match))
     return found
