@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
@@ -154,6 +155,16 @@ def verdict_from_rules(text: str) -> Verdict:
     )
 
 
+# The channels' own screens run in a small pool of their own: a flood of
+# refused (over-budget) requests then waits here, and cannot starve the
+# default pool that cleans every ordinary message.
+_SCREEN_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="iop-screen")
+
+
+def _in_screen_pool(function: Callable[..., Any], *args: Any) -> "asyncio.Future[Any]":
+    return asyncio.get_running_loop().run_in_executor(_SCREEN_POOL, function, *args)
+
+
 def _parse(agent: Any, text: str) -> Dict[str, Any]:
     # Agent.parse_message is a coroutine that runs the graph synchronously:
     # in a worker thread it cannot stall every other conversation.
@@ -167,12 +178,12 @@ async def screen_message(agent: Any, text: str, seconds: float = SCREEN_SECONDS)
         if agent is None or not agent.is_ready():
             raise RuntimeError("no model loaded")
         return verdict_from_parse(
-            await asyncio.wait_for(asyncio.to_thread(_parse, agent, text), seconds)
+            await asyncio.wait_for(_in_screen_pool(_parse, agent, text), seconds)
         )
     except Exception as exc:
         logger.warning("NLU screen unavailable (%s): using the rule screen", type(exc).__name__)
     try:
-        return await asyncio.wait_for(asyncio.to_thread(verdict_from_rules, text), seconds)
+        return await asyncio.wait_for(_in_screen_pool(verdict_from_rules, text), seconds)
     except Exception:
         logger.exception("the rule screen failed too")
     return Verdict(False)
