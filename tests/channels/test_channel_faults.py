@@ -27,6 +27,9 @@ from tests.channels.inprocess import (
 )
 from tests.support.assistant import model_path
 
+# Loads the trained model in-process (about 30 s), so not in `make test-fast`.
+pytestmark = pytest.mark.slow
+
 CRISIS = "I have the pills and I am taking them all tonight"
 QUESTION = "what is an IOP?"
 DEADLINE = 2.0
