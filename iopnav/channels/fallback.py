@@ -222,6 +222,22 @@ def handoff(kind: Optional[str], channel: str) -> str:
     return resources.handoff_for(resources.load(), kind, channel)
 
 
+def is_handoff(text: str) -> bool:
+    """Whether `text` is one of the domain's hand-off variations."""
+    variations = resources.handoff_variations(resources.load())
+    return any(text == variation["text"] for variation in variations)
+
+
+def flag_handoff(sender_id: str, message_id: str, said: List[str], channel: str) -> None:
+    """A turn the dialogue answered with the hand-off is flagged from the
+    channel too, keyed by the turn's message id: when the tracker store has
+    flagged it (in its save, before the reply came back) this is a no-op
+    (same key); when its save failed (Rasa's FailSafeTrackerStore hides that
+    and answers anyway) this is the flag staff get."""
+    if any(is_handoff(text) for text in said):
+        outbox.enqueue_flag(sender_id, message_id, "handoff_sent", channel)
+
+
 def names_crisis_line(texts: Iterable[str]) -> bool:
     """Whether a reply already points to the crisis line (e.g. the hand-off
     the dialogue generated before its save failed)."""

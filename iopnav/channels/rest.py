@@ -196,6 +196,9 @@ class SafeRestInput(InputChannel):
                 return unavailable()
             stand_in, reminder = None, None
         else:
+            fallback.flag_handoff(
+                sender, message_id, [r.get("text") or "" for r in replies], self.name()
+            )
             stand_in, reminder = await stand_in_and_reminder(request.app, sender, bool(replies))
         if stand_in:
             replies.append(say(sender, stand_in))

@@ -302,6 +302,8 @@ class TwilioSMSInput(InputChannel):
             logger.error("SMS from %s not answered by the dialogue: %r", masked(sender), failure)
             return await self.rescued(agent, sender, text, collector, notes, message_id)
 
+        said = [m.get("text") or "" for m in collector.messages]
+        fallback.flag_handoff(sender, message_id, said, self.name())
         rendered = sms_text.render(collector.messages)
         # Nothing from the dialogue (a custom action failed): say so rather
         # than leave the texter waiting.

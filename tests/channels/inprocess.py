@@ -5,9 +5,9 @@ person gets.
 
 Rasa's own lock stores and its (fail-safe wrapped) in-memory tracker store
 are used; the faults are real failure modes: a lock held by a turn stuck on
-the action server, the Redis lock store unreachable, Redis lost mid-turn.
-(Tracker-store errors never reach a channel: Rasa's FailSafeTrackerStore
-swallows them and keeps the turn in memory.)
+the action server, the Redis lock store unreachable, Redis lost mid-turn, a
+tracker store that cannot save (which Rasa's FailSafeTrackerStore hides from
+the channel: it answers from memory).
 """
 
 import asyncio
@@ -22,6 +22,7 @@ import redis
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage, register
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from sanic import Sanic
 from sqlalchemy import create_engine, text
 
@@ -45,6 +46,15 @@ class LockLostMidTurn(InMemoryLockStore):
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         super().cleanup(conversation_id, ticket_number)
         raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+
+
+class SaveFails(InMemoryTrackerStore):
+    """A tracker store whose writes fail (SQLite write-locked, PostgreSQL
+    gone mid-turn). Rasa wraps it in its FailSafeTrackerStore, which logs the
+    error and answers anyway from memory: the channel never sees it."""
+
+    async def save(self, tracker: Any) -> None:
+        raise RuntimeError("(sqlite3.OperationalError) database is locked")
 
 
 class Channels:
@@ -102,8 +112,14 @@ class Channels:
     def use_lock_store(self, store: LockStore) -> None:
         self.agent.lock_store = store
 
+    def use_tracker_store(self, store: Any) -> None:
+        wrapped = FailSafeTrackerStore(store)  # as Agent.load wraps every store
+        wrapped.domain = self.agent.domain
+        self.agent.tracker_store = self.agent.processor.tracker_store = wrapped
+
     def heal(self) -> None:
         self.agent.lock_store = self.healthy_locks
+        self.agent.tracker_store = self.agent.processor.tracker_store = self.healthy_store
 
     @contextmanager
     def lock_held(self, sender: str):

@@ -21,6 +21,7 @@ from iopnav.safety.handoffs import by_kind as handoffs_by_kind
 from tests.channels.inprocess import (
     Channels,
     LockLostMidTurn,
+    SaveFails,
     flags_for,
     load_agent,
     unreachable_redis_lock_store,
@@ -153,6 +154,29 @@ def test_rest_redis_lost_mid_turn_still_sends_the_generated_handoff_and_flags(
     # the channel, as the turn failed.
     assert sum(r["text"] in handoffs("rest") for r in replies) == 1
     assert len(flags_for(database_url, sender)) == 1
+
+
+def test_a_handoff_is_flagged_when_the_tracker_store_cannot_save(channels, sender, database_url):
+    store = SaveFails(channels.agent.domain)
+    channels.use_tracker_store(store)
+    status, replies, _ = channels.rest(sender, QUESTION)
+    assert status == 200 and "outpatient" in texts(replies).lower()
+    assert store.store == {}  # the fault is real: nothing reaches the store
+    # Rasa answers from memory; the tracker store, which flags in its save,
+    # never saw the turn. The channel flags the hand-off it passed on.
+    status, replies, _ = channels.rest(sender, CRISIS)
+    assert status == 200 and sum(r["text"] in handoffs("rest") for r in replies) == 1
+    [flag] = flags_for(database_url, sender)
+    assert flag["category"] == "handoff_sent" and flag["channel"] == "rest"
+
+
+def test_an_sms_handoff_is_flagged_when_the_tracker_store_cannot_save(
+    channels, number, database_url
+):
+    channels.use_tracker_store(SaveFails(channels.agent.domain))
+    status, messages = channels.sms(number, "i dont want to be alive anymore")
+    assert status == 200 and len(messages) == 1 and messages[0] in handoffs("sms")
+    assert [f["channel"] for f in flags_for(database_url, number)] == ["sms"]
 
 
 def test_rest_with_the_lock_store_down_a_crisis_gets_the_handoff(channels, sender, database_url):
