@@ -18,7 +18,7 @@ SPACY_MODEL := var/spacy/en_iop
 MODEL_STAMP := models/.trained
 WORDLLAMA   := var/wordllama/l2_supercat_256.safetensors
 TRAIN_INPUTS := config.yml crisis_resources.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
-                $(shell find iopnav/safety iopnav/nlu -name '*.py' -o -name '*.yml' -o -name '*.txt' 2>/dev/null) \
+                iopnav/embeddings.py $(shell find iopnav/safety iopnav/nlu -name '*.py' -o -name '*.yml' -o -name '*.txt' 2>/dev/null) \
                 $(WORDLLAMA)
 
 export PYTHONPATH := $(CURDIR)
@@ -79,7 +79,7 @@ $(SPACY_MODEL)/meta.json: $(REQ_STAMP) scripts/build_spacy_model.py
 	$(PY) scripts/build_spacy_model.py $(SPACY_MODEL)
 
 # Static token embeddings for the risk model, from a PyPI wheel at install
-# time (iopnav/safety/embeddings.py says why not the package itself).
+# time (iopnav/embeddings.py says why not the package itself).
 $(WORDLLAMA): scripts/fetch_wordllama.py | $(REQ_STAMP)
 	$(PY) scripts/fetch_wordllama.py var/wordllama
 
@@ -122,9 +122,9 @@ test: install lint types train browser-deps validate
 	$(PY) scripts/eval_safety.py --quiet --data iopnav/safety/risk_data/heldout.yml \
 	  --fail-under-recall 0.85 --fail-under-precision 0.86
 	$(PY) scripts/eval_nlu.py --fail-under 0.95
-	@# The hold-out written blind (docs/pipeline.md): today's figures are the
-	@# floor while the issue-13 targets (0.95, 5% fallback) are not yet met.
-	$(PY) scripts/eval_nlu.py --data tests/nlu_holdout_blind.yml --fail-under 0.76 --max-fallback 0.14
+	@# The hold-out written blind (docs/pipeline.md): the fallback share meets
+	@# its 5% target; macro-F1 is gated at today's figure (target 0.95).
+	$(PY) scripts/eval_nlu.py --data tests/nlu_holdout_blind.yml --fail-under 0.84 --max-fallback 0.05
 	@# Every test story file under tests/ (tests/test_stories*.yml) in one run:
 	@# one model load instead of one per file.
 	$(RASA) test core --model models/iop.tar.gz --stories tests \

@@ -25,6 +25,28 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
+def hardened_url(url: str) -> str:
+    """The URL with timeouts, so a locked or unreachable database fails fast
+    instead of stalling every conversation (review L6): SQLite waits at most
+    IOP_SQLITE_BUSY_SECONDS (2) for a lock; PostgreSQL connects within
+    IOP_PG_CONNECT_TIMEOUT (3 s) and runs no statement longer than
+    IOP_PG_STATEMENT_TIMEOUT_MS (5000). Values already in the URL win."""
+    parsed = make_url(url)
+    query = dict(parsed.query)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        query.setdefault("timeout", settings.env("IOP_SQLITE_BUSY_SECONDS", "2"))
+    elif backend == "postgresql":
+        query.setdefault("connect_timeout", settings.env("IOP_PG_CONNECT_TIMEOUT", "3"))
+        options = query.get("options", "")
+        if "statement_timeout" not in options:
+            limit = settings.env("IOP_PG_STATEMENT_TIMEOUT_MS", "5000")
+            query["options"] = f"{options} -c statement_timeout={limit}".strip()
+    else:
+        return url
+    return parsed.set(query=query).render_as_string(hide_password=False)
+
+
 def get_engine(url: Optional[str] = None) -> Engine:
     # Resolve the default first: the environment may change (tests, CLI flags).
     return _engine_for(url or settings.database_url())
@@ -32,9 +54,16 @@ def get_engine(url: Optional[str] = None) -> Engine:
 
 @lru_cache(maxsize=None)
 def _engine_for(url: str) -> Engine:
+    # hide_parameters: error messages must not carry phone numbers or crisis
+    # evidence from bound parameters into the logs (review M6).
     if url.startswith("sqlite:///"):
         ensure_sqlite_dir(url)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            hardened_url(url),
+            future=True,
+            hide_parameters=True,
+            connect_args={"check_same_thread": False},
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -44,7 +73,7 @@ def _engine_for(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    return create_engine(hardened_url(url), future=True, pool_pre_ping=True, hide_parameters=True)
 
 
 def session_factory(url: Optional[str] = None) -> sessionmaker:

@@ -1,37 +1,52 @@
 """Rasa's SQL tracker store, configured by one URL (IOP_TRACKER_STORE_URL),
-which also records crisis flags from inside the Rasa server.
+which also raises crisis flags from inside the Rasa server.
 
-Recording flags here, not only in a custom action, means a crisis is flagged
-for staff even when the action server is down or slow, and the hand-off
-turn never waits on it.
+Flags are raised here, not only in a custom action, so a crisis is flagged
+for staff even when the action server is down or slow. `save` hands the
+conversation's crisis moments to the outbox (safety/outbox.py) BEFORE the
+events are stored, so a tracker-store failure still flags; the outbox writes
+the flag and the alert on its own thread, so the turn never waits on the
+application database. A sweeper (every IOP_FLAG_SWEEP_SECONDS, 30) finds
+crisis turns in the stored events that have no flag and enqueues them: a
+crash between the hand-off and the flag, or a lost journal, still ends with
+a flag.
 """
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Tuple
+import time
+from collections import OrderedDict
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import Engine
 
 from iopnav import settings
-from iopnav.db import ensure_sqlite_dir
-from iopnav.safety.alerts import send_staff_alert
-from iopnav.safety.flags import flagged_keys, record_flag
+from iopnav.console import tracker as stored
+from iopnav.db import ensure_sqlite_dir, hardened_url
+from iopnav.safety.flags import flagged_keys_of
+from iopnav.safety.outbox import enqueue_flag, every, set_console_key
 from iopnav.safety.session import HANDOFF_ACTION
 
 logger = logging.getLogger(__name__)
 
+MomentRow = Tuple[str, str, Optional[str], Optional[str]]
 
-def crisis_moments(
-    tracker: DialogueStateTracker,
-) -> List[Tuple[str, str, Optional[str], Optional[str]]]:
+
+def crisis_moments(tracker: DialogueStateTracker) -> List[MomentRow]:
+    return crisis_moments_in(tracker.events)
+
+
+def crisis_moments_in(events: Iterable[Event]) -> List[MomentRow]:
     """(event_key, category, channel, evidence) for each crisis moment: a user
     message classified `crisis`, or one answered with the hand-off (a "yes"
     to the screening question)."""
-    moments: Dict[str, Tuple[str, str, Optional[str], Optional[str]]] = {}
+    moments: Dict[str, MomentRow] = {}
     last_user: Optional[UserUttered] = None
-    for event in tracker.events:
+    for event in events:
         if isinstance(event, UserUttered):
             last_user = event
             if (event.intent or {}).get("name") == "crisis":
@@ -60,6 +75,81 @@ def _category_entity(event: UserUttered) -> Optional[str]:
     return None
 
 
+class _Seen:
+    """Moments already handed to the outbox by this process (bounded), so a
+    long conversation does not re-enqueue its old crisis on every turn."""
+
+    def __init__(self, size: int = 20000):
+        self.keys: "OrderedDict[Tuple[str, str], None]" = OrderedDict()
+        self.size = size
+
+    def add(self, sender: str, key: str) -> bool:
+        """True if new."""
+        if (sender, key) in self.keys:
+            return False
+        self.keys[(sender, key)] = None
+        if len(self.keys) > self.size:
+            self.keys.popitem(last=False)
+        return True
+
+
+def enqueue_moments(sender_id: str, moments: Iterable[MomentRow], seen: _Seen) -> int:
+    added = 0
+    for key, category, channel, evidence in moments:
+        if seen.add(sender_id, key):
+            enqueue_flag(sender_id, key, category, channel, evidence)
+            added += 1
+    return added
+
+
+def sweep(eng: Engine, database_url: Optional[str], since: float, seen: _Seen) -> int:
+    """Enqueue crisis moments stored since `since` (epoch seconds) that have
+    no flag yet; returns how many. Reads only conversations with a crisis
+    intent or a hand-off in that window."""
+    if not stored.has_events_table(eng):
+        return 0
+    ev = stored.events
+    crisis_turn = sa.or_(
+        sa.and_(ev.c.type_name == "user", ev.c.intent_name == "crisis"),
+        sa.and_(ev.c.type_name == "action", ev.c.action_name == HANDOFF_ACTION),
+    )
+    with eng.connect() as conn:
+        senders = [
+            s
+            for (s,) in conn.execute(
+                sa.select(ev.c.sender_id).where(crisis_turn, ev.c.timestamp >= since).distinct()
+            )
+        ]
+        if not senders:
+            return 0
+        known = flagged_keys_of(senders, database_url)
+        rows = conn.execute(
+            sa.select(ev.c.sender_id, ev.c.data)
+            .where(
+                ev.c.sender_id.in_(senders),
+                ev.c.type_name.in_(("user", "action")),
+                ev.c.timestamp >= since,
+            )
+            .order_by(ev.c.sender_id, ev.c.id)
+        ).fetchall()
+    by_sender: Dict[str, List[Event]] = {}
+    for sender, data in rows:
+        try:
+            by_sender.setdefault(sender, []).append(Event.from_parameters(json.loads(data)))
+        except Exception:  # one unreadable event must not stop the sweep
+            continue
+    found = 0
+    for sender, events in by_sender.items():
+        missing = [m for m in crisis_moments_in(events) if m[0] not in known.get(sender, set())]
+        for moment in missing:
+            enqueue_flag(sender, *moment)
+            seen.add(sender, moment[0])
+        found += len(missing)
+    if found:
+        logger.warning("crisis flag sweeper: %d crisis moment(s) had no flag; enqueued", found)
+    return found
+
+
 class EnvSQLTrackerStore(SQLTrackerStore):
     def __init__(
         self, domain=None, host: Optional[str] = None, event_broker=None, **kwargs: Any
@@ -67,30 +157,56 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         url = settings.tracker_store_url()
         ensure_sqlite_dir(url)
         kwargs.pop("url", None)
-        super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
-        from iopnav import migrate
-
-        migrate.upgrade(settings.database_url())  # the flags table must exist
+        # Timeouts in the URL (review L6); Rasa builds the engine itself.
+        super().__init__(domain=domain, host=hardened_url(url), event_broker=event_broker, **kwargs)
+        # No bound parameters (message text, sender ids) in error messages (M6).
+        self.engine.hide_parameters = True
+        self.seen = _Seen()
+        try:
+            self._migrate_app_db()
+            self._start_sweeper()
+        except Exception as exc:  # Rasa (and the hand-off) must start regardless
+            logger.error("crisis flag outbox not started (%s)", type(exc).__name__)
         logger.info("tracker store: %s", self.engine.url.__repr__())
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
-        try:
-            self.record_flags(tracker)
-        except Exception:  # never lose the conversation over the flag table
-            logger.exception("could not record crisis flag for a conversation")
+    def _start_sweeper(self) -> None:
+        database_url = settings.database_url()
+        set_console_key(lambda sender: stored.key_of(self.engine, sender))
+        lookback = float(settings.env("IOP_FLAG_SWEEP_HOURS", "48")) * 3600
+        every(
+            float(settings.env("IOP_FLAG_SWEEP_SECONDS", "30")),
+            "crisis flag sweeper",
+            lambda: sweep(self.engine, database_url, time.time() - lookback, self.seen),
+        )
 
     @staticmethod
-    def record_flags(tracker: DialogueStateTracker) -> int:
-        moments = crisis_moments(tracker)
-        if not moments:
-            return 0
-        added = 0
-        known = flagged_keys(tracker.sender_id)
-        for key, category, channel, evidence in moments:
-            if key not in known and record_flag(
-                tracker.sender_id, key, category, channel, evidence
-            ):
-                added += 1
-                send_staff_alert(tracker.sender_id, category, channel)
-        return added
+    def _migrate_app_db() -> None:
+        """The flags table must exist, but a down application database must
+        not stop Rasa (and so the crisis hand-off) from starting: the outbox
+        keeps the flags, and retries the migrations, until it is back."""
+        from iopnav import migrate
+
+        url = settings.database_url()
+        try:
+            migrate.upgrade(url)
+        except Exception as exc:
+            logger.error(
+                "application database migrations failed (%s); Rasa starts anyway, "
+                "crisis flags wait in the outbox",
+                type(exc).__name__,
+            )
+            every(
+                float(settings.env("IOP_FLAG_SWEEP_SECONDS", "30")),
+                "application database migrations",
+                lambda: migrate.upgrade(url),
+                once=True,
+            )
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        # First the flags (a local append each), then the events: a store
+        # failure below must not lose the crisis for staff.
+        try:
+            enqueue_moments(tracker.sender_id, crisis_moments(tracker), self.seen)
+        except Exception as exc:  # never lose the conversation over the flags
+            logger.error("could not enqueue crisis flags (%s)", type(exc).__name__)
+        await super().save(tracker)

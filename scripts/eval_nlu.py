@@ -15,6 +15,29 @@ sys.path.insert(0, str(ROOT))
 from iopnav.evaluation import CONTRACT_INTENTS, DEFAULT_MODEL, load_parser  # noqa: E402
 
 
+def top_guess(parsed: dict) -> tuple:
+    """(intent, confidence) the pipeline would answer with if nothing fell
+    back: the FallbackClassifier puts nlu_fallback above the real guess."""
+    ranking = [r for r in parsed.get("intent_ranking") or [] if r["name"] != "nlu_fallback"]
+    intent = parsed["intent"]["name"]
+    if intent != "nlu_fallback" or not ranking:
+        confidence = next((r["confidence"] for r in ranking if r["name"] == intent), 1.0)
+        return intent, confidence
+    return ranking[0]["name"], ranking[0]["confidence"]
+
+
+def print_reject_curve(gold: list, best: list) -> None:
+    """Choosing the fallback threshold: each row is what visitors would get."""
+    print("threshold  falls back  accuracy of answered  (in-scope messages)")
+    rows = [(g, b) for g, b in zip(gold, best, strict=True) if g != "out_of_scope"]
+    for step in range(0, 9):
+        threshold = step / 10
+        answered = [(g, b) for g, b in rows if b[1] >= threshold]
+        share = 1 - len(answered) / max(len(rows), 1)
+        accuracy = sum(g == b[0] for g, b in answered) / max(len(answered), 1)
+        print(f"  {threshold:.1f}      {share:6.1%}      {accuracy:6.1%}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=str(ROOT / "tests" / "nlu_holdout.yml"))
@@ -22,6 +45,11 @@ def main() -> int:
     ap.add_argument("--fail-under", type=float, default=None)
     ap.add_argument("--max-fallback", type=float, default=None, help="share, e.g. 0.13")
     ap.add_argument("--errors", action="store_true", help="list misclassified messages")
+    ap.add_argument(
+        "--reject-curve",
+        action="store_true",
+        help="accuracy of answered messages against the share that falls back, per threshold",
+    )
     args = ap.parse_args()
 
     from rasa.shared.nlu.training_data.loading import load_data
@@ -29,10 +57,12 @@ def main() -> int:
 
     examples = load_data(args.data).intent_examples
     parse = load_parser(Path(args.model))
-    gold, pred = [], []
+    gold, pred, best = [], [], []
     for ex in examples:
+        parsed = parse(ex.get("text"))
         gold.append(ex.get("intent"))
-        pred.append(parse(ex.get("text"))["intent"]["name"])
+        pred.append(parsed["intent"]["name"])
+        best.append(top_guess(parsed))
     labels = sorted(set(gold))
     print(classification_report(gold, pred, labels=labels, digits=3, zero_division=0))
     macro = f1_score(gold, pred, labels=labels, average="macro", zero_division=0)
@@ -43,6 +73,8 @@ def main() -> int:
     print(f"hold-out messages: {len(gold)}  intents: {len(labels)}  macro-F1: {macro:.3f}")
     print(f"contract intents: {len(contract)}  macro-F1: {contract_f1:.3f}")
     print(f"in-scope messages that fall back: {fallback:.1%} of {len(in_scope)}")
+    if args.reject_curve:
+        print_reject_curve(gold, best)
     if args.errors:
         for ex, g, p in zip(examples, gold, pred, strict=False):
             if g != p:

@@ -2,7 +2,7 @@
 
 Run by `make install` (never at run time): `pip download --no-deps` fetches
 the pinned wheel, and only the two data files and the licence are kept in
-var/wordllama/. See iopnav/safety/embeddings.py for why the package itself is
+var/wordllama/. See iopnav/embeddings.py for why the package itself is
 not installed.
 """
 

@@ -1,12 +1,14 @@
-"""Build tests/nlu_holdout_blind.yml from files written blind by writers who
-never saw data/nlu or tests/nlu_holdout.yml (../shared/blind-writing.md).
+"""Import NLU messages written blind (../shared/blind-writing.md): by
+writers who never saw data/nlu or the hold-outs.
 
-    python scripts/import_nlu_blind.py /work/blind/nlu_blind_A.yml /work/blind/nlu_blind_B.yml
+    python scripts/import_nlu_blind.py --out tests/nlu_holdout_blind.yml A.yml B.yml
+    python scripts/import_nlu_blind.py --out data/nlu/blind_written.yml C.yml D.yml
 
-A message is left out when it is (nearly) a training example, an older
-hold-out message, or another blind message already kept: the set must
-measure understanding, not memory. Short stock replies ("yes", "thanks")
-are the usual casualties. Nothing is reworded and no label is changed here.
+A message is left out when it is (nearly) a training example, a hold-out
+message, or another message already kept (iopnav.textsets.nlu_overlaps):
+a hold-out must measure understanding, not memory, and training data must
+never copy a hold-out. Short stock replies ("yes", "thanks") are the usual
+casualties. Nothing is reworded and no label is changed here.
 """
 
 import argparse
@@ -22,14 +24,23 @@ sys.path.insert(0, str(ROOT))
 
 from iopnav.textsets import nlu_overlaps, nlu_texts  # noqa: E402
 
-OUT = ROOT / "tests" / "nlu_holdout_blind.yml"
-HEADER = """\
+HOLDOUTS = [ROOT / "tests" / "nlu_holdout.yml", ROOT / "tests" / "nlu_holdout_blind.yml"]
+HEADERS = {
+    "holdout": """\
 # Written blind (../shared/blind-writing.md) by two writers who saw only the
 # intent and entity descriptions and a list of personas, never data/nlu or
 # tests/nlu_holdout.yml. Evaluation only: never train on it.
 # tests/nlu/test_holdout_independent.py keeps it apart from the training data.
 # Built by scripts/import_nlu_blind.py; never edit an item to make a model pass.
-"""
+""",
+    "training": """\
+# Training messages written blind (../shared/blind-writing.md) by two writers
+# who saw only the intent and entity descriptions, personas and the kinds of
+# message the assistant got wrong (never the hold-outs or their sentences).
+# Built by scripts/import_nlu_blind.py, which leaves out anything near a
+# hold-out message; tests/nlu/test_holdout_independent.py keeps it that way.
+""",
+}
 
 
 def read_blind(path: Path) -> List[Tuple[str, str, str]]:
@@ -46,8 +57,14 @@ def read_blind(path: Path) -> List[Tuple[str, str, str]]:
     return items
 
 
-def build(paths: List[Path]) -> Tuple[Dict[str, List[str]], Dict[str, int]]:
-    pool = nlu_texts(ROOT / "data" / "nlu", ROOT / "tests" / "nlu_holdout.yml")
+def seen_before(out: Path) -> List[str]:
+    """Every training and hold-out message, except the file being rebuilt."""
+    files = sorted((ROOT / "data" / "nlu").glob("*.yml")) + HOLDOUTS
+    return nlu_texts(*[f for f in files if f.exists() and f.resolve() != out.resolve()])
+
+
+def build(paths: List[Path], out: Path) -> Tuple[Dict[str, List[str]], Dict[str, int]]:
+    pool = seen_before(out)
     kept: Dict[str, List[str]] = defaultdict(list)
     dropped: Dict[str, int] = defaultdict(int)
     for path in paths:
@@ -60,8 +77,8 @@ def build(paths: List[Path]) -> Tuple[Dict[str, List[str]], Dict[str, int]]:
     return kept, dropped
 
 
-def dump(kept: Dict[str, List[str]]) -> str:
-    lines = [HEADER + 'version: "3.1"', "nlu:"]
+def dump(kept: Dict[str, List[str]], header: str) -> str:
+    lines = [header + 'version: "3.1"', "nlu:"]
     for intent in sorted(kept):
         lines += [f"- intent: {intent}", "  examples: |"]
         lines += [f"    - {text}" for text in kept[intent]]
@@ -70,12 +87,15 @@ def dump(kept: Dict[str, List[str]]) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("files", nargs="+", type=Path)
     args = ap.parse_args()
-    kept, dropped = build(args.files)
-    OUT.write_text(dump(kept), encoding="utf-8")
+    out = args.out.resolve()
+    kind = "training" if (ROOT / "data").resolve() in out.parents else "holdout"
+    kept, dropped = build(args.files, out)
+    out.write_text(dump(kept, HEADERS[kind]), encoding="utf-8")
     total = sum(len(v) for v in kept.values())
-    print(f"kept {total} messages over {len(kept)} intents in {OUT.relative_to(ROOT)}")
+    print(f"kept {total} {kind} messages over {len(kept)} intents in {out.relative_to(ROOT)}")
     for intent in sorted(dropped):
         print(f"  left out {dropped[intent]:3d} {intent} (near a training or hold-out message)")
     return 0

@@ -42,6 +42,20 @@ def pytest_collection_modifyitems(items):
             item.add_marker("postgres")
 
 
+@pytest.fixture(autouse=True)
+def crisis_flag_outbox(tmp_path_factory, monkeypatch):
+    """Each test's crisis-flag journals in its own folder, a fast worker, and
+    no worker left running against a database the test dropped."""
+    from iopnav.safety import outbox
+
+    monkeypatch.setenv("IOP_OUTBOX_DIR", str(tmp_path_factory.mktemp("outbox")))
+    monkeypatch.setenv("IOP_OUTBOX_TICK_SECONDS", "0.1")
+    monkeypatch.setenv("IOP_OUTBOX_RETRY_SECONDS", "0.1")
+    monkeypatch.setenv("IOP_OUTBOX_MAX_RETRY_SECONDS", "0.5")
+    yield
+    outbox.stop_all()
+
+
 @pytest.fixture(params=DB_BACKENDS)
 def db_url(request, tmp_path):
     """An empty, migrated-nothing database of each kind; PostgreSQL gets its
@@ -50,8 +64,11 @@ def db_url(request, tmp_path):
         pytest.skip(
             "PostgreSQL is not reachable at " + os.environ.get("IOP_TEST_PG_URL", "127.0.0.1:5432")
         )
+    from iopnav.safety import outbox
+
     with isolated_database_url(request.param, tmp_path) as url:
         yield url
+        outbox.stop_all()  # before the schema goes
 
 
 # Migrated application databases of each kind, optionally holding the sample

@@ -31,7 +31,21 @@ SAFETY_API: Dict[str, Set[str]] = {
     # The one way to raise a crisis flag (the channels' own fallback).
     "iopnav.safety.outbox": {"enqueue_flag"},
     # Crisis flags: recorded by the tracker store, listed and followed up by staff.
-    "iopnav.safety.flags": {"CrisisFlag", "record_flag", "is_flagged", "flagged_keys"},
+    "iopnav.safety.flags": {
+        "CrisisFlag",
+        "CrisisMoment",
+        "FORGOTTEN",
+        "record_flag",
+        "is_flagged",
+        "flagged_keys",
+        "flagged_keys_of",
+        "anonymise",
+        "acknowledge",
+        "open_flags",
+    },
+    # The one way to raise a flag (tracker store, channels), and the worker
+    # that runs the tracker store's sweeper and names conversations in alerts.
+    "iopnav.safety.outbox": {"enqueue_flag", "every", "set_console_key"},
     # The hand-off and screening-question actions, and the reminder after them.
     "iopnav.safety.session": {
         "crisis_reminder",
@@ -39,8 +53,6 @@ SAFETY_API: Dict[str, Set[str]] = {
         "RISK_CHECK_ACTION",
         "RISK_CHECK_NO_ACTION",
     },
-    # The staff webhook when a conversation is flagged.
-    "iopnav.safety.alerts": {"send_staff_alert"},
     # The learned risk model: its component (iopnav/evaluation.py reads the
     # deployed one from a trained model) and its labelled data
     # (scripts/import_risk_data.py).

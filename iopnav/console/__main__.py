@@ -75,11 +75,32 @@ def serve(args) -> None:
     )
     # fpdf2's font subsetting logs every table at INFO; nothing in it is useful here.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
-    console_settings = ConsoleSettings.from_env()
+    try:
+        console_settings = ConsoleSettings.from_env(host=args.host)
+    except ValueError as exc:  # a malformed setting: say which, without a traceback
+        raise CliError(str(exc)) from None
     migrate.upgrade(console_settings.database_url)
     app = create_app(console_settings)
     # No access log: request paths carry conversation ids, which can be phone numbers.
     app.run(host=args.host, port=args.port, access_log=False, motd=False, workers=1)
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m iopnav.console", description="IOP assistant staff console."
+    )
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("serve", help="run the console (the default)")
+    # Not IOP_HOST: exposing the assistant must not expose the staff console too.
+    run.add_argument("--host", default=config.console_host())
+    run.add_argument("--port", type=int, default=settings.CONSOLE_PORT)
+    create = sub.add_parser("create-user", help="create an account")
+    create.add_argument("--role", choices=config.ROLES, default="reviewer")
+    create.add_argument("email")
+    reset = sub.add_parser("set-password", help="set a new password for an account")
+    reset.add_argument("email")
+    sub.add_parser("retention", help="delete old conversations (see --help after it)")
+    return parser
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -88,20 +109,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         from iopnav.console import retention
 
         return retention.main(argv[1:])
-    parser = argparse.ArgumentParser(
-        prog="python -m iopnav.console", description="IOP assistant staff console."
-    )
-    sub = parser.add_subparsers(dest="command")
-    run = sub.add_parser("serve", help="run the console (the default)")
-    run.add_argument("--host", default=settings.HOST)
-    run.add_argument("--port", type=int, default=settings.CONSOLE_PORT)
-    create = sub.add_parser("create-user", help="create an account")
-    create.add_argument("--role", choices=config.ROLES, default="reviewer")
-    create.add_argument("email")
-    reset = sub.add_parser("set-password", help="set a new password for an account")
-    reset.add_argument("email")
-    sub.add_parser("retention", help="delete old conversations (see --help after it)")
-    args = parser.parse_args(argv or ["serve"])
+    args = parser().parse_args(argv or ["serve"])
     from iopnav.console.accounts import AccountError
 
     try:

@@ -13,6 +13,8 @@ from sanic import Sanic, response
 
 from iopnav.console import tracker, web
 from iopnav.console.config import ConsoleSettings
+from iopnav.console.passwords import HashPool
+from iopnav.console.throttle import LoginGuard
 from iopnav.console.views import admin, auth, conversations, dashboard, intake
 from iopnav.db import session_factory
 
@@ -22,6 +24,10 @@ def create_app(settings: ConsoleSettings, name: str = "iop_console") -> Sanic:
     app.ctx.settings = settings
     app.config.REQUEST_MAX_SIZE = 1_000_000  # forms only; nothing large is uploaded
     app.config.KEEP_ALIVE_TIMEOUT = 15
+    # Behind N trusted proxies, the client is the Nth X-Forwarded-For entry from the end.
+    app.config.PROXIES_COUNT = settings.proxies
+    app.ctx.login_guard = LoginGuard(settings.lockout, settings.rate_limit_url)
+    app.ctx.hash_pool = HashPool(settings.lockout.hash_threads, settings.lockout.hash_waiting)
     app.ctx.templates = web.make_templates()
     app.ctx.Session = session_factory(settings.database_url)
     app.ctx.tracker = tracker.engine(settings.tracker_store_url)
@@ -30,6 +36,11 @@ def create_app(settings: ConsoleSettings, name: str = "iop_console") -> Sanic:
     app.register_middleware(web.close_request, "response")
     for module in (auth, conversations, intake, dashboard, admin):
         app.blueprint(module.bp)
+
+    async def stop_hashing(app, _loop):
+        app.ctx.hash_pool.close()
+
+    app.register_listener(stop_hashing, "before_server_stop")
 
     @app.get("/", name="home")
     async def home(request):

@@ -1,24 +1,53 @@
-"""Audit log: who viewed, exported, changed or deleted what, and when.
+"""Audit log: who viewed, exported, changed or deleted what, when, and from where.
 
 Entries name the conversation or record and counts, never message text.
+Each web request sets its client address and user agent once (`set_source`),
+so every row written while handling it carries them without each view
+passing them along.
 """
 
+from contextvars import ContextVar
 from typing import List, Optional, Tuple
 
 from sqlalchemy.orm import Session
 
 from iopnav.console.models import AuditEntry
 
+UNKNOWN_ACCOUNT = "unknown account"
+
+# (client address, user agent) of the request being handled; None outside one.
+_source: ContextVar[Tuple[Optional[str], Optional[str]]] = ContextVar(
+    "audit_source", default=(None, None)
+)
+
+
+def set_source(address: Optional[str], user_agent: Optional[str]) -> None:
+    _source.set(((address or None) and address[:64], (user_agent or None) and user_agent[:300]))
+
 
 def record(
-    db: Session, actor: str, action: str, target: Optional[str] = None, detail: Optional[str] = None
+    db: Session,
+    actor: str,
+    action: str,
+    target: Optional[str] = None,
+    detail: Optional[str] = None,
+    commit: bool = True,
 ) -> None:
+    """commit=False adds the row to the caller's transaction, so the action and
+    its audit row are stored together or not at all."""
+    address, agent = _source.get()
     db.add(
         AuditEntry(
-            actor=actor, action=action, target=(target or None) and target[:300], detail=detail
+            actor=actor,
+            action=action,
+            target=(target or None) and target[:300],
+            detail=detail,
+            source_ip=address,
+            user_agent=agent,
         )
     )
-    db.commit()
+    if commit:
+        db.commit()
 
 
 def conversation_target(key: int) -> str:

@@ -5,6 +5,13 @@ store; the ones that live in the application database (crisis flags, intake
 requests, reviews) are applied to that result, since the two stores may be
 different databases. Conversations with an open (unacknowledged) crisis flag
 are pinned above everything else, newest first.
+
+A burst (review H1: a flood of crisis flags from many fresh conversations
+in a short time, usually automated) must not bury a real crisis: open flags
+that follow each other within IOP_BURST_GAP_SECONDS (60) and span at least
+IOP_BURST_MIN_CONVERSATIONS (10) conversations are collapsed into one pinned
+row with their count. Its conversations are listed when staff open the
+burst (?burst=<id>); every other open flag stays pinned on its own.
 """
 
 import math
@@ -17,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from iopnav import settings
 from iopnav.console import config, tracker
 from iopnav.console.models import ConversationReview
 from iopnav.console.tracker import events
@@ -37,6 +45,7 @@ class ListFilters:
     fallback: bool = False
     reviewed: str = ""
     q: str = ""
+    burst: int = 0  # a burst's id: only its conversations
     page: int = 1
 
     @classmethod
@@ -67,6 +76,12 @@ class ListFilters:
         if len(f.q) > MAX_QUERY:
             errors.append(f"The search text was cut to {MAX_QUERY} characters.")
             f.q = f.q[:MAX_QUERY]
+        raw_burst = (args.get("burst") or "").strip()
+        if raw_burst:
+            if raw_burst.isdigit():
+                f.burst = int(raw_burst)
+            else:
+                errors.append(f"'{raw_burst[:20]}' is not a burst number; showing all.")
         f.page = parse_page(args.get("page"), errors)
         return f, errors
 
@@ -81,6 +96,7 @@ class ListFilters:
             "fallback": "1" if f.fallback else "",
             "reviewed": f.reviewed,
             "q": f.q,
+            "burst": str(f.burst) if f.burst else "",
             "page": str(f.page) if f.page > 1 else "",
         }
         return urlencode({k: v for k, v in params.items() if v})
@@ -121,10 +137,26 @@ class Summary:
     open_flags: int = 0
     referrals: int = 0
     reviewed: bool = False
+    moments: int = 0  # crisis moments counted on its open flag
+    burst: int = 0  # the burst its open flag belongs to, if any
 
     @property
     def intake(self) -> bool:
         return self.intake_intent or self.referrals > 0
+
+
+@dataclass
+class Burst:
+    id: int  # its first flag's id
+    start: datetime
+    end: datetime
+    flag_ids: List[int] = field(default_factory=list)
+    senders: List[str] = field(default_factory=list)
+    moments: int = 0
+
+    @property
+    def conversations(self) -> int:
+        return len(self.senders)
 
 
 @dataclass
@@ -133,6 +165,7 @@ class Page:
     total: int = 0
     page: int = 1
     pages: int = 1
+    bursts: List[Burst] = field(default_factory=list)
 
 
 def _utc(ts: float) -> datetime:
@@ -206,12 +239,46 @@ def _aggregate(eng: Engine, f: ListFilters) -> List[Summary]:
         ]
 
 
-def _flag_counts(db: Session) -> Dict[str, Tuple[int, int]]:
-    open_flag = sa.case((CrisisFlag.acknowledged.is_(False), 1), else_=0)
+def _flag_counts(db: Session) -> Dict[str, Tuple[int, int, int]]:
+    """Per conversation: flags, open flags, moments counted on open flags."""
+    is_open = CrisisFlag.acknowledged.is_(False)
+    open_flag = sa.case((is_open, 1), else_=0)
+    open_moments = sa.case((is_open, CrisisFlag.moments), else_=0)
     rows = db.query(
-        CrisisFlag.sender_id, sa.func.count(CrisisFlag.id), sa.func.sum(open_flag)
+        CrisisFlag.sender_id,
+        sa.func.count(CrisisFlag.id),
+        sa.func.sum(open_flag),
+        sa.func.sum(open_moments),
     ).group_by(CrisisFlag.sender_id)
-    return {sender: (int(total), int(opened or 0)) for sender, total, opened in rows}
+    return {
+        sender: (int(total), int(opened or 0), int(moments or 0))
+        for sender, total, opened, moments in rows
+    }
+
+
+def open_bursts(db: Session) -> List[Burst]:
+    """Open flags clustered by time; only clusters of many conversations count."""
+    gap = timedelta(seconds=settings.env_int("IOP_BURST_GAP_SECONDS", 60))
+    least = settings.env_int("IOP_BURST_MIN_CONVERSATIONS", 10)
+    rows = (
+        db.query(CrisisFlag.id, CrisisFlag.sender_id, CrisisFlag.created_at, CrisisFlag.moments)
+        .filter(CrisisFlag.acknowledged.is_(False))
+        .order_by(CrisisFlag.created_at, CrisisFlag.id)
+    )
+    clusters: List[Burst] = []
+    for flag_id, sender, created, moments in rows:
+        if not clusters or created - clusters[-1].end > gap:
+            clusters.append(Burst(flag_id, created, created))
+        burst = clusters[-1]
+        burst.end = created
+        burst.flag_ids.append(flag_id)
+        burst.senders.append(sender)
+        burst.moments += moments or 1
+    return [b for b in clusters if b.conversations >= least]
+
+
+def burst_by_id(db: Session, burst_id: int) -> Optional[Burst]:
+    return next((b for b in open_bursts(db) if b.id == burst_id), None)
 
 
 def list_conversations(
@@ -221,15 +288,20 @@ def list_conversations(
         return Page()
     rows = _aggregate(eng, f)
     flags = _flag_counts(db)
+    bursts = open_bursts(db)
+    in_burst = {sender: b.id for b in bursts for sender in b.senders}
     referrals = dict(
         db.query(Referral.sender_id, sa.func.count(Referral.id)).group_by(Referral.sender_id).all()
     )
     reviewed = {s for (s,) in db.query(ConversationReview.sender_id)}
     kept = []
     for row in rows:
-        row.flags, row.open_flags = flags.get(row.sender_id, (0, 0))
+        row.flags, row.open_flags, row.moments = flags.get(row.sender_id, (0, 0, 0))
+        row.burst = in_burst.get(row.sender_id, 0)
         row.referrals = int(referrals.get(row.sender_id, 0))
         row.reviewed = row.sender_id in reviewed
+        if row.burst != f.burst:  # collapsed into its burst row, or not in the burst shown
+            continue
         if f.flagged and not row.flags:
             continue
         if f.intake and not row.intake:
@@ -245,4 +317,4 @@ def list_conversations(
     for row in shown:
         row.preview = details.get(row.sender_id, {}).get("preview", "")
         row.channel = details.get(row.sender_id, {}).get("channel", "")
-    return Page(shown, len(kept), page, pages)
+    return Page(shown, len(kept), page, pages, [b for b in bursts if f.burst in (0, b.id)])

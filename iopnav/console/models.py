@@ -52,14 +52,19 @@ class ConsoleSession(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per email address, known account or not, so lockout
-    does not reveal which addresses have accounts."""
+    """Failed logins per (client address, email) pair, known account or not,
+    so a lockout neither reveals which addresses have accounts nor lets one
+    address lock a named staff member out everywhere. Keys are SHA-256
+    digests: the table holds no addresses or attacker-typed text."""
 
     __tablename__ = "console_login_throttle"
 
-    email = Column(String(254), primary_key=True)
+    key = Column(String(64), primary_key=True)  # sha256(address, email)
+    account = Column(String(64), nullable=False, index=True)  # sha256(email): reset ends locks
     failures = Column(Integer, nullable=False, default=0)
+    lockouts = Column(Integer, nullable=False, default=0)  # each one doubles the next
     first_failure_at = Column(DateTime, nullable=True)
+    last_failure_at = Column(DateTime, nullable=True, index=True)
     locked_until = Column(DateTime, nullable=True)
 
 
@@ -68,10 +73,12 @@ class AuditEntry(Base):
 
     id = Column(Integer, primary_key=True)
     at = Column(DateTime, nullable=False, default=utcnow, index=True)
-    actor = Column(String(254), nullable=False)  # staff email, or "system"
+    actor = Column(String(254), nullable=False)  # staff email, "system" or "unknown account"
     action = Column(String(40), nullable=False, index=True)
     target = Column(String(300), nullable=True)  # "conversation <id>", "referral 12", ...
     detail = Column(Text, nullable=True)  # counts and choices, never message text
+    source_ip = Column(String(64), nullable=True)  # the client (behind trusted proxies)
+    user_agent = Column(String(300), nullable=True)
 
 
 class ConversationReview(Base):

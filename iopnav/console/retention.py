@@ -9,8 +9,11 @@ intent tags. A crisis-flagged conversation is kept until it is older than
 --crisis-days (IOP_CRISIS_RETENTION_DAYS, default 365), because staff may
 still need it to follow up or to answer for what the assistant said.
 Crisis flag rows themselves are never deleted (safety rule: nothing removes
-a flag; an admin's "forget me" only anonymises them), so the record that a
-crisis happened (category, time, channel) outlives the transcript.
+a flag), so the record that a crisis happened (category, time, channel,
+count) outlives the transcript. After --crisis-days they are anonymised, as
+"forget me" does: a random id instead of the sender id (a phone number on
+SMS) and no quoted evidence. An open (unacknowledged) flag is never
+anonymised: it would drop out of the console before anyone followed it up.
 Closed intake requests older than --days are deleted too; open ones (new,
 contacted) stay until staff close them: someone is still waiting for a call.
 The run is written to the audit log; nothing about the people is printed.
@@ -28,7 +31,7 @@ import sqlalchemy as sa
 from iopnav.console import audit, config, forget, tracker
 from iopnav.db import session_factory
 from iopnav.referrals import Referral
-from iopnav.safety.flags import CrisisFlag
+from iopnav.safety.flags import FORGOTTEN, CrisisFlag, anonymise
 
 
 @dataclass
@@ -37,14 +40,19 @@ class Outcome:
     deleted_events: int = 0
     kept_crisis: int = 0
     deleted_referrals: int = 0
+    anonymised_flags: int = 0
+    kept_open_flags: int = 0
 
     def summary(self, dry_run: bool = False) -> str:
         verb = "Would delete" if dry_run else "Deleted"
+        anonymised = "would anonymise" if dry_run else "anonymised"
         return (
             f"{verb} {self.deleted_conversations} conversation(s) "
             f"({self.deleted_events} events) and {self.deleted_referrals} closed intake "
             f"request(s); kept {self.kept_crisis} crisis-flagged conversation(s) within crisis "
-            "retention. Crisis flags are never deleted by retention."
+            f"retention; {anonymised} {self.anonymised_flags} crisis flag(s) past it "
+            f"({self.kept_open_flags} still open, kept). Crisis flags are never deleted by "
+            "retention."
         )
 
 
@@ -96,6 +104,7 @@ def run(
                 db.commit()
                 tracker.delete_conversation(eng, sender)
         naive = lambda ts: datetime.fromtimestamp(ts, tz=timezone.utc).replace(tzinfo=None)  # noqa: E731
+        _expire_flags(db, naive(crisis_cutoff), outcome, dry_run)
         closed = db.query(Referral).filter(
             Referral.status == "closed", Referral.created_at < naive(cutoff)
         )
@@ -111,6 +120,19 @@ def run(
                 f"days={days} crisis_days={crisis_days}: " + outcome.summary(),
             )
     return outcome
+
+
+def _expire_flags(db, cutoff: datetime, outcome: Outcome, dry_run: bool) -> None:
+    """M9: flags past crisis retention keep no link to the person."""
+    old = db.query(CrisisFlag).filter(
+        CrisisFlag.created_at < cutoff, ~CrisisFlag.sender_id.like(f"{FORGOTTEN}%")
+    )
+    outcome.kept_open_flags = old.filter(CrisisFlag.acknowledged.is_(False)).count()
+    expired = old.filter(CrisisFlag.acknowledged.is_(True)).all()
+    outcome.anonymised_flags = len(expired)
+    if not dry_run and expired:
+        anonymise(db, expired)
+        db.commit()
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -58,9 +58,10 @@ def resolve(
     return row, user
 
 
-def end(db: Session, token: Optional[str]) -> None:
+def end(db: Session, token: Optional[str], commit: bool = True) -> None:
     if token:
         db.query(ConsoleSession).filter_by(token_hash=_digest(token)).delete()
+    if commit:
         db.commit()
 
 

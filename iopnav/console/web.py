@@ -37,6 +37,8 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+# Sent only with Secure cookies (the console is on HTTPS): browsers then refuse plain HTTP.
+HSTS = "max-age=31536000"
 
 
 def local_time(value: Optional[datetime], fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -199,8 +201,15 @@ def safe_next(target: Optional[str]) -> str:
     return "/conversations"
 
 
+def client_address(request: Request) -> str:
+    """The client's address: from X-Forwarded-For when the console trusts
+    proxies in front of it (IOP_CONSOLE_PROXIES), else the peer."""
+    return request.remote_addr or request.ip or "unknown"
+
+
 async def open_request(request: Request):
-    """Runs before every handler: database session, login, CSRF."""
+    """Runs before every handler: audit source, database session, login, CSRF."""
+    audit.set_source(client_address(request), request.headers.get("user-agent"))
     request.ctx.db = request.app.ctx.Session()
     request.ctx.user = request.ctx.session = None
     found = sessions.resolve(
@@ -232,20 +241,26 @@ async def open_request(request: Request):
 async def close_request(request: Request, resp: response.BaseHTTPResponse):
     for name, value in SECURITY_HEADERS.items():
         resp.headers.setdefault(name, value)
+    if request.app.ctx.settings.secure_cookies:
+        resp.headers.setdefault("Strict-Transport-Security", HSTS)
     db = getattr(request.ctx, "db", None)
     if db is not None:
         db.close()
 
 
 def set_cookie(
-    resp: response.HTTPResponse, name: str, value: str, max_age: Optional[int] = None
+    request: Request,
+    resp: response.HTTPResponse,
+    name: str,
+    value: str,
+    max_age: Optional[int] = None,
 ) -> None:
     resp.cookies[name] = value
     cookie = resp.cookies[name]
     cookie["httponly"] = True
     cookie["samesite"] = "Strict"
     cookie["path"] = "/"
-    if config.secure_cookies():
+    if request.app.ctx.settings.secure_cookies:
         cookie["secure"] = True
     if max_age is not None:
         cookie["max-age"] = max_age

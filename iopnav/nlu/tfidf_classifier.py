@@ -34,7 +34,7 @@ def build_pipeline(config: Dict[Text, Any]):
     from sklearn.pipeline import make_pipeline, make_union
     from sklearn.svm import LinearSVC
 
-    features = make_union(
+    blocks = [
         TfidfVectorizer(ngram_range=tuple(config["word_ngrams"]), sublinear_tf=True),
         TfidfVectorizer(
             analyzer="char_wb",
@@ -42,8 +42,12 @@ def build_pipeline(config: Dict[Text, Any]):
             sublinear_tf=True,
             min_df=config["char_min_df"],
         ),
-    )
-    return make_pipeline(features, LinearSVC(C=config["C"]))
+    ]
+    if config["embedding_weight"]:
+        from iopnav.nlu.sentence_vectors import SentenceVectors
+
+        blocks.append(SentenceVectors(config["embedding_weight"]))
+    return make_pipeline(make_union(*blocks), LinearSVC(C=config["C"]))
 
 
 def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
@@ -75,6 +79,9 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             "char_ngrams": [1, 6],
             "char_min_df": 2,
             "C": 0.5,
+            # WordLlama sentence vectors next to the n-grams (0 = off); the
+            # weight sets their share of the SVM's feature space.
+            "embedding_weight": 0.0,
             # Margins of a linear SVM are roughly in [-1.5, 1.5]; this spreads
             # them so a clear winner gets > 0.8 and a toss-up < 0.4.
             "temperature": 5.0,
@@ -104,6 +111,8 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             for key in ("word_ngrams", "char_ngrams")
             if not (len(config[key]) == 2 and 1 <= config[key][0] <= config[key][1])
         ]
+        if config["embedding_weight"] < 0:
+            problems.append("embedding_weight must be 0 (off) or above")
         problems += [
             f"{key} must be above 0"
             for key in ("C", "temperature", "char_min_df", "ranking_length")

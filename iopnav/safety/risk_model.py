@@ -168,7 +168,7 @@ class RiskModel:
         uses = state.pop("uses_embeddings", False)
         self.__dict__.update(state)
         if uses:
-            from iopnav.safety import embeddings
+            from iopnav import embeddings
 
             self.embedder = embeddings.load()
 
@@ -190,6 +190,6 @@ def split_heldout(examples: Sequence[Example]) -> "tuple[List[Example], List[Exa
 def default_embedder(enabled: bool = True) -> Optional[object]:
     if not enabled:
         return None
-    from iopnav.safety import embeddings
+    from iopnav import embeddings
 
     return embeddings.load()

@@ -9,6 +9,8 @@ import urllib.request
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.support.waiting import wait_for
+
 HANDOFF_MARKERS = ("988", "911", "741741")
 
 
@@ -161,9 +163,14 @@ def test_with_the_action_server_down_the_handoff_and_the_staff_flag_still_work(
     for marker in HANDOFF_MARKERS:
         assert marker in handoff
     engine = create_engine(assistant_without_actions.database_url)
-    with engine.connect() as conn:
-        flagged = conn.execute(
-            text("select count(*) from crisis_flags where sender_id = :s"), {"s": sender_id}
-        ).scalar()
-    engine.dispose()
-    assert flagged == 1
+
+    def flagged():  # the outbox writes the flag on its own thread, just after the reply
+        with engine.connect() as conn:
+            return conn.execute(
+                text("select count(*) from crisis_flags where sender_id = :s"), {"s": sender_id}
+            ).scalar()
+
+    try:
+        assert wait_for(flagged) == 1
+    finally:
+        engine.dispose()

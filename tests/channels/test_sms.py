@@ -11,6 +11,7 @@ from twilio.request_validator import RequestValidator
 
 from tests.support.assistant import TWILIO_TOKEN
 from tests.support.sms import post_form, send_sms, twilio_params
+from tests.support.waiting import wait_for
 
 # GSM-7 characters that take two positions (escape + char) in a segment.
 GSM_EXTENDED = set("^{}\\[~]|€")
@@ -120,16 +121,21 @@ def test_an_opted_out_crisis_text_gets_no_reply_but_is_flagged_for_staff(assista
     sms(number, "STOP")
     assert sms(number, "I took a whole bottle of pills").messages == []
     engine = create_engine(assistant.database_url)
-    with engine.connect() as conn:
-        channels = (
-            conn.execute(
-                text("select channel from crisis_flags where sender_id = :s"), {"s": number}
+
+    def channels():  # the outbox writes the flag on its own thread, just after the reply
+        with engine.connect() as conn:
+            return (
+                conn.execute(
+                    text("select channel from crisis_flags where sender_id = :s"), {"s": number}
+                )
+                .scalars()
+                .all()
             )
-            .scalars()
-            .all()
-        )
-    engine.dispose()
-    assert channels == ["sms"]
+
+    try:
+        assert wait_for(channels) == ["sms"]
+    finally:
+        engine.dispose()
 
 
 def test_the_sms_intake_offers_a_way_out_that_is_not_an_opt_out_keyword(sms, number):

@@ -7,9 +7,11 @@ import sys
 from datetime import datetime
 from functools import lru_cache
 
+from iopnav.console import __main__ as console_cli
 from iopnav.console.app import create_app
 from iopnav.console.config import ConsoleSettings
-from tests.support.console import ADMIN, LOGIN_TOKEN_RE, PASSWORD, REVIEWER
+from tests.support.console import ADMIN, LOGIN_TOKEN_RE, PASSWORD, REVIEWER, InProcessConsole
+from tests.support.databases import isolated_database_url
 from tests.support.demo_data import Msg
 
 
@@ -239,3 +241,61 @@ def test_a_login_page_opened_in_the_background_does_not_expire_the_form_on_scree
         "POST", "/login", {"email": REVIEWER, "password": PASSWORD, "login_token": on_screen}
     )
     assert resp.status_code == 200 and f"{REVIEWER} (reviewer)" in resp.text
+
+
+# ---- M5: where the console listens, Secure cookies and HSTS ----------------------
+
+
+def _login_page_headers(tmp_path, **settings):
+    """Set-Cookie and HSTS of /login on a console built with `settings`."""
+    with (
+        isolated_database_url("sqlite", tmp_path) as app_url,
+        isolated_database_url("sqlite", tmp_path) as tracker_url,
+    ):
+        console = InProcessConsole(app_url, tracker_url, **settings).start()
+        try:
+            page = console.client().get("/login")
+        finally:
+            console.stop()
+    cookie = next(c for c in page.set_cookies if c.startswith("iop_console_login="))
+    return cookie, page.headers.get("Strict-Transport-Security")
+
+
+def test_cookies_are_secure_with_hsts_when_reachable_beyond_loopback(tmp_path):
+    cookie, hsts = _login_page_headers(tmp_path, host="0.0.0.0")
+    assert "Secure" in cookie and hsts == "max-age=31536000"
+    cookie, hsts = _login_page_headers(tmp_path, host="127.0.0.1")
+    assert "Secure" not in cookie and hsts is None  # plain-http localhost sign-in still works
+    # IOP_CONSOLE_SECURE_COOKIES forces either way (a TLS proxy on the same machine: on).
+    cookie, hsts = _login_page_headers(tmp_path, host="127.0.0.1", force_secure_cookies=True)
+    assert "Secure" in cookie and hsts
+    cookie, hsts = _login_page_headers(tmp_path, host="10.0.0.5", force_secure_cookies=False)
+    assert "Secure" not in cookie and hsts is None
+
+
+def test_the_console_stays_on_loopback_when_the_assistant_is_exposed(monkeypatch):
+    monkeypatch.setenv("IOP_HOST", "0.0.0.0")
+    monkeypatch.delenv("IOP_CONSOLE_HOST", raising=False)
+    monkeypatch.delenv("IOP_CONSOLE_SECURE_COOKIES", raising=False)
+    assert console_cli.parser().parse_args(["serve"]).host == "127.0.0.1"
+    assert not ConsoleSettings.from_env().secure_cookies
+    monkeypatch.setenv("IOP_CONSOLE_HOST", "0.0.0.0")
+    assert console_cli.parser().parse_args(["serve"]).host == "0.0.0.0"
+    assert ConsoleSettings.from_env().secure_cookies
+    monkeypatch.setenv("IOP_CONSOLE_SECURE_COOKIES", "0")
+    assert not ConsoleSettings.from_env().secure_cookies
+
+
+def test_a_malformed_budget_setting_is_named_at_start_up(tmp_path):
+    env = {**os.environ, "IOP_DATABASE_URL": f"sqlite:///{tmp_path}/app.db"}
+    env["PYTHONPATH"] = os.getcwd()
+    env["IOP_RATE_LIMIT_CONSOLE_LOGIN_IP"] = "lots"
+    done = subprocess.run(
+        [sys.executable, "-m", "iopnav.console", "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "IOP_RATE_LIMIT_CONSOLE_LOGIN_IP" in done.stderr
+    assert "Traceback" not in done.stderr

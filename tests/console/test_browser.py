@@ -274,6 +274,11 @@ def test_audit_log_shows_each_step(page, stack):
 
     entry(REVIEWER, "login_failed")
     entry(REVIEWER, "login")
+    # Each row says where it came from: the address and the browser.
+    signed_in = table.locator("tr").filter(has=page.get_by_role("cell", name="login", exact=True))
+    source = signed_in.first.locator("td").last
+    expect(source).to_contain_text("127.0.0.1")
+    expect(source.locator("small")).to_have_attribute("title", re.compile("Chrome"))
     entry(REVIEWER, "view_list", "conversations")
     entry(REVIEWER, "view_conversation", f"conversation #{crisis}")
     entry(REVIEWER, "review", f"conversation #{crisis}")

@@ -341,3 +341,68 @@ def test_right_intent_starts_at_choose_on_a_misunderstood_turn(console, crisis_t
         "/annotate/tag", {"conversation": key, "event_id": fallback_id, "intent": ""}
     )
     assert "Choose the intent this message should have had." in unchosen.text
+
+
+def test_a_burst_of_flags_is_collapsed_and_an_admin_acknowledges_it_with_a_reason(
+    console, data, monkeypatch
+):
+    """H1: a flood of crisis flags from fresh conversations shows as ONE
+    pinned row with its count; a real crisis from before stays pinned on its
+    own; an admin acknowledges the burst in one audited step, with a reason,
+    and every flag stays on record."""
+    from datetime import datetime, timedelta
+
+    from tests.support.console import ADMIN
+
+    monkeypatch.setenv("IOP_BURST_MIN_CONVERSATIONS", "5")
+    monkeypatch.setenv("IOP_BURST_GAP_SECONDS", "5")
+    real = console.conversation([Msg("I have the pills and I'm taking them tonight", "crisis")])
+    console.execute(
+        console.database_url,
+        "update crisis_flags set created_at = :t where sender_id = :s",
+        t=datetime.utcnow() - timedelta(hours=1),
+        s=real,
+    )
+    flood = [console.conversation([Msg("I want to kill myself", "crisis", 0.99)]) for _ in range(6)]
+    flags_before = console.query(console.database_url, "select count(*) from crisis_flags")[0][0]
+
+    reviewer = console.client(REVIEWER)
+    page = unescape(reviewer.get("/conversations").text)
+    [burst_id] = re.findall(r'data-burst="(\d+)"', page)
+    assert re.search(r"\d+ conversations flagged between", page)
+    listed = {key for _, key, _ in rows(page)}
+    assert not listed & {console.key(s) for s in flood}  # collapsed, not 6 pinned rows
+    pinned = [key for cls, key, _ in rows(page) if "pinned" in cls]
+    assert console.key(real) in pinned
+    assert "Acknowledge all" not in page  # reviewers see the burst, admins act on it
+    opened = unescape(reviewer.get(f"/conversations?burst={burst_id}").text)
+    assert {console.key(s) for s in flood} <= {key for _, key, _ in rows(opened)}
+    assert console.key(real) not in {key for _, key, _ in rows(opened)}
+    refused = reviewer.post(f"/flags/bursts/{burst_id}/acknowledge", {"reason": "spam"})
+    assert refused.status_code == 403
+
+    admin = console.client(ADMIN)
+    no_reason = admin.post(f"/flags/bursts/{burst_id}/acknowledge", {"reason": " "})
+    assert "Give a reason" in unescape(no_reason.text)
+    done = admin.post(
+        f"/flags/bursts/{burst_id}/acknowledge", {"reason": "automated flood, checked"}
+    )
+    assert re.search(r"Acknowledged \d+ crisis flag\(s\)\. They stay on record\.", done.text)
+    after = unescape(done.text)
+    assert 'data-burst="' not in after
+    assert console.key(real) in [key for cls, key, _ in rows(after) if "pinned" in cls]
+    for sender in flood:
+        assert console.query(
+            console.database_url,
+            "select acknowledged, acknowledged_by, acknowledge_reason from crisis_flags"
+            " where sender_id = :s",
+            s=sender,
+        ) == [(True, ADMIN, "automated flood, checked")]
+    assert console.query(console.database_url, "select count(*) from crisis_flags")[0][0] == (
+        flags_before
+    )
+    actor, action, target, detail = next(
+        e for e in reversed(console.audit()) if e[1] == "acknowledge_burst"
+    )
+    assert (actor, target) == (ADMIN, f"crisis burst {burst_id}")
+    assert "reason: automated flood, checked" in detail

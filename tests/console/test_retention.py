@@ -174,3 +174,42 @@ def test_console_command_line_runs_the_same_retention(console, aged):
     assert done.returncode == 0, done.stderr
     assert "Would delete 1 conversation(s)" in done.stdout  # old_crisis is past 60 days
     assert console.event_count(aged["old_crisis"]) > 0
+
+
+def test_flags_past_crisis_retention_are_anonymised_but_kept(console, aged):
+    """M9: after --crisis-days a flag keeps no phone number and no quoted
+    words; the row stays (rule 3), and an open flag is left for staff."""
+    followed_up = console.conversation(
+        [Msg("I want to kill myself", "crisis", 0.97)], channel="sms", sender_id="+17275550155"
+    )
+    still_open = console.conversation(
+        [Msg("I want to end my life", "crisis", 0.96)], channel="sms", sender_id="+17275550156"
+    )
+    long_ago = datetime.utcnow() - timedelta(days=400)
+    console.execute(
+        console.database_url,
+        "update crisis_flags set created_at = :t where sender_id in (:a, :b)",
+        t=long_ago,
+        a=followed_up,
+        b=still_open,
+    )
+    console.execute(
+        console.database_url,
+        "update crisis_flags set acknowledged = :t where sender_id = :s",
+        t=True,
+        s=followed_up,
+    )
+    before = console.query(console.database_url, "select count(*) from crisis_flags")[0][0]
+    assert flag_count(console, followed_up) == 1  # the fault: a phone number kept 400 days
+    done = retention(console, "--days", "90", "--crisis-days", "365")
+    assert done.returncode == 0, done.stderr
+    assert "anonymised 1 crisis flag(s) past it (1 still open, kept)" in done.stdout
+    assert flag_count(console, followed_up) == 0 and flag_count(console, still_open) == 1
+    assert console.query(console.database_url, "select count(*) from crisis_flags")[0][0] == before
+    [(evidence,)] = console.query(
+        console.database_url,
+        "select evidence from crisis_flags where created_at = :t and acknowledged = :a",
+        t=long_ago,
+        a=True,
+    )
+    assert evidence is None

@@ -4,6 +4,7 @@ answering over real HTTP. The other console tests run the same app in-process.""
 
 import pytest
 
+from iopnav.services import VENV_BIN, Service, free_port
 from tests.support.console import REVIEWER, ConsoleServer
 from tests.support.databases import isolated_database_url
 from tests.support.demo_data import Msg
@@ -48,3 +49,40 @@ def test_conversation_ids_stay_out_of_the_server_log(server):
     landed = client.get("/conversations/%2B18135550199")
     assert landed.status_code == 200 and "/transcript/" in landed.url
     assert "5550199" not in server.log_text()
+
+
+def _listening_addresses(port: int):
+    """Local addresses (hex, as /proc/net/tcp shows them) listening on `port`."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as lines:
+            for line in list(lines)[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, _, hex_port = local.rpartition(":")
+                if state == "0A" and int(hex_port, 16) == port:  # 0A = LISTEN
+                    found.append(address)
+    return found
+
+
+def test_the_deployed_console_listens_on_loopback_even_when_the_assistant_is_exposed(
+    tmp_path,
+):
+    port = free_port()
+    service = Service(
+        "staff console",
+        [str(VENV_BIN / "python"), "-m", "iopnav.console"],  # as the launcher starts it
+        f"http://127.0.0.1:{port}/login",
+        env={
+            "IOP_HOST": "0.0.0.0",
+            "IOP_CONSOLE_HOST": "",
+            "IOP_CONSOLE_PORT": str(port),
+            "IOP_DATABASE_URL": f"sqlite:///{tmp_path}/app.db",
+            "IOP_TRACKER_STORE_URL": f"sqlite:///{tmp_path}/tracker.db",
+        },
+        log_path=tmp_path / "console.log",
+    ).start()
+    try:
+        service.wait_ready(60)
+        assert _listening_addresses(port) == ["0100007F"]  # 127.0.0.1 only
+    finally:
+        service.stop()

@@ -1,9 +1,11 @@
 """The TF-IDF + linear SVM intent classifier as Rasa runs it: trained through
 the graph component API, persisted to model storage, loaded back."""
 
+import pickle
 from pathlib import Path
 
 import pytest
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -15,14 +17,22 @@ from iopnav.nlu.tfidf_classifier import TfidfIntentClassifier
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def deployed_config():
+    """The classifier's settings in config.yml, so the tests train what ships."""
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+    [entry] = [c for c in pipeline if c["name"].endswith("TfidfIntentClassifier")]
+    return {k: v for k, v in entry.items() if k != "name"}
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
     resource = Resource("tfidf")
     context = ExecutionContext(GraphSchema({}), "test")
-    component = TfidfIntentClassifier.create({}, storage, resource, context)
+    config = deployed_config()
+    component = TfidfIntentClassifier.create(config, storage, resource, context)
     component.train(load_data(str(ROOT / "data" / "nlu")))
-    return TfidfIntentClassifier.load({}, storage, resource, context)
+    return TfidfIntentClassifier.load(config, storage, resource, context)
 
 
 def parse(component, text):
@@ -60,3 +70,24 @@ def test_untrained_model_storage_loads_without_crashing(tmp_path):
     context = ExecutionContext(GraphSchema({}), "test")
     component = TfidfIntentClassifier.load({}, storage, Resource("never-trained"), context)
     assert parse(component, "hello").get("intent") is None
+
+
+def test_sentence_vectors_leave_the_token_table_out_of_the_model():
+    from iopnav.nlu.sentence_vectors import SentenceVectors
+
+    vectors = SentenceVectors(weight=2.0)
+    before = vectors.transform(["do I sleep there at night"])
+    restored = pickle.loads(pickle.dumps(vectors))
+    assert restored._embedder is None and len(pickle.dumps(vectors)) < 1_000
+    assert before.shape == (1, 256)
+    assert abs(float((before**2).sum()) - 4.0) < 1e-3  # unit vector times the weight
+    assert (restored.transform(["do I sleep there at night"]) == before).all()
+
+
+def test_a_negative_embedding_weight_is_refused():
+    from rasa.shared.exceptions import InvalidConfigException
+
+    with pytest.raises(InvalidConfigException, match="embedding_weight"):
+        TfidfIntentClassifier.validate_config(
+            {**TfidfIntentClassifier.get_default_config(), "embedding_weight": -1}
+        )

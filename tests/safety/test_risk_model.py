@@ -7,8 +7,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from iopnav import settings
-from iopnav.safety import embeddings, risk_model
+from iopnav import embeddings, settings
+from iopnav.safety import risk_model
 from iopnav.safety.risk_model import CRISIS, KIND_OF_CATEGORY, Example, RiskModel
 from iopnav.textsets import NearDuplicateIndex, evaluation_texts
 

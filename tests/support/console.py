@@ -194,6 +194,23 @@ class Console:
             self.database_url, "select actor, action, target, detail from console_audit order by id"
         )
 
+    def audit_rows(self, action: str) -> List[tuple]:
+        """(actor, target, detail, source_ip, user_agent) of one action's rows, oldest first."""
+        return self.query(
+            self.database_url,
+            "select actor, target, detail, source_ip, user_agent from console_audit"
+            " where action = :a order by id",
+            a=action,
+        )
+
+    def client_sending(self, headers: Dict[str, str]) -> Client:
+        """A browser that adds these headers (its address behind the proxy, its user agent)."""
+
+        def send(method, path, query, base, body):
+            return self._send(method, path, query, {**base, **headers}, body)
+
+        return Client(send)
+
     def key(self, sender_id: str) -> int:
         """The conversation's number in console URLs (its first event id)."""
         return self.query(

@@ -158,6 +158,7 @@ def write_conversation(
     """Save a conversation through the project's tracker store; returns its sender id."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
+    from iopnav.safety import outbox
     from iopnav.tracker_store import EnvSQLTrackerStore
 
     sender_id = sender_id or "web-" + uuid.uuid4().hex
@@ -168,6 +169,8 @@ def write_conversation(
                 sender_id, conversation_events(messages, start, channel)
             )
             asyncio.run(store.save(tracker))
+            # The store hands crisis moments to the outbox; staff see them once written.
+            assert outbox.drain(database_url), "crisis flags not written"
         finally:
             store.engine.dispose()
     return sender_id

@@ -52,6 +52,9 @@ def _stamp() -> str:
 @web.admin_only("manage accounts")
 async def users(request: Request):
     rows = request.ctx.db.query(ConsoleUser).order_by(ConsoleUser.email).all()
+    audit.record(
+        request.ctx.db, request.ctx.user.email, "view_users", "accounts", f"{len(rows)} accounts"
+    )
     return web.render(
         request, "users.html", users=rows, roles=config.ROLES, min_length=config.MIN_PASSWORD_LENGTH
     )
@@ -68,14 +71,21 @@ async def create_user(request: Request):
             web.form_value(request, "password"),
             web.form_value(request, "role"),
             created_by=request.ctx.user.email,
+            commit=False,
         )
     except accounts.AccountError as exc:
         db.rollback()
         web.set_flash(request, str(exc), "error")
     else:
         audit.record(
-            db, request.ctx.user.email, "user_create", f"user {user.email}", f"role {user.role}"
+            db,
+            request.ctx.user.email,
+            "user_create",
+            f"user {user.email}",
+            f"role {user.role}",
+            commit=False,
         )
+        db.commit()  # the account and its audit row together
         web.set_flash(request, f"Account created for {user.email} ({user.role}).")
     return web.see_other("/admin/users")
 
@@ -106,8 +116,9 @@ async def update_user(request: Request, user_id: int):
         ):
             raise accounts.AccountError("This is the last active admin; make another admin first.")
         if password:
-            accounts.set_password(db, user.email, password)
+            accounts.set_password(db, user.email, password, commit=False)
     except accounts.AccountError as exc:
+        db.rollback()
         web.set_flash(request, str(exc), "error")
         return web.see_other("/admin/users")
     changes = [f"role {user.role} -> {role}"] if role != user.role else []
@@ -116,14 +127,15 @@ async def update_user(request: Request, user_id: int):
     user.role, user.active = role, active
     if not active:
         db.query(ConsoleSession).filter_by(user_id=user.id).delete()
-    db.commit()
     audit.record(
         db,
         request.ctx.user.email,
         "user_update",
         f"user {user.email}",
         "; ".join(changes) or "no change",
+        commit=False,
     )
+    db.commit()  # the change and its audit row together
     web.set_flash(request, f"Saved {user.email}: {', '.join(changes) or 'no change'}.")
     return web.see_other("/admin/users")
 
@@ -140,6 +152,14 @@ async def audit_log(request: Request):
     actor = (request.args.get("actor") or "")[:254]
     per_page = 50
     rows, total = audit.entries(request.ctx.db, page, per_page, action, actor)
+    filters = ", ".join(n for n, v in (("action", action), ("actor", actor)) if v)
+    audit.record(
+        request.ctx.db,
+        request.ctx.user.email,
+        "view_audit",
+        "audit log",
+        f"page {page}" + (f"; filters: {filters}" if filters else ""),
+    )
     return web.render(
         request,
         "audit.html",
@@ -213,6 +233,14 @@ async def forget_form(request: Request):
     raw = request.args.get("id")
     key, sender = astuple(web.conversation_or_404(request, raw)) if raw else (None, None)
     counts = forget.preview(request.ctx.db, web.tracker_of(request), sender) if sender else None
+    if key is not None:
+        audit.record(
+            request.ctx.db,
+            request.ctx.user.email,
+            "view_forget",
+            audit.conversation_target(key),
+            "erasure preview",
+        )
     return web.render(
         request,
         "forget.html",
@@ -239,7 +267,11 @@ async def forget_do(request: Request):
             web.set_flash(request, web.NO_SUCH_CONVERSATION, "error")
             return web.see_other("/forget")
         erased = forget.Erased()
-        erased.add(forget.forget_sender(db, eng, found.sender_id))
+        try:
+            erased.add(forget.forget_sender(db, eng, found.sender_id))
+        except forget.ForgetError as exc:
+            web.set_flash(request, str(exc), "error")
+            return web.see_other(f"/forget?id={found.key}")
         target = audit.conversation_target(found.key)
     elif phone:
         try:

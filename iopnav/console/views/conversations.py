@@ -10,11 +10,10 @@ from urllib.parse import unquote
 
 from sanic import Blueprint, Request, response
 
-from iopnav.clock import utcnow
 from iopnav.console import annotations, audit, referral_queue, tracker, transcript, web
-from iopnav.console.conversations import ListFilters, list_conversations
+from iopnav.console.conversations import ListFilters, burst_by_id, list_conversations
 from iopnav.referrals import REFERRAL_STATUSES
-from iopnav.safety.flags import CrisisFlag
+from iopnav.safety.flags import CrisisFlag, acknowledge
 
 bp = Blueprint("conversations")
 
@@ -31,7 +30,7 @@ async def conversation_list(request: Request):
     page = list_conversations(db, eng, filters)
     used = [
         n
-        for n in ("start", "end", "channel", "flagged", "intake", "fallback", "reviewed")
+        for n in ("start", "end", "channel", "flagged", "intake", "fallback", "reviewed", "burst")
         if request.args.get(n)
     ]
     audit.record(
@@ -56,9 +55,19 @@ async def conversation_list(request: Request):
 
 @bp.get("/conversations/<sender_id:path>")
 async def conversation_by_sender(request: Request, sender_id: str):
-    """Links by sender id (the staff alert sends these) go to the numbered page."""
+    """Links by sender id (the staff alert sends these) go to the numbered page.
+    Every lookup is audited, found or not: the answer tells whether a phone
+    number has texted the clinic, so probing leaves a trail (the id itself is
+    not stored)."""
     # Sanic hands the path over still percent-encoded; ids may hold "+", "/" or spaces.
     key = tracker.key_of(web.tracker_of(request), unquote(sender_id))
+    audit.record(
+        request.ctx.db,
+        request.ctx.user.email,
+        "lookup_sender",
+        audit.conversation_target(key) if key is not None else "no such conversation",
+        "by sender id",
+    )
     if key is None:
         return web.error_page(
             request, 404, "There is no conversation with that id (it may have been deleted)."
@@ -174,6 +183,33 @@ async def tag_intent(request: Request):
     return web.see_other(transcript_url(key) + f"#m{event.id}")
 
 
+@bp.post("/flags/bursts/<burst_id:int>/acknowledge")
+@web.admin_only("acknowledge a burst of crisis flags")
+async def acknowledge_burst(request: Request, burst_id: int):
+    """H1: one audited step for a flood, with a reason; the flags stay."""
+    db = request.ctx.db
+    reason = web.form_value(request, "reason").strip()
+    burst = burst_by_id(db, burst_id)
+    if burst is None:
+        web.set_flash(request, "That burst has no open flags any more.", "error")
+        return web.see_other("/conversations")
+    if not reason:
+        web.set_flash(request, "Give a reason: it goes into the audit log.", "error")
+        return web.see_other(f"/conversations?burst={burst_id}")
+    flags = db.query(CrisisFlag).filter(CrisisFlag.id.in_(burst.flag_ids)).all()
+    done = acknowledge(db, flags, request.ctx.user.email, reason)
+    db.commit()
+    audit.record(
+        db,
+        request.ctx.user.email,
+        "acknowledge_burst",
+        f"crisis burst {burst_id}",
+        f"{done} flag(s) of {burst.conversations} conversation(s); reason: {reason[:300]}",
+    )
+    web.set_flash(request, f"Acknowledged {done} crisis flag(s). They stay on record.")
+    return web.see_other("/conversations")
+
+
 @bp.post("/flags/<flag_id:int>/acknowledge")
 async def acknowledge_flag(request: Request, flag_id: int):
     db = request.ctx.db
@@ -181,11 +217,7 @@ async def acknowledge_flag(request: Request, flag_id: int):
     key = tracker.key_of(web.tracker_of(request), flag.sender_id)
     if not flag.acknowledged:
         # The flag stays: acknowledging records the follow-up, it does not undo the crisis.
-        flag.acknowledged, flag.acknowledged_by, flag.acknowledged_at = (
-            True,
-            request.ctx.user.email,
-            utcnow(),
-        )
+        acknowledge(db, [flag], request.ctx.user.email)
         db.commit()
         audit.record(
             db,

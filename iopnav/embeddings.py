@@ -29,7 +29,7 @@ MAX_TOKENS = 512
 
 def default_dir() -> Path:
     """Where `make install` unpacked the files (IOP_WORDLLAMA_DIR overrides)."""
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[1]
     return Path(os.environ.get("IOP_WORDLLAMA_DIR", root / "var" / "wordllama"))
 
 

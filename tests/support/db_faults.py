@@ -1,0 +1,38 @@
+"""Database faults that end: a SQLite file write-locked by another
+connection, and a PostgreSQL URL on a closed port that a forwarder later
+connects to the real server."""
+
+import contextlib
+import sqlite3
+from pathlib import Path
+from typing import Iterator, Tuple
+
+from sqlalchemy.engine import make_url
+
+from iopnav.services import free_port
+from tests.support.databases import PG_BASE_URL
+from tests.support.tcp_forward import TcpForwarder
+
+
+@contextlib.contextmanager
+def sqlite_write_lock(path: Path) -> Iterator[None]:
+    """Hold the write lock (as the console's retention or another process would)."""
+    lock = sqlite3.connect(str(path), isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+
+
+def unreachable(db_url: str) -> Tuple[str, int]:
+    """The same PostgreSQL database behind a closed port: (url, port)."""
+    port = free_port()
+    return make_url(db_url).set(port=port).render_as_string(hide_password=False), port
+
+
+def reconnect(port: int) -> TcpForwarder:
+    """End the fault: the closed port now leads to the real server."""
+    real = make_url(PG_BASE_URL)
+    return TcpForwarder(port, (real.host or "127.0.0.1", real.port or 5432))
