@@ -28,8 +28,6 @@ SAFETY_API: Dict[str, Set[str]] = {
     # Crisis lines as clinic configuration, named in SMS HELP/STOP texts, and
     # the hand-off text the channels send when the dialogue cannot.
     "iopnav.safety.resources": {"load", "SMS_LIMIT", "handoff_for", "handoff_variations"},
-    # The one way to raise a crisis flag (the channels' own fallback).
-    "iopnav.safety.outbox": {"enqueue_flag"},
     # Crisis flags: recorded by the tracker store, listed and followed up by staff.
     "iopnav.safety.flags": {
         "CrisisFlag",
