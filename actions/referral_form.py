@@ -72,10 +72,22 @@ NEEDED = {
     "intake_contact": "Staff need a phone number or an email to reach you. If you'd rather "
     "call a program yourself, say cancel and I'll stop.",
 }
+# By SMS, CANCEL (like STOP, END, QUIT) is a carrier opt-out keyword: a texter
+# who followed "say cancel" would be unsubscribed from the clinic's line.
+NEEDED_SMS = {
+    "intake_first_name": "Staff need a name to ask for when they call; a nickname is fine. "
+    "Or reply EXIT FORM if you'd rather not continue.",
+    "intake_contact": "Staff need a phone number or an email to reach you. If you'd rather "
+    "call a program yourself, reply EXIT FORM.",
+}
 
 
-def refuse_skip(dispatcher: CollectingDispatcher, slot: str) -> Dict[Text, Any]:
-    dispatcher.utter_message(text=NEEDED[slot])
+def needed_text(slot: str, channel: Optional[str]) -> str:
+    return (NEEDED_SMS if channel == "sms" else NEEDED)[slot]
+
+
+def refuse_skip(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> Dict[Text, Any]:
+    dispatcher.utter_message(text=needed_text(slot, tracker.get_latest_input_channel()))
     return {slot: None}
 
 
@@ -87,7 +99,7 @@ class ValidateIntakeForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if value == SKIPPED:
-            return refuse_skip(dispatcher, "intake_first_name")
+            return refuse_skip(dispatcher, tracker, "intake_first_name")
         name, problem = checks.check_first_name(str(value))
         if problem:
             dispatcher.utter_message(text=problem)
@@ -97,7 +109,7 @@ class ValidateIntakeForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if value == SKIPPED:
-            return refuse_skip(dispatcher, "intake_contact")
+            return refuse_skip(dispatcher, tracker, "intake_contact")
         contact, problem = checks.parse_contact(str(value))
         if problem:
             dispatcher.utter_message(text=problem)

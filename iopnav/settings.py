@@ -4,6 +4,7 @@ Defaults keep everything on SQLite files under var/ and every server on the
 loopback interface, so `make run` works on a fresh machine with no setup.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -42,6 +43,17 @@ def lock_store_url() -> str:
 # Where each server listens. IOP_HOST is the default for the public ones
 # only (Rasa for the SMS webhook, the web page); the staff console and the
 # action server stay on loopback unless their own setting says otherwise.
+def is_loopback(host: str) -> bool:
+    """An address only this machine can reach: cookies need not be Secure
+    there, and anything else gets Secure cookies and HSTS."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 HOST = env("IOP_HOST", "127.0.0.1")
 RASA_HOST = env("IOP_RASA_HOST", HOST)
 WEB_HOST = env("IOP_WEB_HOST", HOST)

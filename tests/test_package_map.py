@@ -22,12 +22,12 @@ SAFETY_API: Dict[str, Set[str]] = {
     # Screening text for crisis (the channels screen a long message's cut-off
     # windows; the evaluation scripts score the screen).
     "iopnav.safety.screen": {"assess", "Assessment", "CRISIS", "AMBIGUOUS", "NONE"},
-    # The Rasa NLU component itself (pipeline tools, demo conversations); the
-    # kind of danger, for the channels' own fallback hand-off.
+    # The Rasa NLU component itself (pipeline tools, demo conversations), and
+    # the kind of danger the channels' own fallback screen hands off for.
     "iopnav.safety.component": {"SafetyScreen", "decide", "danger_kind"},
-    # Crisis lines as clinic configuration, named in SMS HELP/STOP texts; the
-    # hand-off text for the channels' own fallback.
-    "iopnav.safety.resources": {"load", "SMS_LIMIT", "handoff_for"},
+    # Crisis lines as clinic configuration, named in SMS HELP/STOP texts, and
+    # the hand-off text the channels send when the dialogue cannot.
+    "iopnav.safety.resources": {"load", "SMS_LIMIT", "handoff_for", "handoff_variations"},
     # Crisis flags: recorded by the tracker store, listed and followed up by staff.
     "iopnav.safety.flags": {
         "CrisisFlag",

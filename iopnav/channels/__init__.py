@@ -6,5 +6,9 @@ rest          SafeRestInput: Rasa's REST webhook with clear answers to bad input
 sms           TwilioSMSInput: signed Twilio webhook answered with TwiML
 sms_text      how replies are written for SMS (numbered options, splitting)
 optout        STOP/START opt-out list in the application database
+fallback      the channels' own crisis screen when the dialogue fails or is late
+payloads      typed "/intent" payloads count only if the bot offered them
+limits        64 KB request bodies and per-sender / per-address budgets
+dedupe        a repeated Twilio MessageSid gets the first reply again
 webpage       the sample clinic page, the chat widget and its /api/chat proxy
 """

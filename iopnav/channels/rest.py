@@ -19,9 +19,19 @@ Differences from rasa.core.channels.rest.RestInput, and why:
 - A turn the dialogue answers with nothing (a custom action failed because
   the action server is down) gets a short "couldn't answer" message instead
   of an empty list.
+- A turn that fails or takes longer than IOP_WEB_TURN_DEADLINE (10 s) is
+  answered by the channel's own screen (fallback.py): the hand-off and a
+  staff flag for a crisis, else what the dialogue already said, else 503
+  with a message naming 911 and 988. Never a bare 5xx.
+- A typed "/intent" payload counts only if the last bot turn offered it as
+  a button (payloads.py); otherwise it is read as text.
+- Bodies over 64 KB are refused before they are read, and each sender and
+  client address has a budget (limits.py); over it, a crisis still gets the
+  hand-off, anything else 429 with Retry-After.
 - No `?stream=true` mode: nothing of ours uses it.
 """
 
+import asyncio
 import json
 import logging
 import re
@@ -29,15 +39,21 @@ from typing import Any, Awaitable, Callable, Dict, List, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from iopnav.channels.cleaning import BadInput, clean_text
-from iopnav.channels.conversation import stand_in_and_reminder, without_topic_buttons
+from iopnav.channels import fallback, limits, payloads
+from iopnav.channels.cleaning import BadInput, CleanMessage, clean_text
+from iopnav.channels.conversation import (
+    offered_options,
+    stand_in_and_reminder,
+    without_topic_buttons,
+)
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 1_000_000
+MAX_BODY_BYTES = limits.MAX_REQUEST_BYTES
 SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 UNAVAILABLE = (
     "Sorry, I couldn't answer just now. Please try again in a moment. "
@@ -89,6 +105,31 @@ def error_reply(exc: BadInput) -> HTTPResponse:
     return response.json({"error": exc.code, "message": exc.message}, status=exc.status)
 
 
+def too_large() -> HTTPResponse:
+    return error_reply(
+        BadInput("too_large", f"The request is larger than {MAX_BODY_BYTES:,} bytes.", status=413)
+    )
+
+
+def unavailable() -> HTTPResponse:
+    return response.json({"error": "unavailable", "message": UNAVAILABLE}, status=503)
+
+
+def say(sender: str, text: str) -> Dict[str, Any]:
+    return {"recipient_id": sender, "text": text}
+
+
+async def read_message(request: Request, sender: str, raw: Any) -> CleanMessage:
+    """The cleaned message (off the event loop: the long-message screen is
+    regex-heavy), with a typed payload that was not offered read as text."""
+    message = await asyncio.to_thread(clean_text, raw)
+    if payloads.looks_like_payload(message.text):
+        message.text = payloads.as_typed(message.text, await offered_options(request.app, sender))
+        if not message.text:
+            raise BadInput("empty_message", "The message is empty. Please type a question.")
+    return message
+
+
 class SafeRestInput(InputChannel):
     @classmethod
     def name(cls) -> Text:
@@ -96,6 +137,11 @@ class SafeRestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("iopnav_safe_rest", __name__)
+        limits.limit_request_size(webhook)
+
+        @webhook.exception(PayloadTooLarge)
+        async def refuse_large(_: Request, __: Exception) -> HTTPResponse:
+            return too_large()
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -104,37 +150,61 @@ class SafeRestInput(InputChannel):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
-                sender, raw = parse_request(request.body or b"")
-                message = clean_text(raw)
-            except BadInput as exc:
-                return error_reply(exc)
-
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        message.text,
-                        collector,
-                        sender,
-                        input_channel=self.name(),
-                        metadata=message.metadata or None,
-                    )
-                )
-            except Exception:
-                # A broken action or store must not look like "no answer":
-                # the widget shows this and keeps the person's text.
+                return await self.answer(request, on_new_message)
+            except Exception:  # never a bare 500: the widget shows this text
                 logger.exception("REST message could not be handled")
-                return response.json({"error": "unavailable", "message": UNAVAILABLE}, status=503)
-
-            replies: List[Dict[str, Any]] = list(collector.messages)
-            stand_in, reminder = await stand_in_and_reminder(request.app, sender, bool(replies))
-            if stand_in:
-                replies.append({"recipient_id": sender, "text": stand_in})
-            if message.note:
-                replies.insert(0, {"recipient_id": sender, "text": message.note})
-            if reminder:
-                replies = without_topic_buttons(replies)
-                replies.append({"recipient_id": sender, "text": reminder})
-            return response.json(replies)
+                return unavailable()
 
         return webhook
+
+    async def answer(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
+        try:
+            sender, raw = parse_request(request.body or b"")
+            message = await read_message(request, sender, raw)
+        except BadInput as exc:
+            return error_reply(exc)
+        agent = request.app.ctx.agent
+        wait = await limits.rest_wait(request, sender)
+        if wait:
+            handoff = await fallback.rescue(agent, sender, message.text, self.name(), [])
+            if handoff:  # a crisis is never rate-limited
+                return response.json([say(sender, handoff)])
+            return response.json(
+                {"error": "rate_limited", "message": limits.slow_down_text(wait)},
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
+
+        collector = CollectingOutputChannel()
+        failure, message_id = await fallback.run_message(
+            on_new_message, message.text, collector, sender, self.name(), message.metadata
+        )
+        replies: List[Dict[str, Any]] = list(collector.messages)
+        if failure is not None:
+            logger.error("REST turn not answered by the dialogue: %r", failure)
+            # M1: what the dialogue already said (maybe the hand-off, if only
+            # the save failed) goes out; the screen adds the hand-off if needed.
+            said = [r.get("text") or "" for r in replies]
+            handoff = await fallback.rescue(
+                agent, sender, message.text, self.name(), said, message_id
+            )
+            if handoff:
+                replies.append(say(sender, handoff))
+            if not replies:
+                return unavailable()
+            stand_in, reminder = None, None
+        else:
+            fallback.flag_handoff(
+                sender, message_id, [r.get("text") or "" for r in replies], self.name()
+            )
+            stand_in, reminder = await stand_in_and_reminder(request.app, sender, bool(replies))
+        if stand_in:
+            replies.append(say(sender, stand_in))
+        if message.note:
+            replies.insert(0, say(sender, message.note))
+        if reminder:
+            replies = without_topic_buttons(replies)
+            replies.append(say(sender, reminder))
+        return response.json(replies)

@@ -11,19 +11,32 @@ HTTP response as TwiML, so no outbound API call (and no account SID) is needed.
 
 Order of checks, and why:
 1. signature (403 if invalid): nothing from an unverified request is used;
+   a MessageSid seen in the last 10 minutes gets the first reply again
+   without running anything twice (dedupe.py);
 2. carrier keywords (STOP/START/HELP), only when the whole message is one:
    anything longer is read normally, so a crisis is never swallowed;
-3. opted-out numbers get no reply at all; their message is still recorded
-   (and flagged for staff if it is a crisis), without running the dialogue;
-4. everything else: the shared cleaning, a digit picks a numbered option,
-   normal Rasa processing, the crisis reminder, split into <= 1,600 chars.
+3. opted-out numbers get no reply at all; their message is still recorded,
+   and a crisis in it raises a staff flag at once, from the channel;
+   if the opt-out list cannot be read, the number counts as subscribed;
+4. a budget per number (limits.py); over it, a crisis still gets the
+   hand-off, anything else a short "slow down" naming 988 and 911;
+5. everything else: the shared cleaning, a digit picks a numbered option
+   (a typed "/payload" counts only if offered, payloads.py), normal Rasa
+   processing within IOP_SMS_TURN_DEADLINE (12 s, Twilio waits 15 s), the
+   crisis reminder, split into <= 1,600 chars. A turn that fails or is late
+   is answered by the channel's own screen (fallback.py).
+Any other error still answers TwiML naming 988 (never a 5xx).
 
 Settings (environment only; see docs/channels.md):
   IOP_TWILIO_AUTH_TOKEN  the account's auth token (signs every webhook)
-  IOP_TWILIO_VALIDATE    "false" only for local experiments without Twilio
+  IOP_TWILIO_VALIDATE    "false" only for local experiments without Twilio:
+                         refused unless the server listens on loopback only
   IOP_PUBLIC_URL         https://host[/prefix] Twilio calls, behind a proxy
+                         (must be https)
 """
 
+import asyncio
+import ipaddress
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -37,8 +50,8 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from iopnav import settings
-from iopnav.channels import optout, sms_text
-from iopnav.channels.cleaning import BadInput, clean_text
+from iopnav.channels import dedupe, fallback, limits, optout, payloads, sms_text
+from iopnav.channels.cleaning import KEEP_CHARS, BadInput, CleanMessage, clean_text
 from iopnav.channels.conversation import (
     offered_options,
     stand_in_and_reminder,
@@ -49,6 +62,10 @@ logger = logging.getLogger(__name__)
 
 # E.164 numbers, optionally with a Twilio channel prefix ("whatsapp:+1...").
 SENDER_PATTERN = re.compile(r"^(?:[a-z]+:)?\+?[0-9]{3,15}$")
+# The opt-out lookup runs before anything else: a hung database must not
+# take the whole turn's deadline.
+OPT_OUT_LOOKUP_SECONDS = 3.0
+OPTED_OUT_NOTE = "this number has opted out of SMS and got no automatic reply"
 
 
 def masked(phone: str) -> str:
@@ -95,6 +112,38 @@ def validation_url(
     return public_url.rstrip("/") + path + (f"?{query_string}" if query_string else "")
 
 
+def is_loopback_host(host: str) -> bool:
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_settings(validate: bool, public_url: str, host: str) -> None:
+    """Refuse to run the SMS line in a way that lets anyone spoof it (L2)."""
+    if not validate and not is_loopback_host(host):
+        raise RuntimeError(
+            f"IOP_TWILIO_VALIDATE=false while the server listens on {host!r}: anyone could "
+            "send texts as any number. Signature checks may be off only on 127.0.0.1."
+        )
+    if public_url and not public_url.lower().startswith("https://"):
+        raise RuntimeError(
+            f"IOP_PUBLIC_URL must be an https:// URL (got {public_url!r}): Twilio signs the URL "
+            "it calls, and texts must not travel unencrypted."
+        )
+
+
+def as_reply(resp: HTTPResponse) -> dedupe.Reply:
+    return resp.status, (resp.body or b"").decode(), resp.content_type or "text/plain"
+
+
+def from_reply(reply: dedupe.Reply) -> HTTPResponse:
+    status, body, content_type = reply
+    return response.text(body, status=status, content_type=content_type)
+
+
 class TwilioSMSInput(InputChannel):
     @classmethod
     def name(cls) -> Text:
@@ -111,9 +160,11 @@ class TwilioSMSInput(InputChannel):
         )
 
     def __init__(self, auth_token: str = "", validate: bool = True, public_url: str = "") -> None:
+        check_settings(validate, public_url, settings.HOST)
         self.auth_token = auth_token
         self.validate = validate
         self.public_url = public_url
+        self.recent = dedupe.RecentReplies()
         if not validate:
             logger.warning(
                 "SMS webhook signature checks are OFF (IOP_TWILIO_VALIDATE=false): local use only"
@@ -135,6 +186,12 @@ class TwilioSMSInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("iopnav_twilio_sms", __name__)
+        limits.limit_request_size(webhook)
+
+        @webhook.listener("before_server_start")
+        async def _refuse_unsafe_settings(app: Any, _loop: Any) -> None:
+            # The address Rasa really binds (rasa run -i), not just IOP_HOST.
+            check_settings(self.validate, self.public_url, app.state.host or settings.HOST)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -149,9 +206,40 @@ class TwilioSMSInput(InputChannel):
             sender = (params.get("From") or "").strip()
             if not SENDER_PATTERN.match(sender):
                 return response.text("The request has no valid From number.", status=400)
-            return await self.handle(request, on_new_message, sender, params)
+
+            async def answer() -> dedupe.Reply:
+                return as_reply(await self.safely(request, on_new_message, sender, params))
+
+            try:
+                return from_reply(await self.recent.once(params.get("MessageSid"), answer))
+            except Exception:
+                logger.exception("SMS from %s: the earlier attempt failed", masked(sender))
+                return reply_text(sms_text.unavailable_text())
 
         return webhook
+
+    async def safely(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        params: Dict[str, str],
+    ) -> HTTPResponse:
+        """handle(), but any error still answers TwiML naming 988 (and the
+        hand-off if the text is a crisis): Twilio turns a 5xx into silence."""
+        try:
+            return await self.handle(request, on_new_message, sender, params)
+        except Exception:
+            logger.exception("SMS from %s could not be handled", masked(sender))
+        try:
+            text = (params.get("Body") or "")[:KEEP_CHARS]
+            agent = request.app.ctx.agent
+            handoff = await fallback.rescue(agent, sender, text, self.name(), []) if text else None
+            if handoff:
+                return reply_text(handoff)
+        except Exception:
+            logger.exception("SMS from %s: the channel's own screen failed", masked(sender))
+        return reply_text(sms_text.unavailable_text())
 
     async def handle(
         self,
@@ -166,7 +254,7 @@ class TwilioSMSInput(InputChannel):
             await optout.opt_out(sender, word)
             logger.info("SMS %s opted out", masked(sender))
             return reply_text(sms_text.stop_text())
-        is_opted_out = await optout.opted_out(sender)
+        is_opted_out = await self.opted_out(sender)
         if word in sms_text.START_WORDS or (is_opted_out and word in sms_text.START_WHEN_OPTED_OUT):
             await optout.opt_in(sender, word)
             logger.info("SMS %s opted back in", masked(sender))
@@ -175,40 +263,47 @@ class TwilioSMSInput(InputChannel):
             # Carriers require HELP to be answered, opted out or not; the
             # answer names the crisis line and the emergency number.
             return reply_text(sms_text.help_text())
-        if is_opted_out:
-            await self.record_only(request, sender, body)
-            return twiml([])
 
         has_media = _int(params.get("NumMedia")) > 0
         try:
-            message = clean_text(body or "")
+            message = await asyncio.to_thread(clean_text, body or "")
         except BadInput as exc:
+            if is_opted_out:
+                return twiml([])
             code = "media_only" if has_media else exc.code
             return reply_text(sms_text.BAD_INPUT_TEXTS.get(code, exc.message))
+        agent = request.app.ctx.agent
+        wait = await limits.sms_wait(sender)
+        if is_opted_out:
+            await self.record_only(request, sender, message, store=not wait)
+            return twiml([])
+        if wait:
+            handoff = await fallback.rescue(agent, sender, message.text, self.name(), [])
+            return reply_text(handoff or limits.slow_down_text(wait))
 
         text, metadata = message.text, dict(message.metadata)
-        option = sms_text.chosen_option(text, await offered_options(request.app, sender))
+        offered = await offered_options(request.app, sender)
+        option = sms_text.chosen_option(text, offered)
         if option:
             # Keep what the person typed next to the payload, for staff.
             metadata.setdefault("iopnav", {})["typed"] = text
             text = option["payload"]
+        else:
+            text = payloads.as_typed(text, offered)
+            if not text:
+                return reply_text(sms_text.BAD_INPUT_TEXTS["empty_message"])
 
         collector = SMSCollector()
-        try:
-            await on_new_message(
-                UserMessage(
-                    text,
-                    collector,
-                    sender,
-                    input_channel=self.name(),
-                    metadata=metadata or None,
-                )
-            )
-        except Exception:
-            logger.exception("SMS from %s could not be handled", masked(sender))
-            return reply_text(sms_text.unavailable_text())
-
+        failure, message_id = await fallback.run_message(
+            on_new_message, text, collector, sender, self.name(), metadata
+        )
         notes = [n for n in (message.note, sms_text.MEDIA_NOTE if has_media else None) if n]
+        if failure is not None:
+            logger.error("SMS from %s not answered by the dialogue: %r", masked(sender), failure)
+            return await self.rescued(agent, sender, text, collector, notes, message_id)
+
+        said = [m.get("text") or "" for m in collector.messages]
+        fallback.flag_handoff(sender, message_id, said, self.name())
         rendered = sms_text.render(collector.messages)
         # Nothing from the dialogue (a custom action failed): say so rather
         # than leave the texter waiting.
@@ -218,24 +313,66 @@ class TwilioSMSInput(InputChannel):
         answer = "\n\n".join(notes + [rendered or stand_in or ""])
         return reply_text(answer.strip(), reminder)
 
-    async def record_only(self, request: Request, sender: str, body: Optional[str]) -> None:
-        """Store an opted-out number's message without answering it: staff
-        still see it, and a crisis in it still raises a flag."""
+    async def rescued(
+        self,
+        agent: Any,
+        sender: str,
+        text: str,
+        collector: SMSCollector,
+        notes: List[str],
+        message_id: str,
+    ) -> HTTPResponse:
+        """The reply for a turn the dialogue failed or was late on (M1, M3):
+        what it already said, the hand-off if the text is a crisis, else the
+        stand-in that names 988 and 911."""
+        said = list(collector.messages)
+        handoff = await fallback.rescue(
+            agent, sender, text, self.name(), [m.get("text") or "" for m in said], message_id
+        )
+        rendered = sms_text.render(said)
+        parts = [p for p in (rendered, handoff) if p]
+        if not parts:
+            return reply_text(sms_text.unavailable_text())
+        return reply_text("\n\n".join(notes + parts))
+
+    async def opted_out(self, sender: str) -> bool:
+        """Whether the number opted out; False if the list cannot be read in
+        time (H3): a wrong reply to an opted-out number is a compliance
+        problem, silence to a person in crisis is a safety one."""
         try:
-            message = clean_text(body or "")
-            await request.app.ctx.agent.log_message(
-                UserMessage(
-                    message.text,
-                    None,
-                    sender,
-                    input_channel=self.name(),
-                    metadata=message.metadata or None,
-                )
+            return await asyncio.wait_for(optout.opted_out(sender), OPT_OUT_LOOKUP_SECONDS)
+        except Exception as exc:
+            logger.error(
+                "opt-out list unreadable (%s): answering %s as subscribed",
+                type(exc).__name__,
+                masked(sender),
             )
-        except BadInput:
-            pass
-        except Exception:
-            logger.exception("message from opted-out %s could not be recorded", masked(sender))
+            return False
+
+    async def record_only(
+        self, request: Request, sender: str, message: CleanMessage, store: bool = True
+    ) -> None:
+        """An opted-out number's message gets no reply (L3). A crisis in it is
+        flagged for staff at once, from here, not only when the tracker store
+        saves; the message is stored (unless over its budget) so staff see it."""
+        agent = request.app.ctx.agent
+        message_id = fallback.new_message_id()
+        verdict = await fallback.screen_message(agent, message.text)
+        if verdict.crisis:
+            # At once, keyed by the stored message's id: when the tracker
+            # store saves it, its own flag for it is this one, not a second.
+            fallback.raise_flag(
+                sender, message.text, verdict, self.name(), OPTED_OUT_NOTE, message_id
+            )
+        if not store:
+            return
+        failure, _ = await fallback.run_message(
+            agent.log_message, message.text, None, sender, self.name(), message.metadata, message_id
+        )
+        if failure is not None:
+            logger.error(
+                "message from opted-out %s not recorded in time: %r", masked(sender), failure
+            )
 
 
 def _int(value: Optional[str]) -> int:

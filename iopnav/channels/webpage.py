@@ -109,7 +109,7 @@ class WebConfig:
 
     @property
     def public(self) -> bool:
-        return not websession.is_loopback(self.host)
+        return not settings.is_loopback(self.host)
 
 
 # --- the server: caps on connections and slow clients ------------------------

@@ -102,10 +102,6 @@ class SessionSigner:
         return Session(token, session_id)
 
 
-def is_loopback(host: str) -> bool:
-    return host in ("127.0.0.1", "::1", "localhost") or host.startswith("127.")
-
-
 def cookie_attributes(secure: bool) -> dict:
     """Session cookie (no Max-Age: it ends with the browser), script-proof,
     never sent on cross-site requests."""

@@ -6,7 +6,6 @@ start-up by `ConsoleSettings.from_env()`; tests build one by hand, so they
 can run the app in-process with their own databases and limits.
 """
 
-import ipaddress
 import secrets
 from dataclasses import dataclass, field
 from typing import Optional
@@ -67,15 +66,6 @@ def console_host() -> str:
     return settings.env("IOP_CONSOLE_HOST", "127.0.0.1")
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _flag(name: str) -> Optional[bool]:
     """An on/off environment variable, or None when unset (use the default)."""
     value = settings.env(name, "").lower()
@@ -104,7 +94,7 @@ class ConsoleSettings:
     def secure_cookies(self) -> bool:
         if self.force_secure_cookies is not None:
             return self.force_secure_cookies
-        return not is_loopback(self.host)
+        return not settings.is_loopback(self.host)
 
     @classmethod
     def from_env(cls, host: Optional[str] = None) -> "ConsoleSettings":

@@ -68,10 +68,20 @@ def test_bad_requests_get_a_clear_400(webhook, body, code):
     assert len(answer["message"]) > 10  # a sentence a developer can act on
 
 
-def test_an_oversized_request_is_refused_with_413(webhook):
-    body = json.dumps({"sender": "abc", "message": "a" * 1_100_000}).encode()
+@pytest.mark.parametrize("size", [70_000, 1_100_000])
+def test_an_oversized_request_is_refused_with_413(webhook, size):
+    # Refused from its Content-Length (REQUEST_MAX_SIZE 64 KB), before Sanic
+    # buffers it, with the channel's own JSON answer.
+    body = json.dumps({"sender": "abc", "message": "a" * size}).encode()
     status, answer = post_raw(webhook, body)
-    assert status == 413 and "larger" in answer["message"]
+    assert status == 413 and answer["error"] == "too_large" and "65,536" in answer["message"]
+
+
+def test_a_request_within_64_kb_is_answered(webhook, sender_id):
+    body = json.dumps({"sender": sender_id, "message": "what is an IOP? " + "a " * 25_000})
+    assert len(body) < 64 * 1024
+    status, replies = post_raw(webhook, body.encode())
+    assert status == 200 and "long" in replies[0]["text"]
 
 
 def test_a_bad_request_does_not_break_the_conversation(assistant, webhook, sender_id):

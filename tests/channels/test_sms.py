@@ -138,6 +138,14 @@ def test_an_opted_out_crisis_text_gets_no_reply_but_is_flagged_for_staff(assista
         engine.dispose()
 
 
+def test_the_sms_intake_offers_a_way_out_that_is_not_an_opt_out_keyword(sms, number):
+    question = sms(number, "I want to sign up").text
+    assert "EXIT FORM" in question and "cancel" not in question.lower()
+    left = sms(number, "EXIT FORM").text
+    assert "nothing from that was saved" in left
+    assert "outpatient" in sms(number, "what is an IOP?").text.lower(), "still subscribed"
+
+
 # ---- crisis hand-off ------------------------------------------------------------
 
 

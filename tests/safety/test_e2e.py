@@ -6,6 +6,8 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.support.assistant import TOKEN, post_json
+
 HANDOFF_MARKERS = {
     "suicide": ("988", "911", "741741", "automated assistant"),
     # An overdose hand-off puts 911 and Poison Control first.
@@ -99,7 +101,15 @@ def test_what_now_after_a_handoff_gets_the_crisis_lines_again(assistant):
 def test_flag_survives_restart_and_later_turns(assistant):
     sender = assistant.new_sender()
     assistant.texts("my son said he wants to die", sender)
-    for message in ("/restart", "hello", "thanks, bye"):
+    # A typed "/restart" is read as text now (payload guard), so restart the
+    # conversation the way Rasa's API does.
+    post_json(
+        f"{assistant.rasa_url}/conversations/{sender}/tracker/events?token={TOKEN}",
+        {"event": "restart"},
+    )
+    # Rasa shows only the events after the latest restart: none are left.
+    assert assistant.tracker(sender)["latest_message"].get("text") is None
+    for message in ("hello", "thanks, bye"):
         assistant.send(message, sender)
     assert len(flags(assistant.database_url, sender)) == 1
 

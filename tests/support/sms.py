@@ -4,6 +4,7 @@ Twilio signs them, with the real twilio library's RequestValidator."""
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Dict, List, Optional
@@ -35,7 +36,9 @@ class SmsReply:
 
 def twilio_params(sender: str, body: Optional[str], **extra: str) -> Dict[str, str]:
     params = {
-        "MessageSid": "SM" + "0" * 32,
+        # Unique per text, as Twilio's: the channel answers a repeated SID
+        # with the first reply and does not run the dialogue again.
+        "MessageSid": "SM" + uuid.uuid4().hex,
         "AccountSid": "AC" + "0" * 32,
         "From": sender,
         "To": CLINIC_NUMBER,

@@ -1,0 +1,92 @@
+"""What the Rasa channels refuse before reading a message: bodies over
+64 KB (finding M12) and senders over their request budget (H1, M12).
+
+Budgets (iopnav.ratelimit; IOP_RATE_LIMIT_<NAME>="N/period" overrides):
+  rest_sender  20/minute per REST conversation id
+  rest_ip      60/minute per client address, except loopback: the clinic's
+               own web page server forwards every visitor from 127.0.0.1 and
+               keeps its own per-visitor budget
+  sms_number   12/minute per texting number
+A refused message is still screened by the channel (fallback.py): a crisis
+gets the hand-off and a flag, never a "slow down".
+"""
+
+import ipaddress
+import logging
+from typing import Any, List, Tuple
+
+from sanic import Blueprint
+from sanic.request import Request
+
+from iopnav.ratelimit import Limiter, limiter
+from iopnav.safety import resources
+
+logger = logging.getLogger(__name__)
+
+# Sanic's default is 100 MB, buffered before any handler runs. 64 KB holds a
+# 20,000-character message (the most cleaning.py keeps) in any encoding
+# a person types, plus the JSON around it.
+MAX_REQUEST_BYTES = 64 * 1024
+
+
+def limit_request_size(blueprint: Blueprint) -> None:
+    """Lower the Rasa app's REQUEST_MAX_SIZE when the server starts, so an
+    oversized body is refused from its Content-Length, before buffering."""
+
+    @blueprint.listener("before_server_start")
+    async def _lower_request_max_size(app: Any, _loop: Any) -> None:
+        if app.config.REQUEST_MAX_SIZE > MAX_REQUEST_BYTES:
+            app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+
+
+def rest_sender() -> Limiter:
+    return limiter("rest_sender", "20/minute")
+
+
+def rest_ip() -> Limiter:
+    return limiter("rest_ip", "60/minute")
+
+
+def sms_number() -> Limiter:
+    return limiter("sms_number", "12/minute")
+
+
+def client_ip(request: Request) -> str:
+    """The caller's address: Sanic's remote_addr honours a configured proxy
+    (FORWARDED_SECRET, REAL_IP_HEADER, PROXIES_COUNT), else the socket peer."""
+    return request.remote_addr or request.ip or ""
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return address in ("localhost", "")
+
+
+async def _wait(checks: List[Tuple[Limiter, str]]) -> int:
+    """Seconds until every budget has room again; 0 when the request is
+    within all of them. Every budget counts the hit."""
+    waits = [lim.retry_after(key) for lim, key in checks if not await lim.hit_async(key)]
+    return max(waits, default=0)
+
+
+async def rest_wait(request: Request, sender: str) -> int:
+    checks = [(rest_sender(), sender)]
+    address = client_ip(request)
+    if not is_loopback(address):
+        checks.append((rest_ip(), address))
+    return await _wait(checks)
+
+
+async def sms_wait(number: str) -> int:
+    return await _wait([(sms_number(), number)])
+
+
+def slow_down_text(seconds: int) -> str:
+    r = resources.load()
+    return (
+        f"You're sending messages faster than I can answer. Please wait {seconds} seconds and "
+        f"try again. In crisis, call or text {r['crisis_line']['call']}; "
+        f"emergency {r['emergency_number']}."
+    )
