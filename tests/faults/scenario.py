@@ -101,6 +101,9 @@ def run_scenario(
             lambda: sms(stack.rasa_url, outcome.phone, CRISIS, timeout=wait),
         )
 
+    # The person was already chatting: the web page has issued their session
+    # (a cookie), so every message below lands in the same conversation.
+    web.say("hi")
     with fault:
         if ordinary_in_background:
             pending: List[List[Turn]] = []
