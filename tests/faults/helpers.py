@@ -2,10 +2,8 @@
 SMS webhook with bounded waits, the hand-off as a person would read it, and
 the crisis flags staff would find in the application database."""
 
-import contextlib
 import json
 import socket
-import sqlite3
 import threading
 import time
 import urllib.error
@@ -15,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Callable, List, Optional
 
 from sqlalchemy import create_engine, text
@@ -22,6 +21,7 @@ from twilio.request_validator import RequestValidator
 
 from iopnav.safety import resources
 from tests.support.assistant import TWILIO_TOKEN
+from tests.support.db_faults import sqlite_write_lock
 from tests.support.sms import SmsReply, twilio_params
 
 # The person's message in every fault scenario, and the time they may wait.
@@ -160,17 +160,10 @@ def new_phone() -> str:
     return "+1555" + str(uuid.uuid4().int)[:7]
 
 
-@contextlib.contextmanager
 def sqlite_write_locked(url: str):
-    """Another process's write transaction on a SQLite file (the console's
-    forget or retention does this) until the block ends."""
-    holder = sqlite3.connect(url.replace("sqlite:///", "", 1), isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+    """Another process's write transaction on the SQLite file of `url` (the
+    console's forget or retention does this) until the block ends."""
+    return sqlite_write_lock(Path(url.replace("sqlite:///", "", 1)))
 
 
 # --- what staff see ----------------------------------------------------------
