@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Dict
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
@@ -193,6 +193,9 @@ def test_web_page_chat(sqlite_stack, body: bytes, extra: Dict[str, str]):
 
 @FUZZ
 @given(body=st.one_of(form_bodies(), bodies), extra=headers, sign=st.booleans())
+# Found by this test: an oversized body with an Accept header Sanic cannot
+# parse made its error page fail (500) on the SMS route.
+@example(body=b"a" * 70_000, extra={"Accept": "0"}, sign=False)
 def test_sms_webhook(sqlite_stack, body: bytes, extra: Dict[str, str], sign: bool):
     url = f"{sqlite_stack.rasa_url}/webhooks/sms/webhook"
     check(post(url, body, with_signature(url, body, extra, sign)), body, limit=1_000_000)
