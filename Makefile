@@ -144,6 +144,8 @@ bench: install train
 	@echo "External crisis set (evaluation only; skipped when ../shared/eval is absent):"
 	$(PY) scripts/bench_crisis_external.py
 	$(PY) scripts/eval_nlu.py
+	@echo "NLU hold-out written blind (docs/pipeline.md):"
+	$(PY) scripts/eval_nlu.py --data tests/nlu_holdout_blind.yml
 	$(PY) scripts/eval_safety.py --quiet
 	@echo "Blind safety set (never tuned on; reported, not a gate):"
 	$(PY) scripts/eval_safety.py --quiet --data tests/safety/blind.yml
