@@ -170,7 +170,7 @@ def test_rasa_starts_while_the_app_db_is_down_and_flags_once_it_is_back(
         )
     finally:
         outbox.stop_all()
-        forwarder.close()
+        forwarder.stop()
 
 
 def test_the_sweeper_flags_a_stored_crisis_that_never_reached_the_outbox(db_url, monkeypatch):

@@ -15,8 +15,10 @@ import ipaddress
 import logging
 from typing import Any, List, Tuple
 
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.handlers import ErrorHandler
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from iopnav.ratelimit import Limiter, limiter
 from iopnav.safety import resources
@@ -31,12 +33,42 @@ MAX_REQUEST_BYTES = 64 * 1024
 
 def limit_request_size(blueprint: Blueprint) -> None:
     """Lower the Rasa app's REQUEST_MAX_SIZE when the server starts, so an
-    oversized body is refused from its Content-Length, before buffering."""
+    oversized body is refused from its Content-Length, before buffering.
+
+    Sanic's own error pages (413 and the like, raised before any route) are
+    answered by PlainErrors: its default renderer parses the Accept header,
+    and an odd one ("Accept: 0") made it fail into a bare 500
+    (tests/faults/test_fuzz.py)."""
 
     @blueprint.listener("before_server_start")
     async def _lower_request_max_size(app: Any, _loop: Any) -> None:
         if app.config.REQUEST_MAX_SIZE > MAX_REQUEST_BYTES:
             app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+        use_plain_errors(app)
+
+
+def use_plain_errors(app: Any) -> None:
+    """Put PlainErrors where Sanic's own ErrorHandler is: at the end of the
+    chain, since sanic-cors (which Rasa uses) wraps it in a handler of its own."""
+    holder, attribute = app, "error_handler"
+    handler = app.error_handler
+    while hasattr(handler, "orig_handler"):
+        holder, attribute, handler = handler, "orig_handler", handler.orig_handler
+    if type(handler) is ErrorHandler:
+        plain = PlainErrors()
+        plain.__dict__.update(handler.__dict__)  # keep Rasa's registered handlers
+        setattr(holder, attribute, plain)
+
+
+class PlainErrors(ErrorHandler):
+    """Sanic's error handler, with a default answer that reads no header: a
+    short JSON error with the exception's status, never a traceback."""
+
+    def default(self, request: Request, exception: BaseException) -> HTTPResponse:
+        self.log(request, exception)
+        status = int(getattr(exception, "status_code", 500) or 500)
+        message = str(exception) if status < 500 else "The request could not be handled."
+        return response.json({"error": "request_error", "message": message}, status=status)
 
 
 def rest_sender() -> Limiter:

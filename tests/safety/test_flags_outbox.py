@@ -103,7 +103,7 @@ def test_an_unreachable_postgresql_delays_the_flag_but_never_loses_it(db_url, mo
         wait_for(lambda: flagged_keys("web-pg", url=db_url) == {"m1"})
     finally:
         outbox.stop_all()
-        forwarder.close()
+        forwarder.stop()
 
 
 def test_moments_left_by_a_crashed_process_are_replayed_at_start(lockable_db):

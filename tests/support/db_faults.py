@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from iopnav.services import free_port
 from tests.support.databases import PG_BASE_URL
-from tests.support.tcp_forward import TcpForwarder
+from tests.support.tcpproxy import TcpProxy
 
 
 @contextlib.contextmanager
@@ -32,7 +32,9 @@ def unreachable(db_url: str) -> Tuple[str, int]:
     return make_url(db_url).set(port=port).render_as_string(hide_password=False), port
 
 
-def reconnect(port: int) -> TcpForwarder:
+def reconnect(port: int) -> TcpProxy:
     """End the fault: the closed port now leads to the real server."""
     real = make_url(PG_BASE_URL)
-    return TcpForwarder(port, (real.host or "127.0.0.1", real.port or 5432))
+    proxy = TcpProxy(real.port or 5432, real.host or "127.0.0.1")
+    proxy.port = port  # listen where the "unreachable" URL points
+    return proxy.start()
