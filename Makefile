@@ -146,6 +146,7 @@ bench: install train
 	$(PY) scripts/eval_nlu.py
 	@echo "NLU hold-out written blind (docs/pipeline.md):"
 	$(PY) scripts/eval_nlu.py --data tests/nlu_holdout_blind.yml
+	$(PY) scripts/eval_entities.py --data tests/nlu_holdout_blind.yml
 	$(PY) scripts/eval_safety.py --quiet
 	@echo "Blind safety set (never tuned on; reported, not a gate):"
 	$(PY) scripts/eval_safety.py --quiet --data tests/safety/blind.yml
