@@ -9,17 +9,7 @@ import pytest
 
 from iopnav import ratelimit
 from iopnav.ratelimit import Limiter, Rate, limiter, parse_rate
-
-REDIS = ("127.0.0.1", 6379)
-
-
-def redis_available() -> bool:
-    try:
-        socket.create_connection(REDIS, timeout=1).close()
-        return True
-    except OSError:
-        return False
-
+from tests.support.databases import redis_available
 
 needs_redis = pytest.mark.skipif(not redis_available(), reason="Redis is not reachable")
 

@@ -3,7 +3,6 @@ store on SQLite and PostgreSQL, and the Redis lock store that several Rasa
 servers share."""
 
 import asyncio
-import socket
 import time
 
 import pytest
@@ -19,18 +18,9 @@ from iopnav.lock_store import EnvLockStore
 from iopnav.safety import outbox
 from iopnav.safety.flags import flagged_keys, is_flagged
 from iopnav.tracker_store import EnvSQLTrackerStore
+from tests.support.databases import redis_available
 from tests.support.db_faults import reconnect, sqlite_write_lock, unreachable
 from tests.support.waiting import wait_for
-
-REDIS = ("127.0.0.1", 6379)
-
-
-def redis_available() -> bool:
-    try:
-        socket.create_connection(REDIS, timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 def test_without_a_url_one_server_locks_in_memory(monkeypatch):

@@ -2,12 +2,24 @@
 
 import contextlib
 import os
+import socket
 import uuid
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
 PG_BASE_URL = os.environ.get("IOP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def redis_available() -> bool:
+    try:
+        socket.create_connection(REDIS, timeout=1).close()
+        return True
+    except OSError:
+        return False
 
 
 def postgres_available() -> bool:
