@@ -12,8 +12,10 @@ reaches the safety screen and gets the hand-off. The full text (up to
 KEEP_CHARS) goes into the message metadata, so staff see what was written.
 """
 
+import asyncio
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
@@ -159,3 +161,18 @@ def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
         return head
     head = cut_at_word(text, limit - used)
     return head + "".join(_ELLIPSIS + part for part in kept)
+
+
+# Long messages are cleaned one at a time on their own thread: the regex work
+# (about 350 ms for 20,000 characters) holds the GIL, so several at once
+# would starve the event loop, and a short message (a crisis text) queued
+# behind them in a shared pool would wait seconds (tests/faults, M12).
+_LONG_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clean-long")
+
+
+async def clean_text_async(raw: Any) -> CleanMessage:
+    """clean_text for an event loop: short texts at once (a few ms), long
+    ones queued on the single long-message thread."""
+    if not isinstance(raw, str) or len(raw) <= MAX_MESSAGE_CHARS:
+        return clean_text(raw)
+    return await asyncio.get_running_loop().run_in_executor(_LONG_POOL, clean_text, raw)

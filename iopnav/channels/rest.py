@@ -31,7 +31,6 @@ Differences from rasa.core.channels.rest.RestInput, and why:
 - No `?stream=true` mode: nothing of ours uses it.
 """
 
-import asyncio
 import json
 import logging
 import re
@@ -44,7 +43,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from iopnav.channels import fallback, limits, payloads
-from iopnav.channels.cleaning import BadInput, CleanMessage, clean_text
+from iopnav.channels.cleaning import BadInput, CleanMessage, clean_text_async
 from iopnav.channels.conversation import (
     offered_options,
     stand_in_and_reminder,
@@ -122,7 +121,7 @@ def say(sender: str, text: str) -> Dict[str, Any]:
 async def read_message(request: Request, sender: str, raw: Any) -> CleanMessage:
     """The cleaned message (off the event loop: the long-message screen is
     regex-heavy), with a typed payload that was not offered read as text."""
-    message = await asyncio.to_thread(clean_text, raw)
+    message = await clean_text_async(raw)
     if payloads.looks_like_payload(message.text):
         message.text = payloads.as_typed(message.text, await offered_options(request.app, sender))
         if not message.text:

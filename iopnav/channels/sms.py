@@ -51,7 +51,12 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from iopnav import settings
 from iopnav.channels import dedupe, fallback, limits, optout, payloads, sms_text
-from iopnav.channels.cleaning import KEEP_CHARS, BadInput, CleanMessage, clean_text
+from iopnav.channels.cleaning import (
+    KEEP_CHARS,
+    BadInput,
+    CleanMessage,
+    clean_text_async,
+)
 from iopnav.channels.conversation import (
     offered_options,
     stand_in_and_reminder,
@@ -266,7 +271,7 @@ class TwilioSMSInput(InputChannel):
 
         has_media = _int(params.get("NumMedia")) > 0
         try:
-            message = await asyncio.to_thread(clean_text, body or "")
+            message = await clean_text_async(body or "")
         except BadInput as exc:
             if is_opted_out:
                 return twiml([])
