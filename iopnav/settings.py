@@ -46,7 +46,7 @@ def lock_store_url() -> str:
 def is_loopback(host: str) -> bool:
     """An address only this machine can reach: cookies need not be Secure
     there, and anything else gets Secure cookies and HSTS."""
-    if host == "localhost":
+    if host in ("localhost", "ip6-localhost"):
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

@@ -36,7 +36,6 @@ Settings (environment only; see docs/channels.md):
 """
 
 import asyncio
-import ipaddress
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -117,18 +116,9 @@ def validation_url(
     return public_url.rstrip("/") + path + (f"?{query_string}" if query_string else "")
 
 
-def is_loopback_host(host: str) -> bool:
-    if host in ("localhost", "ip6-localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_settings(validate: bool, public_url: str, host: str) -> None:
     """Refuse to run the SMS line in a way that lets anyone spoof it (L2)."""
-    if not validate and not is_loopback_host(host):
+    if not validate and not settings.is_loopback(host):
         raise RuntimeError(
             f"IOP_TWILIO_VALIDATE=false while the server listens on {host!r}: anyone could "
             "send texts as any number. Signature checks may be off only on 127.0.0.1."
