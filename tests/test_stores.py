@@ -4,9 +4,10 @@ servers share."""
 
 import asyncio
 import time
+import uuid
 
 import pytest
-from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
+from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
@@ -14,6 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
+from iopnav.atomic_lock_store import AtomicRedisLockStore
 from iopnav.lock_store import EnvLockStore
 from iopnav.safety import outbox
 from iopnav.safety.flags import flagged_keys, is_flagged
@@ -31,9 +33,9 @@ def test_without_a_url_one_server_locks_in_memory(monkeypatch):
 @pytest.mark.skipif(not redis_available(), reason="Redis is not reachable at 127.0.0.1:6379")
 def test_redis_lock_serialises_two_servers_on_one_conversation(monkeypatch):
     monkeypatch.setenv("IOP_LOCK_STORE_URL", "redis://127.0.0.1:6379/15")
-    monkeypatch.setenv("IOP_LOCK_STORE_PREFIX", "iop-test-" + str(id(monkeypatch)))
+    monkeypatch.setenv("IOP_LOCK_STORE_PREFIX", "ioptest" + uuid.uuid4().hex[:8])
     server_a, server_b = EnvLockStore(), EnvLockStore()  # as two Rasa processes would
-    assert isinstance(server_a, RedisLockStore)
+    assert isinstance(server_a, AtomicRedisLockStore)  # tests/test_lock_store_race.py
     order = []
 
     async def handle(store, name, pause):
@@ -49,6 +51,7 @@ def test_redis_lock_serialises_two_servers_on_one_conversation(monkeypatch):
 
     asyncio.run(both())
     assert order == ["a in", "a out", "b in", "b out"]
+    server_a.delete_lock("visitor-1")  # the numbering would stay a day
 
 
 def test_tracker_store_keeps_the_conversation_and_flags_a_crisis(db_url, monkeypatch):

@@ -3,11 +3,11 @@ in-process through ASGI (tests/support/asgi.py), so a test can break one part
 of Rasa (hold a sender's lock, fail the tracker store) and watch what the
 person gets.
 
-Rasa's own lock stores and its (fail-safe wrapped) in-memory tracker store
-are used; the faults are real failure modes: a lock held by a turn stuck on
-the action server, the Redis lock store unreachable, Redis lost mid-turn, a
-tracker store that cannot save (which Rasa's FailSafeTrackerStore hides from
-the channel: it answers from memory).
+Rasa's in-memory lock store (or ours on Redis) and its (fail-safe wrapped)
+in-memory tracker store are used; the faults are real failure modes: a lock
+held by a turn stuck on the action server, the Redis lock store unreachable,
+Redis lost mid-turn, a tracker store that cannot save (which Rasa's
+FailSafeTrackerStore hides from the channel: it answers from memory).
 """
 
 import asyncio
@@ -21,11 +21,12 @@ from typing import Any, Dict, List, Optional, Tuple
 import redis
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage, register
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import InMemoryLockStore, LockStore
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from sanic import Sanic
 from sqlalchemy import create_engine, text
 
+from iopnav.atomic_lock_store import AtomicRedisLockStore
 from iopnav.channels.rest import SafeRestInput
 from iopnav.channels.sms import TwilioSMSInput
 from iopnav.services import free_port
@@ -33,10 +34,10 @@ from tests.support.asgi import AsgiApp, unique_name
 from tests.support.assistant import model_path
 
 
-def unreachable_redis_lock_store() -> RedisLockStore:
-    """Rasa's own Redis lock store, with nothing listening on its port
-    (IOP_LOCK_STORE_URL's Redis down): every turn fails to take the lock."""
-    return RedisLockStore(host="127.0.0.1", port=free_port(), socket_timeout=1)
+def unreachable_redis_lock_store() -> AtomicRedisLockStore:
+    """The Redis lock store IOP_LOCK_STORE_URL selects, with nothing listening
+    on its port (Redis down): every turn fails to take the lock."""
+    return AtomicRedisLockStore(host="127.0.0.1", port=free_port(), socket_timeout=1)
 
 
 class LockLostMidTurn(InMemoryLockStore):
