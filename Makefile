@@ -124,11 +124,11 @@ test: install lint types train browser-deps validate
 	@# The risk model's held-out part (written blind, never tuned on): per-class
 	@# recall is printed; the gate holds today's figures (docs/safety.md).
 	$(PY) scripts/eval_safety.py --quiet --data iopnav/safety/risk_data/heldout.yml \
-	  --fail-under-recall 0.85 --fail-under-precision 0.86
+	  --fail-under-recall 0.90 --fail-under-precision 0.88
 	$(PY) scripts/eval_nlu.py --fail-under 0.95
 	@# The hold-out written blind (docs/pipeline.md): the fallback share meets
 	@# its 5% target; macro-F1 is gated at today's figure (target 0.95).
-	$(PY) scripts/eval_nlu.py --data tests/nlu_holdout_blind.yml --fail-under 0.84 --max-fallback 0.05
+	$(PY) scripts/eval_nlu.py --data tests/nlu_holdout_blind.yml --fail-under 0.85 --max-fallback 0.05
 	@# Every test story file under tests/ (tests/test_stories*.yml) in one run:
 	@# one model load instead of one per file.
 	$(RASA) test core --model models/iop.tar.gz --stories tests \

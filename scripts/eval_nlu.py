@@ -14,6 +14,11 @@ sys.path.insert(0, str(ROOT))
 
 from iopnav.evaluation import CONTRACT_INTENTS, DEFAULT_MODEL, load_parser  # noqa: E402
 
+# Feelings are understood when they land in either intent: whether they get
+# the screening question (express_distress) or support without it
+# (share_feelings) is the safety decision, scored by the safety sets.
+SAME_ANSWER = {"share_feelings": "express_distress"}
+
 
 def top_guess(parsed: dict) -> tuple:
     """(intent, confidence) the pipeline would answer with if nothing fell
@@ -60,8 +65,9 @@ def main() -> int:
     gold, pred, best = [], [], []
     for ex in examples:
         parsed = parse(ex.get("text"))
-        gold.append(ex.get("intent"))
-        pred.append(parsed["intent"]["name"])
+        gold.append(SAME_ANSWER.get(ex.get("intent"), ex.get("intent")))
+        name = parsed["intent"]["name"]
+        pred.append(SAME_ANSWER.get(name, name))
         best.append(top_guess(parsed))
     labels = sorted(set(gold))
     print(classification_report(gold, pred, labels=labels, digits=3, zero_division=0))

@@ -1,11 +1,14 @@
-"""Import blind-written risk messages (JSON Lines) into the risk model's data.
+"""Add blind-written risk messages to the risk model's data.
 
-  python scripts/import_risk_data.py FOLDER [FOLDER ...]
+  python scripts/import_risk_data.py SOURCE [SOURCE ...]
 
-Each line: {"text", "label": "crisis"|"not_crisis", "category", "lang"}.
-Messages are cleaned of exact and near duplicates (token-set similarity
-above 0.8, within the new set and against every evaluation set under tests/),
-then split by class: 80% to iopnav/safety/risk_data/train.yml, 20% to
+A source is a folder of JSON Lines files, or a JSON Lines or YAML file; each
+message is {"text", "label": "crisis"|"not_crisis", "category", "lang"}
+(YAML: the risk_data format, a `messages` list). The messages already in
+risk_data/ are read first and kept, so a run only adds. Messages are
+cleaned of exact and near duplicates (token-set similarity above 0.8,
+within the new set and against every evaluation set under tests/), then
+split by class: 80% to iopnav/safety/risk_data/train.yml, 20% to
 heldout.yml, which nothing is tuned on. Writers were briefed with the class
 descriptions and personas only (../shared/blind-writing.md).
 """
@@ -25,6 +28,7 @@ from iopnav.safety.risk_model import (  # noqa: E402
     KIND_OF_CATEGORY,
     TRAIN_FILE,
     Example,
+    load_examples,
     split_heldout,
 )
 from iopnav.textsets import NearDuplicateIndex, evaluation_texts  # noqa: E402
@@ -36,16 +40,18 @@ HEADER = (
 )
 
 
-def read_folder(folder: Path) -> List[Example]:
-    out = []
-    for path in sorted(folder.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                m = json.loads(line)
-                out.append(
-                    Example(m["text"].strip(), m["label"], m["category"], m.get("lang", "en"))
-                )
-    return out
+def read_source(source: Path) -> List[Example]:
+    if source.is_dir():
+        return [e for path in sorted(source.glob("*.jsonl")) for e in read_source(path)]
+    text = source.read_text(encoding="utf-8")
+    if source.suffix in (".yml", ".yaml"):
+        rows = (yaml.safe_load(text) or {}).get("messages") or []
+    else:
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return [
+        Example(str(m["text"]).strip(), m["label"], m["category"], m.get("lang", "en"))
+        for m in rows
+    ]
 
 
 def write(path: Path, examples: List[Example], what: str) -> None:
@@ -60,8 +66,9 @@ def write(path: Path, examples: List[Example], what: str) -> None:
     path.write_text(HEADER.format(what=what) + body, encoding="utf-8")
 
 
-def main(folders: List[str]) -> None:
-    raw = [e for f in folders for e in read_folder(Path(f))]
+def main(sources: List[str]) -> None:
+    existing = [e for path in (TRAIN_FILE, HELDOUT_FILE) for e in load_examples(path)]
+    raw = existing + [e for s in sources for e in read_source(Path(s))]
     unknown = {e.category for e in raw if e.label == "crisis"} - set(KIND_OF_CATEGORY)
     if unknown:
         raise SystemExit(f"unknown crisis categories: {sorted(unknown)}")
@@ -77,7 +84,8 @@ def main(folders: List[str]) -> None:
     write(TRAIN_FILE, train, "Training part (80% of each class).")
     write(HELDOUT_FILE, heldout, "Held-out part (20% of each class): never trained or tuned on.")
     print(
-        f"{len(raw)} read, {dropped} near-duplicates dropped, "
+        f"{len(existing)} already there, {len(raw) - len(existing)} read, "
+        f"{dropped} near-duplicates dropped, "
         f"{len(train)} train, {len(heldout)} held out"
     )
 

@@ -6,18 +6,26 @@ forms only see intents after NLU), and combines three independent readers:
 the rule-based screen, the risk model and the intent classifier's `crisis`
 vote, so no single mechanism decides alone:
 
-  screen says crisis                     -> crisis
+  screen says crisis                     -> crisis, unless the message is
+                                            long (25+ words) and the risk model
+                                            is sure it is not (< 0.02): the
+                                            screening question
   risk model >= risk_handoff (0.8), no counter-evidence; or >= risk_sure
   (0.95) even with counter-evidence      -> crisis
   risk model >= risk_ask (0.5)           -> express_distress (the question)
   intent classifier's crisis score >= 0.8, no counter-evidence
                                          -> crisis (the ML catches wording the
                                             patterns lack)
-  its risk score >= 0.6                   -> express_distress: the screening
+  screen says distress (ambiguous)       -> express_distress (one question)
+  its crisis or hopelessness (express_distress) score >= 0.6
+                                         -> express_distress: the screening
                                             question, which names 988 too
-  ML says crisis, but the screen found an idiom / remote history / negation /
-  question about services                -> ambiguous (ask) or the next intent
-  screen or ML says distress             -> express_distress (one question)
+  ML leans to risk, but the screen found an idiom / remote history /
+  negation / question about services     -> the classifier's next intent
+  ML leans to risk or feelings, and no reader sees risk
+                                         -> share_feelings: support, 988 as an
+                                            option and what an IOP could do,
+                                            without the question
 
 The decision and the evidence go into the parse data under "safety" and, for
 a crisis, the entities `crisis_category` (why) and `crisis_kind` (which
@@ -52,13 +60,19 @@ DEFAULT_KIND = "suicide"
 SURE_KIND = 0.6
 
 # Short replies after a hand-off or to the screening question ("can I text
-# instead", "will they tell my parents", "idk", "yes") are far from the risk
-# model's training messages and often score high on it. When the intent
+# instead", "will they tell my parents", "idk", "yes") and ordinary chat moves
+# ("ok that's all for tonight, bye") are far from the risk model's training
+# messages and often score high on it (its farewell examples say "tonight"
+# and "bye" far more often than its risk-free ones). When the intent
 # classifier is sure of one of these intents, the risk model alone (no
 # pattern, no ML crisis vote, below risk_sure) does not overrule it: the
 # dialogue answers them in context (data/rules/crisis_mode.yml, safety.yml),
-# and their crisis-mode replies name the crisis line.
+# their crisis-mode replies name the crisis line, and the screen's farewell
+# patterns ("bye forever", "goodbye everyone") still hand off.
 FOLLOW_UP_INTENTS = {
+    "greet",
+    "goodbye",
+    "thank",
     "ask_text_or_chat",
     "ask_crisis_line_process",
     "ask_crisis_privacy",
@@ -69,6 +83,7 @@ FOLLOW_UP_INTENTS = {
     "deny",
 }
 FOLLOW_UP_SURE = 0.9
+SURE_QUESTION = 0.6
 FOLLOW_UP_MAX_WORDS = 8
 
 
@@ -82,6 +97,10 @@ def is_short_follow_up(text: str, ranking: List[Dict[str, Any]]) -> bool:
 
 CRISIS_INTENT = "crisis"
 DISTRESS_INTENT = "express_distress"
+# Feelings shared with no sign of danger: asking every sad or stressed person
+# whether they want to end their life buried the question (39% of risk-free
+# messages on the external dev set got it).
+SUPPORT_INTENT = "share_feelings"
 RISK_INTENTS = {CRISIS_INTENT, DISTRESS_INTENT}
 # Reasons that make an ML crisis vote doubtful: the person used an idiom,
 # told remote history, negated the risk, or asked about services.
@@ -97,9 +116,14 @@ class Thresholds:
     # they were before the risk model came.
     crisis: float = 0.8  # intent classifier's crisis confidence: hand-off
     ask: float = 0.6  # intent classifier's risk confidence: the question
-    risk_handoff: float = 0.8  # risk model, no counter-evidence: hand-off
+    risk_handoff: float = 0.7  # risk model, no counter-evidence: hand-off
     risk_sure: float = 0.95  # risk model: hand-off even with counter-evidence
-    risk_ask: float = 0.5  # risk model: the question
+    risk_ask: float = 0.3  # risk model: the question
+    # A pattern hit in a long message (history told at length, a question
+    # about prevention) that the risk model, reading the whole message, is
+    # sure is not a crisis: the screening question instead of the hand-off.
+    risk_doubt: float = 0.02
+    doubt_words: int = 25
 
 
 def danger_kind(assessment: Assessment, risk: Optional[Dict[str, Any]]) -> str:
@@ -120,15 +144,18 @@ def decide(
     risk: Optional[Dict[str, Any]] = None,
     thresholds: Thresholds = Thresholds(),
     follow_up: bool = False,
+    words: int = 0,
 ) -> Tuple[Optional[str], str]:
     """Return (intent to force or None to keep the ML's, source of the decision)."""
+    risk_score = float((risk or {}).get("crisis") or 0.0)
     if assessment.level == CRISIS:
+        if risk and risk_score < thresholds.risk_doubt and words >= thresholds.doubt_words:
+            return DISTRESS_INTENT, "screen_doubted"
         return CRISIS_INTENT, "screen"
     scores = _intent_scores(ranking)
     top = ranking[0].get("name") if ranking else None
     doubted = bool(COUNTER_EVIDENCE & set(assessment.suppressed))
     crisis_threshold, ask_threshold = thresholds.crisis, thresholds.ask
-    risk_score = float((risk or {}).get("crisis") or 0.0)
     # The risk model was trained on negations, history, idioms and media
     # questions, so a sure score stands even where a frame doubts the words.
     if risk_score >= thresholds.risk_sure or (
@@ -143,7 +170,16 @@ def decide(
         return CRISIS_INTENT, "ml"
     if assessment.level == AMBIGUOUS:
         return DISTRESS_INTENT, "screen"
-    if risk_score >= thresholds.risk_ask and not follow_up:
+    # A middling risk score on a message the classifier reads as an ordinary
+    # question ("what should I ask the programs I call?"): answer the question.
+    # 0.6 was chosen on the external dev set's curve: it cost 0.006 of
+    # hand-off-or-question recall there and kept in-scope questions answered.
+    sure_question = bool(
+        ranking
+        and top not in RISK_INTENTS | {SUPPORT_INTENT, "ask_help_now"}
+        and (ranking[0].get("confidence") or 0.0) >= SURE_QUESTION
+    )
+    if risk_score >= thresholds.risk_ask and not (follow_up or sure_question):
         return DISTRESS_INTENT, "risk_model"
     # Being the classifier's top guess is not enough: heavy but risk-free
     # messages often are, and asking all of them buried the question.
@@ -152,12 +188,15 @@ def decide(
     )
     if ml_distress and not doubted:
         return DISTRESS_INTENT, "ml"
-    if top in RISK_INTENTS:
+    if top in RISK_INTENTS and doubted:
         # Counter-evidence overrules the ML's risk vote: use its next guess.
         for entry in ranking:
             if entry.get("name") not in RISK_INTENTS:
                 return entry.get("name"), "screen_overrule"
         return "out_of_scope", "screen_overrule"
+    if top in RISK_INTENTS:
+        # A weak risk vote that no other reader shares: support, not the question.
+        return SUPPORT_INTENT, "no_risk_signal"
     return None, "ml"
 
 
@@ -184,6 +223,8 @@ class SafetyScreen(GraphComponent, IntentClassifier):
             "risk_handoff": defaults.risk_handoff,
             "risk_sure": defaults.risk_sure,
             "risk_ask": defaults.risk_ask,
+            "risk_doubt": defaults.risk_doubt,
+            "doubt_words": defaults.doubt_words,
         }
 
     @classmethod
@@ -193,7 +234,7 @@ class SafetyScreen(GraphComponent, IntentClassifier):
         must start at or below where that reader's hand-off starts."""
         orders = (
             ("ask_threshold", "crisis_threshold"),
-            ("risk_ask", "risk_handoff", "risk_sure"),
+            ("risk_doubt", "risk_ask", "risk_handoff", "risk_sure"),
         )
         for keys in orders:
             values = [config[key] for key in keys]
@@ -210,9 +251,13 @@ class SafetyScreen(GraphComponent, IntentClassifier):
         self.validate_config(self.config)
         self.screen = default_screen()
         named = {"crisis": "crisis_threshold", "ask": "ask_threshold"}
-        self.thresholds = Thresholds(
-            **{f.name: float(self.config[named.get(f.name, f.name)]) for f in fields(Thresholds)}
-        )
+        values: Dict[str, Any] = {
+            f.name: (int if f.name == "doubt_words" else float)(
+                self.config[named.get(f.name, f.name)]
+            )
+            for f in fields(Thresholds)
+        }
+        self.thresholds = Thresholds(**values)
 
     @classmethod
     def create(
@@ -245,7 +290,9 @@ class SafetyScreen(GraphComponent, IntentClassifier):
         }
         risk = message.get(RISK_KEY)
         follow_up = is_short_follow_up(text, ranking)
-        forced, source = decide(assessment, ranking, risk, self.thresholds, follow_up)
+        forced, source = decide(
+            assessment, ranking, risk, self.thresholds, follow_up, len(text.split())
+        )
         if forced is not None:
             _set_intent(message, forced, ranking)
         category = assessment.category if forced == CRISIS_INTENT else None

@@ -88,6 +88,26 @@ def risk_check_no_text(r: Dict) -> str:
     )
 
 
+def share_feelings_texts(r: Dict) -> List[str]:
+    """Feelings with no sign of danger from any reader: support first, what an
+    IOP could do, and the crisis line as an option, without the screening
+    question (docs/safety.md)."""
+    line = r["crisis_line"]["call"]
+    return [
+        "That sounds really hard, and I'm glad you said it. Feelings like these are a common "
+        "reason people look for more support, and you don't have to sort them out alone. "
+        "An intensive outpatient program (IOP) gives you group and one-on-one support a few "
+        "hours a day, several days a week, while you keep living at home. If things ever start "
+        f"to feel unsafe, you can call or text {line} any time, day or night. "
+        "Would you like to hear more about how an IOP works?",
+        "Thank you for telling me how things are. That's a lot to carry. Many people start an "
+        "intensive outpatient program (IOP) when life feels like this: a few hours of group and "
+        "one-on-one support several days a week, and you still sleep at home. And if it ever "
+        f"gets to feeling unsafe, {line} is there to call or text, day or night. "
+        "Would you like to hear how an IOP could help?",
+    ]
+
+
 def risk_check_unsure_text(r: Dict) -> str:
     """ "Maybe", "idk", or an answer that isn't clear: care, not the same question again."""
     line, txt = r["crisis_line"], r["text_line"]
@@ -151,6 +171,7 @@ def render(r: Dict) -> str:
             },
         ],
         "utter_risk_check_no": [{"text": risk_check_no_text(r)}],
+        "utter_share_feelings_support": [{"text": t} for t in share_feelings_texts(r)],
         "utter_risk_check_unsure": [
             {
                 "text": risk_check_unsure_text(r),

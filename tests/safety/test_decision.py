@@ -50,6 +50,26 @@ def test_ml_crisis_with_negated_first_person_still_asks():
     assert forced in {"crisis", "express_distress"}
 
 
+def test_feelings_with_no_risk_signal_get_support_not_the_question():
+    # The classifier leans to feelings but no reader sees danger.
+    weak_distress = ranking(("express_distress", 0.45), ("share_feelings", 0.4))
+    assert decide(Assessment("none"), weak_distress, risk(0.1)) == (
+        "share_feelings",
+        "no_risk_signal",
+    )
+    assert decide(Assessment("none"), ranking(("share_feelings", 0.9)), risk(0.1))[0] is None
+    # Any one reader seeing risk brings the question back.
+    assert decide(Assessment("none"), weak_distress, risk(0.6))[0] == "express_distress"
+    assert (
+        decide(Assessment("ambiguous", "ambiguous_distress"), ranking(("share_feelings", 0.9)))[0]
+        == "express_distress"
+    )
+    assert (
+        decide(Assessment("none"), ranking(("express_distress", 0.8)), risk(0.1))[0]
+        == "express_distress"
+    )
+
+
 def test_clear_non_risk_message_keeps_the_ml_intent():
     assert decide(Assessment("none"), ranking(("ask_schedule", 0.95), ("crisis", 0.01)))[0] is None
 
@@ -102,7 +122,7 @@ def test_counter_evidence_holds_back_an_unsure_risk_score_but_not_a_sure_one():
 
 
 def test_a_middling_risk_score_gets_the_screening_question():
-    forced, source = decide(Assessment("none"), ranking(("ask_cost", 0.8)), risk(0.6))
+    forced, source = decide(Assessment("none"), ranking(("ask_cost", 0.5)), risk(0.6))
     assert (forced, source) == ("express_distress", "risk_model")
 
 
@@ -115,3 +135,23 @@ def test_the_kind_of_danger_comes_from_a_sure_risk_model_or_the_screen_category(
     assert danger_kind(Assessment("crisis", "danger_abuse"), risk(0.9, "child", 0.8)) == "child"
     assert danger_kind(Assessment("crisis", "danger_abuse"), risk(0.9, "child", 0.4)) == "abuse"
     assert danger_kind(Assessment("crisis", "suicidal_passive"), None) == "suicide"
+
+
+def test_a_long_message_the_risk_model_is_sure_about_gets_the_question_not_the_hand_off():
+    long_history = Assessment("crisis", "suicidal_explicit")
+    asked = decide(long_history, ranking(("ask_eligibility", 0.6)), risk(0.01), words=60)
+    assert asked == ("express_distress", "screen_doubted")
+    # Short messages, a risk model that sees any risk, or no risk model: the hand-off.
+    for args in ((risk(0.01), 12), (risk(0.3), 60), (None, 60)):
+        assert (
+            decide(long_history, ranking(("ask_eligibility", 0.6)), args[0], words=args[1])[0]
+            == "crisis"
+        )
+
+
+def test_a_middling_risk_score_does_not_take_over_a_question_the_classifier_is_sure_of():
+    sure = ranking(("ask_how_to_choose", 0.65), ("ask_insurance", 0.2))
+    assert decide(Assessment("none"), sure, risk(0.45))[0] is None
+    assert decide(Assessment("none"), sure, risk(0.75))[0] == "crisis"
+    unsure = ranking(("ask_how_to_choose", 0.45), ("ask_insurance", 0.4))
+    assert decide(Assessment("none"), unsure, risk(0.45))[0] == "express_distress"

@@ -9,7 +9,8 @@ import yaml
 from rasa.shared.core.domain import Domain
 
 ROOT = Path(__file__).resolve().parents[2]
-RISK_INTENTS = {"crisis", "express_distress"}
+# Feelings (share_feelings) are never an answer either: the form stops with support.
+RISK_INTENTS = {"crisis", "express_distress", "share_feelings"}
 
 
 def domain():
@@ -75,3 +76,21 @@ def test_custom_tracker_and_lock_stores_import():
     for key in ("tracker_store", "lock_store"):
         module, _, cls = endpoints[key]["type"].rpartition(".")
         assert hasattr(importlib.import_module(module), cls)
+
+
+def test_every_form_stops_with_support_for_feelings():
+    rules = [
+        rule
+        for path in sorted((ROOT / "data" / "rules").glob("safety*.yml"))
+        for rule in yaml.safe_load(path.read_text())["rules"]
+    ]
+    supported = set()
+    for rule in rules:
+        loops = [c.get("active_loop") for c in rule.get("condition", []) if "active_loop" in c]
+        actions = [step.get("action") for step in rule["steps"][1:]]
+        if loops and rule["steps"][0].get("intent") == "share_feelings":
+            assert actions[:2] == ["utter_share_feelings_support", "action_deactivate_loop"]
+            supported.update(loops)
+    assert set(domain().forms) <= supported, (
+        f"forms without a feelings rule: {set(domain().forms) - supported}"
+    )
