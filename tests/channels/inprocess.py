@@ -74,8 +74,13 @@ class Channels:
 
     # ---- requests ---------------------------------------------------------
 
-    def rest(self, sender: str, message: str, **headers: str) -> Tuple[int, Any, Dict[str, str]]:
-        body = json.dumps({"sender": sender, "message": message}).encode()
+    def rest(
+        self, sender: str, message: str, message_id: Optional[str] = None, **headers: str
+    ) -> Tuple[int, Any, Dict[str, str]]:
+        sent = {"sender": sender, "message": message}
+        if message_id:
+            sent["message_id"] = message_id
+        body = json.dumps(sent).encode()
         status, out_headers, raw = self.asgi.request(
             "POST",
             "/webhooks/rest/webhook",
