@@ -5,19 +5,16 @@ tracker store (iopnav/channels/idempotency.py). And a tracker store that
 cannot be read or written fails the turn, which the channel answers itself,
 instead of Rasa answering from memory (iopnav/refusing_store.py).
 
-Two "servers" in this process: the trained model loaded once, and a second
-Agent around the same model with its own tracker store (same database, its
-own connections), its own lock store and its own Sanic app.
+Two "servers" in this process: two Agents around the trained model (loaded
+once), each with its own tracker store object (same database, own
+connections), lock store, processor and Sanic app.
 """
 
-import copy
 import time
 import uuid
 from collections import Counter
 
 import pytest
-from rasa.core.agent import Agent
-from rasa.core.lock_store import InMemoryLockStore
 from sqlalchemy import create_engine, text
 
 from iopnav import migrate
@@ -26,7 +23,7 @@ from iopnav.refusing_store import RefusingTrackerStore
 from iopnav.safety import resources
 from iopnav.safety.handoffs import by_kind as handoffs_by_kind
 from iopnav.tracker_store import EnvSQLTrackerStore
-from tests.channels.inprocess import Channels, flags_for
+from tests.channels.inprocess import Channels, flags_for, load_agent
 from tests.support.assistant import model_path
 from tests.support.db_faults import sqlite_write_lock
 
@@ -59,25 +56,13 @@ def servers(databases):
         mp.setenv("IOP_STAFF_ALERT_URL", "")
         mp.setenv("IOP_WEB_TURN_DEADLINE", str(DEADLINE))
         mp.setenv("IOP_SMS_TURN_DEADLINE", str(DEADLINE))
-        first = Agent.load(str(model_path()), tracker_store=EnvSQLTrackerStore())
-        one, two = Channels(first), Channels(another_server(first))
+        one = Channels(load_agent(EnvSQLTrackerStore()))
+        two = Channels(load_agent(EnvSQLTrackerStore()))
         for server in (one, two):
             count_dialogue_turns(server)
         yield one, two
         one.close()
         two.close()
-
-
-def another_server(agent: Agent) -> Agent:
-    """The same model behind a second Rasa server: its own tracker store
-    object (and database connections), lock store and processor."""
-    other = copy.copy(agent)
-    other.tracker_store = Agent._create_tracker_store(EnvSQLTrackerStore(), agent.domain)
-    other.lock_store = InMemoryLockStore()
-    other.processor = copy.copy(agent.processor)
-    other.processor.tracker_store = other.tracker_store
-    other.processor.lock_store = other.lock_store
-    return other
 
 
 def count_dialogue_turns(server: Channels) -> None:
