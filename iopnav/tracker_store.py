@@ -10,6 +10,11 @@ application database. A sweeper (every IOP_FLAG_SWEEP_SECONDS, 30) finds
 crisis turns in the stored events that have no flag and enqueues them: a
 crash between the hand-off and the flag, or a lost journal, still ends with
 a flag.
+
+Events are appended by iopnav.event_log (what the tracker gained since it was
+read, each once), not by Rasa's count-based save, which drops a user message
+when two turns of a conversation are saved at once. A database error is
+raised, never hidden behind an in-memory stand-in (iopnav.refusing_store).
 """
 
 import json
@@ -24,7 +29,7 @@ from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import Engine
 
-from iopnav import settings
+from iopnav import event_log, refusing_store, settings
 from iopnav.console import tracker as stored
 from iopnav.db import ensure_sqlite_dir, hardened_url
 from iopnav.safety.flags import flagged_keys_of
@@ -151,9 +156,13 @@ def sweep(eng: Engine, database_url: Optional[str], since: float, seen: _Seen) -
 
 
 class EnvSQLTrackerStore(SQLTrackerStore):
+    # A failed save or read fails the turn (refusing_store.py).
+    refuses_fallback = True
+
     def __init__(
         self, domain=None, host: Optional[str] = None, event_broker=None, **kwargs: Any
     ) -> None:
+        refusing_store.install()
         url = settings.tracker_store_url()
         ensure_sqlite_dir(url)
         kwargs.pop("url", None)
@@ -162,6 +171,7 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         # No bound parameters (message text, sender ids) in error messages (M6).
         self.engine.hide_parameters = True
         self.seen = _Seen()
+        self.schema_ready = self._ensure_schema()
         try:
             self._migrate_app_db()
             self._start_sweeper()
@@ -202,6 +212,24 @@ class EnvSQLTrackerStore(SQLTrackerStore):
                 once=True,
             )
 
+    def _ensure_schema(self) -> bool:
+        """The event key column (event_log.py). If the database refuses, Rasa
+        still starts: saves then fail and the channels answer by themselves."""
+        try:
+            event_log.ensure_schema(self.engine)
+            return True
+        except Exception as exc:
+            logger.error("tracker store: event key column not added (%s)", type(exc).__name__)
+            return False
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
+        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if tracker is not None:
+            event_log.mark_stored(tracker)
+        return tracker
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         # First the flags (a local append each), then the events: a store
         # failure below must not lose the crisis for staff.
@@ -209,4 +237,14 @@ class EnvSQLTrackerStore(SQLTrackerStore):
             enqueue_moments(tracker.sender_id, crisis_moments(tracker), self.seen)
         except Exception as exc:  # never lose the conversation over the flags
             logger.error("could not enqueue crisis flags (%s)", type(exc).__name__)
-        await super().save(tracker)
+        if not self.schema_ready:
+            self.schema_ready = self._ensure_schema()
+        stored = event_log.append(self.engine, tracker.sender_id, event_log.unsaved(tracker))
+        event_log.mark_stored(tracker)
+        if self.event_broker and stored:
+            # After the commit (Rasa streams before it): only stored events.
+            await self._stream_new_events(self.event_broker, stored, tracker.sender_id)
+
+    async def replies_to(self, sender_id: str, message_id: str) -> Optional[List[Dict]]:
+        """What the dialogue answered to a stored message (a retry's answer)."""
+        return event_log.stored_replies(self.engine, sender_id, message_id)

@@ -9,6 +9,7 @@ optout        STOP/START opt-out list in the application database
 fallback      the channels' own crisis screen when the dialogue fails or is late
 payloads      typed "/intent" payloads count only if the bot offered them
 limits        64 KB request bodies and per-sender / per-address budgets
-dedupe        a repeated Twilio MessageSid gets the first reply again
+dedupe        a repeated Twilio MessageSid gets the first reply again (this server)
+idempotency   a message sent again is answered from the stored turn (any server)
 webpage       the sample clinic page, the chat widget and its /api/chat proxy
 """

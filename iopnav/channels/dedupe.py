@@ -7,8 +7,12 @@ the TTL the same MessageSid gets the same reply as the first request (while
 that one is still running, it waits for it): never a second turn, a second
 flag or a flipped opt-out, and never an empty answer where the first had one.
 
-In this process's memory: with several Rasa servers behind a balancer a
-retry may reach another one (it then runs once there too).
+In this process's memory, for the exact TwiML and for the keywords (STOP,
+START, HELP), which never reach the dialogue. A retried text that reaches
+another Rasa server is answered there from the stored turn: the turn carries
+the MessageSid as its message id (idempotency.py). A retried keyword that
+reaches another server is applied again (a STOP replayed after a later START
+opts the number out again).
 """
 
 import asyncio

@@ -28,13 +28,17 @@ Differences from rasa.core.channels.rest.RestInput, and why:
 - Bodies over 64 KB are refused before they are read, and each sender and
   client address has a budget (limits.py); over it, a crisis still gets the
   hand-off, anything else 429 with Retry-After.
+- An optional `message_id` (8-64 of A-Z a-z 0-9 _ -, one per message, the
+  same when the message is sent again) makes a retry safe: a message the
+  conversation already holds is answered with the stored replies, never run
+  twice, whichever server gets the retry (idempotency.py).
 - No `?stream=true` mode: nothing of ours uses it.
 """
 
 import json
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, List, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -42,7 +46,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from iopnav.channels import fallback, limits, payloads
+from iopnav.channels import fallback, idempotency, limits, message_ids, payloads
 from iopnav.channels.cleaning import BadInput, CleanMessage, clean_text_async
 from iopnav.channels.conversation import (
     offered_options,
@@ -60,8 +64,9 @@ UNAVAILABLE = (
 )
 
 
-def parse_request(body: bytes) -> Tuple[str, Any]:
-    """(sender, raw message) from the request body, or BadInput."""
+def parse_request(body: bytes) -> Tuple[str, Any, Optional[str]]:
+    """(sender, raw message, client's message id or None) from the request
+    body, or BadInput."""
     if len(body) > MAX_BODY_BYTES:
         raise BadInput(
             "too_large", f"The request is larger than {MAX_BODY_BYTES:,} bytes.", status=413
@@ -97,7 +102,10 @@ def parse_request(body: bytes) -> Tuple[str, Any]:
         raise BadInput(
             "invalid_sender", 'The "sender" must be 1-128 letters, digits or the characters _ . : -'
         )
-    return sender, payload.get("message")
+    message_id = payload.get("message_id")
+    if message_id is not None and not message_ids.is_client_id(message_id):
+        raise BadInput("invalid_message_id", message_ids.INVALID)
+    return sender, payload.get("message"), message_id
 
 
 def error_reply(exc: BadInput) -> HTTPResponse:
@@ -160,14 +168,14 @@ class SafeRestInput(InputChannel):
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
         try:
-            sender, raw = parse_request(request.body or b"")
+            sender, raw, client_id = parse_request(request.body or b"")
             message = await read_message(request, sender, raw)
         except BadInput as exc:
             return error_reply(exc)
         agent = request.app.ctx.agent
         wait = await limits.rest_wait(request, sender)
         if wait:
-            handoff = await fallback.rescue(agent, sender, message.text, self.name(), [])
+            handoff = await fallback.rescue(agent, sender, message.text, self.name(), [], client_id)
             if handoff:  # a crisis is never rate-limited
                 return response.json([say(sender, handoff)])
             return response.json(
@@ -178,7 +186,13 @@ class SafeRestInput(InputChannel):
 
         collector = CollectingOutputChannel()
         failure, message_id = await fallback.run_message(
-            on_new_message, message.text, collector, sender, self.name(), message.metadata
+            idempotency.dialogue(agent, on_new_message, client_id),
+            message.text,
+            collector,
+            sender,
+            self.name(),
+            message.metadata,
+            client_id,
         )
         replies: List[Dict[str, Any]] = list(collector.messages)
         if failure is not None:
@@ -186,6 +200,7 @@ class SafeRestInput(InputChannel):
             # M1: what the dialogue already said (maybe the hand-off, if only
             # the save failed) goes out; the screen adds the hand-off if needed.
             said = [r.get("text") or "" for r in replies]
+            fallback.flag_handoff(sender, message_id, said, self.name())
             handoff = await fallback.rescue(
                 agent, sender, message.text, self.name(), said, message_id
             )

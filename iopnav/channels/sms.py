@@ -12,7 +12,9 @@ HTTP response as TwiML, so no outbound API call (and no account SID) is needed.
 Order of checks, and why:
 1. signature (403 if invalid): nothing from an unverified request is used;
    a MessageSid seen in the last 10 minutes gets the first reply again
-   without running anything twice (dedupe.py);
+   without running anything twice (dedupe.py, this server's memory); a
+   retried text that reaches another server is answered from the stored
+   turn under the same id (idempotency.py);
 2. carrier keywords (STOP/START/HELP), only when the whole message is one:
    anything longer is read normally, so a crisis is never swallowed;
 3. opted-out numbers get no reply at all; their message is still recorded,
@@ -49,7 +51,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from iopnav import settings
-from iopnav.channels import dedupe, fallback, limits, optout, payloads, sms_text
+from iopnav.channels import dedupe, fallback, idempotency, limits, optout, payloads, sms_text
 from iopnav.channels.cleaning import (
     KEEP_CHARS,
     BadInput,
@@ -259,6 +261,10 @@ class TwilioSMSInput(InputChannel):
             # answer names the crisis line and the emergency number.
             return reply_text(sms_text.help_text())
 
+        # Twilio's id for this text: a retried webhook carries it again, and a
+        # retry that reaches another server is answered from the stored turn.
+        sid = params.get("MessageSid") or ""
+        client_id = sid if dedupe.SID_PATTERN.match(sid) else None
         has_media = _int(params.get("NumMedia")) > 0
         try:
             message = await clean_text_async(body or "")
@@ -270,10 +276,10 @@ class TwilioSMSInput(InputChannel):
         agent = request.app.ctx.agent
         wait = await limits.sms_wait(sender)
         if is_opted_out:
-            await self.record_only(request, sender, message, store=not wait)
+            await self.record_only(request, sender, message, client_id, store=not wait)
             return twiml([])
         if wait:
-            handoff = await fallback.rescue(agent, sender, message.text, self.name(), [])
+            handoff = await fallback.rescue(agent, sender, message.text, self.name(), [], client_id)
             return reply_text(handoff or limits.slow_down_text(wait))
 
         text, metadata = message.text, dict(message.metadata)
@@ -290,7 +296,13 @@ class TwilioSMSInput(InputChannel):
 
         collector = SMSCollector()
         failure, message_id = await fallback.run_message(
-            on_new_message, text, collector, sender, self.name(), metadata
+            idempotency.dialogue(agent, on_new_message, client_id),
+            text,
+            collector,
+            sender,
+            self.name(),
+            metadata,
+            client_id,
         )
         notes = [n for n in (message.note, sms_text.MEDIA_NOTE if has_media else None) if n]
         if failure is not None:
@@ -321,9 +333,9 @@ class TwilioSMSInput(InputChannel):
         what it already said, the hand-off if the text is a crisis, else the
         stand-in that names 988 and 911."""
         said = list(collector.messages)
-        handoff = await fallback.rescue(
-            agent, sender, text, self.name(), [m.get("text") or "" for m in said], message_id
-        )
+        said_texts = [m.get("text") or "" for m in said]
+        fallback.flag_handoff(sender, message_id, said_texts, self.name())
+        handoff = await fallback.rescue(agent, sender, text, self.name(), said_texts, message_id)
         rendered = sms_text.render(said)
         parts = [p for p in (rendered, handoff) if p]
         if not parts:
@@ -345,13 +357,19 @@ class TwilioSMSInput(InputChannel):
             return False
 
     async def record_only(
-        self, request: Request, sender: str, message: CleanMessage, store: bool = True
+        self,
+        request: Request,
+        sender: str,
+        message: CleanMessage,
+        client_id: Optional[str] = None,
+        store: bool = True,
     ) -> None:
         """An opted-out number's message gets no reply (L3). A crisis in it is
         flagged for staff at once, from here, not only when the tracker store
-        saves; the message is stored (unless over its budget) so staff see it."""
+        saves; the message is stored (unless over its budget) so staff see it,
+        once: under Twilio's id, which the tracker store keeps once."""
         agent = request.app.ctx.agent
-        message_id = fallback.new_message_id()
+        message_id = client_id or fallback.new_message_id()
         verdict = await fallback.screen_message(agent, message.text)
         if verdict.crisis:
             # At once, keyed by the stored message's id: when the tracker

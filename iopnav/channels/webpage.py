@@ -5,7 +5,9 @@ widget's /api/chat endpoint, which forwards to the Rasa REST webhook.
 
   GET  /               web/index.html (sample clinic page with the widget)
   GET  /widget/...     widget.js and widget.css (what the embed snippet loads)
-  POST /api/chat       {"message": "..."} -> Rasa's reply (a list of messages)
+  POST /api/chat       {"message": "...", "message_id": "..."} -> Rasa's reply (a
+                       list of messages); the widget's message_id makes a resend
+                       safe (answered from the stored turn, never run twice)
   POST /api/session    start a new conversation ("New chat")
   GET  /healthz        {"status": "ok"}
 
@@ -46,7 +48,7 @@ from sanic.response import HTTPResponse
 from sanic.server.protocols.http_protocol import HttpProtocol
 
 from iopnav import settings
-from iopnav.channels import webfallback, websession
+from iopnav.channels import message_ids, webfallback, websession
 from iopnav.ratelimit import limiter
 
 logger = logging.getLogger(__name__)
@@ -233,7 +235,9 @@ class Turns:
         if self.http:
             await self.http.close()
 
-    async def forward(self, sender: str, message: Any) -> Tuple[Optional[int], Any, str]:
+    async def forward(
+        self, sender: str, message: Any, message_id: Optional[str] = None
+    ) -> Tuple[Optional[int], Any, str]:
         """(status, JSON body, "") from Rasa, or (None, None, why) when Rasa
         gave no usable answer within the deadline."""
         loop = asyncio.get_running_loop()
@@ -245,9 +249,10 @@ class Turns:
         try:
             assert self.http is not None
             timeout = aiohttp.ClientTimeout(total=max(0.1, deadline - loop.time()))
-            async with self.http.post(
-                self.url, json={"sender": sender, "message": message}, timeout=timeout
-            ) as resp:
+            sent = {"sender": sender, "message": message}
+            if message_id:
+                sent["message_id"] = message_id
+            async with self.http.post(self.url, json=sent, timeout=timeout) as resp:
                 body = await resp.read()
                 status = resp.status
         except asyncio.TimeoutError:
@@ -288,6 +293,9 @@ async def chat_turn(request: Request, config: WebConfig, turns: Turns) -> HTTPRe
     if not isinstance(payload, dict):
         return error(400, "bad_request", BAD_JSON, cors)
     message = payload.get("message")
+    message_id = payload.get("message_id")
+    if message_id is not None and not message_ids.is_client_id(message_id):
+        return error(400, "invalid_message_id", message_ids.INVALID, cors)
     session = current_session(request, request.app.ctx.signer)
     sender = session.sender
 
@@ -314,7 +322,7 @@ async def chat_turn(request: Request, config: WebConfig, turns: Turns) -> HTTPRe
             config,
         )
 
-    status, body, why = await turns.forward(sender, message)
+    status, body, why = await turns.forward(sender, message, message_id)
     if status is not None:
         return hand_out(response.json(body, status=status, headers=cors), session, cors, config)
     replies = webfallback.reply(sender, message, await screen(message), why)

@@ -10,9 +10,9 @@ erased; the time, category, channel and counts stay. A conversation with an
 OPEN crisis flag is not forgotten: staff follow up and acknowledge it first,
 otherwise the crisis would drop out of the console unanswered.
 
-An in-flight Rasa turn can still save the conversation just after the
-delete (Rasa re-inserts the whole session when it finds no stored events),
-so the events are deleted again after IOP_FORGET_RECHECK_SECONDS (2).
+An in-flight Rasa turn can still save just after the delete (the turn it
+read before, or with Rasa's own store the whole session again), so the
+events are deleted again after IOP_FORGET_RECHECK_SECONDS (2).
 The audit log keeps the fact that an erasure happened.
 """
 

@@ -17,18 +17,26 @@ from sqlalchemy.engine import Engine
 from iopnav import settings
 from iopnav.db import get_engine
 
+
+def events_table(metadata: sa.MetaData, *extra: sa.Column) -> sa.Table:
+    """Rasa's table (SQLTrackerStore.SQLEvent), plus `extra` columns that
+    iopnav.event_log adds (the console reads none of them)."""
+    return sa.Table(
+        "events",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("sender_id", sa.String(255), nullable=False),
+        sa.Column("type_name", sa.String(255), nullable=False),
+        sa.Column("timestamp", sa.Float),
+        sa.Column("intent_name", sa.String(255)),
+        sa.Column("action_name", sa.String(255)),
+        sa.Column("data", sa.Text),
+        *extra,
+    )
+
+
 metadata = sa.MetaData()
-events = sa.Table(
-    "events",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255), nullable=False),
-    sa.Column("type_name", sa.String(255), nullable=False),
-    sa.Column("timestamp", sa.Float),
-    sa.Column("intent_name", sa.String(255)),
-    sa.Column("action_name", sa.String(255)),
-    sa.Column("data", sa.Text),
-)
+events = events_table(metadata)
 
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = ("action_default_fallback", "action_two_stage_fallback")

@@ -11,6 +11,8 @@ FailSafeTrackerStore hides from the channel: it answers from memory).
 """
 
 import asyncio
+import copy
+import functools
 import json
 import time
 import urllib.parse
@@ -74,8 +76,13 @@ class Channels:
 
     # ---- requests ---------------------------------------------------------
 
-    def rest(self, sender: str, message: str, **headers: str) -> Tuple[int, Any, Dict[str, str]]:
-        body = json.dumps({"sender": sender, "message": message}).encode()
+    def rest(
+        self, sender: str, message: str, message_id: Optional[str] = None, **headers: str
+    ) -> Tuple[int, Any, Dict[str, str]]:
+        sent = {"sender": sender, "message": message}
+        if message_id:
+            sent["message_id"] = message_id
+        body = json.dumps(sent).encode()
         status, out_headers, raw = self.asgi.request(
             "POST",
             "/webhooks/rest/webhook",
@@ -176,8 +183,26 @@ class Channels:
         self.asgi.close()
 
 
-def load_agent() -> Agent:
+@functools.lru_cache(maxsize=1)
+def _trained_model() -> Agent:
     return Agent.load(str(model_path()))
+
+
+def load_agent(tracker_store: Any = None, lock_store: Optional[LockStore] = None) -> Agent:
+    """A Rasa server's Agent around the trained model, which is loaded once
+    per test process (about 30 s): each call gets its own tracker store
+    (wrapped as Agent.load wraps it; in memory by default), lock store and
+    processor, so test modules, and two "servers" in one test, share the
+    model and nothing else."""
+    model = _trained_model()
+    agent = copy.copy(model)
+    store = tracker_store or InMemoryTrackerStore(model.domain)
+    agent.tracker_store = Agent._create_tracker_store(store, model.domain)
+    agent.lock_store = lock_store or InMemoryLockStore()
+    agent.processor = copy.copy(model.processor)
+    agent.processor.tracker_store = agent.tracker_store
+    agent.processor.lock_store = agent.lock_store
+    return agent
 
 
 def flags_for(database_url: str, sender: str, timeout: float = 10) -> List[Dict[str, Any]]:

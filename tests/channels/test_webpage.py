@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -128,6 +129,22 @@ def test_a_sender_chosen_by_the_browser_is_ignored(web_page, assistant):
         e.get("text") for e in assistant.tracker(victim_sender)["events"] if e["event"] == "user"
     ]
     assert said == [ORDINARY]
+
+
+def test_a_message_sent_again_is_answered_again_but_stored_once(web_page, assistant):
+    """The widget sends the same message_id when it sends a message again
+    (a lost answer); the page passes it on, and Rasa answers from the turn
+    it stored (iopnav/channels/idempotency.py)."""
+    visitor = Visitor(web_page.url)
+    message = {"message": ORDINARY, "message_id": uuid.uuid4().hex}
+    status, _, first = visitor.chat(message)
+    assert status == 200 and "outpatient" in first[0]["text"].lower()
+    assert visitor.chat(message)[::2] == (200, first)
+    sender = first[0]["recipient_id"]
+    said = [e.get("text") for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
+    assert said == [ORDINARY]
+    status, _, answer = visitor.chat({"message": ORDINARY, "message_id": "../../etc"})
+    assert status == 400 and answer["error"] == "invalid_message_id"
 
 
 def test_a_forged_or_copied_session_gets_a_new_conversation(web_page):

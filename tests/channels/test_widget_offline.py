@@ -5,6 +5,7 @@ text lines of the crisis hand-off."""
 
 import json
 import mimetypes
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -96,3 +97,48 @@ def test_focus_ring_on_the_header_has_3_to_1_contrast(page):
     )
     ring, header = (c[c.index("(") + 1 : c.index(")")].split(",")[:3] for c in colours)
     assert _contrast(ring, header) >= 3, colours
+
+
+def test_a_message_sent_again_keeps_its_id_and_the_next_gets_a_new_one(browser):
+    """The server answers a resent message from what it stored only if the
+    widget sends the same id again: after an error, and after the page's
+    "not delivered" answer, the same text goes with the same id."""
+    sent = []
+    answers = [
+        (503, {"error": "unavailable", "message": "Sorry. In an emergency call 911 or 988."}),
+        (
+            200,
+            [{"recipient_id": "x", "text": "Not delivered. 911, 988.", "status": "not_delivered"}],
+        ),
+        (200, [{"recipient_id": "x", "text": "Groups meet on weekday evenings."}]),
+        (200, [{"recipient_id": "x", "text": "Saturday mornings too."}]),
+    ]
+
+    def chat(route):
+        sent.append(json.loads(route.request.post_data))
+        status, body = answers[len(sent) - 1]
+        route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.route(ORIGIN + "/**", serve)
+    page.route(ORIGIN + "/api/chat", chat)  # the later route wins
+    page.goto(ORIGIN + "/")
+    page.get_by_role("button", name="Chat with us").click()
+    box = page.get_by_label("Type your message")
+    box.fill("when do groups meet?")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("911")
+    expect(box).to_have_value("when do groups meet?")  # given back: send it again
+    page.keyboard.press("Enter")
+    expect(page.locator(".iopnav-bot").last).to_contain_text("Not delivered")
+    expect(box).to_have_value("when do groups meet?")
+    page.keyboard.press("Enter")
+    expect(page.locator(".iopnav-bot").last).to_contain_text("weekday evenings")
+    box.fill("and on saturdays?")
+    page.keyboard.press("Enter")
+    expect(page.locator(".iopnav-bot").last).to_contain_text("Saturday mornings")
+    context.close()
+    ids = [body["message_id"] for body in sent]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids), ids
+    assert ids[0] == ids[1] == ids[2] != ids[3]

@@ -96,8 +96,8 @@ def cut(proxy):
 
 def test_tracker_database_cut_off_postgresql(pg_stack):
     outcome = run_scenario(pg_stack, cut(pg_stack.proxies["tracker"]), pg_stack.direct_database_url)
-    # Rasa answers from its in-memory fallback store, so the fault shows as a
-    # conversation that lost the question (staff would never see it).
+    # The tracker store refuses (iopnav/refusing_store.py) rather than answer
+    # from memory; either way the conversation cannot have the question.
     outcome.assert_fault_was_real(unstored=not_recorded(pg_stack))
     outcome.assert_crisis_handled()
 

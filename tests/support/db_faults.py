@@ -15,10 +15,11 @@ from tests.support.tcpproxy import TcpProxy
 
 
 @contextlib.contextmanager
-def sqlite_write_lock(path: Path) -> Iterator[None]:
-    """Hold the write lock (as the console's retention or another process would)."""
+def sqlite_write_lock(path: Path, readers_too: bool = False) -> Iterator[None]:
+    """Hold the write lock (as the console's retention or another process
+    would); with `readers_too`, reads wait as well (a writer mid-commit)."""
     lock = sqlite3.connect(str(path), isolation_level=None)
-    lock.execute("BEGIN IMMEDIATE")
+    lock.execute("BEGIN EXCLUSIVE" if readers_too else "BEGIN IMMEDIATE")
     try:
         yield
     finally:

@@ -20,6 +20,10 @@
  *   conversation and forgets it too (shared computers).
  * - A failed send removes the message from the log and puts the text back in
  *   the box, so nothing typed is lost.
+ * - Each message carries a random id, the same one when it is sent again
+ *   after an error: a message that reached the assistant but whose answer
+ *   was lost is then answered from what the assistant stored, never run
+ *   twice (no second intake request, no second crisis flag).
  */
 (function () {
   "use strict";
@@ -72,6 +76,27 @@
     try {
       sessionStorage.setItem(config.storageKey, JSON.stringify(state));
     } catch (e) { /* storage full or disabled: the live chat still works */ }
+  }
+
+  // ---- message ids: one per message, kept until that message is answered
+  function newMessageId() {
+    var bytes = new Uint8Array(16);
+    if (window.crypto && window.crypto.getRandomValues) {
+      window.crypto.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < bytes.length; i++) { bytes[i] = Math.floor(Math.random() * 256); }
+    }
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+
+  // The same text sent again (the box gets it back after an error) is the
+  // same message: same id. Anything else is a new message.
+  function messageIdFor(message) {
+    if (!state.pending || state.pending.message !== message) {
+      state.pending = { message: message, id: newMessageId() };
+      save();
+    }
+    return state.pending.id;
   }
 
   // The server's conversation id: the cookie goes by itself; a token from a
@@ -245,7 +270,7 @@
     var entry = { from: "user", text: shown };
     var item = render(entry, false);
     setBusy(true);
-    post(config.api, JSON.stringify({ message: message })).then(function (response) {
+    post(config.api, JSON.stringify({ message: message, message_id: messageIdFor(message) })).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
         if (!response.ok || !Array.isArray(body)) {
           throw new Error((body && body.message) || "The assistant can't be reached right now.");
@@ -263,6 +288,9 @@
         state.messages.push(m);
         render(m, true);
       });
+      // Answered: the next message gets a new id. Not delivered: the text
+      // goes back in the box, and sending it again keeps this one.
+      if (!undelivered) { state.pending = null; }
       save();
       // The chat server answered for an assistant it could not reach: the
       // text goes back in the box to send again.
