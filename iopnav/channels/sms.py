@@ -61,6 +61,7 @@ from iopnav.channels.conversation import (
     stand_in_and_reminder,
     without_topic_buttons,
 )
+from iopnav.ops import turns
 
 logger = logging.getLogger(__name__)
 
@@ -193,6 +194,7 @@ class TwilioSMSInput(InputChannel):
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
+        @turns.timed("sms")
         async def receive(request: Request) -> HTTPResponse:
             params = parse_form(request.body or b"")
             if not self.signature_ok(request, params):
@@ -226,6 +228,7 @@ class TwilioSMSInput(InputChannel):
             return await self.handle(request, on_new_message, sender, params)
         except Exception:
             logger.exception("SMS from %s could not be handled", masked(sender))
+            turns.fell_back("channel_error")
         try:
             text = (params.get("Body") or "")[:KEEP_CHARS]
             agent = request.app.ctx.agent
