@@ -143,7 +143,7 @@ test: install lint types train browser-deps haproxy-deps validate
 
 # The edit-test loop: no browser, PostgreSQL, running servers or slow tests
 # (markers are set from the fixtures a test uses: tests/conftest.py).
-test-fast: install lint
+test-fast: install lint haproxy-deps
 	$(PY) -m pytest -q -m "not browser and not postgres and not e2e and not slow" tests
 
 bench: install train

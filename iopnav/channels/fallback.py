@@ -283,6 +283,7 @@ async def rescue(
     logger.warning("crisis answered by the channel's own screen (%s)", verdict.source)
     raise_flag(sender_id, text, verdict, channel, message_id=message_id)
     if names_crisis_line(already_said):
+        turns.handed_off(verdict.kind, "dialogue")  # it did, before its turn failed
         return None
     turns.handed_off(verdict.kind, "channel")
     return handoff(verdict.kind, channel)

@@ -88,10 +88,13 @@ class UnreadyRasa:
                 self._answer(200, marker.encode())
 
             def _answer(self, status: int, body: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except ConnectionError:  # HAProxy's checks hang up once they have the status
+                    pass
 
             def log_message(self, *args):
                 pass

@@ -210,3 +210,31 @@ def test_flags_written_are_counted_by_outcome_and_repeats_are_not():
     assert sample("iop_flags_written_total", outcome="new") == before[Recorded.NEW] + 1
     assert sample("iop_flags_written_total", outcome="counted") == before[Recorded.COUNTED] + 1
     assert sample("iop_flags_written_total", outcome="duplicate") == 0
+
+
+def test_the_channels_own_handoff_is_counted_as_the_channels(tmp_path, monkeypatch):
+    monkeypatch.setenv("IOP_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    fallback.verdict_from_rules("hello")  # load spaCy first: the screen has 3 s
+    source = {"source": "channel"}
+    before = sum(
+        sample("iop_handoffs_total", kind=k, **source) for k in ("general", "suicide", "self_harm")
+    )
+    said = asyncio.run(fallback.rescue(None, "s-ops", "I want to kill myself", "rest", []))
+    assert said and "988" in said
+    after = sum(
+        sample("iop_handoffs_total", kind=k, **source) for k in ("general", "suicide", "self_harm")
+    )
+    assert after == before + 1
+    # The dialogue had already sent it before its turn failed: its hand-off, not ours.
+    dialogue = sample("iop_handoffs_total", kind="general", source="dialogue")
+    line = resources.handoff_text(resources.load())
+    assert (
+        asyncio.run(fallback.rescue(None, "s-ops", "I want to kill myself", "rest", [line])) is None
+    )
+    assert (
+        sum(
+            sample("iop_handoffs_total", kind=k, source="dialogue")
+            for k in ("general", "suicide", "self_harm")
+        )
+        >= dialogue + 1
+    )
