@@ -27,7 +27,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run test test-fast lint types format validate shell bench compare browser-deps \
+.PHONY: help install train run test test-fast lint types format validate shell bench compare browser-deps haproxy-deps \
         crisis-responses clean retention console-user
 
 help:
@@ -118,7 +118,14 @@ browser-deps:
 	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
 	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver >/dev/null); }
 
-test: install lint types train browser-deps validate
+# Debian's haproxy, for the deploy tests (haproxy -c, and the load balancer in front of real servers).
+haproxy-deps:
+	@command -v haproxy >/dev/null 2>&1 || { \
+	  echo "Installing Debian haproxy for the deploy tests"; \
+	  (apt-get update -qq && apt-get install -y -qq haproxy >/dev/null) || \
+	  (sudo apt-get update -qq && sudo apt-get install -y -qq haproxy >/dev/null); }
+
+test: install lint types train browser-deps haproxy-deps validate
 	$(PY) -m pytest -q --durations=20 tests
 	$(PY) scripts/eval_safety.py --fail-under-recall 1.0 --fail-under-precision 0.95
 	@# The risk model's held-out part (written blind, never tuned on): per-class
@@ -136,7 +143,7 @@ test: install lint types train browser-deps validate
 
 # The edit-test loop: no browser, PostgreSQL, running servers or slow tests
 # (markers are set from the fixtures a test uses: tests/conftest.py).
-test-fast: install lint
+test-fast: install lint haproxy-deps
 	$(PY) -m pytest -q -m "not browser and not postgres and not e2e and not slow" tests
 
 bench: install train

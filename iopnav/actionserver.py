@@ -5,7 +5,9 @@
 rasa-sdk itself has no authentication, allows every CORS origin and parses
 any body as JSON, so a page open in a browser on the server host (or DNS
 rebinding) could post `text/plain` to it and run an action (review L8). Here:
-- every call except GET /health must carry X-Action-Token: IOP_ACTIONS_TOKEN,
+- every call except GET /health, /ready and /metrics (iopnav/ops: readiness
+  = the application database answers; metrics = private networks only) must
+  carry X-Action-Token: IOP_ACTIONS_TOKEN,
   which only the Rasa server knows (endpoints.yml `action_endpoint.headers`);
 - a POST must be `application/json` (a browser cannot send that cross-site
   without a CORS preflight, which is refused);
@@ -15,18 +17,45 @@ The server refuses to start without the token.
 
 import argparse
 import hmac
+import json
 import logging
 import sys
-from typing import List, Optional
+import time
+import zlib
+from typing import Any, List, Optional
 
 from rasa_sdk import endpoint
 from sanic import Sanic, response
 from sanic.request import Request
 
 from iopnav import settings
+from iopnav.db import get_engine
+from iopnav.ops import endpoints, jsonlog, metrics
+from iopnav.ops.readiness import Check, sql_probe
 
 HEADER = "X-Action-Token"
 TOKEN_ENV = "IOP_ACTIONS_TOKEN"
+OPEN_PATHS = ("/health",) + endpoints.PATHS
+
+
+def action_checks(_app: Any) -> List[Check]:
+    # Program search, intake and flags all live in the application database.
+    return [Check("app_db", sql_probe(get_engine()))]
+
+
+def action_name(request: Request) -> Optional[str]:
+    """The action a call ran: from the body rasa-sdk already parsed, or from
+    the body itself (deflate-compressed when Rasa is told to compress)."""
+    try:
+        call = request.parsed_json
+        if call is None:
+            body = request.body
+            if request.headers.get("Content-Encoding") == "deflate":
+                body = zlib.decompress(body)
+            call = json.loads(body)
+        return str(call.get("next_action") or "") or None
+    except Exception:  # a metric label is not worth an error
+        return None
 
 
 def create_app(token: str, actions: str = "actions") -> Sanic:
@@ -38,7 +67,8 @@ def create_app(token: str, actions: str = "actions") -> Sanic:
 
     @app.middleware("request")
     async def guard(request: Request):
-        if request.path == "/health":
+        request.ctx.started = time.perf_counter()
+        if request.path in OPEN_PATHS:
             return None
         if not hmac.compare_digest(request.headers.get(HEADER, "").encode(), token.encode()):
             return response.json({"error": "unauthorized"}, status=401)
@@ -47,6 +77,20 @@ def create_app(token: str, actions: str = "actions") -> Sanic:
             return response.json({"error": "send application/json"}, status=415)
         return None
 
+    @app.middleware("response")
+    async def timing(request: Request, reply: Any):
+        if request.path != "/webhook" or not hasattr(request.ctx, "started"):
+            return
+        # Only names of actions that ran: a caller cannot invent label values.
+        ok = reply is not None and reply.status < 400
+        name = action_name(request) if ok else None
+        metrics.ACTION_SECONDS.labels(str(name or "unknown")).observe(
+            time.perf_counter() - request.ctx.started
+        )
+        if reply is None or reply.status >= 500:
+            metrics.error("action")
+
+    endpoints.add_routes(app, "actions", action_checks)
     return app
 
 
@@ -57,11 +101,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--actions", default="actions")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    jsonlog.configure("actions")
     try:
         app = create_app(settings.env(TOKEN_ENV, ""), args.actions)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    jsonlog.configure("actions")  # again: Sanic has set up loggers of its own
     app.run(host=args.host, port=args.port, workers=1, access_log=False, motd=False)
     return 0
 

@@ -33,6 +33,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from iopnav import settings
 from iopnav.clock import utcnow
+from iopnav.ops import turns
 from iopnav.safety import outbox, resources
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,21 @@ async def run_message(
         message_id=message_id,
         metadata=metadata or None,
     )
-    return await run_turn(call(message), turn_deadline(channel)), message_id
+    failure = await run_turn(call(message), turn_deadline(channel))
+    if failure is not None:
+        turns.fell_back(failure_kind(failure))
+    return failure, message_id
+
+
+def failure_kind(failure: BaseException) -> str:
+    """The error kind a turn the dialogue did not finish is counted under."""
+    from rasa.core.lock_store import LockError
+
+    if isinstance(failure, TurnLate):
+        return "turn_late"
+    if isinstance(failure, LockError):
+        return "lock_store"
+    return "turn_failed"
 
 
 def _late_turn_done(task: "asyncio.Task[Any]") -> None:
@@ -222,10 +237,14 @@ def handoff(kind: Optional[str], channel: str) -> str:
     return resources.handoff_for(resources.load(), kind, channel)
 
 
+def handoff_kind(text: str) -> Optional[str]:
+    """The kind of danger if `text` is one of the domain's hand-off
+    variations ("general" for the general one), else None."""
+    return resources.handoff_kinds(resources.load()).get(text)
+
+
 def is_handoff(text: str) -> bool:
-    """Whether `text` is one of the domain's hand-off variations."""
-    variations = resources.handoff_variations(resources.load())
-    return any(text == variation["text"] for variation in variations)
+    return handoff_kind(text) is not None
 
 
 def flag_handoff(sender_id: str, message_id: str, said: List[str], channel: str) -> None:
@@ -234,7 +253,9 @@ def flag_handoff(sender_id: str, message_id: str, said: List[str], channel: str)
     flagged it (in its save, before the reply came back) this is a no-op
     (same key); when its save failed (Rasa's FailSafeTrackerStore hides that
     and answers anyway) this is the flag staff get."""
-    if any(is_handoff(text) for text in said):
+    kinds = [kind for kind in map(handoff_kind, said) if kind]
+    if kinds:
+        turns.handed_off(kinds[0], "dialogue")
         outbox.enqueue_flag(sender_id, message_id, "handoff_sent", channel)
 
 
@@ -262,7 +283,9 @@ async def rescue(
     logger.warning("crisis answered by the channel's own screen (%s)", verdict.source)
     raise_flag(sender_id, text, verdict, channel, message_id=message_id)
     if names_crisis_line(already_said):
+        turns.handed_off(verdict.kind, "dialogue")  # it did, before its turn failed
         return None
+    turns.handed_off(verdict.kind, "channel")
     return handoff(verdict.kind, channel)
 
 

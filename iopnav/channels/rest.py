@@ -53,6 +53,7 @@ from iopnav.channels.conversation import (
     stand_in_and_reminder,
     without_topic_buttons,
 )
+from iopnav.ops import turns
 
 logger = logging.getLogger(__name__)
 
@@ -155,11 +156,13 @@ class SafeRestInput(InputChannel):
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
+        @turns.timed("rest")
         async def receive(request: Request) -> HTTPResponse:
             try:
                 return await self.answer(request, on_new_message)
             except Exception:  # never a bare 500: the widget shows this text
                 logger.exception("REST message could not be handled")
+                turns.fell_back("channel_error")
                 return unavailable()
 
         return webhook

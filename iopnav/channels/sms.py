@@ -63,6 +63,7 @@ from iopnav.channels.conversation import (
     stand_in_and_reminder,
     without_topic_buttons,
 )
+from iopnav.ops import turns
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +196,7 @@ class TwilioSMSInput(InputChannel):
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
+        @turns.timed("sms")
         async def receive(request: Request) -> HTTPResponse:
             params = parse_form(request.body or b"")
             if not self.signature_ok(request, params):
@@ -228,6 +230,7 @@ class TwilioSMSInput(InputChannel):
             return await self.handle(request, on_new_message, sender, params)
         except Exception:
             logger.exception("SMS from %s could not be handled", masked(sender))
+            turns.fell_back("channel_error")
         try:
             text = (params.get("Body") or "")[:KEEP_CHARS]
             agent = request.app.ctx.agent

@@ -10,6 +10,8 @@ widget's /api/chat endpoint, which forwards to the Rasa REST webhook.
                        safe (answered from the stored turn, never run twice)
   POST /api/session    start a new conversation ("New chat")
   GET  /healthz        {"status": "ok"}
+  GET  /ready          readiness: 200 once the screen is loaded (iopnav/ops)
+  GET  /metrics        Prometheus metrics (private networks or IOP_METRICS_TOKEN)
 
 Why a proxy: the page and its API share one origin, so the browser needs no
 CORS and the Rasa server needs no --cors at all. Other sites that embed the
@@ -35,7 +37,7 @@ import mimetypes
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -49,6 +51,9 @@ from sanic.server.protocols.http_protocol import HttpProtocol
 
 from iopnav import settings
 from iopnav.channels import message_ids, webfallback, websession
+from iopnav.db import get_engine
+from iopnav.ops import endpoints, jsonlog, turns
+from iopnav.ops.readiness import Check, flag_probe, http_probe, redis_url_probe, sql_probe
 from iopnav.ratelimit import limiter
 
 logger = logging.getLogger(__name__)
@@ -252,7 +257,11 @@ class Turns:
             sent = {"sender": sender, "message": message}
             if message_id:
                 sent["message_id"] = message_id
-            async with self.http.post(self.url, json=sent, timeout=timeout) as resp:
+            turn = turns.current()  # one id for this message in the page's and Rasa's logs
+            headers = {turns.HEADER: turn.request_id} if turn else {}
+            async with self.http.post(
+                self.url, json=sent, timeout=timeout, headers=headers
+            ) as resp:
                 body = await resp.read()
                 status = resp.status
         except asyncio.TimeoutError:
@@ -282,7 +291,7 @@ async def screen(message: Any) -> webfallback.Verdict:
     return await asyncio.get_running_loop().run_in_executor(None, webfallback.screen_text, message)
 
 
-async def chat_turn(request: Request, config: WebConfig, turns: Turns) -> HTTPResponse:
+async def chat_turn(request: Request, config: WebConfig, rasa: Turns) -> HTTPResponse:
     cors = origin_headers(request, config)
     if cors is None:
         return error(403, "origin_not_allowed", "This origin may not use the chat API.")
@@ -305,6 +314,7 @@ async def chat_turn(request: Request, config: WebConfig, turns: Turns) -> HTTPRe
         # A crisis is never limited: it still gets the hand-off and a flag.
         verdict = await screen(message)
         if verdict.crisis:
+            turns.handed_off(verdict.kind, "web_page")
             handoff = webfallback.handoff_reply(sender, message, verdict, "rate limit")
             return hand_out(response.json(handoff, headers=cors), session, cors, config)
         retry = max(
@@ -322,10 +332,15 @@ async def chat_turn(request: Request, config: WebConfig, turns: Turns) -> HTTPRe
             config,
         )
 
-    status, body, why = await turns.forward(sender, message, message_id)
+    status, body, why = await rasa.forward(sender, message, message_id)
     if status is not None:
         return hand_out(response.json(body, status=status, headers=cors), session, cors, config)
-    replies = webfallback.reply(sender, message, await screen(message), why)
+    verdict = await screen(message)
+    # busy, deadline, unreachable, or rasa_<status> for a 5xx: one error kind each.
+    turns.fell_back("rasa_error" if why.startswith("rasa_") else f"rasa_{why}")
+    if verdict.crisis:
+        turns.handed_off(verdict.kind, "web_page")
+    replies = webfallback.reply(sender, message, verdict, why)
     headers = {**cors, "X-IOP-Fallback": why}
     return hand_out(response.json(replies, headers=headers), session, cors, config)
 
@@ -349,15 +364,18 @@ def create_app(config: Optional[WebConfig] = None, name: str = "iop_web") -> San
     )
     app.ctx.config = config
     app.ctx.signer = websession.SessionSigner(websession.load_secret())
-    turns = Turns(config)
+    rasa = Turns(config)
+    app.ctx.screen_loaded = False
 
     async def start(app, loop):
-        await turns.start()
+        jsonlog.configure("web")
+        await rasa.start()
         # Load the screen now, so the first fallback answers at once.
         await loop.run_in_executor(None, webfallback.warm_up)
+        app.ctx.screen_loaded = True
 
     async def stop(app, loop):
-        await turns.stop()
+        await rasa.stop()
 
     app.register_listener(start, "before_server_start")
     app.register_listener(stop, "after_server_stop")
@@ -383,8 +401,11 @@ def create_app(config: Optional[WebConfig] = None, name: str = "iop_web") -> San
         return response.json({"status": "ok"})
 
     @app.post("/api/chat")
+    @turns.timed("web")
     async def chat(request: Request) -> HTTPResponse:
-        return await chat_turn(request, config, turns)
+        return await chat_turn(request, config, rasa)
+
+    endpoints.add_routes(app, "web", lambda app: web_checks(app, config))
 
     @app.post("/api/session")
     async def new_session(request: Request) -> HTTPResponse:
@@ -427,6 +448,20 @@ def create_app(config: Optional[WebConfig] = None, name: str = "iop_web") -> San
     return app
 
 
+def web_checks(app: Sanic, config: WebConfig) -> List[Check]:
+    """Only the screen is required: with Rasa, Redis or the application
+    database down the page still answers (by itself, hand-off included), which
+    is why it exists; taking it out of the load balancer would answer nothing."""
+    checks = [
+        Check("screen", flag_probe(lambda: app.ctx.screen_loaded, "screen")),
+        Check("rasa", http_probe(config.rasa_url.rstrip("/") + "/webhooks/rest/"), False),
+        Check("app_db", sql_probe(get_engine()), required=False),
+    ]
+    if PER_IP.redis_url:
+        checks.append(Check("rate_limit_store", redis_url_probe(PER_IP.redis_url), False))
+    return checks
+
+
 def static_file(web_root: Path, path: str) -> HTTPResponse:
     target = (web_root / path.lstrip("/")).resolve()
     # Only files inside web/ (no "../"), never a directory listing.
@@ -455,6 +490,7 @@ def serve(config: WebConfig) -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    jsonlog.configure("web")
     serve(WebConfig())
     return 0
 

@@ -81,6 +81,9 @@ def serve(args) -> None:
         raise CliError(str(exc)) from None
     migrate.upgrade(console_settings.database_url)
     app = create_app(console_settings)
+    from iopnav.ops import jsonlog
+
+    jsonlog.configure("console")  # after Sanic has set up its own loggers
     # No access log: request paths carry conversation ids, which can be phone numbers.
     app.run(host=args.host, port=args.port, access_log=False, motd=False, workers=1)
 

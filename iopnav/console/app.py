@@ -9,6 +9,8 @@ limits) arrives in one ConsoleSettings object, so tests can build an app
 in-process over their own databases.
 """
 
+from typing import Any, List
+
 from sanic import Sanic, response
 
 from iopnav.console import tracker, web
@@ -16,7 +18,20 @@ from iopnav.console.config import ConsoleSettings
 from iopnav.console.passwords import HashPool
 from iopnav.console.throttle import LoginGuard
 from iopnav.console.views import admin, auth, conversations, dashboard, intake
-from iopnav.db import session_factory
+from iopnav.db import get_engine, session_factory
+from iopnav.ops import endpoints
+from iopnav.ops.readiness import Check, sql_probe
+
+
+def console_checks(app: Any) -> List[Check]:
+    """Accounts, sessions and crisis flags are in the application database.
+    Transcripts (the tracker store) are reported, not required: without them
+    staff can still see and acknowledge crisis flags."""
+    settings = app.ctx.settings
+    return [
+        Check("app_db", sql_probe(get_engine(settings.database_url))),
+        Check("tracker_store", sql_probe(app.ctx.tracker), required=False),
+    ]
 
 
 def create_app(settings: ConsoleSettings, name: str = "iop_console") -> Sanic:
@@ -36,6 +51,7 @@ def create_app(settings: ConsoleSettings, name: str = "iop_console") -> Sanic:
     app.register_middleware(web.close_request, "response")
     for module in (auth, conversations, intake, dashboard, admin):
         app.blueprint(module.bp)
+    endpoints.add_routes(app, "console", console_checks)
 
     async def stop_hashing(app, _loop):
         app.ctx.hash_pool.close()

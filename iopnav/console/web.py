@@ -4,6 +4,7 @@ CSRF checks, flash messages, role checks, security headers, error pages."""
 import json
 import logging
 import secrets
+import time
 import traceback
 from datetime import datetime, timezone
 from functools import wraps
@@ -19,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from iopnav.console import audit, config, sessions, tracker
 from iopnav.console.masking import mask_email, mask_identifier, mask_phone, mask_text
+from iopnav.ops import endpoints, metrics
 
 logger = logging.getLogger("iopnav.console")
 
@@ -209,6 +211,9 @@ def client_address(request: Request) -> str:
 
 async def open_request(request: Request):
     """Runs before every handler: audit source, database session, login, CSRF."""
+    request.ctx.started = time.perf_counter()
+    if request.path in endpoints.PATHS:
+        return None  # no session, no database: /ready must answer when the database cannot
     audit.set_source(client_address(request), request.headers.get("user-agent"))
     request.ctx.db = request.app.ctx.Session()
     request.ctx.user = request.ctx.session = None
@@ -239,6 +244,11 @@ async def open_request(request: Request):
 
 
 async def close_request(request: Request, resp: response.BaseHTTPResponse):
+    started = getattr(request.ctx, "started", None)
+    if started is not None and request.route is not None:
+        metrics.REQUEST_SECONDS.labels(request.route.name).observe(time.perf_counter() - started)
+    if resp.status >= 500:
+        metrics.error("console")
     for name, value in SECURITY_HEADERS.items():
         resp.headers.setdefault(name, value)
     if request.app.ctx.settings.secure_cookies:

@@ -32,8 +32,9 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from iopnav import settings
 from iopnav.db import get_engine
+from iopnav.ops import metrics
 from iopnav.safety import alerts
-from iopnav.safety.flags import record_moment
+from iopnav.safety.flags import Recorded, record_moment
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +194,7 @@ class Worker:
     def _drain(self, now: float) -> None:
         while self.memory:
             moment = self.memory[0]
-            record_moment(*moment, url=self.database_url)
+            _count(record_moment(*moment, url=self.database_url))
             self.memory.pop(0)
         while self._drain_batch(now, BATCH) == BATCH:  # a flood: keep going, no tick wait
             pass
@@ -204,8 +205,9 @@ class Worker:
         try:
             for entry_id, attempts, moment in self.journal.due(now, size):
                 try:
-                    record_moment(*moment, url=self.database_url)
+                    _count(record_moment(*moment, url=self.database_url))
                 except Exception as exc:
+                    metrics.error("flag_write")
                     attempts += 1
                     self.journal.retry_later(entry_id, attempts, now + backoff(attempts))
                     logger.warning(
@@ -239,13 +241,34 @@ class Worker:
             alerts.dispatch(self.console_key or (lambda _sender: None), db_url=self.database_url)
             self.alert_failures = 0
         except Exception:
+            metrics.error("staff_alert")
             self.alert_failures += 1
             self.next_alert = now + backoff(self.alert_failures)
             raise
 
 
+def _count(outcome: Recorded) -> None:
+    # A repeat (a retry after a crash) wrote nothing.
+    if isinstance(outcome, Recorded) and outcome is not Recorded.DUPLICATE:
+        metrics.FLAGS_WRITTEN.labels(outcome.value).inc()
+
+
 _workers: Dict[str, Worker] = {}
 _lock = threading.Lock()
+
+
+def _pending() -> int:
+    """Moments this process still has to write, read when Prometheus scrapes."""
+    total = 0
+    for found in list(_workers.values()):
+        try:
+            total += found.journal.pending() + len(found.memory)
+        except Exception:  # a scrape must not fail over an unreadable journal
+            continue
+    return total
+
+
+metrics.FLAGS_PENDING.set_function(_pending)
 
 
 def _open_journal(url: str) -> Journal:

@@ -141,6 +141,16 @@ def handoff_variations(r: Dict) -> List[Dict[str, Any]]:
     return variations
 
 
+def handoff_kinds(r: Dict) -> Dict[str, str]:
+    """Every hand-off text (web and SMS) -> its kind of danger ("general" for
+    the general text), so a sent reply can be counted by kind."""
+    kinds = {handoff_text(r): "general", handoff_sms(r): "general"}
+    for kind, texts in handoffs.by_kind(r).items():
+        for text in texts:
+            kinds.setdefault(text, kind)
+    return kinds
+
+
 def handoff_for(r: Dict, kind: Optional[str], channel: str) -> str:
     """The hand-off text Rasa would send for this kind of danger on this
     channel, for the channels' own fallback when the dialogue cannot answer

@@ -28,6 +28,7 @@ def start_web_page(rasa_url: str, tmp_path, database_url: str = "", **env: str) 
             "IOP_RASA_URL": rasa_url,
             "IOP_DATABASE_URL": database_url,
             "IOP_WEB_SESSION_SECRET": secrets.token_hex(16),
+            "IOP_LOG_FORMAT": "json",
             **env,
         },
         log_path=tmp_path / f"web-{port}.log",

@@ -30,9 +30,9 @@ def test_every_channel_class_in_credentials_imports():
         assert cls.from_credentials(credentials).blueprint(lambda message: None) is not None
 
 
-def test_rasa_builds_the_rest_and_sms_channels_from_credentials():
+def test_rasa_builds_the_rest_sms_and_ops_channels_from_credentials():
     channels = run.create_http_input_channels(None, str(CREDENTIALS))
-    assert sorted(c.name() for c in channels) == ["rest", "sms"]
+    assert sorted(c.name() for c in channels) == ["ops", "rest", "sms"]
 
 
 def test_no_secret_is_written_in_credentials():

@@ -40,6 +40,20 @@ def test_sign_in_and_read_a_crisis_transcript_over_http(server):
     assert page.headers["Cache-Control"] == "no-store"
 
 
+def test_ready_and_metrics_answer_without_signing_in(server):
+    """For Kubernetes' readiness probe and Prometheus: no session, no redirect."""
+    client = server.client()
+    ready = client.get("/ready", allow_redirects=False)
+    report = ready.json()
+    assert ready.status_code == 200 and report["service"] == "console"
+    assert report["checks"]["app_db"]["ok"] and report["checks"]["tracker_store"]["ok"]
+    assert report["checks"]["tracker_store"]["required"] is False  # flags stay reachable
+    client.get("/login")
+    metrics = client.get("/metrics", allow_redirects=False)
+    assert metrics.status_code == 200
+    assert 'iop_request_seconds_count{route="' in metrics.text and "login" in metrics.text
+
+
 def test_conversation_ids_stay_out_of_the_server_log(server):
     """Request paths hold conversation ids, which can be phone numbers: no access log."""
     server.conversation(

@@ -60,6 +60,9 @@ class RunningAssistant:
             "IOP_TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
             "IOP_TWILIO_VALIDATE": "true",
             "IOP_PUBLIC_URL": "",  # sign against the URL the test calls
+            # As deployed (deploy/compose.yaml): one JSON line a turn, which
+            # tests/channels/test_ops_endpoints.py reads back.
+            "IOP_LOG_FORMAT": "json",
             **(env or {}),
         }
         self.database_url = self.env["IOP_DATABASE_URL"]
