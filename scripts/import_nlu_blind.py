@@ -24,19 +24,24 @@ sys.path.insert(0, str(ROOT))
 
 from iopnav.textsets import nlu_overlaps, nlu_texts  # noqa: E402
 
-HOLDOUTS = [ROOT / "tests" / "nlu_holdout.yml", ROOT / "tests" / "nlu_holdout_blind.yml"]
+HOLDOUTS = [
+    ROOT / "tests" / "nlu_holdout.yml",
+    ROOT / "tests" / "nlu_holdout_blind.yml",
+    ROOT / "tests" / "nlu_holdout_es.yml",
+]
 HEADERS = {
     "holdout": """\
-# Written blind (../shared/blind-writing.md) by two writers who saw only the
+# Written blind (../shared/blind-writing.md) by writers who saw only the
 # intent and entity descriptions and a list of personas, never data/nlu or
-# tests/nlu_holdout.yml. Evaluation only: never train on it.
+# the other hold-outs. Evaluation only: never train on it.
 # tests/nlu/test_holdout_independent.py keeps it apart from the training data.
 # Built by scripts/import_nlu_blind.py; never edit an item to make a model pass.
 """,
     "training": """\
-# Training messages written blind (../shared/blind-writing.md) by two writers
-# who saw only the intent and entity descriptions, personas and the kinds of
-# message the assistant got wrong (never the hold-outs or their sentences).
+# Training messages written blind (../shared/blind-writing.md) by writers who
+# saw only the intent and entity descriptions, personas and, for some, the
+# kinds of message the assistant got wrong (never the hold-outs or their
+# sentences).
 # Built by scripts/import_nlu_blind.py, which leaves out anything near a
 # hold-out message; tests/nlu/test_holdout_independent.py keeps it that way.
 """,

@@ -27,7 +27,14 @@ SAFETY_API: Dict[str, Set[str]] = {
     "iopnav.safety.component": {"SafetyScreen", "decide", "danger_kind"},
     # Crisis lines as clinic configuration, named in SMS HELP/STOP texts, and
     # the hand-off text the channels send when the dialogue cannot.
-    "iopnav.safety.resources": {"load", "SMS_LIMIT", "handoff_for", "handoff_variations"},
+    # handoff_kinds: which kind of danger a hand-off text the dialogue sent names.
+    "iopnav.safety.resources": {
+        "load",
+        "SMS_LIMIT",
+        "handoff_for",
+        "handoff_variations",
+        "handoff_kinds",
+    },
     # Crisis flags: recorded by the tracker store, listed and followed up by staff.
     "iopnav.safety.flags": {
         "CrisisFlag",
@@ -61,6 +68,7 @@ SAFETY_API: Dict[str, Set[str]] = {
         "TRAIN_FILE",
         "HELDOUT_FILE",
         "split_heldout",
+        "load_examples",
     },
 }
 SAFETY_MODULES = {name.rsplit(".", 1)[1] for name in SAFETY_API}

@@ -6,10 +6,7 @@ forms only see intents after NLU), and combines three independent readers:
 the rule-based screen, the risk model and the intent classifier's `crisis`
 vote, so no single mechanism decides alone:
 
-  screen says crisis                     -> crisis, unless the message is
-                                            long (25+ words) and the risk model
-                                            is sure it is not (< 0.02): the
-                                            screening question
+  screen says crisis                     -> crisis
   risk model >= risk_handoff (0.8), no counter-evidence; or >= risk_sure
   (0.95) even with counter-evidence      -> crisis
   risk model >= risk_ask (0.5)           -> express_distress (the question)
@@ -119,11 +116,6 @@ class Thresholds:
     risk_handoff: float = 0.7  # risk model, no counter-evidence: hand-off
     risk_sure: float = 0.95  # risk model: hand-off even with counter-evidence
     risk_ask: float = 0.3  # risk model: the question
-    # A pattern hit in a long message (history told at length, a question
-    # about prevention) that the risk model, reading the whole message, is
-    # sure is not a crisis: the screening question instead of the hand-off.
-    risk_doubt: float = 0.02
-    doubt_words: int = 25
 
 
 def danger_kind(assessment: Assessment, risk: Optional[Dict[str, Any]]) -> str:
@@ -144,14 +136,13 @@ def decide(
     risk: Optional[Dict[str, Any]] = None,
     thresholds: Thresholds = Thresholds(),
     follow_up: bool = False,
-    words: int = 0,
 ) -> Tuple[Optional[str], str]:
     """Return (intent to force or None to keep the ML's, source of the decision)."""
-    risk_score = float((risk or {}).get("crisis") or 0.0)
     if assessment.level == CRISIS:
-        if risk and risk_score < thresholds.risk_doubt and words >= thresholds.doubt_words:
-            return DISTRESS_INTENT, "screen_doubted"
+        # Never doubted by the risk model: a crisis said at the end of a long
+        # story scores low on a whole-message model (tried: docs/safety.md).
         return CRISIS_INTENT, "screen"
+    risk_score = float((risk or {}).get("crisis") or 0.0)
     scores = _intent_scores(ranking)
     top = ranking[0].get("name") if ranking else None
     doubted = bool(COUNTER_EVIDENCE & set(assessment.suppressed))
@@ -223,8 +214,6 @@ class SafetyScreen(GraphComponent, IntentClassifier):
             "risk_handoff": defaults.risk_handoff,
             "risk_sure": defaults.risk_sure,
             "risk_ask": defaults.risk_ask,
-            "risk_doubt": defaults.risk_doubt,
-            "doubt_words": defaults.doubt_words,
         }
 
     @classmethod
@@ -234,7 +223,7 @@ class SafetyScreen(GraphComponent, IntentClassifier):
         must start at or below where that reader's hand-off starts."""
         orders = (
             ("ask_threshold", "crisis_threshold"),
-            ("risk_doubt", "risk_ask", "risk_handoff", "risk_sure"),
+            ("risk_ask", "risk_handoff", "risk_sure"),
         )
         for keys in orders:
             values = [config[key] for key in keys]
@@ -251,13 +240,9 @@ class SafetyScreen(GraphComponent, IntentClassifier):
         self.validate_config(self.config)
         self.screen = default_screen()
         named = {"crisis": "crisis_threshold", "ask": "ask_threshold"}
-        values: Dict[str, Any] = {
-            f.name: (int if f.name == "doubt_words" else float)(
-                self.config[named.get(f.name, f.name)]
-            )
-            for f in fields(Thresholds)
-        }
-        self.thresholds = Thresholds(**values)
+        self.thresholds = Thresholds(
+            **{f.name: float(self.config[named.get(f.name, f.name)]) for f in fields(Thresholds)}
+        )
 
     @classmethod
     def create(
@@ -290,9 +275,7 @@ class SafetyScreen(GraphComponent, IntentClassifier):
         }
         risk = message.get(RISK_KEY)
         follow_up = is_short_follow_up(text, ranking)
-        forced, source = decide(
-            assessment, ranking, risk, self.thresholds, follow_up, len(text.split())
-        )
+        forced, source = decide(assessment, ranking, risk, self.thresholds, follow_up)
         if forced is not None:
             _set_intent(message, forced, ranking)
         category = assessment.category if forced == CRISIS_INTENT else None

