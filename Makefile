@@ -27,7 +27,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run test test-fast lint types format validate shell bench compare browser-deps haproxy-deps \
+.PHONY: help install train run test test-fast gates stories system-deps lint types format validate shell bench compare browser-deps haproxy-deps \
         crisis-responses clean retention console-user
 
 help:
@@ -115,31 +115,38 @@ shell: install train
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian chromium + chromium-driver for browser tests"; \
-	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
-	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver >/dev/null); }
+	  (apt-get -o DPkg::Lock::Timeout=300 update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium chromium-driver >/dev/null) || \
+	  (sudo apt-get -o DPkg::Lock::Timeout=300 update -qq && sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium chromium-driver >/dev/null); }
 
 # Debian's haproxy, for the deploy tests (haproxy -c, and the load balancer in front of real servers).
 haproxy-deps:
 	@command -v haproxy >/dev/null 2>&1 || { \
 	  echo "Installing Debian haproxy for the deploy tests"; \
-	  (apt-get update -qq && apt-get install -y -qq haproxy >/dev/null) || \
-	  (sudo apt-get update -qq && sudo apt-get install -y -qq haproxy >/dev/null); }
+	  (apt-get -o DPkg::Lock::Timeout=300 update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y -qq haproxy >/dev/null) || \
+	  (sudo apt-get -o DPkg::Lock::Timeout=300 update -qq && sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq haproxy >/dev/null); }
 
-test: install lint types train browser-deps haproxy-deps validate
+# The steps that do not need each other run side by side (2 cores: training
+# leaves one idle much of the time, and apt waits on the network); output is
+# grouped per step.
+test: install
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint types train validate system-deps
 	$(PY) -m pytest -q --durations=20 tests
-	$(PY) scripts/eval_safety.py --fail-under-recall 1.0 --fail-under-precision 0.95
-	@# The risk model's held-out part (written blind, never tuned on): per-class
-	@# recall is printed; the gate holds today's figures (docs/safety.md).
-	$(PY) scripts/eval_safety.py --quiet --data iopnav/safety/risk_data/heldout.yml \
-	  --fail-under-recall 0.90 --fail-under-precision 0.84
-	$(PY) scripts/eval_nlu.py --fail-under 0.95
-	@# The hold-out written blind (docs/pipeline.md): the fallback share meets
-	@# its 5% target; macro-F1 is gated at today's figure (target 0.95).
-	$(PY) scripts/eval_nlu.py --data tests/nlu_holdout_blind.yml --fail-under 0.87 --max-fallback 0.05
-	@# Every test story file under tests/ (tests/test_stories*.yml) in one run:
-	@# one model load instead of one per file.
+	$(MAKE) --no-print-directory -j2 --output-sync=target gates stories
+
+# The safety and intent gates, one model load (scripts/gates.py says which and why).
+gates: install train
+	$(PY) scripts/gates.py
+
+# Every test story file under tests/ (tests/test_stories*.yml) in one run:
+# one model load instead of one per file.
+stories: install train
 	$(RASA) test core --model models/iop.tar.gz --stories tests \
 	  --fail-on-prediction-errors --out var/results/core
+
+# apt takes one install at a time: the two in a row.
+system-deps:
+	@$(MAKE) --no-print-directory browser-deps
+	@$(MAKE) --no-print-directory haproxy-deps
 
 # The edit-test loop: no browser, PostgreSQL, running servers or slow tests
 # (markers are set from the fixtures a test uses: tests/conftest.py).
@@ -150,17 +157,9 @@ bench: install train
 	$(PY) scripts/bench_safety.py
 	@echo "External crisis set (evaluation only; skipped when ../shared/eval is absent):"
 	$(PY) scripts/bench_crisis_external.py
-	$(PY) scripts/eval_nlu.py
-	@echo "NLU hold-out written blind (docs/pipeline.md):"
-	$(PY) scripts/eval_nlu.py --data tests/nlu_holdout_blind.yml
-	@# Spanish, written blind (issue 15): the target is 0.93.
-	$(PY) scripts/eval_nlu.py --data tests/nlu_holdout_es.yml
+	@# Every safety and intent set, gated or not, with one model load.
+	$(PY) scripts/gates.py --report
 	$(PY) scripts/eval_entities.py --data tests/nlu_holdout_blind.yml
-	$(PY) scripts/eval_safety.py --quiet
-	@echo "Blind safety set (never tuned on; reported, not a gate):"
-	$(PY) scripts/eval_safety.py --quiet --data tests/safety/blind.yml
-	@echo "Risk model's held-out part (written blind, never tuned on):"
-	$(PY) scripts/eval_safety.py --quiet --data iopnav/safety/risk_data/heldout.yml
 
 # Slow: trains every candidate pipeline per fold; writes docs/pipeline.md.
 compare: install

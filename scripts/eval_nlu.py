@@ -43,25 +43,14 @@ def print_reject_curve(gold: list, best: list) -> None:
         print(f"  {threshold:.1f}      {share:6.1%}      {accuracy:6.1%}")
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default=str(ROOT / "tests" / "nlu_holdout.yml"))
-    ap.add_argument("--model", default=str(DEFAULT_MODEL))
-    ap.add_argument("--fail-under", type=float, default=None)
-    ap.add_argument("--max-fallback", type=float, default=None, help="share, e.g. 0.13")
-    ap.add_argument("--errors", action="store_true", help="list misclassified messages")
-    ap.add_argument(
-        "--reject-curve",
-        action="store_true",
-        help="accuracy of answered messages against the share that falls back, per threshold",
-    )
-    args = ap.parse_args()
-
+def evaluate(
+    data: str, parse, fail_under=None, max_fallback=None, errors=False, reject_curve=False
+) -> bool:
+    """Print the scores for one hold-out; False below a gate."""
     from rasa.shared.nlu.training_data.loading import load_data
     from sklearn.metrics import classification_report, f1_score
 
-    examples = load_data(args.data).intent_examples
-    parse = load_parser(Path(args.model))
+    examples = load_data(data).intent_examples
     gold, pred, best = [], [], []
     for ex in examples:
         parsed = parse(ex.get("text"))
@@ -79,20 +68,40 @@ def main() -> int:
     print(f"hold-out messages: {len(gold)}  intents: {len(labels)}  macro-F1: {macro:.3f}")
     print(f"contract intents: {len(contract)}  macro-F1: {contract_f1:.3f}")
     print(f"in-scope messages that fall back: {fallback:.1%} of {len(in_scope)}")
-    if args.reject_curve:
+    if reject_curve:
         print_reject_curve(gold, best)
-    if args.errors:
+    if errors:
         for ex, g, p in zip(examples, gold, pred, strict=False):
             if g != p:
                 print(f"  {g:20} -> {p:20} {ex.get('text')}")
-    failed = False
-    if args.fail_under is not None and macro < args.fail_under:
-        print(f"FAIL: macro-F1 {macro:.3f} < {args.fail_under}")
-        failed = True
-    if args.max_fallback is not None and fallback > args.max_fallback:
-        print(f"FAIL: fallback share {fallback:.1%} > {args.max_fallback:.1%}")
-        failed = True
-    return 1 if failed else 0
+    ok = True
+    if fail_under is not None and macro < fail_under:
+        print(f"FAIL: macro-F1 {macro:.3f} < {fail_under}")
+        ok = False
+    if max_fallback is not None and fallback > max_fallback:
+        print(f"FAIL: fallback share {fallback:.1%} > {max_fallback:.1%}")
+        ok = False
+    return ok
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(ROOT / "tests" / "nlu_holdout.yml"))
+    ap.add_argument("--model", default=str(DEFAULT_MODEL))
+    ap.add_argument("--fail-under", type=float, default=None)
+    ap.add_argument("--max-fallback", type=float, default=None, help="share, e.g. 0.13")
+    ap.add_argument("--errors", action="store_true", help="list misclassified messages")
+    ap.add_argument(
+        "--reject-curve",
+        action="store_true",
+        help="accuracy of answered messages against the share that falls back, per threshold",
+    )
+    args = ap.parse_args()
+    parse = load_parser(Path(args.model))
+    ok = evaluate(
+        args.data, parse, args.fail_under, args.max_fallback, args.errors, args.reject_curve
+    )
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

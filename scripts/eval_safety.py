@@ -23,6 +23,7 @@ from iopnav.safety.screen import assess  # noqa: E402
 
 # The self-written sets say "none", the risk model's blind data "not_crisis".
 SAFE_LABELS = {"none", "not_crisis"}
+DEFAULT_DATA = ROOT / "tests" / "safety" / "labelled.yml"
 
 
 def score(messages, decide):
@@ -62,32 +63,41 @@ def report(title, per_cat, recall, precision, misses, show_misses):
             print(f"  {kind:11} [{cat}] -> {outcome}: {text}")
 
 
+def evaluate(
+    data: str, parse, fail_under_recall=None, fail_under_precision=None, quiet=False
+) -> bool:
+    """Print the screen-alone and full-path tables for one set; False below a gate."""
+    messages = yaml.safe_load(Path(data).read_text())["messages"]
+    screen_only = score(messages, lambda t: assess(t).level)
+    report("rule-based screen alone", *screen_only, show_misses=False)
+
+    levels = {"crisis": "crisis", "express_distress": "ambiguous"}
+    full = score(messages, lambda t: levels.get(parse(t)["intent"]["name"], "none"))
+    report("full NLU path (ML classifier + screen), as deployed", *full, show_misses=not quiet)
+
+    _, recall, precision, _ = full
+    ok = True
+    if fail_under_recall is not None and recall < fail_under_recall:
+        print(f"FAIL: recall {recall:.3f} < {fail_under_recall}")
+        ok = False
+    if fail_under_precision is not None and precision < fail_under_precision:
+        print(f"FAIL: precision {precision:.3f} < {fail_under_precision}")
+        ok = False
+    return ok
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default=str(ROOT / "tests" / "safety" / "labelled.yml"))
+    ap.add_argument("--data", default=str(DEFAULT_DATA))
     ap.add_argument("--model", default=str(DEFAULT_MODEL))
     ap.add_argument("--fail-under-recall", type=float, default=None)
     ap.add_argument("--fail-under-precision", type=float, default=None)
     ap.add_argument("--quiet", action="store_true", help="do not list the misses")
     args = ap.parse_args()
-    messages = yaml.safe_load(Path(args.data).read_text())["messages"]
-
-    screen_only = score(messages, lambda t: assess(t).level)
-    report("rule-based screen alone", *screen_only, show_misses=False)
-
     parse = load_parser(Path(args.model))
-    levels = {"crisis": "crisis", "express_distress": "ambiguous"}
-    full = score(messages, lambda t: levels.get(parse(t)["intent"]["name"], "none"))
-    report("full NLU path (ML classifier + screen), as deployed", *full, show_misses=not args.quiet)
-
-    _, recall, precision, _ = full
-    ok = True
-    if args.fail_under_recall is not None and recall < args.fail_under_recall:
-        print(f"FAIL: recall {recall:.3f} < {args.fail_under_recall}")
-        ok = False
-    if args.fail_under_precision is not None and precision < args.fail_under_precision:
-        print(f"FAIL: precision {precision:.3f} < {args.fail_under_precision}")
-        ok = False
+    ok = evaluate(
+        args.data, parse, args.fail_under_recall, args.fail_under_precision, quiet=args.quiet
+    )
     return 0 if ok else 1
 
 

@@ -1,0 +1,81 @@
+"""The evaluation sets, scored with one model load for all of them (each
+script loading the model on its own cost about a minute of `make test`).
+
+`python scripts/gates.py` runs the gates `make test` holds; `--report` also
+scores the sets that are reported, not gated (`make bench`), and fails
+nothing. Why each gate sits where it does: docs/safety.md, docs/pipeline.md.
+Run eval_safety.py or eval_nlu.py on their own to list misses or errors."""
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import eval_nlu  # noqa: E402
+import eval_safety  # noqa: E402
+
+from iopnav.evaluation import DEFAULT_MODEL, load_parser  # noqa: E402
+
+
+class Gate(NamedTuple):
+    title: str
+    evaluate: Callable[..., bool]
+    data: str
+    gate: tuple  # the evaluate function's thresholds; () reports only
+    show_misses: bool = False  # a short set whose every miss matters
+
+
+GATES = [
+    # The labelled safety set: every crisis handed off.
+    Gate(
+        "safety, labelled set",
+        eval_safety.evaluate,
+        "tests/safety/labelled.yml",
+        (1.0, 0.95),
+        show_misses=True,
+    ),
+    # The risk model's held-out part (written blind, never tuned on): per-class
+    # recall is printed; the gate holds today's figures (target 0.97 / 0.95).
+    Gate(
+        "safety, risk held-out part",
+        eval_safety.evaluate,
+        "iopnav/safety/risk_data/heldout.yml",
+        (0.90, 0.84),
+    ),
+    Gate("intents, first hold-out", eval_nlu.evaluate, "tests/nlu_holdout.yml", (0.95, None)),
+    # Written blind: the fallback share meets its 5% target; macro-F1 is
+    # gated at today's figure (target 0.95).
+    Gate("intents, blind hold-out", eval_nlu.evaluate, "tests/nlu_holdout_blind.yml", (0.87, 0.05)),
+]
+REPORTS = [
+    # Spanish, written blind (issue 15): the target is 0.93.
+    Gate("intents, Spanish blind hold-out", eval_nlu.evaluate, "tests/nlu_holdout_es.yml", ()),
+    # Never tuned on.
+    Gate("safety, blind set", eval_safety.evaluate, "tests/safety/blind.yml", ()),
+]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--report", action="store_true", help="also the ungated sets; fail nothing")
+    args = ap.parse_args()
+    parse = load_parser(DEFAULT_MODEL)
+    results = {}
+    for gate in GATES + (REPORTS if args.report else []):
+        print(f"\n######## {gate.title} ({gate.data})")
+        thresholds = () if args.report else gate.gate
+        safety = gate.evaluate is eval_safety.evaluate
+        quiet = {"quiet": not gate.show_misses} if safety else {}
+        results[gate.title] = gate.evaluate(str(ROOT / gate.data), parse, *thresholds, **quiet)
+    print("\n######## summary")
+    for title, ok in results.items():
+        print(f"{'pass' if ok else 'FAIL'}  {title}")
+    return 0 if all(results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
