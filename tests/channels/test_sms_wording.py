@@ -28,7 +28,7 @@ OWN_MEANING = [
     (sms_text.START_WORDS, r"to (?:resubscribe|opt (?:back )?in|subscribe again)\b"),
     (sms_text.HELP_WORDS, r"for (?:help|more information)\b"),
 ]
-OTHER_SERVICE = r"to \+?[\d(]"  # "text START to 88788"
+OTHER_SERVICE = r"(?:to|al) \+?[\d(]"  # "text START to 88788", "envia START al 88788"
 INSTRUCTION = re.compile(
     r"\b(?:reply|replying|say|saying|text|type|typing|respond|answer|write|enter)\s+"
     r"(?:with\s+)?[\"'\u201c\u2018]?([A-Za-z]+)",
