@@ -8,6 +8,7 @@ import pytest
 from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.shared.core.domain import Domain
 
+from actions import prompts
 from iopnav import bilingual, settings
 from iopnav.nlu.language import detect
 from iopnav.safety import resources
@@ -68,3 +69,18 @@ def test_spanish_handoffs_name_988_in_spanish_and_911_and_fit_two_gsm_sms():
                     assert len(text) <= resources.SMS_LIMIT
                     assert not set("áíóúÁÍÓÚ") & set(text), text  # GSM-7 only
     assert resources.handoff_for(r, None, "rest", "es") == resources.spanish.handoff(r)[0]
+
+
+@pytest.mark.parametrize("key", sorted(prompts.PROMPTS))
+@pytest.mark.parametrize("channel", ["rest", "sms"])
+def test_every_action_server_text_is_sent_in_the_persons_language(key, channel):
+    values = {"intake_first_name": "Ana", "intake_contact": "ana@example.com", "label": "x"}
+    spanish = prompts.render(key, channel, "es", **values)
+    english = prompts.render(key, channel, "en", **values)
+    if not key.startswith("button_"):  # titles of one or two words: checked as titles
+        assert detect(spanish["text"]) == "es" and detect(english["text"]) == "en"
+    assert spanish["text"] != english["text"]
+    es_buttons, en_buttons = spanish.get("buttons", []), english.get("buttons", [])
+    assert [b["payload"] for b in es_buttons] == [b["payload"] for b in en_buttons]
+    for es_button, en_button in zip(es_buttons, en_buttons, strict=True):
+        assert es_button["title"] != en_button["title"] or detect(es_button["title"]) is None
