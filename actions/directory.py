@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions import prompts
 from iopnav.db import session_factory
 from iopnav.directory import geo, present
 from iopnav.directory.search import ANYWHERE, SearchQuery, SearchResult, search
@@ -27,13 +28,6 @@ FILTER_SLOTS = {
     "search_delivery_mode": "delivery_mode",
 }
 SEARCH_SLOTS = ("search_location", *FILTER_SLOTS, "search_page", "search_shown")
-SHOW_MORE = {"title": "Show more", "payload": "/show_more"}
-START_INTAKE = {"title": "Start an intake", "payload": "/start_intake"}
-TALK_TO_STAFF = {"title": "Talk to staff", "payload": "/request_human"}
-UNAVAILABLE = (
-    "Sorry, I can't reach the program directory right now. Please try again in a few minutes, "
-    "or use FindTreatment.gov. If you need help right now, call or text 988."
-)
 
 
 def query_from_slots(tracker: Tracker, default_location: Optional[str] = None) -> SearchQuery:
@@ -51,30 +45,42 @@ def dropped_filters(tracker: Tracker) -> List[str]:
     ]
 
 
-def unknown_value_text(name: str, raw: str) -> str:
+def say_unknown_value(
+    dispatcher: CollectingDispatcher, tracker: Tracker, name: str, raw: str
+) -> None:
     if name == "insurance":
-        return (
-            f"I don't have \"{raw}\" in the directory's list of insurers, so I can't tell you"
-            f" which "
-            "programs take it. I searched without an insurance filter; please ask the program"
-            " about your plan."
-        )
-    label = present.FILTER_LABELS.get(name, name)
-    return f'I didn\'t recognise "{raw}" as a {label}, so I searched without it.'
+        prompts.send(dispatcher, tracker, "unknown_insurance", raw=raw)
+    else:
+        label = present.FILTER_LABELS.get(name, name)
+        prompts.send(dispatcher, tracker, "unknown_value", raw=raw, label=label)
 
 
-def result_buttons(result: SearchResult) -> List[Dict[str, str]]:
+def show_more(tracker: Tracker) -> Dict[str, str]:
+    return prompts.button(tracker, "button_show_more", "/show_more")
+
+
+def start_intake(tracker: Tracker) -> Dict[str, str]:
+    return prompts.button(tracker, "button_start_intake", "/start_intake")
+
+
+def talk_to_staff(tracker: Tracker) -> Dict[str, str]:
+    return prompts.button(tracker, "button_talk_to_staff", "/request_human")
+
+
+def result_buttons(tracker: Tracker, result: SearchResult) -> List[Dict[str, str]]:
     if result.matches:
-        return ([SHOW_MORE] if result.has_more else []) + [START_INTAKE]
+        return ([show_more(tracker)] if result.has_more else []) + [start_intake(tracker)]
     buttons = [
-        {
-            "title": f"Search without {present.FILTER_LABELS.get(name, name)}",
-            "payload": f'/find_program{{"search_drop":"{name}"}}',
-        }
+        prompts.button(
+            tracker,
+            "button_search_without",
+            f'/find_program{{"search_drop":"{name}"}}',
+            label=present.FILTER_LABELS.get(name, name),
+        )
         for name, _value, _count in result.relaxations
         if name != "radius_miles"
     ][:2]
-    return buttons + [TALK_TO_STAFF]
+    return buttons + [talk_to_staff(tracker)]
 
 
 class Answer(NamedTuple):
@@ -137,7 +143,7 @@ class ActionSearchPrograms(Action):
             query = query.without(name)
         canonical, unknown = query.normalised()
         for name, raw in unknown.items():
-            dispatcher.utter_message(text=unknown_value_text(name, raw))
+            say_unknown_value(dispatcher, tracker, name, raw)
         # Canonical values back into the slots, so later turns (and staff
         # reading the transcript) see "Blue Cross Blue Shield", not "bcbs".
         for slot, attr in FILTER_SLOTS.items():
@@ -145,12 +151,12 @@ class ActionSearchPrograms(Action):
                 events.append(SlotSet(slot, getattr(canonical, attr)))
         answer = run_search(canonical, page=1)
         if answer is None:
-            dispatcher.utter_message(text=UNAVAILABLE)
+            prompts.send(dispatcher, tracker, "directory_unavailable")
             return events
         if answer.result.location_not_found:
             dispatcher.utter_message(text=present.location_not_found_text(canonical.location))
             return events + [SlotSet("search_location", None)]
-        dispatcher.utter_message(text=answer.text, buttons=result_buttons(answer.result))
+        dispatcher.utter_message(text=answer.text, buttons=result_buttons(tracker, answer.result))
         return events + [SlotSet("search_page", 1.0), SlotSet("search_shown", answer.shown)]
 
 
@@ -162,35 +168,25 @@ class ActionShowMorePrograms(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         if not tracker.get_slot("search_location"):
-            dispatcher.utter_message(
-                text="I haven't searched for programs yet. Tell me a city or ZIP code and what"
-                " you're looking for.",
-                buttons=[{"title": "Find a program", "payload": "/find_program"}],
-            )
+            prompts.send(dispatcher, tracker, "no_search_yet")
             return []
         page = int(tracker.get_slot("search_page") or 1) + 1
         query, _unknown = query_from_slots(tracker).normalised()
         answer = run_search(query, page=page)
         if answer is None:
-            dispatcher.utter_message(text=UNAVAILABLE)
+            prompts.send(dispatcher, tracker, "directory_unavailable")
             return []
         result = answer.result
         if not result.matches or result.page < page:
-            total = result.total
-            dispatcher.utter_message(
-                text=(
-                    f"That's all: I've shown every program I found ({total}). You can change the"
-                    f" search "
-                    "(another city, or fewer filters), or I can pass your details to our intake"
-                    " team."
-                )
-                if total
-                else "There were no programs to show for that search. Try another city or fewer"
-                " filters.",
-                buttons=[START_INTAKE, TALK_TO_STAFF],
+            prompts.send(
+                dispatcher,
+                tracker,
+                "all_shown" if result.total else "nothing_to_show",
+                buttons=[start_intake(tracker), talk_to_staff(tracker)],
+                total=result.total,
             )
             return []
-        dispatcher.utter_message(text=answer.text, buttons=result_buttons(result))
+        dispatcher.utter_message(text=answer.text, buttons=result_buttons(tracker, result))
         # Keep the earlier pages' programs: numbers continue (4, 5, 6), and
         # "number 2" in the intake form still means the second one listed.
         already = list(tracker.get_slot("search_shown") or [])

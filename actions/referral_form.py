@@ -65,29 +65,8 @@ def listed_program(tracker: Tracker, text: str) -> Optional[str]:
     return shown[index - 1] if 1 <= index <= len(shown) else None
 
 
-# Why a question cannot be skipped, said when the visitor tries.
-NEEDED = {
-    "intake_first_name": "Staff need a name to ask for when they call; a nickname is fine. "
-    "Or say cancel if you'd rather not continue.",
-    "intake_contact": "Staff need a phone number or an email to reach you. If you'd rather "
-    "call a program yourself, say cancel and I'll stop.",
-}
-# By SMS, CANCEL (like STOP, END, QUIT) is a carrier opt-out keyword: a texter
-# who followed "say cancel" would be unsubscribed from the clinic's line.
-NEEDED_SMS = {
-    "intake_first_name": "Staff need a name to ask for when they call; a nickname is fine. "
-    "Or reply EXIT FORM if you'd rather not continue.",
-    "intake_contact": "Staff need a phone number or an email to reach you. If you'd rather "
-    "call a program yourself, reply EXIT FORM.",
-}
-
-
-def needed_text(slot: str, channel: Optional[str]) -> str:
-    return (NEEDED_SMS if channel == "sms" else NEEDED)[slot]
-
-
 def refuse_skip(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> Dict[Text, Any]:
-    dispatcher.utter_message(text=needed_text(slot, tracker.get_latest_input_channel()))
+    prompts.send(dispatcher, tracker, f"needed_{slot}")
     return {slot: None}
 
 
@@ -185,12 +164,7 @@ class ActionSubmitIntake(Action):
                 )
         except (SQLAlchemyError, ValueError):
             logger.exception("saving a referral failed")
-            dispatcher.utter_message(
-                text="I'm sorry, I couldn't save your request just now, so please don't wait for"
-                " a call. "
-                "You can call the program directly, or try again in a few minutes. "
-                "If you need help right now, call or text 988."
-            )
+            prompts.send(dispatcher, tracker, "intake_save_failed")
             return reset
         prompts.send(
             dispatcher,

@@ -12,12 +12,12 @@ crisis_kind slot) and the replies after it live in followups.py.
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
-from iopnav import settings
-from iopnav.safety import followups, handoffs
+from iopnav import bilingual, settings
+from iopnav.safety import followups, handoffs, spanish
 
 CONFIG_PATH = Path(
     settings.env("IOP_CRISIS_RESOURCES", str(settings.PROJECT_ROOT / "crisis_resources.yml"))
@@ -125,42 +125,53 @@ def risk_check_unsure_text(r: Dict) -> str:
 CRISIS_ANSWER = '/crisis{"crisis_kind": "suicide", "crisis_category": "screening_yes"}'
 
 
-def handoff_variations(r: Dict) -> List[Dict[str, Any]]:
+def _kind_variations(general: handoffs.Texts, kinds: Dict[str, handoffs.Texts]) -> List[Dict]:
     """The general hand-off (web, SMS) first, then one web and one SMS
     variation per kind of danger. Rasa 3.6 prefers, in order: condition and
     channel match, channel match, condition match, the default; so every
     kind needs its own SMS variation, or SMS would get the general one."""
     variations: List[Dict[str, Any]] = [
-        {"text": handoff_text(r)},
-        {"text": handoff_sms(r), "channel": "sms"},
+        {"text": general[0]},
+        {"text": general[1], "channel": "sms"},
     ]
-    for kind, (text, sms) in handoffs.by_kind(r).items():
+    for kind, (text, sms) in kinds.items():
         condition = [{"type": "slot", "name": "crisis_kind", "value": kind}]
         variations.append({"text": text, "condition": condition})
         variations.append({"text": sms, "channel": "sms", "condition": condition})
     return variations
 
 
+def handoff_variations(r: Dict) -> List[Dict[str, Any]]:
+    """Every hand-off variation, English and Spanish (iopnav/bilingual.py)."""
+    return bilingual.combine(
+        _kind_variations((handoff_text(r), handoff_sms(r)), handoffs.by_kind(r)),
+        _kind_variations(spanish.handoff(r), spanish.by_kind(r)),
+    )
+
+
 def handoff_kinds(r: Dict) -> Dict[str, str]:
-    """Every hand-off text (web and SMS) -> its kind of danger ("general" for
-    the general text), so a sent reply can be counted by kind."""
-    kinds = {handoff_text(r): "general", handoff_sms(r): "general"}
-    for kind, texts in handoffs.by_kind(r).items():
-        for text in texts:
-            kinds.setdefault(text, kind)
+    """Every hand-off text (web and SMS, both languages) -> its kind of danger
+    ("general" for the general text), so a sent reply can be counted by kind."""
+    kinds = dict.fromkeys((*spanish.handoff(r), handoff_text(r), handoff_sms(r)), "general")
+    for by_kind in (handoffs.by_kind(r), spanish.by_kind(r)):
+        for kind, texts in by_kind.items():
+            for text in texts:
+                kinds.setdefault(text, kind)
     return kinds
 
 
-def handoff_for(r: Dict, kind: Optional[str], channel: str) -> str:
+def handoff_for(r: Dict, kind: Optional[str], channel: str, language: str = "en") -> str:
     """The hand-off text Rasa would send for this kind of danger on this
-    channel, for the channels' own fallback when the dialogue cannot answer
-    (same preference order as handoff_variations)."""
+    channel and language, for the channels' own fallback when the dialogue
+    cannot answer (same preference order as handoff_variations)."""
+    es = language == spanish.LANGUAGE
     sms = channel == "sms"
     if kind:
-        texts = handoffs.by_kind(r).get(kind)
+        texts = (spanish.by_kind(r) if es else handoffs.by_kind(r)).get(kind)
         if texts:
             return texts[1] if sms else texts[0]
-    return handoff_sms(r) if sms else handoff_text(r)
+    general = spanish.handoff(r) if es else (handoff_text(r), handoff_sms(r))
+    return general[1] if sms else general[0]
 
 
 def sms_texts(r: Dict) -> List[str]:
@@ -168,30 +179,59 @@ def sms_texts(r: Dict) -> List[str]:
     return [v["text"] for v in handoff_variations(r) if v.get("channel") == "sms"]
 
 
+def _yes_no(titles: Tuple[str, str], payloads: Tuple[str, str]) -> List[Dict[str, str]]:
+    return [{"title": t, "payload": p} for t, p in zip(titles, payloads, strict=True)]
+
+
+def screening_responses(r: Dict) -> Dict[str, Tuple[List[Dict], List[Dict]]]:
+    """Response name -> (English variations, Spanish variations) around the
+    screening question; the buttons' payloads are the same in both."""
+    check = (CRISIS_ANSWER, "/deny")
+    unsure = ("/affirm", CRISIS_ANSWER)
+    return {
+        "utter_risk_check": (
+            [{"text": risk_check_text(r), "buttons": _yes_no(("Yes", "No"), check)}],
+            [
+                {
+                    "text": spanish.risk_check(r),
+                    "buttons": _yes_no(spanish.RISK_CHECK_BUTTONS, check),
+                }
+            ],
+        ),
+        "utter_risk_check_no": (
+            [{"text": risk_check_no_text(r)}],
+            [{"text": spanish.risk_check_no(r)}],
+        ),
+        "utter_share_feelings_support": (
+            [{"text": t} for t in share_feelings_texts(r)],
+            [{"text": t} for t in spanish.share_feelings(r)],
+        ),
+        "utter_risk_check_unsure": (
+            [
+                {
+                    "text": risk_check_unsure_text(r),
+                    "buttons": _yes_no(("I'm safe right now", "I'm not safe"), unsure),
+                }
+            ],
+            [
+                {
+                    "text": spanish.risk_check_unsure(r),
+                    "buttons": _yes_no(spanish.RISK_CHECK_UNSURE_BUTTONS, unsure),
+                }
+            ],
+        ),
+    }
+
+
 def render(r: Dict) -> str:
+    english_followups, spanish_followups = followups.responses(r), spanish.followups(r)
     responses = {
         "utter_crisis_handoff": handoff_variations(r),
-        "utter_risk_check": [
-            {
-                "text": risk_check_text(r),
-                "buttons": [
-                    {"title": "Yes", "payload": CRISIS_ANSWER},
-                    {"title": "No", "payload": "/deny"},
-                ],
-            },
-        ],
-        "utter_risk_check_no": [{"text": risk_check_no_text(r)}],
-        "utter_share_feelings_support": [{"text": t} for t in share_feelings_texts(r)],
-        "utter_risk_check_unsure": [
-            {
-                "text": risk_check_unsure_text(r),
-                "buttons": [
-                    {"title": "I'm safe right now", "payload": "/affirm"},
-                    {"title": "I'm not safe", "payload": CRISIS_ANSWER},
-                ],
-            },
-        ],
-        **followups.responses(r),
+        **{name: bilingual.combine(en, es) for name, (en, es) in screening_responses(r).items()},
+        **{
+            name: bilingual.combine(variations, spanish_followups[name])
+            for name, variations in english_followups.items()
+        },
     }
     header = (
         "# GENERATED from crisis_resources.yml by `python -m iopnav.safety.resources render`.\n"

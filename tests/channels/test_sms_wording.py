@@ -10,12 +10,13 @@ opted-out number, which gets no other replies, and "(yes or no)" answers the
 screening question.
 """
 
+import itertools
 import re
 from typing import Iterator, List, Tuple
 
 import yaml
 
-from actions import prompts, referral_form
+from actions import prompts
 from iopnav import settings
 from iopnav.channels import cleaning, limits, sms_text
 from iopnav.channels.conversation import NO_REPLY
@@ -28,7 +29,7 @@ OWN_MEANING = [
     (sms_text.START_WORDS, r"to (?:resubscribe|opt (?:back )?in|subscribe again)\b"),
     (sms_text.HELP_WORDS, r"for (?:help|more information)\b"),
 ]
-OTHER_SERVICE = r"to \+?[\d(]"  # "text START to 88788"
+OTHER_SERVICE = r"(?:to|al) \+?[\d(]"  # "text START to 88788", "envia START al 88788"
 INSTRUCTION = re.compile(
     r"\b(?:reply|replying|say|saying|text|type|typing|respond|answer|write|enter)\s+"
     r"(?:with\s+)?[\"'\u201c\u2018]?([A-Za-z]+)",
@@ -74,11 +75,11 @@ def _domain_texts() -> Iterator[Tuple[str, str]]:
 
 
 def _prompt_texts() -> Iterator[Tuple[str, str]]:
-    for key in prompts.PROMPTS:
-        message = prompts.render(key, "sms")
-        yield f"prompts.yml:{key}", message["text"]
+    for key, language in itertools.product(prompts.PROMPTS, ("en", "es")):
+        message = prompts.render(key, "sms", language)
+        yield f"prompts.yml:{key} ({language})", message["text"]
         for button in message.get("buttons") or []:
-            yield f"prompts.yml:{key} button", f"Reply 1 for {button['title']}."
+            yield f"prompts.yml:{key} ({language}) button", f"Reply 1 for {button['title']}."
 
 
 def _channel_texts() -> Iterator[Tuple[str, str]]:
@@ -95,8 +96,6 @@ def _channel_texts() -> Iterator[Tuple[str, str]]:
     yield "resources.reminder_text", resources.reminder_text(r)
     for i, text in enumerate(resources.sms_texts(r)):
         yield f"resources.sms_texts[{i}]", text
-    for slot in referral_form.NEEDED_SMS:
-        yield f"referral_form.needed_text({slot})", referral_form.needed_text(slot, "sms")
     long_note = cleaning.clean_text("word " * 600).note
     yield "cleaning long-message note", long_note or ""
 
