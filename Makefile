@@ -27,11 +27,12 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run test test-fast gates stories system-deps lint types format validate shell bench compare browser-deps haproxy-deps \
+.PHONY: help install train run scale test test-fast gates stories system-deps lint types format validate shell bench compare browser-deps haproxy-deps \
         crisis-responses clean retention console-user
 
 help:
 	@echo "make run       install, train if needed, start everything (Rasa, actions, web, console)"
+	@echo "make scale     N Rasa servers (N=nproc) + 2 action servers behind HAProxy, PostgreSQL, Redis"
 	@echo "make test      install, train if needed, run every test"
 	@echo "make test-fast lint + the tests without browser, PostgreSQL, servers or slow marks (edit-test loop)"
 	@echo "make lint      ruff check + ruff format --check"
@@ -103,6 +104,11 @@ validate: install
 
 run: install train
 	$(PY) -m iopnav.launcher
+
+# As deployed, on this machine: N Rasa servers (one per core unless N=...)
+# and 2 action servers behind HAProxy, PostgreSQL and Redis (docs/scaling.md).
+scale: install train haproxy-deps
+	$(PY) -m iopnav.scale --rasa $(or $(N),$(shell nproc))
 
 # Loopback only, and conversations kept in memory: nothing typed here reaches
 # the real tracker store or raises a real crisis flag (review M13).

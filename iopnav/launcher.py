@@ -2,14 +2,16 @@
 where to find them, and stop them all cleanly on Ctrl-C.
 
 Parts: Rasa server (REST + SMS webhooks), action server (loopback only), the
-web page with the chat widget, and the staff console.
+web page with the chat widget, and the staff console. `make scale`
+(iopnav.scale) starts several of them behind HAProxy with the same parts
+and the same `serve` loop.
 """
 
 import signal
 import sys
 import time
 from pathlib import Path
-from typing import List
+from typing import Dict, List, Sequence
 
 from iopnav import settings
 from iopnav.services import (
@@ -33,9 +35,39 @@ def prepare_database() -> None:
     cli.load_sample_if_empty()
 
 
+def web_page_service(log_path: Path, env: Dict[str, str]) -> Service:
+    """The page server; `env` may move its port and point it at another Rasa."""
+    port = env.get("IOP_WEB_PORT", str(settings.WEB_PORT))
+    return Service(
+        "web page",
+        [str(VENV_BIN / "python"), "-m", "iopnav.channels.webpage"],
+        f"http://127.0.0.1:{port}/healthz",
+        env=env,
+        log_path=log_path,
+        secrets=WEB_SECRETS,
+    )
+
+
+def console_service(log_path: Path) -> Service:
+    return Service(
+        "staff console",
+        # Loopback unless IOP_CONSOLE_HOST says otherwise (never IOP_HOST).
+        [
+            str(VENV_BIN / "python"),
+            "-m",
+            "iopnav.console",
+            "serve",
+            "--host",
+            settings.CONSOLE_HOST,
+        ],
+        f"http://127.0.0.1:{settings.CONSOLE_PORT}/login",
+        log_path=log_path,
+    )
+
+
 def services(log_dir: Path) -> List[Service]:
     endpoints = write_endpoints(log_dir / "endpoints.yml", settings.ACTIONS_PORT)
-    parts = [
+    return [
         actions_service(
             settings.ACTIONS_PORT, {}, log_dir / "actions.log", host=settings.ACTIONS_HOST
         ),
@@ -47,34 +79,22 @@ def services(log_dir: Path) -> List[Service]:
             host=settings.RASA_HOST,
             log_path=log_dir / "rasa.log",
         ),
-    ]
-    python = str(VENV_BIN / "python")
-    return parts + [
-        Service(
-            "web page",
-            [python, "-m", "iopnav.channels.webpage"],
-            f"http://127.0.0.1:{settings.WEB_PORT}/healthz",
-            log_path=log_dir / "web.log",
-            secrets=WEB_SECRETS,
-        ),
-        Service(
-            "staff console",
-            # Loopback unless IOP_CONSOLE_HOST says otherwise (never IOP_HOST).
-            [python, "-m", "iopnav.console", "serve", "--host", settings.CONSOLE_HOST],
-            f"http://127.0.0.1:{settings.CONSOLE_PORT}/login",
-            log_path=log_dir / "console.log",
-        ),
+        web_page_service(log_dir / "web.log", {}),
+        console_service(log_dir / "console.log"),
     ]
 
 
-def main() -> int:
-    if not MODEL.exists():
-        print("No trained model: run `make train` (make run does it for you).")
-        return 1
-    private_files()
-    log_dir = settings.VAR_DIR / "logs"
-    prepare_database()
-    running = [s.start() for s in services(log_dir)]
+def console_line() -> str:
+    return (
+        f"  Staff console   http://{settings.CONSOLE_HOST}:{settings.CONSOLE_PORT}/  (create an"
+        f" account: make console-user EMAIL=you@clinic.org ROLE=admin)"
+    )
+
+
+def serve(parts: Sequence[Service], urls: Sequence[str]) -> int:
+    """Start `parts` together, print `urls` once all are ready, watch them,
+    and stop them all (in reverse) on Ctrl-C or when one of them dies."""
+    running = [s.start() for s in parts]
     stopping = False
 
     def stop(*_):
@@ -97,17 +117,9 @@ def main() -> int:
     except (RuntimeError, TimeoutError) as exc:
         print(f"Could not start: {exc}")
         stop()
-    rasa = f"http://{settings.RASA_HOST}:{settings.RASA_PORT}"
     print("\nThe IOP assistant is running:")
-    print(f"  Web chat page   http://{settings.WEB_HOST}:{settings.WEB_PORT}/")
-    print(
-        f"  Staff console   http://{settings.CONSOLE_HOST}:{settings.CONSOLE_PORT}/  (create an"
-        f" account: make console-user EMAIL=you@clinic.org ROLE=admin)"
-    )
-    print(f"  REST webhook    POST {rasa}/webhooks/rest/webhook")
-    print(f"  SMS webhook     POST {rasa}/webhooks/sms/webhook")
-    print(f"  Action server   http://{settings.ACTIONS_HOST}:{settings.ACTIONS_PORT}")
-    print(f"  Logs            {log_dir}")
+    for line in urls:
+        print(line)
     print("Press Ctrl-C to stop.", flush=True)
     while True:
         for service in running:
@@ -118,6 +130,27 @@ def main() -> int:
                 )
                 stop()
         time.sleep(1)
+
+
+def main() -> int:
+    if not MODEL.exists():
+        print("No trained model: run `make train` (make run does it for you).")
+        return 1
+    private_files()
+    log_dir = settings.VAR_DIR / "logs"
+    prepare_database()
+    rasa = f"http://{settings.RASA_HOST}:{settings.RASA_PORT}"
+    return serve(
+        services(log_dir),
+        [
+            f"  Web chat page   http://{settings.WEB_HOST}:{settings.WEB_PORT}/",
+            console_line(),
+            f"  REST webhook    POST {rasa}/webhooks/rest/webhook",
+            f"  SMS webhook     POST {rasa}/webhooks/sms/webhook",
+            f"  Action server   http://{settings.ACTIONS_HOST}:{settings.ACTIONS_PORT}",
+            f"  Logs            {log_dir}",
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ FIXTURE_MARKERS = {
     "sqlite_stack": "e2e",
     "flood_stack": "e2e",
     "pg_stack": ("e2e", "postgres"),
+    # tests/scale: several servers behind HAProxy, PostgreSQL and Redis.
+    "scale_cluster": ("e2e", "postgres", "slow"),
 }
 
 

@@ -1,15 +1,13 @@
 """deploy/haproxy.cfg as a running HAProxy on loopback ports, and a stub of
 a Rasa server that is alive but not ready (a store it needs is down)."""
 
-import csv
-import io
 import subprocess
 import threading
 import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Dict, Optional
 
+from iopnav.ops.haproxy import states as haproxy_states
 from iopnav.services import free_port
 from tests.deploy.support import HAPROXY_CFG, haproxy, haproxy_env
 
@@ -46,13 +44,7 @@ class LoadBalancer:
 
     def states(self) -> Dict[str, str]:
         """{"backend/server": "UP" | "DOWN" | ...} from HAProxy's stats page."""
-        with urllib.request.urlopen(self.url("STATS") + "/stats;csv", timeout=5) as resp:
-            rows = csv.DictReader(io.StringIO(resp.read().decode().lstrip("# ")))
-            return {
-                f"{r['pxname']}/{r['svname']}": r["status"]
-                for r in rows
-                if r["svname"] not in ("FRONTEND", "BACKEND")
-            }
+        return haproxy_states(self.url("STATS"))
 
     def wait_for(self, expected: Dict[str, str], timeout: float = 30) -> Dict[str, str]:
         deadline = time.monotonic() + timeout

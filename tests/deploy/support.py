@@ -2,23 +2,16 @@
 the validators in the tools venv (`.venv-tools`, requirements-tools.txt)."""
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Dict, List
 
 from iopnav import settings
+from iopnav.ops.haproxy import CONFIG as HAPROXY_CFG  # noqa: F401  (the deploy tests' names)
+from iopnav.ops.haproxy import binary as haproxy  # noqa: F401
 
 DEPLOY = settings.PROJECT_ROOT / "deploy"
-HAPROXY_CFG = DEPLOY / "haproxy.cfg"
 TOOLS_BIN = settings.PROJECT_ROOT / ".venv-tools" / "bin"
-
-
-def haproxy() -> str:
-    found = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/sbin")
-    if not found:
-        raise FileNotFoundError("HAProxy is not installed: run `make haproxy-deps`")
-    return found
 
 
 def tool(name: str) -> str:

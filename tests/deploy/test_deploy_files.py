@@ -14,6 +14,7 @@ import yaml
 
 from iopnav import settings
 from iopnav.atomic_lock_store import DEFAULT_LIFETIME_SECONDS
+from iopnav.ops.haproxy import sized_config
 from tests.deploy.support import DEPLOY, HAPROXY_CFG, haproxy, haproxy_env, run, tool
 
 K8S = sorted((DEPLOY / "k8s").glob("*.yaml")) + [DEPLOY / "k8s-secret.example.yaml"]
@@ -50,6 +51,23 @@ def test_haproxy_check_has_teeth(tmp_path):
     broken.write_text(HAPROXY_CFG.read_text().replace("balance leastconn", "balance sideways"))
     checked = run([haproxy(), "-c", "-f", str(broken)], haproxy_env(LOOPBACK_ADDRESSES))
     assert checked.returncode != 0
+
+
+def test_make_scale_sizes_the_same_config_to_its_servers(tmp_path):
+    """`make scale` runs deploy/haproxy.cfg with one server line per running
+    server (iopnav/ops/haproxy.py): HAProxy accepts it, and nothing else moved."""
+    sized = sized_config(tmp_path / "haproxy.cfg", {"rasa": 5, "actions": 1, "web": 1})
+    text = sized.read_text()
+    addresses = {
+        **LOOPBACK_ADDRESSES,
+        **{f"IOP_RASA{i}": f"127.0.0.1:{5100 + i}" for i in range(1, 6)},
+    }
+    checked = run([haproxy(), "-c", "-f", str(sized)], haproxy_env(addresses))
+    assert checked.returncode == 0, checked.stderr
+    assert text.count('server rasa5 "${IOP_RASA5}" check') == 2  # rasa and rasa_alive
+    assert "actions2" not in text and "web2" not in text
+    unchanged = [line for line in HAPROXY_CFG.read_text().splitlines() if " server " not in line]
+    assert [line for line in text.splitlines() if " server " not in line] == unchanged
 
 
 def seconds(value: str) -> float:

@@ -17,7 +17,7 @@ import uuid
 import pytest
 
 from tests.faults.helpers import AlertListener
-from tests.support.assistant import RunningAssistant, model_path
+from tests.support.assistant import UNLIMITED_BUDGETS, RunningAssistant, model_path
 from tests.support.databases import isolated_database_url, postgres_available
 from tests.support.tcpproxy import TcpProxy
 
@@ -53,13 +53,7 @@ def running_stack(workdir, **env: str):
 # The scenarios and probes send many messages from one loopback address; the
 # request budgets (iopnav/ratelimit.py) are raised so that a 429 never passes
 # for a fault. The flood stack keeps the real budgets.
-FAULT_STACK_ENV = {
-    "IOP_ALERT_BURST_SECONDS": "5",
-    **{
-        f"IOP_RATE_LIMIT_{name}": "100000/minute"
-        for name in ("WEB_IP", "WEB_SESSION", "REST_SENDER", "REST_IP", "SMS_NUMBER")
-    },
-}
+FAULT_STACK_ENV = {"IOP_ALERT_BURST_SECONDS": "5", **UNLIMITED_BUDGETS}
 
 
 @pytest.fixture(scope="session")

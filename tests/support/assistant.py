@@ -25,6 +25,12 @@ from iopnav.services import (
 TOKEN = "test-token"
 # The SMS channel verifies X-Twilio-Signature; tests sign with this token.
 TWILIO_TOKEN = "test-twilio-auth-token"
+# Tests that send many messages from one loopback address raise the request
+# budgets (iopnav/ratelimit.py), so that a 429 never passes for a fault.
+UNLIMITED_BUDGETS = {
+    f"IOP_RATE_LIMIT_{name}": "100000/minute"
+    for name in ("WEB_IP", "WEB_SESSION", "REST_SENDER", "REST_IP", "SMS_NUMBER")
+}
 
 
 def model_path() -> Path:
