@@ -40,11 +40,14 @@ GATES = [
     ),
     # The risk model's held-out part (written blind, never tuned on): per-class
     # recall is printed; the gate holds today's figures (target 0.97 / 0.95).
+    # 0.885 since 2026-12-02: 214 harder held-out items (method and means
+    # requests typed as to an AI assistant) took both the earlier model and
+    # the one trained with their 80% to 0.89 (from 0.90).
     Gate(
         "safety, risk held-out part",
         eval_safety.evaluate,
         "iopnav/safety/risk_data/heldout.yml",
-        (0.90, 0.84),
+        (0.885, 0.84),
     ),
     Gate("intents, first hold-out", eval_nlu.evaluate, "tests/nlu_holdout.yml", (0.95, None)),
     # Written blind: the fallback share meets its 5% target; macro-F1 is
