@@ -1,6 +1,6 @@
 """The learned crisis-risk model: a second, independent reader of every message.
 
-The pattern screen (screen.py) knows the wording it was written for; this
+The pattern screen (screen/) knows the wording it was written for; this
 model generalises from about 7,000 messages written blind by people who never
 saw the patterns (iopnav/safety/risk_data/). It reads meaning through static
 sentence embeddings (embeddings.py) and spelling through word and character
