@@ -83,7 +83,7 @@ class CrisisScreen:
     def assess(self, text: str) -> Assessment:
         message = MessageFrames(normalise(text))
         found = Findings()
-        for sentence in message.sentence_frames():
+        for sentence in message.sentence_frames:
             self._read_sentence(sentence, found)
         self._read_across(message, found)
         speaker.attribute_to_others(found.crisis)
@@ -91,10 +91,10 @@ class CrisisScreen:
 
     def _read_sentence(self, sentence: SentenceFrames, found: Findings) -> None:
         for kind in ("strong", "topic"):
-            for m in _matches(kind, sentence.views):
+            for m in _matches(kind, sentence):
                 found.add(m, *self.rules.decide(kind, sentence, m))
         if not found.crisis:
-            for m in lexicon.find("ambiguous", sentence.views.views, sentence.sentence):
+            for m in _matches("ambiguous", sentence):
                 found.add(m, *self.rules.decide("ambiguous", sentence, m))
         if sentence.idioms:
             # An idiom doubts the ML's crisis vote even where no pattern matched.
@@ -114,15 +114,16 @@ class CrisisScreen:
                 found.crisis.append(coming_back)
 
 
-def _matches(kind: str, views: SentenceViews) -> List[Match]:
+def _matches(kind: str, sentence: SentenceFrames) -> List[Match]:
     """Matches in the sentence's views; for strong patterns, also those found
     only when someone else's words are read as the speaker's."""
-    found = lexicon.find(kind, views.views, views.sentence)
+    views, prefilter = sentence.views, sentence.message.prefilter
+    found = lexicon.find(kind, views.views, views.sentence, prefilter=prefilter)
     if kind == "strong" and views.reported:
         seen = {m.pattern for m in found}
         found += [
             m
-            for m in lexicon.find(kind, views.reported, views.sentence, reported=True)
+            for m in lexicon.find(kind, views.reported, views.sentence, True, prefilter)
             if m.pattern not in seen
         ]
     return found

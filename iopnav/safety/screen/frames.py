@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Callable, Dict, List, Tuple
 
 from iopnav.safety.screen import history, speaker
-from iopnav.safety.screen.lexicon import Match
+from iopnav.safety.screen.lexicon import Match, Prefilter
 from iopnav.safety.screen.negation import negated
 from iopnav.safety.screen.normalise import is_spanish, split_sentences
 from iopnav.safety.screen.views import SentenceViews
@@ -154,12 +154,22 @@ class MessageFrames:
     def segments(self) -> List[str]:
         return re.split(r"[.!?;\n]+", self.norm)
 
+    @cached_property
     def sentence_frames(self) -> List["SentenceFrames"]:
         last = len(self.sentences) - 1
         return [
             SentenceFrames(self, SentenceViews.of(s), i == last)
             for i, s in enumerate(self.sentences)
         ]
+
+    @cached_property
+    def prefilter(self) -> Prefilter:
+        """For the sentences' patterns: every view of every sentence."""
+        return Prefilter(
+            view
+            for frames in self.sentence_frames
+            for view in (*frames.views.views, *frames.views.reported)
+        )
 
     def present_part(self) -> str:
         """The message without the parts told as history."""

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import yaml
 
@@ -47,7 +47,7 @@ def load() -> Dict[str, List[Tuple[str, str, "re.Pattern", Optional[Tuple[str, .
         for category, patterns in (data.get(kind) or {}).items():
             for raw in patterns:
                 rx = re.compile(expand(raw))
-                compiled[kind].append((category, raw, rx, _required_literals(rx.pattern)))
+                compiled[kind].append((category, raw, rx, required_literals(rx.pattern)))
     return compiled
 
 
@@ -56,7 +56,7 @@ def categories(kind: str) -> Set[str]:
     return {category for category, *_ in load()[kind]}
 
 
-def _required_literals(pattern: str) -> Optional[Tuple[str, ...]]:
+def required_literals(pattern: str) -> Optional[Tuple[str, ...]]:
     """Strings one of which every match of `pattern` must contain, or None.
 
     A cheap substring test on these skips most of the several hundred regex
@@ -96,12 +96,80 @@ def _required_literals(pattern: str) -> Optional[Tuple[str, ...]]:
     return tuple(sorted(found))
 
 
-def find(kind: str, views: Tuple[str, ...], sentence: str, reported: bool = False) -> List[Match]:
+@lru_cache(maxsize=None)
+def _index(kind: str) -> Tuple[Tuple[str, ...], Dict[str, Tuple[int, ...]], Tuple[int, ...]]:
+    """For the prefilter: every distinct literal, the patterns that need it,
+    and the patterns without one (always tried)."""
+    needing: Dict[str, List[int]] = {}
+    always = []
+    for i, (*_, literals) in enumerate(load()[kind]):
+        if literals is None:
+            always.append(i)
+        for lit in literals or ():
+            needing.setdefault(lit, []).append(i)
+    return tuple(needing), {lit: tuple(ids) for lit, ids in needing.items()}, tuple(always)
+
+
+@lru_cache(maxsize=None)
+def _by_head(kind: str) -> Dict[str, Tuple[str, ...]]:
+    """The kind's literals by their first three characters ("" for the
+    two-character ones)."""
+    heads: Dict[str, List[str]] = {}
+    for lit in _index(kind)[0]:
+        heads.setdefault(lit[:3] if len(lit) > 2 else "", []).append(lit)
+    return {head: tuple(lits) for head, lits in heads.items()}
+
+
+class Prefilter:
+    """The required literals that occur anywhere in a message's views: a
+    sentence then tests only these, not all of them (on a long message, most
+    of the screen's time went into testing every literal in every sentence).
+    Only literals whose first characters occur in the text are tested."""
+
+    def __init__(self, views: Iterable[str]) -> None:
+        self.text = "\n".join(views)
+        text = self.text
+        # "" stands for the two-character literals, tested one by one.
+        self._heads = {text[i : i + 3] for i in range(len(text) - 2)} | {""}
+        self._present: Dict[str, Tuple[str, ...]] = {}
+
+    def literals(self, kind: str) -> Tuple[str, ...]:
+        if kind not in self._present:
+            by_head = _by_head(kind)
+            self._present[kind] = tuple(
+                lit
+                for head in self._heads.intersection(by_head)
+                for lit in by_head[head]
+                if lit in self.text
+            )
+        return self._present[kind]
+
+
+def _candidates(kind: str, hay: str, prefilter: Optional[Prefilter]) -> List[int]:
+    """The patterns (in lexicon order) whose required literals occur in hay."""
+    literals, needing, always = _index(kind)
+    if prefilter is not None:
+        literals = prefilter.literals(kind)
+    ids = set(always)
+    for lit in filter(hay.__contains__, literals):
+        ids.update(needing[lit])
+    return sorted(ids)
+
+
+def find(
+    kind: str,
+    views: Tuple[str, ...],
+    sentence: str,
+    reported: bool = False,
+    prefilter: Optional[Prefilter] = None,
+) -> List[Match]:
+    """Matches of the kind's patterns, each in the first view it matches;
+    `prefilter` must have been built from text that contains every view."""
     found = []
     hay = "\n".join(views)
-    for category, raw, rx, literals in load()[kind]:
-        if literals is not None and not any(lit in hay for lit in literals):
-            continue
+    patterns = load()[kind]
+    for index in _candidates(kind, hay, prefilter):
+        category, raw, rx, _ = patterns[index]
         for view in views:
             if not view:
                 continue

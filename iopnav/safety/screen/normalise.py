@@ -11,6 +11,8 @@ import re
 import unicodedata
 from typing import List
 
+from iopnav.safety.screen.lexicon import required_literals
+
 # SMS spellings and contractions, expanded before lemmatising so that
 # "im gonna kms", "i dont wanna live" and "I'm not okay" read alike.
 _EXPANSION_TABLE = [
@@ -104,7 +106,9 @@ _EXPANSION_TABLE = [
     (r"\bsh'?ing\b", "self-harming"),
     (r"\b([a-z])\.([a-z])\.([a-z])\.?(?=\s|$)", r"\1\2\3"),
 ]
-_EXPANSIONS = [(re.compile(p), r) for p, r in _EXPANSION_TABLE]
+# Each with the literals one of which it needs: most expansions are skipped
+# by a substring test, without scanning the text with their regex.
+_EXPANSIONS = [(re.compile(p), r, required_literals(p)) for p, r in _EXPANSION_TABLE]
 
 # Emoji that name a means; "su!c!de", "k1ll", "s*icide", "k m s" read as words.
 _EMOJI = {
@@ -203,8 +207,9 @@ def normalise(text: str) -> str:
     text = _SPACED.sub(lambda m: _unspace(m.group(0)), text)
     text = re.sub(r"(\w)\1{2,}", r"\1\1", text)  # "soooo" -> "soo"
     text = _DOUBLED.sub(_undouble, text)
-    for pattern, repl in _EXPANSIONS:
-        text = pattern.sub(repl, text)
+    for pattern, repl, literals in _EXPANSIONS:
+        if literals is None or any(lit in text for lit in literals):
+            text = pattern.sub(repl, text)
     return re.sub(r"\s+", " ", text).strip()
 
 
