@@ -152,3 +152,10 @@ def test_a_table_without_a_section_or_not_yaml_is_refused(tmp_path: Path):
     broken.write_text("strong: [unclosed")
     with pytest.raises(RuleTableError, match="not valid YAML"):
         load_rules(broken)
+
+
+def test_the_docs_describe_every_frame_a_rule_can_name():
+    from iopnav.safety.screen.frames import FRAMES
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "safety.md").read_text()
+    assert [name for name in FRAMES if f"| `{name}` |" not in docs] == []
