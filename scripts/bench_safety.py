@@ -1,17 +1,30 @@
 """How long the safety decision adds per message (printed, not asserted).
 
-Times, over the labelled set plus long messages (up to 2,000 characters):
-the rule-based screen alone, the learned risk model alone (read from the
-trained model archive), and both followed by the SafetyScreen decision,
-which is what every message pays. The goal is p95 <= 10 ms on one core.
+Runs on one core (the process is pinned to one CPU, numeric libraries to one
+thread) over the labelled set, the risk model's blind held-out part (up to
+876 characters) and long messages of 1,000 to 2,000 characters (held-out
+narratives joined), and times: the rule-based screen alone, the learned risk
+model alone (read from the trained model archive), and both followed by the
+SafetyScreen decision, which is what every message pays. The goal is p95 <=
+10 ms for the whole decision.
+
+`cpu` is the time the message costs its core (the thread's CPU time); `wall`
+also counts waiting for other processes on a shared machine.
 """
 
-import statistics
-import sys
-import time
-from pathlib import Path
+import os
 
-import yaml
+# One thread for numpy/scipy, before they are imported: "on one core".
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Callable, Dict, List, Tuple  # noqa: E402
+
+import yaml  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -22,40 +35,53 @@ from iopnav.evaluation import DEFAULT_MODEL, load_risk_model  # noqa: E402
 from iopnav.safety.component import SafetyScreen  # noqa: E402
 from iopnav.safety.screen import assess  # noqa: E402
 
+MAX_CHARS = 2000
+BANDS = ((0, 200), (200, 1000), (1000, MAX_CHARS))
 
-def timings(fn, texts, rounds=5):
-    per_message = []
-    for _ in range(rounds):
-        for t in texts:
-            start = time.perf_counter()
-            fn(t)
-            per_message.append((time.perf_counter() - start) * 1000)
-    per_message.sort()
+
+def _texts(path: Path) -> List[str]:
     return (
-        statistics.median(per_message),
-        per_message[int(0.95 * (len(per_message) - 1))],
-        per_message[-1],
+        [m["text"] for m in yaml.safe_load(path.read_text())["messages"]] if path.exists() else []
     )
+
+
+def messages() -> List[str]:
+    labelled = _texts(ROOT / "tests" / "safety" / "labelled.yml")
+    heldout = _texts(ROOT / "iopnav" / "safety" / "risk_data" / "heldout.yml")
+    stories = [t for t in heldout if len(t) > 300]
+    # Nobody wrote 2,000 characters in one message here: join narratives.
+    long = [
+        " ".join(stories[i : i + 6])[: 1000 + (i * 37) % 1001]
+        for i in range(0, len(stories) - 6, 3)
+    ]
+    return labelled + [t[:MAX_CHARS] for t in heldout] + long
+
+
+def timings(fn: Callable[[str], object], texts: List[str]) -> List[Tuple[int, float, float]]:
+    """(length, cpu ms, wall ms) per message."""
+    out = []
+    for text in texts:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        fn(text)
+        out.append(
+            (len(text), (time.thread_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000)
+        )
+    return out
+
+
+def p95(values: List[float]) -> float:
+    values = sorted(values)
+    return values[int(0.95 * (len(values) - 1))] if values else float("nan")
 
 
 def main() -> None:
-    labelled = ROOT / "tests" / "safety" / "labelled.yml"
-    texts = (
-        [m["text"] for m in yaml.safe_load(labelled.read_text())["messages"]]
-        if labelled.exists()
-        else []
-    )
-    long_story = (
-        "I have been feeling low since the winter and work has been a lot, my sister says "
-        "I should talk to someone and I think she is right, what do your groups do? "
-    )
-    texts += ["I want to kill myself", "do you take aetna", (long_story * 20)[:2000]]
-    texts += [(long_story * 10)[:n] for n in (500, 1000, 1500, 2000)]
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    texts = messages()
     component = SafetyScreen({})
     risk = load_risk_model(DEFAULT_MODEL)
 
-    def decision(text):
-        data = {
+    def decision(text: str) -> None:
+        data: Dict = {
             "text": text,
             "intent": {"name": "greet", "confidence": 0.9},
             "intent_ranking": [{"name": "greet", "confidence": 0.9}],
@@ -64,14 +90,25 @@ def main() -> None:
             data["risk"] = risk.score_one(text).as_dict()
         component.process([Message(data=data)])
 
-    assess("warm up")
+    decision("warm up")
     print(f"messages: {len(texts)} (longest {max(map(len, texts))} characters), one core")
     steps = [("screen alone", assess), ("screen + risk model + decision", decision)]
     if risk is not None:
         steps.insert(1, ("risk model alone", risk.score_one))
+    else:
+        print("no trained model: the risk model is not timed (run `make train`)")
     for name, fn in steps:
-        p50, p95, worst = timings(fn, texts)
-        print(f"{name:31} median {p50:.2f} ms   p95 {p95:.2f} ms   max {worst:.2f} ms")
+        rows = timings(fn, texts)
+        cpu = [c for _, c, _ in rows]
+        bands = "   ".join(
+            f"{lo}-{hi}: {p95([c for n, c, _ in rows if lo < n <= hi or (lo == 0 and n == 0)]):.1f}"
+            for lo, hi in BANDS
+        )
+        print(
+            f"{name:31} cpu median {statistics.median(cpu):.2f} ms   p95 {p95(cpu):.2f} ms   "
+            f"max {max(cpu):.1f} ms   (wall p95 {p95([w for *_, w in rows]):.2f} ms)\n"
+            f"{'':31} p95 by length (characters): {bands}"
+        )
 
 
 if __name__ == "__main__":

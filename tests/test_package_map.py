@@ -164,8 +164,16 @@ def test_the_safety_api_names_exist():
     """A renamed safety function must be renamed here too, not silently allowed."""
     for module, names in SAFETY_API.items():
         path = ROOT / (module.replace(".", "/") + ".py")
+        if not path.exists():  # a package: its names are those of its __init__
+            path = path.with_suffix("") / "__init__.py"
         tree = ast.parse(path.read_text())
         defined = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        defined |= {
+            alias.asname or alias.name
+            for n in tree.body
+            if isinstance(n, ast.ImportFrom)
+            for alias in n.names
+        }
         for n in tree.body:
             targets = n.targets if isinstance(n, ast.Assign) else []
             targets = [n.target] if isinstance(n, ast.AnnAssign) else targets

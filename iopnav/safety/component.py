@@ -30,7 +30,7 @@ hand-off), so staff can see why it escalated.
 """
 
 from dataclasses import dataclass, fields
-from typing import Any, Dict, List, Optional, Text, Tuple, Type
+from typing import Any, Dict, FrozenSet, List, Optional, Text, Tuple, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -42,7 +42,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from iopnav.safety.risk_component import RISK_KEY
-from iopnav.safety.screen import AMBIGUOUS, CRISIS, Assessment, default_screen
+from iopnav.safety.screen import AMBIGUOUS, CRISIS, Assessment, Suppression, default_screen
 
 # The kind of danger picks the hand-off that names the right help
 # (crisis_resources.yml). Screen categories map to kinds; the risk model
@@ -56,42 +56,6 @@ KIND_OF_SCREEN_CATEGORY = {
 DEFAULT_KIND = "suicide"
 SURE_KIND = 0.6
 
-# Short replies after a hand-off or to the screening question ("can I text
-# instead", "will they tell my parents", "idk", "yes") and ordinary chat moves
-# ("ok that's all for tonight, bye") are far from the risk model's training
-# messages and often score high on it (its farewell examples say "tonight"
-# and "bye" far more often than its risk-free ones). When the intent
-# classifier is sure of one of these intents, the risk model alone (no
-# pattern, no ML crisis vote, below risk_sure) does not overrule it: the
-# dialogue answers them in context (data/rules/crisis_mode.yml, safety.yml),
-# their crisis-mode replies name the crisis line, and the screen's farewell
-# patterns ("bye forever", "goodbye everyone") still hand off.
-FOLLOW_UP_INTENTS = {
-    "greet",
-    "goodbye",
-    "thank",
-    "ask_text_or_chat",
-    "ask_crisis_line_process",
-    "ask_crisis_privacy",
-    "im_ok_now",
-    "express_anger_at_bot",
-    "express_unsure",
-    "affirm",
-    "deny",
-}
-FOLLOW_UP_SURE = 0.9
-SURE_QUESTION = 0.5
-FOLLOW_UP_MAX_WORDS = 8
-
-
-def is_short_follow_up(text: str, ranking: List[Dict[str, Any]]) -> bool:
-    """A short message the intent classifier surely reads as a follow-up."""
-    if not ranking or len(text.split()) > FOLLOW_UP_MAX_WORDS:
-        return False
-    top = ranking[0]
-    return top.get("name") in FOLLOW_UP_INTENTS and (top.get("confidence") or 0) >= FOLLOW_UP_SURE
-
-
 CRISIS_INTENT = "crisis"
 DISTRESS_INTENT = "express_distress"
 # Feelings shared with no sign of danger: asking every sad or stressed person
@@ -100,8 +64,89 @@ DISTRESS_INTENT = "express_distress"
 SUPPORT_INTENT = "share_feelings"
 RISK_INTENTS = {CRISIS_INTENT, DISTRESS_INTENT}
 # Reasons that make an ML crisis vote doubtful: the person used an idiom,
-# told remote history, negated the risk, or asked about services.
-COUNTER_EVIDENCE = {"idiom", "history", "negated", "question_about_services", "media", "joking"}
+# told remote history, negated the risk, asked about services or media, joked.
+COUNTER_EVIDENCE = frozenset(
+    {
+        Suppression.IDIOM,
+        Suppression.HISTORY,
+        Suppression.NEGATED,
+        Suppression.QUESTION_ABOUT_SERVICES,
+        Suppression.MEDIA,
+        Suppression.JOKING,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A sure reading of the intent classifier that the risk model alone (no
+    pattern, no ML crisis vote, below risk_sure) does not overrule: it holds
+    off the risk model's screening question, and with `holds_handoff` its
+    hand-off too."""
+
+    name: str
+    sure: float  # the classifier's top intent at this confidence or more
+    intents: Optional[FrozenSet[str]] = None  # is one of these (None: any)...
+    excluded: FrozenSet[str] = frozenset()  # ...but not one of these
+    max_words: Optional[int] = None  # in a message this short (None: any length)
+    holds_handoff: bool = False
+
+    def holds(self, text: Optional[str], ranking: List[Dict[str, Any]]) -> bool:
+        if not ranking:
+            return False
+        if self.max_words is not None and (text is None or len(text.split()) > self.max_words):
+            return False
+        top = ranking[0].get("name")
+        if (self.intents is not None and top not in self.intents) or top in self.excluded:
+            return False
+        return (ranking[0].get("confidence") or 0.0) >= self.sure
+
+
+# Short replies after a hand-off or to the screening question ("can I text
+# instead", "will they tell my parents", "idk", "yes") and ordinary chat moves
+# ("ok that's all for tonight, bye") are far from the risk model's training
+# messages and often score high on it (its farewell examples say "tonight"
+# and "bye" far more often than its risk-free ones). The dialogue answers
+# them in context (data/rules/crisis_mode.yml, safety.yml), their crisis-mode
+# replies name the crisis line, and the screen's farewell patterns ("bye
+# forever", "goodbye everyone") still hand off.
+FOLLOW_UP = Guard(
+    "follow_up",
+    sure=0.9,
+    intents=frozenset(
+        {
+            "greet",
+            "goodbye",
+            "thank",
+            "ask_text_or_chat",
+            "ask_crisis_line_process",
+            "ask_crisis_privacy",
+            "im_ok_now",
+            "express_anger_at_bot",
+            "express_unsure",
+            "affirm",
+            "deny",
+        }
+    ),
+    max_words=8,
+    holds_handoff=True,
+)
+# A middling risk score on a message the classifier reads as an ordinary
+# question ("what should I ask the programs I call?"): answer the question.
+# 0.5 was chosen on the external dev set's curve: it cost 0.008 of
+# hand-off-or-question recall there and kept in-scope questions answered.
+ORDINARY_QUESTION = Guard(
+    "ordinary_question",
+    sure=0.5,
+    excluded=frozenset(RISK_INTENTS | {SUPPORT_INTENT, "ask_help_now"}),
+)
+# The table of guards decide() reads.
+GUARDS = (FOLLOW_UP, ORDINARY_QUESTION)
+
+
+def is_short_follow_up(text: str, ranking: List[Dict[str, Any]]) -> bool:
+    """A short message the intent classifier surely reads as a follow-up."""
+    return FOLLOW_UP.holds(text, ranking)
 
 
 @dataclass(frozen=True)
@@ -135,9 +180,12 @@ def decide(
     ranking: List[Dict[str, Any]],
     risk: Optional[Dict[str, Any]] = None,
     thresholds: Thresholds = Thresholds(),
-    follow_up: bool = False,
+    text: Optional[str] = None,
 ) -> Tuple[Optional[str], str]:
-    """Return (intent to force or None to keep the ML's, source of the decision)."""
+    """Return (intent to force or None to keep the ML's, source of the decision).
+
+    `text` is the message, for the guards that need its length (GUARDS);
+    without it only the guards that read the classifier alone apply."""
     if assessment.level == CRISIS:
         # Never doubted by the risk model: a crisis said at the end of a long
         # story scores low on a whole-message model (tried: docs/safety.md).
@@ -147,10 +195,13 @@ def decide(
     top = ranking[0].get("name") if ranking else None
     doubted = bool(COUNTER_EVIDENCE & set(assessment.suppressed))
     crisis_threshold, ask_threshold = thresholds.crisis, thresholds.ask
+    guards = [guard for guard in GUARDS if guard.holds(text, ranking)]
     # The risk model was trained on negations, history, idioms and media
     # questions, so a sure score stands even where a frame doubts the words.
     if risk_score >= thresholds.risk_sure or (
-        risk_score >= thresholds.risk_handoff and not doubted and not follow_up
+        risk_score >= thresholds.risk_handoff
+        and not doubted
+        and not any(guard.holds_handoff for guard in guards)
     ):
         return CRISIS_INTENT, "risk_model"
     # The intent classifier is the third reader: since the risk model took
@@ -161,16 +212,8 @@ def decide(
         return CRISIS_INTENT, "ml"
     if assessment.level == AMBIGUOUS:
         return DISTRESS_INTENT, "screen"
-    # A middling risk score on a message the classifier reads as an ordinary
-    # question ("what should I ask the programs I call?"): answer the question.
-    # 0.5 was chosen on the external dev set's curve: it cost 0.008 of
-    # hand-off-or-question recall there and kept in-scope questions answered.
-    sure_question = bool(
-        ranking
-        and top not in RISK_INTENTS | {SUPPORT_INTENT, "ask_help_now"}
-        and (ranking[0].get("confidence") or 0.0) >= SURE_QUESTION
-    )
-    if risk_score >= thresholds.risk_ask and not (follow_up or sure_question):
+    # A sure reading of the classifier holds off the risk model's question (GUARDS).
+    if risk_score >= thresholds.risk_ask and not guards:
         return DISTRESS_INTENT, "risk_model"
     # Being the classifier's top guess is not enough: heavy but risk-free
     # messages often are, and asking all of them buried the question.
@@ -274,8 +317,7 @@ class SafetyScreen(GraphComponent, IntentClassifier):
             "distress": round(scores.get(DISTRESS_INTENT, 0.0), 3),
         }
         risk = message.get(RISK_KEY)
-        follow_up = is_short_follow_up(text, ranking)
-        forced, source = decide(assessment, ranking, risk, self.thresholds, follow_up)
+        forced, source = decide(assessment, ranking, risk, self.thresholds, text)
         if forced is not None:
             _set_intent(message, forced, ranking)
         category = assessment.category if forced == CRISIS_INTENT else None

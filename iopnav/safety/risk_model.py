@@ -1,6 +1,6 @@
 """The learned crisis-risk model: a second, independent reader of every message.
 
-The pattern screen (screen.py) knows the wording it was written for; this
+The pattern screen (screen/) knows the wording it was written for; this
 model generalises from about 7,000 messages written blind by people who never
 saw the patterns (iopnav/safety/risk_data/). It reads meaning through static
 sentence embeddings (embeddings.py) and spelling through word and character
@@ -128,7 +128,15 @@ class RiskModel:
         model.kind_clf = LogisticRegression(
             C=C, class_weight="balanced", max_iter=3000, random_state=seed
         ).fit(features[crisis_rows], kinds)
+        model._fast_layout()
         return model
+
+    def _fast_layout(self) -> None:
+        """Store the kind model's weights column-major: scoring multiplies the
+        sparse features by coef_.T, which scipy otherwise copies (4 MB) for
+        every message; the numbers are the same."""
+        if self.kind_clf is not None:
+            self.kind_clf.coef_ = np.asfortranarray(self.kind_clf.coef_)
 
     def _features(self, texts: Sequence[str]):
         from scipy.sparse import csr_matrix, hstack
@@ -167,6 +175,7 @@ class RiskModel:
     def __setstate__(self, state):
         uses = state.pop("uses_embeddings", False)
         self.__dict__.update(state)
+        self._fast_layout()
         if uses:
             from iopnav import embeddings
 

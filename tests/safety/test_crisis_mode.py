@@ -171,12 +171,14 @@ def test_a_sure_short_follow_up_is_not_overruled_by_the_risk_model_alone():
     asks_to_text = [{"name": "ask_text_or_chat", "confidence": 0.97}]
     assert is_short_follow_up("can i text instead", asks_to_text)
     risk = {"crisis": 0.8}
-    assert decide(Assessment("none"), asks_to_text, risk, follow_up=True) == (None, "ml")
+    text = "can i text instead"
+    assert decide(Assessment("none"), asks_to_text, risk, text=text) == (None, "ml")
+    # The same sure reading of a long message does not hold the risk model off.
+    long = text + " because i have the pills here and i am going to take them"
+    assert decide(Assessment("none"), asks_to_text, risk, text=long)[0] == "crisis"
     # The pattern screen and a sure risk score still hand off.
-    assert decide(Assessment("crisis", "plan"), asks_to_text, risk, follow_up=True)[0] == "crisis"
-    assert decide(Assessment("none"), asks_to_text, {"crisis": 0.99}, follow_up=True)[0] == (
-        "crisis"
-    )
+    assert decide(Assessment("crisis", "plan"), asks_to_text, risk, text=text)[0] == "crisis"
+    assert decide(Assessment("none"), asks_to_text, {"crisis": 0.99}, text=text)[0] == "crisis"
 
 
 def test_long_or_unsure_messages_are_not_follow_ups():

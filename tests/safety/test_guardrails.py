@@ -17,6 +17,20 @@ def domain():
     return Domain.load(str(ROOT / "domain"))
 
 
+def safety_rules():
+    """The dialogue rules of data/rules/safety*.yml."""
+    return [
+        rule
+        for path in sorted((ROOT / "data" / "rules").glob("safety*.yml"))
+        for rule in yaml.safe_load(path.read_text())["rules"]
+    ]
+
+
+def active_loops(rule):
+    """The forms a rule applies inside."""
+    return [c.get("active_loop") for c in rule.get("condition", []) if "active_loop" in c]
+
+
 def test_safety_screen_runs_last_in_the_nlu_pipeline():
     pipeline = [c["name"] for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]]
     assert pipeline[-1] == "iopnav.safety.component.SafetyScreen"
@@ -49,14 +63,9 @@ def test_every_form_slot_mapping_refuses_risk_intents():
 
 
 def test_every_form_has_a_crisis_interrupt_rule():
-    rules = [
-        rule
-        for path in sorted((ROOT / "data" / "rules").glob("safety*.yml"))
-        for rule in yaml.safe_load(path.read_text())["rules"]
-    ]
     interrupted = set()
-    for rule in rules:
-        loops = [c.get("active_loop") for c in rule.get("condition", []) if "active_loop" in c]
+    for rule in safety_rules():
+        loops = active_loops(rule)
         steps = rule["steps"]
         if (
             loops
@@ -79,14 +88,9 @@ def test_custom_tracker_and_lock_stores_import():
 
 
 def test_every_form_stops_with_support_for_feelings():
-    rules = [
-        rule
-        for path in sorted((ROOT / "data" / "rules").glob("safety*.yml"))
-        for rule in yaml.safe_load(path.read_text())["rules"]
-    ]
     supported = set()
-    for rule in rules:
-        loops = [c.get("active_loop") for c in rule.get("condition", []) if "active_loop" in c]
+    for rule in safety_rules():
+        loops = active_loops(rule)
         actions = [step.get("action") for step in rule["steps"][1:]]
         if loops and rule["steps"][0].get("intent") == "share_feelings":
             assert actions[:2] == ["utter_share_feelings_support", "action_deactivate_loop"]

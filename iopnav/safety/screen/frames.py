@@ -1,0 +1,339 @@
+"""Step 2 of the screen: the frames around a match that change what it means.
+
+A sentence is a question about services or general information, a media or
+news mention, a hypothetical, a conditional about someone else in an advice
+question, the loss of someone already dead, history, an idiom, a joke; a
+match may be negated or name the writer. Each frame a rule can name is a
+function registered in FRAMES (name -> predicate of the sentence's frames
+and the match); the rule table (rules.yml, rules.py) says which frame
+overrules which match. Frames are computed lazily: a sentence with no match
+costs none of them.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable, Dict, List, Tuple
+
+from iopnav.safety.screen import history, speaker
+from iopnav.safety.screen.lexicon import Match, Prefilter
+from iopnav.safety.screen.negation import negated
+from iopnav.safety.screen.normalise import is_spanish, split_sentences
+from iopnav.safety.screen.views import SentenceViews
+
+_QUESTION_START = re.compile(
+    r"^\s*(?:do|does|did|can|could|is|are|will|would|should|how|what|which|who|whom|any|anyone|if|"
+    r"when|where|y'?all)\b"
+)
+_SERVICE_WORDS = re.compile(
+    r"\b(?:you|your|y'?all|program|programs|iop|iops|clinic|staff|therap\w*|counsel\w*|treat\w*|he"
+    r"lp with|help for|policy|protocol"
+    r"|handle|accept|admit|take people|work"
+    r" with|specializ\w*|group|groups|patient|patients|client|clients|people|someone|somebody"
+    r"|anyone|a person|those|insurance|cover\w*|intake|assessment\w*|screen\w*|prevention|awarenes"
+    r"s|training|trained"
+    r"|resources|steps|warning signs|signs|talk to|support|survivors|mention\w*|families|parents)\b"
+)
+_GENERIC_SUBJECT = re.compile(
+    r"\b(?:people|someone|somebody|anyone|patients|clients|those|a"
+    r" person|teens|kids|individuals|folks|a patient|a client|residents|members)\b"
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:what if|in case|if i ever|should i ever|if i (?:start|get|feel|were|had|became)|if"
+    r" someone|hypothetically"
+    r"|ask(?:ed|s)? (?:me )?(?:if|whether))\b"
+)
+_MEDIA = re.compile(
+    r"\b(?:book|novel|movie|film|show|episode|series|season|song|lyrics|game|character|characters|"
+    r"news|article|documentary"
+    r"|video|podcast|anime|manga|netflix|hbo|tv|essay|character's|villain|hero|memoir|album|band|m"
+    r"etallica|reading"
+    r"|scene|scenes|plot|chapter|storyline|watched|headline|reporter|actor|actress|singer|rapper|c"
+    r"elebrity|poem|musical)\b"
+)
+_IDIOMS = re.compile(
+    r"\b(?:(?:be|is|are|was|it|this|that|\w+) killing me|kill(?:s|ing)? me"
+    r" (?:lol|haha|lmao)|could kill for|would kill for|kill for a"
+    r"|dying (?:to|for) (?:know|try|see|hear|get|meet|start|join|ask|find"
+    r" out|go|have|eat)|(?<!want )(?<!wants )(?<!wanna )(?<!need )(?<!going )(?<!ready )(?<!about"
+    r" )(?<!trying )to die for(?! (?:weeks|days|months|years|a while|so long|real|fr|a long"
+    r" time|the past))|die (?:of|from) (?:embarrassment|laughter|boredom|cringe|shame)"
+    r"|death of me|killed it|kill it|killing it|nailed it|bored to death|scared to death|worried"
+    r" to death|sick to death|dead tired"
+    r"|dying (?:of|from) laughter|i am dead (?:lol|haha|lmao|😂)|dead (?:phone|battery)|kill"
+    r" (?:time|the lights|the engine|the music|the vibe|the mood)"
+    r"|murder on (?:my|the)|(?:traffic|commute|this|it|that) (?:is|was) murder|drop dead"
+    r" gorgeous|kill two birds|dressed to kill|make a killing"
+    r"|overkill|killer (?:app|deal|workout|headache|view)|my (?:feet|back|head|legs) (?:are|is)"
+    r" killing|shoot me a text|shoot (?:me|you) an email"
+    r"|shoot me a message|i could die (?:of|from)|i am dying here (?:lol|haha)|dying laughing"
+    r"|(?:kill|strangle|murder) me for (?:telling|saying|this|sharing|asking|being late|posting)"
+    r"|(?:it|that|this|reality|the news) (?:just |really |finally |suddenly )?(?:hit|hits) me"
+    r"|(?:phone|phones|battery|laptop|computer|car|truck|engine|plant|plants|headphones|earbuds|ai"
+    r"rpods|charger|tablet|ipad|tv|wifi"
+    r"|internet|printer|flowers|garden|conversation|group chat)\b(?:'s)?(?:"
+    r" (?!i\b|me\b|myself\b|want|wanna|wish)\S+){0,7}?"
+    r" (?:die|dying|died|dead)"
+    r"|(?:had|have|has) me (?:dying|dead|crying laughing)"
+    r"|kill(?:ing|ed)? (?:this|that|the|my|it|a|our)"
+    r" (?:presentation|test|exam|interview|game|workout|performance|audition|set|speech"
+    r"|race|shift|project|assignment|match|routine|look|outfit|song|paper|recital|solo))\b"
+)
+# "If my friend says she wants to die, what should I do?": the risk is
+# inside a conditional about someone else in an advice question: ask, don't alarm.
+_COND_REPORT = re.compile(
+    r"\b(?:if|whether|in case) (?:my|a|an|your|our|someone|somebody|anyone|a"
+    r" friend|people|he|she|they|the|one of|teens|kids)\b"
+    r"(?: \S+){0,4}? (?:say|says|said|tell|tells|told|mention|mentions|mentioned|talk|talks|text|t"
+    r"exts|post|posts|write|writes|ever"
+    r"|is|are|was|were|seem|seems|start|starts|want|wants|threaten|threatens|have|has|be|become|be"
+    r"comes|get|gets|feel|feels|act|acts"
+    r"|do|does|did|joke|jokes|hint|hints|admit|admits|confide|confides)\b"
+)
+_ADVICE = re.compile(
+    r"\b(?:what (?:should|do|can|would|to) (?:i|we|you|one|parents)?|how (?:do|can|should|would)"
+    r" (?:i|we|you|parents|people)|should i"
+    r"|what to do|what are the|what is the|how to|is it (?:normal|ok|okay|true|common))\b"
+)
+# General information questions ("what are the risk factors for overdose?",
+# "how do I know if my teen is cutting?"): about a topic, not a person now.
+_INFO_QUESTION = re.compile(
+    r"^\s*(?:what|how|why|is it|is there|are"
+    r" there|are|is|when|should|can|could|do|does|where|which|who|any)\b.*\b(?:signs?|symptoms?"
+    r"|risk|risks|common|normal|usual|typical|prevent\w*|support|talk to|say to|tell if|know"
+    r" if|tell whether|know whether|recogni[sz]e"
+    r"|spot|respond|react|handle|approach|protect|safely|lock"
+    r" up|store|statistics|rates?|causes?|happens?|steps|explain|appropriate"
+    r"|okay for|ok for|age|teach|lesson|class|curriculum|research|study|studies|why do|why"
+    r" does|why would)\b"
+)
+# A named person ("my 13 year old", "my wife"): a question about them is not
+# a question about services.
+_SPECIFIC_OTHER = re.compile(
+    r"\bmy (?:\w+ ){0,2}?(?:son|daughter|kid|kids|child|teen|teenager|friend|mom|mother|dad|father"
+    r"|brother|sister|husband|wife"
+    r"|partner|boyfriend|girlfriend|bf|gf|roommate|cousin|grandma|grandpa|sponsee|student|client|p"
+    r"atient|\d+ ?(?:year|yr|yo)\w*(?: old)?)\b"
+)
+# A death already happened to someone else: loss, not a present crisis.
+_LOSS = re.compile(
+    r"\b(?:killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died"
+    r" (?:by|of|from) (?:suicide|an overdose|overdose)"
+    r"|committed suicide|overdosed and died|lost (?:\w+ ){0,3}to (?:suicide|an"
+    r" overdose|overdose)|suicide loss)\b"
+)
+_LOSS_NOW = re.compile(
+    r"\b(?:just|found|right now|tonight|this morning|today|tried|attempted|almost|nearly)\b"
+)
+_JOKING = re.compile(r"\b(?:lol|lmao|haha+|jk|just kidding|kidding)\b|😂|🤣")
+
+
+@dataclass
+class MessageFrames:
+    """What is true of the whole message (normalised)."""
+
+    norm: str
+
+    @cached_property
+    def language(self) -> str:
+        return "es" if is_spanish(self.norm) else "en"
+
+    @cached_property
+    def joking(self) -> bool:
+        return bool(_JOKING.search(self.norm))
+
+    @cached_property
+    def history(self) -> bool:
+        return history.message_is_history(self.norm)
+
+    @cached_property
+    def sentences(self) -> List[str]:
+        return split_sentences(self.norm) or [self.norm]
+
+    @cached_property
+    def segments(self) -> List[str]:
+        return re.split(r"[.!?;\n]+", self.norm)
+
+    @cached_property
+    def sentence_frames(self) -> List["SentenceFrames"]:
+        last = len(self.sentences) - 1
+        return [
+            SentenceFrames(self, SentenceViews.of(s), i == last)
+            for i, s in enumerate(self.sentences)
+        ]
+
+    @cached_property
+    def prefilter(self) -> Prefilter:
+        """For the sentences' patterns: every view of every sentence."""
+        return Prefilter(
+            view
+            for frames in self.sentence_frames
+            for view in (*frames.views.views, *frames.views.reported)
+        )
+
+    def present_part(self) -> str:
+        """The message without the parts told as history."""
+        if not self.history:
+            return self.norm
+        return " ; ".join(
+            seg for seg in self.segments if seg.strip() and not history.told_in_past(seg)
+        )
+
+
+class SentenceFrames:
+    """The frames of one sentence (or, for `message:` patterns, of the
+    message's present part), computed when a rule first asks."""
+
+    def __init__(self, message: MessageFrames, views: SentenceViews, is_last: bool) -> None:
+        self.message = message
+        self.views = views
+        self.sentence = views.sentence
+        self.lemmas = views.lemmas
+        self.is_last = is_last
+
+    @cached_property
+    def is_question(self) -> bool:
+        return _QUESTION_START.search(self.sentence) is not None or (
+            self.message.norm.rstrip().endswith("?") and self.is_last
+        )
+
+    @cached_property
+    def service_question(self) -> bool:
+        return self.is_question and bool(_SERVICE_WORDS.search(self.sentence))
+
+    @cached_property
+    def info_question(self) -> bool:
+        return bool(_INFO_QUESTION.search(self.sentence)) and self.is_question
+
+    @cached_property
+    def first_person(self) -> bool:
+        return speaker.speaks_of_self_now(self.sentence, self.lemmas)
+
+    @cached_property
+    def idioms(self) -> List[str]:
+        return [m.group(0) for m in _IDIOMS.finditer(self.sentence)]
+
+    @cached_property
+    def history(self) -> bool:
+        # A history frame covers the sentences that are told in the past;
+        # "My wife left me last year. I bought a gun and wrote my note."
+        # is not history.
+        if not self.message.history:
+            return False
+        sentences = self.message.sentences
+        segment = next(
+            (seg for seg in self.message.segments if self.sentence in seg), self.sentence
+        )
+        return len(sentences) == 1 or history.told_in_past(segment)
+
+    def negated(self, m: Match) -> bool:
+        return any(negated(view, m.text) for view in (m.view, self.lemmas, self.sentence))
+
+
+Frame = Callable[[SentenceFrames, Match], bool]
+FRAMES: Dict[str, Tuple[Frame, str]] = {}
+
+
+def frame(description: str) -> Callable[[Frame], Frame]:
+    """Registers a frame under its function's name, for the rule table."""
+
+    def register(fn: Frame) -> Frame:
+        FRAMES[fn.__name__] = (fn, description)
+        return fn
+
+    return register
+
+
+@frame('the match is part of an idiom ("this commute is killing me")')
+def idiom(s: SentenceFrames, m: Match) -> bool:
+    return any(
+        m.text in phrase or phrase in m.text or " ".join(phrase.split()[:2]) in m.text
+        for phrase in s.idioms
+    )
+
+
+@frame("the sentence tells risk as remote history, and the message says so")
+def told_as_history(s: SentenceFrames, m: Match) -> bool:
+    return s.history
+
+
+@frame('a question about services or people in general ("do you treat self-harm?")')
+def service_question(s: SentenceFrames, m: Match) -> bool:
+    return s.service_question
+
+
+@frame('a general information question ("what are the signs of overdose?")')
+def info_question(s: SentenceFrames, m: Match) -> bool:
+    return s.info_question
+
+
+@frame('the writer speaks of themself now ("i feel", "is it normal to want to...")')
+def first_person(s: SentenceFrames, m: Match) -> bool:
+    return s.first_person
+
+
+@frame('the sentence is about people in general ("someone", "teens", "patients")')
+def generic_subject(s: SentenceFrames, m: Match) -> bool:
+    return bool(_GENERIC_SUBJECT.search(s.sentence))
+
+
+@frame('a named person ("my son") and a match of more than one word')
+def names_specific_other(s: SentenceFrames, m: Match) -> bool:
+    return bool(_SPECIFIC_OTHER.search(s.sentence)) and len(m.text.split()) > 1
+
+
+@frame('the match names the writer or "i" governs it ("i want to die")')
+def writer(s: SentenceFrames, m: Match) -> bool:
+    return speaker.writer(m)
+
+
+@frame('the match names the writer\'s own self or body ("my son" is not the writer)')
+def writer_strict(s: SentenceFrames, m: Match) -> bool:
+    return speaker.writer_strict(m)
+
+
+@frame("a book, film, song, game, the news...")
+def media(s: SentenceFrames, m: Match) -> bool:
+    return bool(_MEDIA.search(s.sentence))
+
+
+@frame('a death that already happened to someone else ("my brother took his life")')
+def loss(s: SentenceFrames, m: Match) -> bool:
+    return bool(_LOSS.search(s.sentence))
+
+
+@frame('the loss is happening now ("just", "found", "tonight", "tried")')
+def loss_now(s: SentenceFrames, m: Match) -> bool:
+    return bool(_LOSS_NOW.search(s.sentence))
+
+
+@frame('the message jokes ("lol", "jk", a laughing emoji)')
+def joking(s: SentenceFrames, m: Match) -> bool:
+    return s.message.joking
+
+
+@frame('the sentence names the writer\'s own life ("myself", "my life")')
+def names_own_life(s: SentenceFrames, m: Match) -> bool:
+    return speaker.first_person_self(s.sentence)
+
+
+@frame('a hypothetical ("what if", "if i ever", "in case")')
+def hypothetical(s: SentenceFrames, m: Match) -> bool:
+    return bool(_HYPOTHETICAL.search(s.sentence))
+
+
+@frame("a conditional about someone else in a question or advice request")
+def conditional_report(s: SentenceFrames, m: Match) -> bool:
+    return bool(_COND_REPORT.search(s.sentence)) and (
+        s.is_question or bool(_ADVICE.search(s.sentence))
+    )
+
+
+@frame("a negation governs the match in any view of the sentence")
+def negated_anywhere(s: SentenceFrames, m: Match) -> bool:
+    return s.negated(m)
+
+
+@frame("a negation governs the match in the view it was found in")
+def negated_where_found(s: SentenceFrames, m: Match) -> bool:
+    return negated(m.view, m.text)

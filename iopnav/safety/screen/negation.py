@@ -1,0 +1,29 @@
+"""The negation frame: "I'm not going to kill myself", "no plan to die".
+
+A negation word up to five words before a match, in the same clause, negates
+it, unless a blocker shows the words are not a denial ("not sure if I want to
+live", "I can't stop thinking about dying").
+"""
+
+import re
+
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|nor|without|n't|neither|nothing about|nobody|no"
+    r" one|none|noone|nothing)\b(?:\s+\S+){0,4}\s*$"
+)
+_NEGATION_BLOCKERS = re.compile(
+    r"\b(?:sure|if|whether|know|why|only|just|but|stop|quit|help|wait|anymore|keep|day go by|day"
+    r" goes by|anyone|care"
+    r"|thought i|thought that|imagined i|expected to|ever thought)\b"
+)
+# A negation governs its own clause only: "he won't leave, he has a gun".
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|so|because|cause|cuz|then)\b")
+
+
+def negated(view: str, match_text: str) -> bool:
+    idx = view.find(match_text)
+    if idx < 0:
+        return False
+    clause = _CLAUSE_BREAK.split(view[:idx])[-1]
+    window = " ".join(clause.split()[-5:])
+    return bool(_NEGATION.search(window + " ")) and not _NEGATION_BLOCKERS.search(window)

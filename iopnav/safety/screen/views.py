@@ -1,0 +1,161 @@
+"""The views of one sentence that the lexicon's patterns are matched against.
+
+Each sentence is read as: its normalised surface text, its spaCy lemmas
+("killed myself" -> "kill myself"), both again without filler words
+("i dont really want to be alive" -> "i do not want to be alive") and, when
+someone else is quoted, with the third person read as the speaker ("my son
+said he wants to die" -> "my son say i want to die"), so that every
+first-person pattern also catches reports (the quoting frame).
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Tuple
+
+from iopnav import settings
+
+SPACY_MODEL_DIR = settings.PROJECT_ROOT / "var" / "spacy" / "en_iop"
+
+# Words that add tone, not meaning: dropped in a third view so that
+# "i dont really want to be alive" reads as "i do not want to be alive".
+_FILLERS = re.compile(
+    r"\b(?:really|just|honestly|actually|literally|kinda|kind of|sort"
+    r" of|sorta|truly|seriously|lowkey|low key|highkey|ngl|tbh|tbf"
+    r"|fr|deadass|totally|basically|simply|fucking|fuckin|freaking|freakin|effing|damn|pretty"
+    r" much|genuinely|legit|even|still"
+    r"|lol|lmao|idk|tho|though|anymore|any more|a lot|so much|very|so|at this point|right"
+    r" now|rn)\b ?"
+)
+# Someone else's words told by the writer ("my son said he wants to die"):
+# read again with the third person as the speaker.
+_REPORT_CUE = re.compile(
+    r"\b(?:he|she|they|him|her|them|his|their|himself|herself|themselves|themself|hisself)\b"
+)
+_THIRD_TO_FIRST = {
+    "he": "i",
+    "she": "i",
+    "they": "i",
+    "him": "me",
+    "them": "me",
+    "himself": "myself",
+    "herself": "myself",
+    "themselves": "myself",
+    "themself": "myself",
+    "hisself": "myself",
+    "his": "my",
+    "their": "my",
+}
+_NOT_A_NOUN = {
+    "to",
+    "and",
+    "with",
+    "in",
+    "on",
+    "at",
+    "for",
+    "again",
+    "so",
+    "up",
+    "down",
+    "out",
+    "off",
+    "that",
+    "the",
+    "a",
+    "if",
+    "when",
+    "because",
+    "but",
+    "or",
+    "then",
+    "too",
+    "badly",
+    "hard",
+    "really",
+    "every",
+    "last",
+    "tonight",
+    "today",
+    "yesterday",
+    "now",
+    "anymore",
+    "more",
+    "about",
+    "into",
+    "by",
+    "from",
+    "over",
+    "she",
+    "he",
+    "they",
+    "i",
+    "be",
+}
+
+
+def _as_reported(view: str) -> str:
+    toks = view.split()
+    out = []
+    for i, tok in enumerate(toks):
+        if tok == "her":
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            out.append("my" if nxt and nxt not in _NOT_A_NOUN else "me")
+        else:
+            out.append(_THIRD_TO_FIRST.get(tok, tok))
+    return " ".join(out)
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+
+    if (SPACY_MODEL_DIR / "meta.json").exists():
+        return spacy.load(SPACY_MODEL_DIR)
+    # Same recipe as scripts/build_spacy_model.py, built in memory.
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def lemma_text(text: str) -> str:
+    return " ".join(
+        t.lemma_.lower() if t.lemma_ else t.lower_ for t in _nlp()(text) if not t.is_space
+    )
+
+
+@dataclass(frozen=True)
+class SentenceViews:
+    """A sentence and its lemmas, with the views derived from them."""
+
+    sentence: str
+    lemmas: str
+
+    @classmethod
+    def of(cls, sentence: str) -> "SentenceViews":
+        return cls(sentence, lemma_text(sentence))
+
+    @cached_property
+    def _stripped(self) -> Tuple[str, str]:
+        return _FILLERS.sub("", self.lemmas).strip(), _FILLERS.sub("", self.sentence).strip()
+
+    @property
+    def views(self) -> Tuple[str, ...]:
+        """Surface, lemmas, and each without fillers when that differs ("" otherwise)."""
+        stripped, stripped_surface = self._stripped
+        return (
+            self.sentence,
+            self.lemmas,
+            stripped if stripped != self.lemmas else "",
+            stripped_surface if stripped_surface != self.sentence else "",
+        )
+
+    @property
+    def reported(self) -> Tuple[str, ...]:
+        """The filler-free views with the third person as the speaker, when
+        the sentence speaks of someone else (empty otherwise)."""
+        if not _REPORT_CUE.search(self.sentence):
+            return ()
+        stripped, stripped_surface = self._stripped
+        return (_as_reported(stripped_surface), _as_reported(stripped))

@@ -1,0 +1,161 @@
+"""The screen's rule table (iopnav/safety/rules.yml): it loads, a malformed
+table stops the screen with a message that names the problem, and every rule
+has a message here whose result changes when that rule is removed."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from iopnav.safety.screen import AMBIGUOUS, CRISIS, NONE, CrisisScreen, RuleTableError
+from iopnav.safety.screen.rules import RULES_PATH, default_rules, load_rules, parse_rules
+
+# (kind, rule) -> (message, level with the rule, a reason it gives).
+# A new rule needs an entry here: test_every_rule_has_an_example fails without one.
+RULE_EXAMPLES = {
+    ("strong", "idiom"): ("I'm gonna kill this presentation tomorrow", NONE, "idiom"),
+    ("strong", "history"): ("used to cut. clean 1 yr", NONE, "history"),
+    ("strong", "service_question"): ("suicide warning signs?", NONE, "question_about_services"),
+    ("strong", "info_question"): (
+        "How would I know if my roommate overdosed?",
+        NONE,
+        "question_about_services",
+    ),
+    ("strong", "media"): (
+        "in the movie he jumps off a bridge at the end and I cried",
+        NONE,
+        "media",
+    ),
+    ("strong", "loss_now"): ("my dad just killed himself", CRISIS, "loss"),
+    ("strong", "loss"): (
+        "My friend's brother killed himself and she's devastated, how do I help her?",
+        AMBIGUOUS,
+        "loss",
+    ),
+    ("strong", "joking_threat"): ("gonna murder this burrito lol", NONE, "joking"),
+    ("strong", "hypothetical"): (
+        "The screener asked if I want to hurt myself, I don't, I answered no",
+        AMBIGUOUS,
+        "negated_or_hypothetical",
+    ),
+    ("strong", "conditional_report"): (
+        "if my friend says she wants to kill herself, what should I do?",
+        AMBIGUOUS,
+        "negated_or_hypothetical",
+    ),
+    ("strong", "negated"): ("im not gonna hurt myself lol", AMBIGUOUS, "negated_or_hypothetical"),
+    ("topic", "history"): ("self harm free since 2018", NONE, "history"),
+    ("topic", "negated"): ("not suicidal, just want help", NONE, "negated"),
+    ("topic", "media"): (
+        "I'm writing an essay on overdose deaths in our county for school",
+        NONE,
+        "media",
+    ),
+    ("topic", "service_question_about_people"): (
+        "what do I do if someone overdoses in front of me?",
+        AMBIGUOUS,
+        "question_about_services",
+    ),
+    ("topic", "service_question"): (
+        "do you offer DBT for self harm?",
+        NONE,
+        "question_about_services",
+    ),
+    ("topic", "info_question"): (
+        "what do I say to my kids about their uncle's overdose?",
+        NONE,
+        "question_about_services",
+    ),
+    ("topic", "hypothetical"): ("what if i feel suicidal during group", AMBIGUOUS, "hypothetical"),
+    ("topic", "conditional_report"): (
+        "how do I ask my friend if she's thinking about suicide without making it worse?",
+        AMBIGUOUS,
+        "hypothetical",
+    ),
+    ("ambiguous", "service_question"): (
+        "what should a coworker do if someone at work says they feel hopeless?",
+        NONE,
+        "question_about_services",
+    ),
+    ("ambiguous", "history"): ("I felt hopeless years ago but I'm stable now", NONE, "history"),
+    ("ambiguous", "negated"): (
+        "I don't want to disappear or anything, I just want a break from my family",
+        NONE,
+        None,
+    ),
+    ("message", "negated"): ("never drank in my life. my heart is racing, anxiety?", NONE, None),
+}
+
+
+@pytest.fixture(scope="module")
+def full_screen():
+    return CrisisScreen()
+
+
+def test_the_rule_table_loads_with_a_section_per_kind_of_pattern():
+    table = load_rules()
+    assert set(table.kinds) == {"strong", "topic", "ambiguous", "message"}
+    assert table.kinds["strong"].otherwise.value == "crisis"
+    assert table.kinds["ambiguous"].otherwise.value == "ask"
+
+
+def test_every_rule_has_an_example():
+    assert set(default_rules().names()) == set(RULE_EXAMPLES)
+
+
+@pytest.mark.parametrize("kind,name", sorted(RULE_EXAMPLES))
+def test_removing_a_rule_changes_what_its_example_gets(full_screen, kind, name):
+    text, level, reason = RULE_EXAMPLES[(kind, name)]
+    with_rule = full_screen.assess(text)
+    assert with_rule.level == level, with_rule
+    if reason:
+        assert reason in with_rule.suppressed, with_rule
+    without = CrisisScreen(default_rules().without(kind, name)).assess(text)
+    assert without.as_dict() != with_rule.as_dict()
+
+
+def _table(**changes):
+    data = yaml.safe_load(RULES_PATH.read_text())
+    for path, value in changes.items():
+        kind, index, key = path.split("__")
+        data[kind]["rules"][int(index)][key] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"strong__0__when": ["idoim"]}, "strong rule #1 (idiom): unknown frame 'idoim'; known:"),
+        ({"strong__1__then": "escalate"}, "`then: escalate` is not one of ask, crisis, drop"),
+        ({"topic__1__reason": "negative"}, "topic rule #2 (negated): `reason: negative`"),
+        ({"strong__7__category": ["harm_other"]}, "unknown category 'harm_other'"),
+        ({"strong__2__unles": ["writer"]}, "unknown key unles"),
+        ({"strong__1__when": []}, "`when` needs at least one frame"),
+        ({"strong__1__name": "idiom"}, "`strong` names rule idiom twice"),
+    ],
+)
+def test_a_malformed_rule_is_refused_with_where_and_why(changes, message):
+    good = yaml.safe_load(RULES_PATH.read_text())
+    parse_rules(good)  # the fault is in the change, not the table
+    with pytest.raises(RuleTableError) as error:
+        parse_rules(_table(**changes))
+    assert message in str(error.value)
+    assert str(RULES_PATH) in str(error.value)
+
+
+def test_a_table_without_a_section_or_not_yaml_is_refused(tmp_path: Path):
+    data = yaml.safe_load(RULES_PATH.read_text())
+    del data["message"]
+    with pytest.raises(RuleTableError, match="one section per pattern kind"):
+        parse_rules(data)
+    broken = tmp_path / "rules.yml"
+    broken.write_text("strong: [unclosed")
+    with pytest.raises(RuleTableError, match="not valid YAML"):
+        load_rules(broken)
+
+
+def test_the_docs_describe_every_frame_a_rule_can_name():
+    from iopnav.safety.screen.frames import FRAMES
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "safety.md").read_text()
+    assert [name for name in FRAMES if f"| `{name}` |" not in docs] == []
