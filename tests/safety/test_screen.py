@@ -337,3 +337,29 @@ def test_shorthand_and_internet_wording_escalate(text):
 )
 def test_shorthand_and_everyday_phrases_do_not_escalate(text):
     assert assess(text).level == NONE, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gonna hurt my stepdad tonight istg not kidding",
+        "no joke i'm going to kill the guy who did this to my sister",
+        "im not joking i will hurt him when he gets home",
+    ],
+)
+def test_insisting_it_is_no_joke_is_a_threat(text):
+    """"Not kidding" says the opposite of "lol": the joke frame must not drop it."""
+    result = assess(text)
+    assert result.level == "crisis", result
+    assert result.category == "harm_others"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'd be doing everyone a favor by not being here",
+        "my family would get a favour if i just disappeared for good",
+    ],
+)
+def test_being_gone_as_a_favor_to_others_is_passive_ideation(text):
+    assert assess(text).level == "crisis"

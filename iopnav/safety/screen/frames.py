@@ -126,6 +126,8 @@ _LOSS_NOW = re.compile(
     r"\b(?:just|found|right now|tonight|this morning|today|tried|attempted|almost|nearly)\b"
 )
 _JOKING = re.compile(r"\b(?:lol|lmao|haha+|jk|just kidding|kidding)\b|😂|🤣")
+# "not kidding", "no joke": the writer insists it is meant, the opposite of a joke.
+_INSISTING = re.compile(r"\b(?:not|never|no|n't) (?:\w+ )?(?:kidding|joking|joke|jk)\b")
 
 
 @dataclass
@@ -140,7 +142,7 @@ class MessageFrames:
 
     @cached_property
     def joking(self) -> bool:
-        return bool(_JOKING.search(self.norm))
+        return bool(_JOKING.search(_INSISTING.sub(" ", self.norm)))
 
     @cached_property
     def history(self) -> bool:

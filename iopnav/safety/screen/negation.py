@@ -14,7 +14,7 @@ _NEGATION = re.compile(
 _NEGATION_BLOCKERS = re.compile(
     r"\b(?:sure|if|whether|know|why|only|just|but|stop|quit|help|wait|anymore|keep|day go by|day"
     r" goes by|anyone|care"
-    r"|thought i|thought that|imagined i|expected to|ever thought)\b"
+    r"|thought i|thought that|imagined i|expected to|ever thought|kidding|joking|joke)\b"
 )
 # A negation governs its own clause only: "he won't leave, he has a gun".
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|so|because|cause|cuz|then)\b")
