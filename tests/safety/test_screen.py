@@ -348,7 +348,7 @@ def test_shorthand_and_everyday_phrases_do_not_escalate(text):
     ],
 )
 def test_insisting_it_is_no_joke_is_a_threat(text):
-    """"Not kidding" says the opposite of "lol": the joke frame must not drop it."""
+    """ "Not kidding" says the opposite of "lol": the joke frame must not drop it."""
     result = assess(text)
     assert result.level == "crisis", result
     assert result.category == "harm_others"
