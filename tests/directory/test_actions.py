@@ -210,6 +210,25 @@ def test_search_form_rejects_non_places_with_a_clear_answer(actions_db, domain):
     )
 
 
+def test_a_spanish_conversation_gets_its_search_answers_in_spanish(actions_db, domain):
+    spanish = {"language": "es", "search_location": "33602"}
+    messages, _ = run(
+        ActionSearchPrograms(),
+        tracker({**spanish, "search_insurance": "Molina", "search_age_group": "teen"}),
+    )
+    text = texts(messages)
+    assert text.startswith("No encontré ningún programa a menos de 25 millas de Tampa, FL 33602")
+    assert buttons(messages)[:2] == ["Buscar sin: seguro", "Buscar sin: edad"]
+    t = tracker(
+        {"language": "es", "requested_slot": "search_location"},
+        text="Narnia",
+        new_slots={"search_location": "Narnia"},
+        active_loop="program_search_form",
+    )
+    messages, _ = run(ValidateProgramSearchForm(), t, domain)
+    assert messages[0]["text"].startswith('No encontré ningún lugar de EE. UU. llamado "Narnia"')
+
+
 # ------------------------------------------------------------------- intake
 
 
@@ -253,6 +272,18 @@ def test_intake_name_time_and_consent(actions_db, domain):
     assert validate_intake(domain, "intake_consent", True)[1]["intake_consent"] is True
     messages, slots = validate_intake(domain, "intake_consent", "hmm")
     assert slots["intake_consent"] is None and "yes or no" in messages[0]["text"]
+
+
+def test_intake_problems_in_a_spanish_conversation(actions_db, domain):
+    spanish = {"language": "es"}
+    messages, slots = validate_intake(domain, "intake_contact", "555-0101", spanish)
+    assert slots["intake_contact"] is None and "código de área" in messages[0]["text"]
+    messages, slots = validate_intake(domain, "intake_first_name", "¿cuánto dura?", spanish)
+    assert slots["intake_first_name"] is None and "no parece un nombre" in messages[0]["text"]
+    name = validate_intake(domain, "intake_first_name", "me llamo lucía", spanish)[1]
+    assert name["intake_first_name"] == "Lucía"
+    messages, slots = validate_intake(domain, "intake_consent", "quizás", spanish)
+    assert slots["intake_consent"] is None and "Responde sí o no" in messages[0]["text"]
 
 
 def test_intake_program_by_number_from_the_last_list(actions_db, domain):
