@@ -7,10 +7,11 @@ the stored events each time.
 """
 
 import logging
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from rasa.shared.core.trackers import EventVerbosity
 
+from iopnav.bilingual import SLOT as LANGUAGE_SLOT
 from iopnav.safety.session import crisis_reminder
 
 logger = logging.getLogger(__name__)
@@ -38,24 +39,35 @@ async def stored_events(app: Any, sender_id: str) -> List[Dict[str, Any]]:
     return tracker.current_state(EventVerbosity.ALL)["events"]
 
 
-async def reminder_for(app: Any, sender_id: str) -> Optional[str]:
+def last_language(events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The conversation's language: the last value its `language` slot was
+    set to (docs/language.md), None if it never was."""
+    language = None
+    for event in events:
+        if event.get("event") == "slot" and event.get("name") == LANGUAGE_SLOT:
+            language = event.get("value")
+    return language
+
+
+async def reminder_for(app: Any, sender_id: str, channel: Optional[str] = None) -> Optional[str]:
     """The crisis reminder this turn's reply must end with, or None."""
     try:
-        return crisis_reminder(await stored_events(app, sender_id))
+        events = await stored_events(app, sender_id)
+        return crisis_reminder(events, last_language(events), channel)
     except Exception:  # the reply itself must still go out
         logger.exception("could not read the tracker for the crisis reminder")
         return None
 
 
 async def stand_in_and_reminder(
-    app: Any, sender_id: str, answered: bool
+    app: Any, sender_id: str, answered: bool, channel: Optional[str] = None
 ) -> Tuple[Optional[str], Optional[str]]:
     """What to add around this turn's reply: (a stand-in when the dialogue
     said nothing, the crisis reminder to end with). NO_REPLY names 988 and
     911 itself, so it needs no reminder after it."""
     if not answered:
         return NO_REPLY, None
-    return None, await reminder_for(app, sender_id)
+    return None, await reminder_for(app, sender_id, channel)
 
 
 def last_turn_options(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

@@ -262,7 +262,7 @@ class TwilioSMSInput(InputChannel):
         if word in sms_text.HELP_WORDS:
             # Carriers require HELP to be answered, opted out or not; the
             # answer names the crisis line and the emergency number.
-            return reply_text(sms_text.help_text())
+            return twiml([sms_text.gsm_friendly(text) for text in sms_text.help_texts()])
 
         # Twilio's id for this text: a retried webhook carries it again, and a
         # retry that reaches another server is answered from the stored turn.
@@ -317,7 +317,9 @@ class TwilioSMSInput(InputChannel):
         rendered = sms_text.render(collector.messages)
         # Nothing from the dialogue (a custom action failed): say so rather
         # than leave the texter waiting.
-        stand_in, reminder = await stand_in_and_reminder(request.app, sender, bool(rendered))
+        stand_in, reminder = await stand_in_and_reminder(
+            request.app, sender, bool(rendered), self.name()
+        )
         if reminder:  # after a hand-off: no numbered topic options
             rendered = sms_text.render(without_topic_buttons(collector.messages))
         answer = "\n\n".join(notes + [rendered or stand_in or ""])

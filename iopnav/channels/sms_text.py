@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional
 from iopnav import settings
 from iopnav.channels.cleaning import cut_at_word
 from iopnav.channels.conversation import is_option
-from iopnav.safety import resources
+from iopnav.safety import resources, spanish
 
 # Twilio refuses a message body over 1,600 characters.
 MAX_SMS_CHARS = 1600
@@ -149,6 +149,23 @@ def help_text() -> str:
         f"In crisis, call or text {n['crisis']}. Emergency: call {n['emergency']}. "
         "Reply STOP to opt out. Msg & data rates may apply."
     )
+
+
+def help_text_spanish() -> str:
+    """HELP in Spanish (the keywords stay the English ones carriers act on);
+    no accents outside GSM-7, like the Spanish SMS hand-offs."""
+    n, ways = _lines(), spanish.line_options(resources.load())
+    return spanish.sms_plain(
+        f"{CLINIC_NAME}: respondo preguntas sobre nuestros programas. Personal: {CLINIC_PHONE}. "
+        f"En crisis, {ways}. Emergencias: llama al {n['emergency']}. "
+        "Responde STOP para darte de baja. Pueden aplicarse tarifas de mensajes y datos."
+    )
+
+
+def help_texts() -> List[str]:
+    """The answer to HELP: English, then Spanish, one message each (each fits
+    two segments), as the texter's language is not known before it."""
+    return [help_text(), help_text_spanish()]
 
 
 def stop_text() -> str:

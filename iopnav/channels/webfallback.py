@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
 from iopnav.channels.cleaning import clean_text
+from iopnav.nlu.language import ENGLISH, detect
 from iopnav.safety import outbox, resources
 
 logger = logging.getLogger(__name__)
@@ -97,8 +98,13 @@ def handoff_reply(sender: str, raw: Any, verdict: Verdict, why: str) -> List[Dic
         evidence=json.dumps(verdict.evidence or []),
         note=f"answered by the web page ({why}): check the conversation",
     )
-    text = resources.handoff_for(_handoff_resources(), verdict.kind, "web")
+    text = resources.handoff_for(_handoff_resources(), verdict.kind, "web", language_of(raw))
     return [{"recipient_id": sender, "text": text}]
+
+
+def language_of(raw: Any) -> str:
+    """The message's own language (this process keeps no conversation), else English."""
+    return detect(str(raw or "")) or ENGLISH
 
 
 def stand_in_reply(sender: str, text: str = NOT_DELIVERED) -> List[Dict[str, Any]]:
@@ -113,6 +119,6 @@ def reply(sender: str, raw: Any, verdict: Verdict, why: str) -> List[Dict[str, A
     answer = stand_in_reply(sender)
     if verdict.unread:
         # Nothing could read the message: the crisis lines, in case it needed them.
-        general = resources.handoff_for(_handoff_resources(), None, "web")
+        general = resources.handoff_for(_handoff_resources(), None, "web", language_of(raw))
         answer.append({"recipient_id": sender, "text": general})
     return answer

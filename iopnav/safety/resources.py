@@ -56,7 +56,12 @@ def handoff_sms(r: Dict) -> str:
     )
 
 
-def reminder_text(r: Dict) -> str:
+def reminder_text(r: Dict, language: Optional[str] = None, channel: Optional[str] = None) -> str:
+    """The crisis reminder in the conversation's language (Spanish by SMS
+    without the accents outside GSM-7, like the Spanish SMS hand-offs)."""
+    if language == spanish.LANGUAGE:
+        web, sms = spanish.reminder(r)
+        return sms if channel == "sms" else web
     line = r["crisis_line"]
     return (
         f"If you need help now, call or text {line['call']}, or call {r['emergency_number']}"
