@@ -7,7 +7,7 @@ the stored events each time.
 """
 
 import logging
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional
 
 from rasa.shared.core.trackers import EventVerbosity
 
@@ -49,25 +49,26 @@ def last_language(events: Iterable[Dict[str, Any]]) -> Optional[str]:
     return language
 
 
-async def reminder_for(app: Any, sender_id: str, channel: Optional[str] = None) -> Optional[str]:
-    """The crisis reminder this turn's reply must end with, or None."""
+class AfterTurn(NamedTuple):
+    """What to add around a turn's reply."""
+
+    stand_in: Optional[str] = None  # when the dialogue said nothing
+    reminder: Optional[str] = None  # the crisis reminder to end with
+    language: Optional[str] = None  # the conversation's language after the turn
+
+
+async def after_turn(app: Any, sender_id: str, answered: bool, channel: str) -> AfterTurn:
+    """One read of the stored conversation after a turn. NO_REPLY names 988
+    and 911 itself, so it needs no reminder after it."""
     try:
         events = await stored_events(app, sender_id)
-        return crisis_reminder(events, last_language(events), channel)
     except Exception:  # the reply itself must still go out
         logger.exception("could not read the tracker for the crisis reminder")
-        return None
-
-
-async def stand_in_and_reminder(
-    app: Any, sender_id: str, answered: bool, channel: Optional[str] = None
-) -> Tuple[Optional[str], Optional[str]]:
-    """What to add around this turn's reply: (a stand-in when the dialogue
-    said nothing, the crisis reminder to end with). NO_REPLY names 988 and
-    911 itself, so it needs no reminder after it."""
+        return AfterTurn(None if answered else NO_REPLY)
+    language = last_language(events)
     if not answered:
-        return NO_REPLY, None
-    return None, await reminder_for(app, sender_id, channel)
+        return AfterTurn(NO_REPLY, None, language)
+    return AfterTurn(None, crisis_reminder(events, language, channel), language)
 
 
 def last_turn_options(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

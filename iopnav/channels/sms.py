@@ -59,8 +59,8 @@ from iopnav.channels.cleaning import (
     clean_text_async,
 )
 from iopnav.channels.conversation import (
+    after_turn,
     offered_options,
-    stand_in_and_reminder,
     without_topic_buttons,
 )
 from iopnav.ops import turns
@@ -317,7 +317,7 @@ class TwilioSMSInput(InputChannel):
         rendered = sms_text.render(collector.messages)
         # Nothing from the dialogue (a custom action failed): say so rather
         # than leave the texter waiting.
-        stand_in, reminder = await stand_in_and_reminder(
+        stand_in, reminder, _language = await after_turn(
             request.app, sender, bool(rendered), self.name()
         )
         if reminder:  # after a hand-off: no numbered topic options

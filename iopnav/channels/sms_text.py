@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional
 from iopnav import settings
 from iopnav.channels.cleaning import cut_at_word
 from iopnav.channels.conversation import is_option
-from iopnav.safety import resources, spanish
+from iopnav.safety import resources
 
 # Twilio refuses a message body over 1,600 characters.
 MAX_SMS_CHARS = 1600
@@ -154,8 +154,8 @@ def help_text() -> str:
 def help_text_spanish() -> str:
     """HELP in Spanish (the keywords stay the English ones carriers act on);
     no accents outside GSM-7, like the Spanish SMS hand-offs."""
-    n, ways = _lines(), spanish.line_options(resources.load())
-    return spanish.sms_plain(
+    n, ways = _lines(), resources.crisis_ways(resources.load(), "es", "sms")
+    return (
         f"{CLINIC_NAME}: respondo preguntas sobre nuestros programas. Personal: {CLINIC_PHONE}. "
         f"En crisis, {ways}. Emergencias: llama al {n['emergency']}. "
         "Responde STOP para darte de baja. Pueden aplicarse tarifas de mensajes y datos."

@@ -69,6 +69,16 @@ def reminder_text(r: Dict, language: Optional[str] = None, channel: Optional[str
     )
 
 
+def crisis_ways(r: Dict, language: Optional[str] = None, channel: Optional[str] = None) -> str:
+    """How to reach the crisis line, for a channel's own texts: "call or text
+    988", or for Spanish speakers "llama al 988 y marca 2, o envía AYUDA por
+    mensaje de texto al 988" (by SMS without accents outside GSM-7)."""
+    if language == spanish.LANGUAGE:
+        ways = spanish.line_options(r)
+        return spanish.sms_plain(ways) if channel == "sms" else ways
+    return f"call or text {r['crisis_line']['call']}"
+
+
 def risk_check_text(r: Dict) -> str:
     return (
         "Thank you for telling me how you feel. I'd like to ask you directly, because it matters: "
