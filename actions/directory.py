@@ -26,13 +26,20 @@ FILTER_SLOTS = {
     "search_program_type": "program_type",
     "search_time_of_day": "time_of_day",
     "search_delivery_mode": "delivery_mode",
+    "search_language": "language",  # groups held in this language
 }
+# A visitor writing in Spanish sees programs with Spanish groups first.
+PREFERRED_GROUP_LANGUAGE = {"es": "Spanish"}
 SEARCH_SLOTS = ("search_location", *FILTER_SLOTS, "search_page", "search_shown")
 
 
 def query_from_slots(tracker: Tracker, default_location: Optional[str] = None) -> SearchQuery:
     values = {attr: tracker.get_slot(slot) for slot, attr in FILTER_SLOTS.items()}
-    return SearchQuery(location=tracker.get_slot("search_location") or default_location, **values)
+    return SearchQuery(
+        location=tracker.get_slot("search_location") or default_location,
+        prefer_language=PREFERRED_GROUP_LANGUAGE.get(prompts.language_of(tracker) or ""),
+        **values,
+    )
 
 
 def dropped_filters(tracker: Tracker) -> List[str]:
@@ -214,6 +221,7 @@ DIRECTORY_ENTITIES = {
     "program_type",
     "time_of_day",
     "delivery_mode",
+    "group_language",
 }
 
 

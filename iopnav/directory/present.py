@@ -9,7 +9,7 @@ English and Spanish, is in wording.yml next to this module.
 from pathlib import Path
 from typing import List, Optional
 
-from iopnav.directory.search import Match, SearchResult
+from iopnav.directory.search import Match, SearchResult, offers
 from iopnav.wording import Wording
 
 WORDING = Wording(Path(__file__).with_name("wording.yml"))
@@ -88,6 +88,10 @@ def program_block(match: Match, number: int, language: Optional[str] = None) -> 
     ]
     if p.schedule_text:
         lines.append(p.schedule_text)
+    languages = p.list_of("languages")
+    if languages:
+        named = ", ".join(label("language", name, language) for name in languages)
+        lines.append(say("block_languages", language, languages=named))
     if p.phone:
         lines.append(say("block_call", language, phone=p.phone))
     return "\n".join(lines)
@@ -95,6 +99,16 @@ def program_block(match: Match, number: int, language: Optional[str] = None) -> 
 
 def _with_filters(head: str, filters: str) -> str:
     return head + (f" ({filters})" if filters else "") + "."
+
+
+def preferred_first(result: SearchResult) -> Optional[str]:
+    """The language whose programs the results list first, when that changed
+    the order (some programs offer it, some do not), else None."""
+    preferred = result.query.prefer_language
+    if not preferred or result.query.language:
+        return None
+    offering = [offers(m, preferred) for m in result.matches]
+    return preferred if any(offering) and not all(offering) else None
 
 
 def results_text(result: SearchResult, language: Optional[str] = None) -> str:
@@ -108,7 +122,12 @@ def results_text(result: SearchResult, language: Optional[str] = None) -> str:
     if result.page > 1:
         head = say("page_head", language, first=result.first_index, last=last, total=result.total)
     elif result.total > len(shown):
-        head += say("nearest_shown" if result.place else "some_shown", language, count=len(shown))
+        # Nearest first, unless programs in the visitor's language come first.
+        nearest = result.place and not preferred_first(result)
+        head += say("nearest_shown" if nearest else "some_shown", language, count=len(shown))
+    if result.page == 1 and preferred_first(result):
+        value = label("language", result.query.prefer_language or "", language)
+        head += " " + say("preferred_first", language, group_language=value)
     blocks = [head] + [
         program_block(m, result.first_index + i, language) for i, m in enumerate(shown)
     ]

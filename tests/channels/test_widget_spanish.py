@@ -3,16 +3,12 @@ and on an English page once the conversation is in Spanish (the chat server
 reports the language with each reply). The routed tests answer the chat API
 themselves; the last one talks to the running assistant."""
 
-import json
-import mimetypes
-
 import pytest
 from playwright.sync_api import expect
 
-from iopnav import settings
 from iopnav.safety import resources
+from tests.support.browser import routed_site
 
-WEB = settings.PROJECT_ROOT / "web"
 ORIGIN = "http://clinic.test"
 SPANISH_LINE = "¿En crisis? Llama o envía un mensaje de texto al 988"
 REPLY_TIMEOUT_MS = 30_000
@@ -22,17 +18,8 @@ def spanish_handoff():
     return resources.handoff_for(resources.load(), None, "rest", "es")
 
 
-def serve(route):
-    """The sample pages from web/, and a chat API whose conversation is Spanish."""
-    path = route.request.url[len(ORIGIN) :].split("?")[0]
-    if path == "/api/chat":
-        reply = [{"recipient_id": "x", "text": spanish_handoff(), "language": "es"}]
-        return route.fulfill(status=200, content_type="application/json", body=json.dumps(reply))
-    file = WEB / (path.lstrip("/") or "index.html")
-    if not file.is_file():
-        return route.fulfill(status=404, body="")
-    kind = mimetypes.guess_type(str(file))[0] or "application/octet-stream"
-    return route.fulfill(status=200, content_type=kind, body=file.read_bytes())
+# The sample pages from web/, and a chat API whose conversation is Spanish.
+serve = routed_site(ORIGIN, [{"recipient_id": "x", "text": spanish_handoff(), "language": "es"}])
 
 
 @pytest.fixture

@@ -229,6 +229,27 @@ def test_a_spanish_conversation_gets_its_search_answers_in_spanish(actions_db, d
     assert messages[0]["text"].startswith('No encontré ningún lugar de EE. UU. llamado "Narnia"')
 
 
+def test_spanish_groups_as_a_filter_and_first_for_a_spanish_speaker(actions_db):
+    messages, slots = run(
+        ActionSearchPrograms(),
+        tracker({"language": "es", "search_location": "33602", "search_language": "español"}),
+    )
+    text = texts(messages)
+    assert slots["search_language"] == "Spanish"  # canonical, for "show more" and staff
+    assert "(grupos en español)" in text
+    blocks = text.split("\n\n")[1:]
+    assert blocks and all("Grupos en inglés, español" in block for block in blocks)
+    # Without the filter, an English visitor gets the nearest first; a Spanish
+    # one gets the programs with Spanish groups first.
+    english = texts(run(ActionSearchPrograms(), tracker({"search_location": "33602"}))[0])
+    spanish = texts(
+        run(ActionSearchPrograms(), tracker({"language": "es", "search_location": "33602"}))[0]
+    )
+    assert "1. Bayview Adult Day IOP" in english and "Groups in English\n" in english
+    assert "Primero van los programas con grupos en español." in spanish
+    assert "1. Bayview Adult Day IOP" not in spanish
+
+
 # ------------------------------------------------------------------- intake
 
 
