@@ -369,6 +369,17 @@ def test_submit_without_consent_saves_nothing(actions_db):
     assert slots["intake_contact"] is None
 
 
+def test_the_action_servers_texts_with_the_language_slot_set(actions_db):
+    """Every real tracker has the `language` slot: the texts filled from the
+    slots must not take it for the wording's language argument."""
+    for language, words in (("en", "haven't saved anything"), ("es", "no guardé nada")):
+        state = {**INTAKE, "intake_consent": False, "language": language}
+        messages, _ = run(ActionSubmitIntake(), tracker(state, intent="deny"))
+        assert words in messages[0]["text"]
+    messages, _ = run(ASK_ACTIONS["intake_first_name"](), tracker({"language": "es"}))
+    assert "¿por qué nombre" in messages[0]["text"]
+
+
 def test_submit_with_email_contact(actions_db):
     run(
         ActionSubmitIntake(),
