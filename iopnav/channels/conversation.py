@@ -12,6 +12,7 @@ from typing import Any, Dict, Iterable, List, NamedTuple, Optional
 from rasa.shared.core.trackers import EventVerbosity
 
 from iopnav.bilingual import SLOT as LANGUAGE_SLOT
+from iopnav.channels.standins import stand_in
 from iopnav.safety.session import crisis_reminder
 
 logger = logging.getLogger(__name__)
@@ -19,10 +20,7 @@ logger = logging.getLogger(__name__)
 # Said when the dialogue produced no message at all, which happens when a
 # custom action fails (action server down: Rasa logs it and carries on
 # silently). Silence looks like a broken chat, and a texter would get nothing.
-NO_REPLY = (
-    "Sorry, I couldn't answer that just now. Please try again in a moment or ask in other words. "
-    "In an emergency call 911, or call or text 988."
-)
+NO_REPLY = stand_in("no_reply")
 
 
 async def stored_events(app: Any, sender_id: str) -> List[Dict[str, Any]]:
@@ -67,7 +65,7 @@ async def after_turn(app: Any, sender_id: str, answered: bool, channel: str) -> 
         return AfterTurn(None if answered else NO_REPLY)
     language = last_language(events)
     if not answered:
-        return AfterTurn(NO_REPLY, None, language)
+        return AfterTurn(stand_in("no_reply", language, channel), None, language)
     return AfterTurn(None, crisis_reminder(events, language, channel), language)
 
 

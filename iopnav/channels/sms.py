@@ -63,6 +63,7 @@ from iopnav.channels.conversation import (
     offered_options,
     without_topic_buttons,
 )
+from iopnav.nlu.language import detect
 from iopnav.ops import turns
 
 logger = logging.getLogger(__name__)
@@ -239,7 +240,7 @@ class TwilioSMSInput(InputChannel):
                 return reply_text(handoff)
         except Exception:
             logger.exception("SMS from %s: the channel's own screen failed", masked(sender))
-        return reply_text(sms_text.unavailable_text())
+        return reply_text(sms_text.unavailable_text(detect(params.get("Body") or "")))
 
     async def handle(
         self,
@@ -344,7 +345,8 @@ class TwilioSMSInput(InputChannel):
         rendered = sms_text.render(said)
         parts = [p for p in (rendered, handoff) if p]
         if not parts:
-            return reply_text(sms_text.unavailable_text())
+            language = await fallback.language_of(agent, sender, text)
+            return reply_text(sms_text.unavailable_text(language))
         return reply_text("\n\n".join(notes + parts))
 
     async def opted_out(self, sender: str) -> bool:

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional
 from iopnav import settings
 from iopnav.channels.cleaning import cut_at_word
 from iopnav.channels.conversation import is_option
+from iopnav.channels.standins import stand_in
 from iopnav.safety import resources
 
 # Twilio refuses a message body over 1,600 characters.
@@ -194,9 +195,5 @@ BAD_INPUT_TEXTS = {
 MEDIA_NOTE = "I can't open pictures or files, so I read only your text."
 
 
-def unavailable_text() -> str:
-    n = _lines()
-    return (
-        "Sorry, I couldn't answer just now. Please try again in a few minutes. "
-        f"In crisis, call or text {n['crisis']}; emergency {n['emergency']}."
-    )
+def unavailable_text(language: Optional[str] = None) -> str:
+    return stand_in("sms_unavailable", language, "sms")

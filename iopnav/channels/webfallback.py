@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
 from iopnav.channels.cleaning import clean_text
+from iopnav.channels.standins import stand_in
 from iopnav.nlu.language import ENGLISH, detect
 from iopnav.safety import outbox, resources
 
@@ -25,10 +26,7 @@ logger = logging.getLogger(__name__)
 
 # Flags from this path carry the web channel's name, like Rasa's own flags.
 CHANNEL = "rest"
-NOT_DELIVERED = (
-    "The assistant can't be reached right now, so your message was not answered. Please try "
-    "again in a moment. In an emergency call 911, or call or text 988."
-)
+NOT_DELIVERED = stand_in("not_delivered")
 RATE_LIMITED = (
     "You're sending messages faster than the assistant can answer. Please wait a moment and "
     "try again. In an emergency call 911, or call or text 988."
@@ -116,7 +114,7 @@ def reply(sender: str, raw: Any, verdict: Verdict, why: str) -> List[Dict[str, A
     """The page's answer for a turn Rasa did not answer."""
     if verdict.crisis:
         return handoff_reply(sender, raw, verdict, why)
-    answer = stand_in_reply(sender)
+    answer = stand_in_reply(sender, stand_in("not_delivered", language_of(raw)))
     if verdict.unread:
         # Nothing could read the message: the crisis lines, in case it needed them.
         general = resources.handoff_for(_handoff_resources(), None, "web", language_of(raw))

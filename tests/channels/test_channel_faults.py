@@ -146,6 +146,8 @@ def test_with_the_lock_held_a_spanish_crisis_gets_the_spanish_handoff(
         assert status == 200 and texts(replies) in handoffs("rest", "es")
         assert [f["channel"] for f in flags_for(database_url, sender)] == ["rest"]
     with channels.lock_held(number):
+        status, messages = channels.sms(number, "¿y cuánto cuesta el programa?")
+        assert status == 200 and messages == [sms_text.unavailable_text("es")]
         status, messages = channels.sms(number, SPANISH_CRISIS)
         assert status == 200 and len(messages) == 1 and messages[0] in handoffs("sms", "es")
         assert [f["channel"] for f in flags_for(database_url, number)] == ["sms"]

@@ -6,8 +6,9 @@ import asyncio
 
 import pytest
 
-from iopnav.channels import fallback, webfallback
+from iopnav.channels import fallback, sms_text, webfallback
 from iopnav.channels.conversation import last_language
+from iopnav.channels.standins import stand_in
 from iopnav.safety import outbox, resources
 
 SPANISH_CRISIS = "ya no aguanto más, esta noche me quito la vida"
@@ -84,3 +85,16 @@ def test_an_unread_spanish_message_gets_the_spanish_crisis_lines():
     verdict = webfallback.Verdict(False, unread=True)
     answer = webfallback.reply("web-" + "c" * 32, "¿me puedes ayudar?", verdict, "unreachable")
     assert answer[1]["text"] == handoff("es")
+
+
+def test_the_stand_ins_in_spanish_name_988_the_spanish_way_and_911():
+    verdict = webfallback.Verdict(False)
+    [answer] = webfallback.reply("web-" + "d" * 32, "¿cuánto cuesta?", verdict, "unreachable")
+    assert answer["text"].startswith("No se puede contactar al asistente")
+    assert answer["status"] == "not_delivered"
+    [answer] = webfallback.reply("web-" + "e" * 32, "how much is it?", verdict, "unreachable")
+    assert answer["text"] == webfallback.NOT_DELIVERED
+    for text in (sms_text.unavailable_text("es"), stand_in("no_reply", "es", "sms")):
+        assert "marca 2" in text and "AYUDA" in text and "911" in text
+    # By SMS: GSM-7 only, within two segments.
+    assert sms_text.unavailable_text("es").isascii() and len(sms_text.unavailable_text("es")) <= 306

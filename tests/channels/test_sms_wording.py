@@ -20,6 +20,7 @@ from actions import prompts
 from iopnav import settings
 from iopnav.channels import cleaning, limits, sms_text
 from iopnav.channels.conversation import NO_REPLY
+from iopnav.channels.standins import stand_in
 from iopnav.safety import resources
 
 KEYWORDS = sms_text.STOP_WORDS | sms_text.START_WORDS | sms_text.HELP_WORDS
@@ -88,7 +89,9 @@ def _channel_texts() -> Iterator[Tuple[str, str]]:
         yield f"sms_text.help_texts[{i}]", text
     yield "sms_text.stop_text", sms_text.stop_text()
     yield "sms_text.start_text", sms_text.start_text()
-    yield "sms_text.unavailable_text", sms_text.unavailable_text()
+    for language in ("en", "es"):
+        yield f"sms_text.unavailable_text ({language})", sms_text.unavailable_text(language)
+        yield f"no_reply ({language})", stand_in("no_reply", language, "sms")
     yield "sms_text.MEDIA_NOTE", sms_text.MEDIA_NOTE
     for code, text in sms_text.BAD_INPUT_TEXTS.items():
         yield f"sms_text.BAD_INPUT_TEXTS[{code}]", text
