@@ -26,13 +26,20 @@ FILTER_SLOTS = {
     "search_program_type": "program_type",
     "search_time_of_day": "time_of_day",
     "search_delivery_mode": "delivery_mode",
+    "search_language": "language",  # groups held in this language
 }
+# A visitor writing in Spanish sees programs with Spanish groups first.
+PREFERRED_GROUP_LANGUAGE = {"es": "Spanish"}
 SEARCH_SLOTS = ("search_location", *FILTER_SLOTS, "search_page", "search_shown")
 
 
 def query_from_slots(tracker: Tracker, default_location: Optional[str] = None) -> SearchQuery:
     values = {attr: tracker.get_slot(slot) for slot, attr in FILTER_SLOTS.items()}
-    return SearchQuery(location=tracker.get_slot("search_location") or default_location, **values)
+    return SearchQuery(
+        location=tracker.get_slot("search_location") or default_location,
+        prefer_language=PREFERRED_GROUP_LANGUAGE.get(prompts.language_of(tracker) or ""),
+        **values,
+    )
 
 
 def dropped_filters(tracker: Tracker) -> List[str]:
@@ -51,7 +58,7 @@ def say_unknown_value(
     if name == "insurance":
         prompts.send(dispatcher, tracker, "unknown_insurance", raw=raw)
     else:
-        label = present.FILTER_LABELS.get(name, name)
+        label = present.filter_label(name, prompts.language_of(tracker))
         prompts.send(dispatcher, tracker, "unknown_value", raw=raw, label=label)
 
 
@@ -75,7 +82,7 @@ def result_buttons(tracker: Tracker, result: SearchResult) -> List[Dict[str, str
             tracker,
             "button_search_without",
             f'/find_program{{"search_drop":"{name}"}}',
-            label=present.FILTER_LABELS.get(name, name),
+            label=present.filter_label(name, prompts.language_of(tracker)),
         )
         for name, _value, _count in result.relaxations
         if name != "radius_miles"
@@ -89,14 +96,16 @@ class Answer(NamedTuple):
     shown: List[str]  # slugs of the programs listed, in order
 
 
-def run_search(query: SearchQuery, page: int) -> Optional[Answer]:
-    """The search and its wording, or None when the database is unreachable."""
+def run_search(query: SearchQuery, page: int, language: Optional[str]) -> Optional[Answer]:
+    """The search and its wording in `language`, or None when the database is unreachable."""
     try:
         with session_factory()() as session:
             result = search(session, query, page=page)
             listed = result.page_matches if result.matches else result.alternatives
             text = (
-                present.results_text(result) if result.matches else present.no_results_text(result)
+                present.results_text(result, language)
+                if result.matches
+                else present.no_results_text(result, language)
             )
             return Answer(result, text, [m.program.slug for m in listed])
     except SQLAlchemyError:
@@ -116,7 +125,9 @@ class ValidateProgramSearchForm(FormValidationAction):
             return {"search_location": ANYWHERE}
         place = geo.resolve(text)
         if place is None:
-            dispatcher.utter_message(text=present.location_not_found_text(text))
+            dispatcher.utter_message(
+                text=present.location_not_found_text(text, prompts.language_of(tracker))
+            )
             return {"search_location": None}
         # Store what we understood ("Tampa, FL 33602"): it is shown back in
         # the results and resolves to the same place on "show more".
@@ -149,12 +160,16 @@ class ActionSearchPrograms(Action):
         for slot, attr in FILTER_SLOTS.items():
             if getattr(canonical, attr) != tracker.get_slot(slot):
                 events.append(SlotSet(slot, getattr(canonical, attr)))
-        answer = run_search(canonical, page=1)
+        answer = run_search(canonical, page=1, language=prompts.language_of(tracker))
         if answer is None:
             prompts.send(dispatcher, tracker, "directory_unavailable")
             return events
         if answer.result.location_not_found:
-            dispatcher.utter_message(text=present.location_not_found_text(canonical.location))
+            dispatcher.utter_message(
+                text=present.location_not_found_text(
+                    canonical.location, prompts.language_of(tracker)
+                )
+            )
             return events + [SlotSet("search_location", None)]
         dispatcher.utter_message(text=answer.text, buttons=result_buttons(tracker, answer.result))
         return events + [SlotSet("search_page", 1.0), SlotSet("search_shown", answer.shown)]
@@ -172,7 +187,7 @@ class ActionShowMorePrograms(Action):
             return []
         page = int(tracker.get_slot("search_page") or 1) + 1
         query, _unknown = query_from_slots(tracker).normalised()
-        answer = run_search(query, page=page)
+        answer = run_search(query, page=page, language=prompts.language_of(tracker))
         if answer is None:
             prompts.send(dispatcher, tracker, "directory_unavailable")
             return []
@@ -206,6 +221,7 @@ DIRECTORY_ENTITIES = {
     "program_type",
     "time_of_day",
     "delivery_mode",
+    "group_language",
 }
 
 

@@ -37,9 +37,10 @@ def _words(key: str, language: Optional[str]) -> Dict[str, Any]:
 
 
 def render(
-    key: str, channel: Optional[str] = None, language: Optional[str] = None, **values: Any
+    key: str, channel: Optional[str] = None, language: Optional[str] = None, /, **values: Any
 ) -> Dict[str, Any]:
-    """The message for `key` in the person's language, in the SMS wording when they text."""
+    """The message for `key` in the person's language, in the SMS wording when they text.
+    Positional-only: `values` are the tracker's slots, which include `language`."""
     words = _words(key, language)
     sms = words.get("sms")
     text: str = sms if channel == "sms" and sms else words["text"]

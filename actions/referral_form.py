@@ -79,7 +79,7 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if value == SKIPPED:
             return refuse_skip(dispatcher, tracker, "intake_first_name")
-        name, problem = checks.check_first_name(str(value))
+        name, problem = checks.check_first_name(str(value), prompts.language_of(tracker))
         if problem:
             dispatcher.utter_message(text=problem)
         return {"intake_first_name": name}
@@ -89,7 +89,7 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if value == SKIPPED:
             return refuse_skip(dispatcher, tracker, "intake_contact")
-        contact, problem = checks.parse_contact(str(value))
+        contact, problem = checks.parse_contact(str(value), prompts.language_of(tracker))
         if problem:
             dispatcher.utter_message(text=problem)
             return {"intake_contact": None}
@@ -98,7 +98,7 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_intake_contact_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        when, problem = checks.check_contact_time(str(value))
+        when, problem = checks.check_contact_time(str(value), prompts.language_of(tracker))
         if problem:
             dispatcher.utter_message(text=problem)
         return {"intake_contact_time": when}
@@ -126,7 +126,7 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_intake_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        consent, problem = checks.parse_consent(value)
+        consent, problem = checks.parse_consent(value, prompts.language_of(tracker))
         if problem:
             dispatcher.utter_message(text=problem)
         return {"intake_consent": consent}

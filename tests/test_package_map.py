@@ -34,6 +34,8 @@ SAFETY_API: Dict[str, Set[str]] = {
         "handoff_for",
         "handoff_variations",
         "handoff_kinds",
+        # How to reach the line in each language (the Spanish SMS HELP answer).
+        "crisis_ways",
     },
     # Crisis flags: recorded by the tracker store, listed and followed up by staff.
     "iopnav.safety.flags": {

@@ -7,10 +7,12 @@ the stored events each time.
 """
 
 import logging
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional
 
 from rasa.shared.core.trackers import EventVerbosity
 
+from iopnav.bilingual import SLOT as LANGUAGE_SLOT
+from iopnav.channels.standins import stand_in
 from iopnav.safety.session import crisis_reminder
 
 logger = logging.getLogger(__name__)
@@ -18,10 +20,7 @@ logger = logging.getLogger(__name__)
 # Said when the dialogue produced no message at all, which happens when a
 # custom action fails (action server down: Rasa logs it and carries on
 # silently). Silence looks like a broken chat, and a texter would get nothing.
-NO_REPLY = (
-    "Sorry, I couldn't answer that just now. Please try again in a moment or ask in other words. "
-    "In an emergency call 911, or call or text 988."
-)
+NO_REPLY = stand_in("no_reply")
 
 
 async def stored_events(app: Any, sender_id: str) -> List[Dict[str, Any]]:
@@ -38,24 +37,36 @@ async def stored_events(app: Any, sender_id: str) -> List[Dict[str, Any]]:
     return tracker.current_state(EventVerbosity.ALL)["events"]
 
 
-async def reminder_for(app: Any, sender_id: str) -> Optional[str]:
-    """The crisis reminder this turn's reply must end with, or None."""
+def last_language(events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The conversation's language: the last value its `language` slot was
+    set to (docs/language.md), None if it never was."""
+    language = None
+    for event in events:
+        if event.get("event") == "slot" and event.get("name") == LANGUAGE_SLOT:
+            language = event.get("value")
+    return language
+
+
+class AfterTurn(NamedTuple):
+    """What to add around a turn's reply."""
+
+    stand_in: Optional[str] = None  # when the dialogue said nothing
+    reminder: Optional[str] = None  # the crisis reminder to end with
+    language: Optional[str] = None  # the conversation's language after the turn
+
+
+async def after_turn(app: Any, sender_id: str, answered: bool, channel: str) -> AfterTurn:
+    """One read of the stored conversation after a turn. NO_REPLY names 988
+    and 911 itself, so it needs no reminder after it."""
     try:
-        return crisis_reminder(await stored_events(app, sender_id))
+        events = await stored_events(app, sender_id)
     except Exception:  # the reply itself must still go out
         logger.exception("could not read the tracker for the crisis reminder")
-        return None
-
-
-async def stand_in_and_reminder(
-    app: Any, sender_id: str, answered: bool
-) -> Tuple[Optional[str], Optional[str]]:
-    """What to add around this turn's reply: (a stand-in when the dialogue
-    said nothing, the crisis reminder to end with). NO_REPLY names 988 and
-    911 itself, so it needs no reminder after it."""
+        return AfterTurn(None if answered else NO_REPLY)
+    language = last_language(events)
     if not answered:
-        return NO_REPLY, None
-    return None, await reminder_for(app, sender_id)
+        return AfterTurn(stand_in("no_reply", language, channel), None, language)
+    return AfterTurn(None, crisis_reminder(events, language, channel), language)
 
 
 def last_turn_options(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

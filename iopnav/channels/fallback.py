@@ -32,7 +32,9 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from iopnav import settings
+from iopnav.bilingual import SLOT as LANGUAGE_SLOT
 from iopnav.clock import utcnow
+from iopnav.nlu.language import ENGLISH, LANGUAGES, detect
 from iopnav.ops import turns
 from iopnav.safety import outbox, resources
 
@@ -47,6 +49,8 @@ DEADLINE_SETTINGS = {
 SCREEN_SECONDS = float(settings.env("IOP_FALLBACK_SCREEN_SECONDS", "3"))
 
 CRISIS_INTENT = "crisis"
+# How long the fallback may wait for the stored conversation's language.
+LANGUAGE_LOOKUP_SECONDS = 1.0
 
 # Turns still running after their deadline: a task nobody references can be
 # garbage-collected mid-flight, and the message would then never be stored.
@@ -233,8 +237,26 @@ def raise_flag(
     )
 
 
-def handoff(kind: Optional[str], channel: str) -> str:
-    return resources.handoff_for(resources.load(), kind, channel)
+def handoff(kind: Optional[str], channel: str, language: str = ENGLISH) -> str:
+    return resources.handoff_for(resources.load(), kind, channel, language)
+
+
+async def language_of(agent: Any, sender_id: str, text: str) -> str:
+    """The language to answer `text` in: its own, else the conversation's last
+    known one, else English. The stored conversation is read within
+    LANGUAGE_LOOKUP_SECONDS, as the store may be what failed."""
+    own = detect(text)
+    if own:
+        return own
+    try:
+        tracker = await asyncio.wait_for(
+            agent.tracker_store.retrieve_full_tracker(sender_id), LANGUAGE_LOOKUP_SECONDS
+        )
+        known = tracker.get_slot(LANGUAGE_SLOT) if tracker is not None else None
+    except Exception as exc:
+        logger.warning("conversation language unknown (%s): English", type(exc).__name__)
+        known = None
+    return known if known in LANGUAGES else ENGLISH
 
 
 def handoff_kind(text: str) -> Optional[str]:
@@ -286,7 +308,7 @@ async def rescue(
         turns.handed_off(verdict.kind, "dialogue")  # it did, before its turn failed
         return None
     turns.handed_off(verdict.kind, "channel")
-    return handoff(verdict.kind, channel)
+    return handoff(verdict.kind, channel, await language_of(agent, sender_id, text))
 
 
 def new_message_id() -> str:

@@ -49,8 +49,8 @@ from sanic.response import HTTPResponse
 from iopnav.channels import fallback, idempotency, limits, message_ids, payloads
 from iopnav.channels.cleaning import BadInput, CleanMessage, clean_text_async
 from iopnav.channels.conversation import (
+    after_turn,
     offered_options,
-    stand_in_and_reminder,
     without_topic_buttons,
 )
 from iopnav.ops import turns
@@ -211,12 +211,14 @@ class SafeRestInput(InputChannel):
                 replies.append(say(sender, handoff))
             if not replies:
                 return unavailable()
-            stand_in, reminder = None, None
+            stand_in, reminder, language = None, None, None
         else:
             fallback.flag_handoff(
                 sender, message_id, [r.get("text") or "" for r in replies], self.name()
             )
-            stand_in, reminder = await stand_in_and_reminder(request.app, sender, bool(replies))
+            stand_in, reminder, language = await after_turn(
+                request.app, sender, bool(replies), self.name()
+            )
         if stand_in:
             replies.append(say(sender, stand_in))
         if message.note:
@@ -224,4 +226,7 @@ class SafeRestInput(InputChannel):
         if reminder:
             replies = without_topic_buttons(replies)
             replies.append(say(sender, reminder))
+        if language:
+            # The widget shows its own text in the conversation's language.
+            replies = [{**reply, "language": language} for reply in replies]
         return response.json(replies)

@@ -59,10 +59,11 @@ from iopnav.channels.cleaning import (
     clean_text_async,
 )
 from iopnav.channels.conversation import (
+    after_turn,
     offered_options,
-    stand_in_and_reminder,
     without_topic_buttons,
 )
+from iopnav.nlu.language import detect
 from iopnav.ops import turns
 
 logger = logging.getLogger(__name__)
@@ -239,7 +240,7 @@ class TwilioSMSInput(InputChannel):
                 return reply_text(handoff)
         except Exception:
             logger.exception("SMS from %s: the channel's own screen failed", masked(sender))
-        return reply_text(sms_text.unavailable_text())
+        return reply_text(sms_text.unavailable_text(detect(params.get("Body") or "")))
 
     async def handle(
         self,
@@ -262,7 +263,7 @@ class TwilioSMSInput(InputChannel):
         if word in sms_text.HELP_WORDS:
             # Carriers require HELP to be answered, opted out or not; the
             # answer names the crisis line and the emergency number.
-            return reply_text(sms_text.help_text())
+            return twiml([sms_text.gsm_friendly(text) for text in sms_text.help_texts()])
 
         # Twilio's id for this text: a retried webhook carries it again, and a
         # retry that reaches another server is answered from the stored turn.
@@ -317,7 +318,9 @@ class TwilioSMSInput(InputChannel):
         rendered = sms_text.render(collector.messages)
         # Nothing from the dialogue (a custom action failed): say so rather
         # than leave the texter waiting.
-        stand_in, reminder = await stand_in_and_reminder(request.app, sender, bool(rendered))
+        stand_in, reminder, _language = await after_turn(
+            request.app, sender, bool(rendered), self.name()
+        )
         if reminder:  # after a hand-off: no numbered topic options
             rendered = sms_text.render(without_topic_buttons(collector.messages))
         answer = "\n\n".join(notes + [rendered or stand_in or ""])
@@ -342,7 +345,8 @@ class TwilioSMSInput(InputChannel):
         rendered = sms_text.render(said)
         parts = [p for p in (rendered, handoff) if p]
         if not parts:
-            return reply_text(sms_text.unavailable_text())
+            language = await fallback.language_of(agent, sender, text)
+            return reply_text(sms_text.unavailable_text(language))
         return reply_text("\n\n".join(notes + parts))
 
     async def opted_out(self, sender: str) -> bool:

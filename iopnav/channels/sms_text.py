@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional
 from iopnav import settings
 from iopnav.channels.cleaning import cut_at_word
 from iopnav.channels.conversation import is_option
+from iopnav.channels.standins import stand_in
 from iopnav.safety import resources
 
 # Twilio refuses a message body over 1,600 characters.
@@ -151,6 +152,23 @@ def help_text() -> str:
     )
 
 
+def help_text_spanish() -> str:
+    """HELP in Spanish (the keywords stay the English ones carriers act on);
+    no accents outside GSM-7, like the Spanish SMS hand-offs."""
+    n, ways = _lines(), resources.crisis_ways(resources.load(), "es", "sms")
+    return (
+        f"{CLINIC_NAME}: respondo preguntas sobre nuestros programas. Personal: {CLINIC_PHONE}. "
+        f"En crisis, {ways}. Emergencias: llama al {n['emergency']}. "
+        "Responde STOP para darte de baja. Pueden aplicarse tarifas de mensajes y datos."
+    )
+
+
+def help_texts() -> List[str]:
+    """The answer to HELP: English, then Spanish, one message each (each fits
+    two segments), as the texter's language is not known before it."""
+    return [help_text(), help_text_spanish()]
+
+
 def stop_text() -> str:
     n = _lines()
     return (
@@ -177,9 +195,5 @@ BAD_INPUT_TEXTS = {
 MEDIA_NOTE = "I can't open pictures or files, so I read only your text."
 
 
-def unavailable_text() -> str:
-    n = _lines()
-    return (
-        "Sorry, I couldn't answer just now. Please try again in a few minutes. "
-        f"In crisis, call or text {n['crisis']}; emergency {n['emergency']}."
-    )
+def unavailable_text(language: Optional[str] = None) -> str:
+    return stand_in("sms_unavailable", language, "sms")

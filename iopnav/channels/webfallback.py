@@ -18,16 +18,15 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
 from iopnav.channels.cleaning import clean_text
+from iopnav.channels.standins import stand_in
+from iopnav.nlu.language import ENGLISH, detect
 from iopnav.safety import outbox, resources
 
 logger = logging.getLogger(__name__)
 
 # Flags from this path carry the web channel's name, like Rasa's own flags.
 CHANNEL = "rest"
-NOT_DELIVERED = (
-    "The assistant can't be reached right now, so your message was not answered. Please try "
-    "again in a moment. In an emergency call 911, or call or text 988."
-)
+NOT_DELIVERED = stand_in("not_delivered")
 RATE_LIMITED = (
     "You're sending messages faster than the assistant can answer. Please wait a moment and "
     "try again. In an emergency call 911, or call or text 988."
@@ -97,8 +96,13 @@ def handoff_reply(sender: str, raw: Any, verdict: Verdict, why: str) -> List[Dic
         evidence=json.dumps(verdict.evidence or []),
         note=f"answered by the web page ({why}): check the conversation",
     )
-    text = resources.handoff_for(_handoff_resources(), verdict.kind, "web")
+    text = resources.handoff_for(_handoff_resources(), verdict.kind, "web", language_of(raw))
     return [{"recipient_id": sender, "text": text}]
+
+
+def language_of(raw: Any) -> str:
+    """The message's own language (this process keeps no conversation), else English."""
+    return detect(str(raw or "")) or ENGLISH
 
 
 def stand_in_reply(sender: str, text: str = NOT_DELIVERED) -> List[Dict[str, Any]]:
@@ -110,9 +114,9 @@ def reply(sender: str, raw: Any, verdict: Verdict, why: str) -> List[Dict[str, A
     """The page's answer for a turn Rasa did not answer."""
     if verdict.crisis:
         return handoff_reply(sender, raw, verdict, why)
-    answer = stand_in_reply(sender)
+    answer = stand_in_reply(sender, stand_in("not_delivered", language_of(raw)))
     if verdict.unread:
         # Nothing could read the message: the crisis lines, in case it needed them.
-        general = resources.handoff_for(_handoff_resources(), None, "web")
+        general = resources.handoff_for(_handoff_resources(), None, "web", language_of(raw))
         answer.append({"recipient_id": sender, "text": general})
     return answer

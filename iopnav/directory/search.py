@@ -44,6 +44,9 @@ class SearchQuery:
     time_of_day: Optional[str] = None
     delivery_mode: Optional[str] = None
     language: Optional[str] = None
+    # Not a filter: programs with groups in this language are listed first
+    # (a Spanish-speaking visitor's search prefers Spanish groups).
+    prefer_language: Optional[str] = None
 
     def filters(self) -> Dict[str, str]:
         """The active filters by name, in a stable order."""
@@ -66,6 +69,8 @@ class SearchQuery:
                 changes[name] = canonical
                 if canonical is None:
                     unknown[name] = raw
+        if self.language:
+            changes["language"] = vocab.language_name(self.language)
         return replace(self, **changes), unknown
 
 
@@ -138,7 +143,7 @@ def _candidates(session: Session, query: SearchQuery) -> List[Program]:
         elif column is not None:
             stmt = stmt.where(_has(getattr(Program, column), value))
     if query.language:
-        stmt = stmt.where(_has(Program.languages, query.language.strip().title()))
+        stmt = stmt.where(_has(Program.languages, vocab.language_name(query.language)))
     return list(session.execute(stmt).scalars())
 
 
@@ -182,8 +187,20 @@ def _locate(query: SearchQuery, place: Optional[geo.Place], programs: List[Progr
     return matches
 
 
+def offers(match: Match, language: Optional[str]) -> bool:
+    return bool(language) and language in match.program.list_of("languages")
+
+
+def _preferred_first(matches: List[Match], language: Optional[str]) -> List[Match]:
+    """Programs with groups in `language` first, each part in its own order."""
+    if not language:
+        return matches
+    return sorted(matches, key=lambda m: not offers(m, language))  # stable
+
+
 def _run(session: Session, query: SearchQuery, place: Optional[geo.Place]) -> List[Match]:
-    return _locate(query, place, _candidates(session, query))
+    matches = _locate(query, place, _candidates(session, query))
+    return _preferred_first(matches, query.prefer_language)
 
 
 def search(session: Session, query: SearchQuery, page: int = 1) -> SearchResult:
@@ -230,4 +247,4 @@ def _explain_no_results(session: Session, result: SearchResult) -> None:
                 m.program.name,
             )
         )
-    result.alternatives = everywhere[:PAGE_SIZE]
+    result.alternatives = _preferred_first(everywhere, query.prefer_language)[:PAGE_SIZE]

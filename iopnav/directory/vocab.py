@@ -219,6 +219,89 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
     },
 }
 
+# Spanish words for the same values (issue 15), as Spanish NLU entities
+# arrive ("ansiedad", "adicciones"); fuzzy matching already finds the ones
+# that look like the English ("depresión", "salud mental").
+_SPANISH_SYNONYMS: Dict[str, Dict[str, str]] = {
+    "condition": {
+        "ansiedad": "anxiety",
+        "ataques de pánico": "anxiety",
+        "ataques de panico": "anxiety",
+        "trastorno bipolar": "bipolar disorder",
+        "trauma": "PTSD",
+        "estrés postraumático": "PTSD",
+        "estres postraumatico": "PTSD",
+        "tept": "PTSD",
+        "toc": "OCD",
+        "trastorno obsesivo compulsivo": "OCD",
+        "trastornos alimentarios": "eating disorder",
+        "trastorno alimentario": "eating disorder",
+        "anorexia": "eating disorder",
+        "bulimia": "eating disorder",
+        "drogas": "substance use",
+        "adicción": "substance use",
+        "adiccion": "substance use",
+        "consumo de sustancias": "substance use",
+        "cocaína": "substance use",
+        "cocaina": "substance use",
+        "marihuana": "substance use",
+        "alcoholismo": "alcohol use",
+        "bebida": "alcohol use",
+        "opioides": "opioid use",
+        "opiáceos": "opioid use",
+        "heroína": "opioid use",
+        "heroina": "opioid use",
+        "fentanilo": "opioid use",
+        "tdah": "ADHD",
+        "déficit de atención": "ADHD",
+        "esquizofrenia": "schizophrenia",
+        "psicosis": "schizophrenia",
+        "duelo": "grief",
+    },
+    "age_group": {
+        "adolescente": "teen",
+        "jóvenes": "young adult",
+        "jovenes": "young adult",
+        "adultos jóvenes": "young adult",
+        "adultos": "adult",
+        "adulto": "adult",
+        "adultos mayores": "older adult",
+        "personas mayores": "older adult",
+        "tercera edad": "older adult",
+    },
+    "program_type": {
+        "adicciones": "addiction",
+        "adicción": "addiction",
+        "adiccion": "addiction",
+        "rehabilitación": "addiction",
+        "drogas y alcohol": "addiction",
+        "trastornos alimentarios": "eating disorder",
+        "trastornos de la conducta alimentaria": "eating disorder",
+    },
+    "time_of_day": {
+        "mañana": "morning",
+        "mañanas": "morning",
+        "por la mañana": "morning",
+        "tarde": "afternoon",
+        "tardes": "afternoon",
+        "por la tarde": "afternoon",
+        "noche": "evening",
+        "noches": "evening",
+        "por la noche": "evening",
+        "en la noche": "evening",
+        "después del trabajo": "evening",
+    },
+    "delivery_mode": {
+        "en línea": "virtual",
+        "en linea": "virtual",
+        "por video": "virtual",
+        "desde casa": "virtual",
+        "presencial": "in person",
+    },
+}
+for _kind, _words in _SPANISH_SYNONYMS.items():
+    _SYNONYMS[_kind].update(_words)
+
 CANONICAL: Dict[str, Tuple[str, ...]] = {
     "condition": CONDITIONS,
     "insurance": INSURANCES,
@@ -303,6 +386,25 @@ def age_group_for_text(text: str) -> Optional[str]:
     if not match:
         return None
     return age_group_for_age(int(match.group(1)))
+
+
+# Languages are a free list in the directory ("English|Spanish|Polish"), as
+# staff type them; these are the names a visitor may use for them instead.
+_LANGUAGE_NAMES = {
+    "español": "Spanish",
+    "espanol": "Spanish",
+    "castellano": "Spanish",
+    "hispanohablante": "Spanish",
+    "hispanohablantes": "Spanish",
+    "inglés": "English",
+    "ingles": "English",
+}
+
+
+def language_name(text: str) -> str:
+    """ "español" -> "Spanish", "polish" -> "Polish": as the directory lists it."""
+    cleaned = text.strip().lower()
+    return _LANGUAGE_NAMES.get(cleaned) or cleaned.title()
 
 
 def normalise_list(kind: str, values: Iterable[str]) -> Tuple[List[str], List[str]]:

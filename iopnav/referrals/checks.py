@@ -7,6 +7,7 @@ call back (no diagnosis, no date of birth, no insurance ID).
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional, Tuple
 
 from email_validator import EmailNotValidError, validate_email
@@ -17,15 +18,19 @@ from sqlalchemy.orm import Session
 from iopnav import phones
 from iopnav.directory import vocab
 from iopnav.directory.models import Program
+from iopnav.wording import Wording
 
 Check = Tuple[Optional[str], Optional[str]]
+# The problems' wording, English and Spanish.
+WORDING = Wording(Path(__file__).with_name("wording.yml"))
+say = WORDING.say
 
 ANY_TIME = "any time"
 NOT_SURE = "not sure yet"
 _NAME_RE = re.compile(r"^[^\W\d_][^\W\d_' .-]*(?:[' .-][^\W\d_]+)*\.?$", re.UNICODE)
 _NAME_PREFIX_RE = re.compile(
-    r"^(?:(?:my\s+(?:first\s+)?name\s+is|i\s*'?\s*a?m|it\s*'?\s*s|this\s+is|call\s+me|name\s*:)\s+"
-    r")",
+    r"^(?:(?:my\s+(?:first\s+)?name\s+is|i\s*'?\s*a?m|it\s*'?\s*s|this\s+is|call\s+me|name\s*:"
+    r"|me\s+llamo|mi\s+nombre\s+es|soy|nombre\s*:)\s+)",
     re.IGNORECASE,
 )
 # Words every program name shares; "the IOP" names no program in particular.
@@ -63,22 +68,39 @@ _YES = {
     "i consent",
     "yes please",
     "true",
+    "sí",
+    "si",
+    "claro",
+    "de acuerdo",
+    "vale",
+    "sí, por favor",
+    "si por favor",
 }
-_NO = {"no", "n", "nope", "no thanks", "no thank you", "don't", "do not", "i don't agree", "false"}
+_NO = {
+    "no",
+    "n",
+    "nope",
+    "no thanks",
+    "no thank you",
+    "don't",
+    "do not",
+    "i don't agree",
+    "false",
+    "no gracias",
+    "no, gracias",
+    "mejor no",
+}
 
 
-def check_first_name(text: Optional[str]) -> Check:
+def check_first_name(text: Optional[str], language: Optional[str] = None) -> Check:
     """'my name is Ana' -> 'Ana'. Letters, spaces, hyphens and apostrophes;
     at most three words, because a sentence here is almost always a question
     the visitor asked instead of answering."""
     value = _NAME_PREFIX_RE.sub("", (text or "").strip()).strip(" .!")
     if not value:
-        return None, "What first name should staff ask for? (Just a first name is fine.)"
+        return None, say("name_missing", language)
     if len(value) > 50 or len(value.split()) > 3 or not _NAME_RE.match(value):
-        return None, (
-            "That doesn't look like a name. Please send just the first name staff should ask for "
-            "(letters only), or say cancel to stop."
-        )
+        return None, say("name_unusable", language)
     return value[:1].upper() + value[1:], None
 
 
@@ -91,11 +113,13 @@ class Contact:
         return self.phone or self.email or ""
 
 
-def parse_contact(text: Optional[str]) -> Tuple[Optional[Contact], Optional[str]]:
+def parse_contact(
+    text: Optional[str], language: Optional[str] = None
+) -> Tuple[Optional[Contact], Optional[str]]:
     """A US phone number (normalised to E.164) or an email address."""
     value = (text or "").strip()
     if not value:
-        return None, "Please send a phone number or an email address."
+        return None, say("contact_missing", language)
     email_match = re.search(r"\S*@\S*", value)
     if email_match:
         try:
@@ -103,38 +127,25 @@ def parse_contact(text: Optional[str]) -> Tuple[Optional[Contact], Optional[str]
                 email_match.group(0).strip(".,;<>()"), check_deliverability=False
             )
         except EmailNotValidError:
-            return None, (
-                f'"{email_match.group(0)}" doesn\'t look like a valid email address. '
-                "Please check it, or send a phone number instead."
-            )
+            return None, say("email_unusable", language, email=email_match.group(0))
         return Contact(email=checked.normalized), None
     digits = re.sub(r"\D", "", value)
     if len(digits) < 7:
-        return None, (
-            "Please send a phone number with area code (like 813-555-0143) "
-            "or an email address (like name@example.org)."
-        )
+        return None, say("phone_too_short", language)
     number = phones.parse(value)
     if number is None:
-        return None, (
-            f'"{value}" isn\'t a phone number I can use. Please include the area code '
-            "(like 813-555-0143), or send an email address instead."
-        )
+        return None, say("phone_unusable", language, phone=value)
     return Contact(phone=phones.e164(number)), None
 
 
-def check_contact_time(text: Optional[str]) -> Check:
+def check_contact_time(text: Optional[str], language: Optional[str] = None) -> Check:
     """Free text ("weekdays after 5") kept as typed, with the common answers
     tidied so staff can sort by them."""
     value = re.sub(r"\s+", " ", (text or "").strip())
     if not value:
-        return (
-            None,
-            "When is a good time to reach you? For example: mornings, afternoons, evenings, or"
-            " any time.",
-        )
+        return None, say("time_missing", language)
     if len(value) > 100:
-        return None, "Please keep it short, for example: weekday mornings, or after 5 pm."
+        return None, say("time_too_long", language)
     lowered = value.lower().strip(".!")
     if lowered in {
         "any",
@@ -144,13 +155,18 @@ def check_contact_time(text: Optional[str]) -> Check:
         "doesn't matter",
         "no preference",
         "skip",
+        "cuando sea",
+        "a cualquier hora",
+        "cualquier hora",
+        "me da igual",
+        "omitir",
     }:
         return ANY_TIME, None
     canonical = vocab.normalise("time_of_day", lowered) if len(lowered.split()) <= 2 else None
     return canonical or value, None
 
 
-def parse_consent(value) -> Tuple[Optional[bool], Optional[str]]:
+def parse_consent(value, language: Optional[str] = None) -> Tuple[Optional[bool], Optional[str]]:
     """Only an explicit yes is consent; anything unclear is asked again."""
     if isinstance(value, bool):
         return value, None
@@ -159,7 +175,7 @@ def parse_consent(value) -> Tuple[Optional[bool], Optional[str]]:
         return True, None
     if text in _NO:
         return False, None
-    return None, "Please answer yes or no: may the clinic's staff contact you?"
+    return None, say("consent_unclear", language)
 
 
 def match_program(session: Session, text: Optional[str]) -> Tuple[Optional[Program], str]:
@@ -173,6 +189,9 @@ def match_program(session: Session, text: Optional[str]) -> Tuple[Optional[Progr
         "any",
         "don't know",
         "dont know",
+        "no sé",
+        "no se",
+        "omitir",
         NOT_SURE,
     }:
         return None, NOT_SURE

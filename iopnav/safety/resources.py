@@ -56,12 +56,27 @@ def handoff_sms(r: Dict) -> str:
     )
 
 
-def reminder_text(r: Dict) -> str:
+def reminder_text(r: Dict, language: Optional[str] = None, channel: Optional[str] = None) -> str:
+    """The crisis reminder in the conversation's language (Spanish by SMS
+    without the accents outside GSM-7, like the Spanish SMS hand-offs)."""
+    if language == spanish.LANGUAGE:
+        web, sms = spanish.reminder(r)
+        return sms if channel == "sms" else web
     line = r["crisis_line"]
     return (
         f"If you need help now, call or text {line['call']}, or call {r['emergency_number']}"
         f" in an emergency."
     )
+
+
+def crisis_ways(r: Dict, language: Optional[str] = None, channel: Optional[str] = None) -> str:
+    """How to reach the crisis line, for a channel's own texts: "call or text
+    988", or for Spanish speakers "llama al 988 y marca 2, o envía AYUDA por
+    mensaje de texto al 988" (by SMS without accents outside GSM-7)."""
+    if language == spanish.LANGUAGE:
+        ways = spanish.line_options(r)
+        return spanish.sms_plain(ways) if channel == "sms" else ways
+    return f"call or text {r['crisis_line']['call']}"
 
 
 def risk_check_text(r: Dict) -> str:

@@ -39,8 +39,10 @@ def _current_session(events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return session
 
 
-def crisis_reminder(events: Iterable[Dict[str, Any]]) -> Optional[str]:
-    """The reminder line to end this turn's reply with, or None.
+def crisis_reminder(
+    events: Iterable[Dict[str, Any]], language: Optional[str] = None, channel: Optional[str] = None
+) -> Optional[str]:
+    """The reminder line to end this turn's reply with, in `language`, or None.
 
     `events` are the tracker's events as dicts (tracker.current_state()).
     The turn that sent the hand-off itself needs no reminder.
@@ -59,4 +61,4 @@ def crisis_reminder(events: Iterable[Dict[str, Any]]) -> Optional[str]:
         last_check = max(i for i, name in enumerate(actions) if name == RISK_CHECK_ACTION)
         if RISK_CHECK_NO_ACTION in actions[last_check:]:
             return None
-    return resources.reminder_text(resources.load())
+    return resources.reminder_text(resources.load(), language, channel)

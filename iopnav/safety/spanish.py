@@ -68,6 +68,13 @@ def handoff(r: Dict) -> Texts:
     return text, sms_plain(sms)
 
 
+def reminder(r: Dict) -> Texts:
+    """The line that ends every reply after a hand-off (resources.reminder_text)."""
+    sos = r["emergency_number"]
+    text = f"Si necesitas ayuda ahora, {line_options(r)}, o llama al {sos} en una emergencia."
+    return text, sms_plain(text)
+
+
 def overdose(r: Dict) -> Optional[Texts]:
     poison = r.get("poison_control")
     if not poison:

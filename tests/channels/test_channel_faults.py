@@ -33,17 +33,18 @@ pytestmark = pytest.mark.slow
 
 CRISIS = "I have the pills and I am taking them all tonight"
 QUESTION = "what is an IOP?"
+SPANISH_CRISIS = "ya no aguanto más, tengo las pastillas y esta noche me las tomo todas"
 DEADLINE = 2.0
 
 
-def handoff(kind, channel):
-    return resources.handoff_for(resources.load(), kind, channel)
+def handoff(kind, channel, language="en"):
+    return resources.handoff_for(resources.load(), kind, channel, language)
 
 
-def handoffs(channel):
+def handoffs(channel, language="en"):
     """Every hand-off text of a channel (the kind is the model's call)."""
     kinds = [None, *handoffs_by_kind(resources.load())]
-    return {handoff(kind, channel) for kind in kinds}
+    return {handoff(kind, channel, language) for kind in kinds}
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +133,23 @@ def test_sms_with_the_lock_held_a_crisis_gets_the_sms_handoff(channels, number, 
         assert status == 200 and messages == [sms_text.unavailable_text()]
         status, messages = channels.sms(number, "i dont want to be alive anymore")
         assert status == 200 and len(messages) == 1 and messages[0] in handoffs("sms")
+        assert [f["channel"] for f in flags_for(database_url, number)] == ["sms"]
+
+
+def test_with_the_lock_held_a_spanish_crisis_gets_the_spanish_handoff(
+    channels, sender, number, database_url
+):
+    with channels.lock_held(sender):
+        status, answer, _ = channels.rest(sender, "¿cuánto dura el programa?")
+        assert status == 503 and answer["message"] == UNAVAILABLE  # the fault is real
+        status, replies, _ = channels.rest(sender, SPANISH_CRISIS)
+        assert status == 200 and texts(replies) in handoffs("rest", "es")
+        assert [f["channel"] for f in flags_for(database_url, sender)] == ["rest"]
+    with channels.lock_held(number):
+        status, messages = channels.sms(number, "¿y cuánto cuesta el programa?")
+        assert status == 200 and messages == [sms_text.unavailable_text("es")]
+        status, messages = channels.sms(number, SPANISH_CRISIS)
+        assert status == 200 and len(messages) == 1 and messages[0] in handoffs("sms", "es")
         assert [f["channel"] for f in flags_for(database_url, number)] == ["sms"]
 
 

@@ -170,6 +170,18 @@ def test_after_a_handoff_a_program_question_gets_no_numbered_topic_options(sms, 
     assert "Reply 1 for" not in later and "988" in later
 
 
+def test_the_intake_works_by_sms_in_spanish(sms, number):
+    """Each question, the problem with an answer, and the way out, in Spanish;
+    the way out is still not a carrier keyword."""
+    first = sms(number, "quiero que me llamen para empezar el programa").text
+    assert "¿Por que nombre deben preguntar?" in first and "EXIT FORM" in first
+    assert "Gracias, Lucía" in sms(number, "me llamo Lucía").text
+    assert "código de área" in sms(number, "555-0101").text
+    assert "¿Cuándo es un buen momento" in sms(number, "(813) 555-0143").text
+    left = sms(number, "EXIT FORM").text
+    assert "no se guardó nada" in left
+
+
 # ---- numbered options -----------------------------------------------------------
 
 

@@ -98,8 +98,17 @@ def test_typographic_characters_become_gsm_friendly():
 
 
 def test_fixed_texts_fit_two_segments_and_name_the_crisis_lines():
-    for text in (sms_text.help_text(), sms_text.stop_text()):
+    for text in (*sms_text.help_texts(), sms_text.stop_text()):
         assert len(text) <= 306 and "988" in text and "911" in text
+
+
+def test_help_is_answered_in_english_and_in_spanish():
+    english, spanish = sms_text.help_texts()
+    assert "Reply STOP to opt out" in english
+    # Spanish speakers reach 988 by pressing 2 or texting AYUDA; the carrier
+    # keyword stays STOP, and no accent turns the message into UCS-2.
+    assert "marca 2" in spanish and "AYUDA" in spanish and "Responde STOP" in spanish
+    assert all(ord(c) < 128 for c in spanish), spanish
 
 
 def test_signature_url_uses_the_public_url_behind_a_proxy():

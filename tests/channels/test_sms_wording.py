@@ -20,12 +20,13 @@ from actions import prompts
 from iopnav import settings
 from iopnav.channels import cleaning, limits, sms_text
 from iopnav.channels.conversation import NO_REPLY
+from iopnav.channels.standins import stand_in
 from iopnav.safety import resources
 
 KEYWORDS = sms_text.STOP_WORDS | sms_text.START_WORDS | sms_text.HELP_WORDS
 # A keyword may be named only for what the carrier does with it.
 OWN_MEANING = [
-    (sms_text.STOP_WORDS, r"to (?:opt out|unsubscribe)\b"),
+    (sms_text.STOP_WORDS, r"(?:to (?:opt out|unsubscribe)|para darte de baja)\b"),
     (sms_text.START_WORDS, r"to (?:resubscribe|opt (?:back )?in|subscribe again)\b"),
     (sms_text.HELP_WORDS, r"for (?:help|more information)\b"),
 ]
@@ -84,16 +85,20 @@ def _prompt_texts() -> Iterator[Tuple[str, str]]:
 
 def _channel_texts() -> Iterator[Tuple[str, str]]:
     r = resources.load()
-    yield "sms_text.help_text", sms_text.help_text()
+    for i, text in enumerate(sms_text.help_texts()):
+        yield f"sms_text.help_texts[{i}]", text
     yield "sms_text.stop_text", sms_text.stop_text()
     yield "sms_text.start_text", sms_text.start_text()
-    yield "sms_text.unavailable_text", sms_text.unavailable_text()
+    for language in ("en", "es"):
+        yield f"sms_text.unavailable_text ({language})", sms_text.unavailable_text(language)
+        yield f"no_reply ({language})", stand_in("no_reply", language, "sms")
     yield "sms_text.MEDIA_NOTE", sms_text.MEDIA_NOTE
     for code, text in sms_text.BAD_INPUT_TEXTS.items():
         yield f"sms_text.BAD_INPUT_TEXTS[{code}]", text
     yield "limits.slow_down_text", limits.slow_down_text(30)
     yield "conversation.NO_REPLY", NO_REPLY
-    yield "resources.reminder_text", resources.reminder_text(r)
+    for language in ("en", "es"):
+        yield f"resources.reminder_text ({language})", resources.reminder_text(r, language, "sms")
     for i, text in enumerate(resources.sms_texts(r)):
         yield f"resources.sms_texts[{i}]", text
     long_note = cleaning.clean_text("word " * 600).note
@@ -105,6 +110,8 @@ def every_sms_text() -> List[Tuple[str, str]]:
 
 
 def test_the_checker_finds_the_old_wording_and_allows_the_carrier_lines():
+    assert keyword_instructions("Responde STOP para salir del formulario.")
+    assert not keyword_instructions("Responde STOP para darte de baja.")
     assert keyword_instructions("(...; say cancel to stop). What first name...")
     assert keyword_instructions("Or say cancel if you'd rather not continue.")
     assert keyword_instructions("Reply STOP to end the form.")

@@ -55,3 +55,9 @@ def test_a_crisis_in_spanish_gets_the_spanish_handoff(channels):
     reply = say(channels, sender, "ya no quiero vivir, esta noche me voy a quitar la vida")
     assert reply.strip() == resources.handoff_for(resources.load(), None, "rest", "es")
     assert "marca 2" in reply and "AYUDA" in reply and "911" in reply
+    # Every later reply ends with the crisis reminder, in Spanish too.
+    status, replies, _ = channels.rest(sender, "gracias")
+    assert status == 200
+    assert replies[-1]["text"] == resources.reminder_text(resources.load(), "es")
+    # Each reply names the conversation's language, for the widget's own text.
+    assert {reply.get("language") for reply in replies} == {"es"}

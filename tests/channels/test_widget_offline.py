@@ -4,15 +4,13 @@ needed): tap target sizes, focus ring contrast, and sms: links for the
 text lines of the crisis hand-off."""
 
 import json
-import mimetypes
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from iopnav import settings
+from tests.support.browser import routed_site
 
-WEB = settings.PROJECT_ROOT / "web"
 ORIGIN = "http://clinic.test"
 HANDOFF = (
     "Call or text 988 (988 Suicide & Crisis Lifeline, free, 24/7). En español: text AYUDA to 988.\n"
@@ -20,22 +18,10 @@ HANDOFF = (
 )
 
 
-def serve(route):
-    path = route.request.url[len(ORIGIN) :].split("?")[0]
-    if path == "/api/chat":
-        reply = [
-            {
-                "recipient_id": "x",
-                "text": HANDOFF,
-                "buttons": [{"title": "Yes", "payload": "/affirm"}],
-            }
-        ]
-        return route.fulfill(status=200, content_type="application/json", body=json.dumps(reply))
-    file = WEB / (path.lstrip("/") or "index.html")
-    if not file.is_file():
-        return route.fulfill(status=404, body="")
-    kind = mimetypes.guess_type(str(file))[0] or "application/octet-stream"
-    return route.fulfill(status=200, content_type=kind, body=file.read_bytes())
+serve = routed_site(
+    ORIGIN,
+    [{"recipient_id": "x", "text": HANDOFF, "buttons": [{"title": "Yes", "payload": "/affirm"}]}],
+)
 
 
 @pytest.fixture

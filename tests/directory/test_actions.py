@@ -210,6 +210,46 @@ def test_search_form_rejects_non_places_with_a_clear_answer(actions_db, domain):
     )
 
 
+def test_a_spanish_conversation_gets_its_search_answers_in_spanish(actions_db, domain):
+    spanish = {"language": "es", "search_location": "33602"}
+    messages, _ = run(
+        ActionSearchPrograms(),
+        tracker({**spanish, "search_insurance": "Molina", "search_age_group": "teen"}),
+    )
+    text = texts(messages)
+    assert text.startswith("No encontré ningún programa a menos de 25 millas de Tampa, FL 33602")
+    assert buttons(messages)[:2] == ["Buscar sin: seguro", "Buscar sin: edad"]
+    t = tracker(
+        {"language": "es", "requested_slot": "search_location"},
+        text="Narnia",
+        new_slots={"search_location": "Narnia"},
+        active_loop="program_search_form",
+    )
+    messages, _ = run(ValidateProgramSearchForm(), t, domain)
+    assert messages[0]["text"].startswith('No encontré ningún lugar de EE. UU. llamado "Narnia"')
+
+
+def test_spanish_groups_as_a_filter_and_first_for_a_spanish_speaker(actions_db):
+    messages, slots = run(
+        ActionSearchPrograms(),
+        tracker({"language": "es", "search_location": "33602", "search_language": "español"}),
+    )
+    text = texts(messages)
+    assert slots["search_language"] == "Spanish"  # canonical, for "show more" and staff
+    assert "(grupos en español)" in text
+    blocks = text.split("\n\n")[1:]
+    assert blocks and all("Grupos en inglés, español" in block for block in blocks)
+    # Without the filter, an English visitor gets the nearest first; a Spanish
+    # one gets the programs with Spanish groups first.
+    english = texts(run(ActionSearchPrograms(), tracker({"search_location": "33602"}))[0])
+    spanish = texts(
+        run(ActionSearchPrograms(), tracker({"language": "es", "search_location": "33602"}))[0]
+    )
+    assert "1. Bayview Adult Day IOP" in english and "Groups in English\n" in english
+    assert "Primero van los programas con grupos en español." in spanish
+    assert "1. Bayview Adult Day IOP" not in spanish
+
+
 # ------------------------------------------------------------------- intake
 
 
@@ -253,6 +293,18 @@ def test_intake_name_time_and_consent(actions_db, domain):
     assert validate_intake(domain, "intake_consent", True)[1]["intake_consent"] is True
     messages, slots = validate_intake(domain, "intake_consent", "hmm")
     assert slots["intake_consent"] is None and "yes or no" in messages[0]["text"]
+
+
+def test_intake_problems_in_a_spanish_conversation(actions_db, domain):
+    spanish = {"language": "es"}
+    messages, slots = validate_intake(domain, "intake_contact", "555-0101", spanish)
+    assert slots["intake_contact"] is None and "código de área" in messages[0]["text"]
+    messages, slots = validate_intake(domain, "intake_first_name", "¿cuánto dura?", spanish)
+    assert slots["intake_first_name"] is None and "no parece un nombre" in messages[0]["text"]
+    name = validate_intake(domain, "intake_first_name", "me llamo lucía", spanish)[1]
+    assert name["intake_first_name"] == "Lucía"
+    messages, slots = validate_intake(domain, "intake_consent", "quizás", spanish)
+    assert slots["intake_consent"] is None and "Responde sí o no" in messages[0]["text"]
 
 
 def test_intake_program_by_number_from_the_last_list(actions_db, domain):
@@ -315,6 +367,17 @@ def test_submit_without_consent_saves_nothing(actions_db):
     assert "haven't saved anything" in messages[0]["text"]
     assert messages[0]["buttons"] == [{"title": "Find a program", "payload": "/find_program"}]
     assert slots["intake_contact"] is None
+
+
+def test_the_action_servers_texts_with_the_language_slot_set(actions_db):
+    """Every real tracker has the `language` slot: the texts filled from the
+    slots must not take it for the wording's language argument."""
+    for language, words in (("en", "haven't saved anything"), ("es", "no guardé nada")):
+        state = {**INTAKE, "intake_consent": False, "language": language}
+        messages, _ = run(ActionSubmitIntake(), tracker(state, intent="deny"))
+        assert words in messages[0]["text"]
+    messages, _ = run(ASK_ACTIONS["intake_first_name"](), tracker({"language": "es"}))
+    assert "¿por qué nombre" in messages[0]["text"]
 
 
 def test_submit_with_email_contact(actions_db):

@@ -158,3 +158,53 @@ def test_hostile_text_is_only_ever_a_parameter(session):
 def test_language_filter(session):
     result = search(session, SearchQuery(location="Chicago", language="polish"))
     assert names(result) == ["Lakeshore IOP"]
+
+
+def test_results_in_spanish(session):
+    result = search(session, SearchQuery(location="33602", age_group="teen", insurance="Aetna"))
+    text = present.results_text(result, "es")
+    assert text.startswith("Encontré ") and "a menos de 25 millas de Tampa" in text
+    assert "(para adolescentes, que aceptan Aetna)" in text
+    assert "Llama al (813) 555-0101" in text and "La cobertura depende de tu plan" in text
+    assert "Call " not in text and "programs" not in text
+
+
+def test_no_results_and_unknown_place_in_spanish(session):
+    result = search(session, SearchQuery(location="33602", insurance="Molina", age_group="teen"))
+    text = present.no_results_text(result, "es")
+    assert text.startswith("No encontré ningún programa a menos de 25 millas de Tampa")
+    assert "Sin el filtro de seguro (Molina) hay 2 programas." in text
+    assert "Sin el filtro de edad (adolescentes) hay 1 programa." in text
+    assert "marca 2, o envía AYUDA por mensaje de texto al 988" in text
+    assert 'No encontré ningún lugar de EE. UU. llamado "Atlantis"' in (
+        present.location_not_found_text("Atlantis", "es")
+    )
+
+
+def spanish_groups(match):
+    return "Spanish" in match.program.list_of("languages")
+
+
+def test_programs_with_spanish_groups_as_a_filter(session):
+    everything = search(session, SearchQuery(location="33602"))
+    assert not all(spanish_groups(m) for m in everything.matches)  # the filter has work to do
+    result = search(session, SearchQuery(location="33602", language="español"))
+    assert result.total and all(spanish_groups(m) for m in result.matches)
+    assert result.query.language == "Spanish"
+    text = present.results_text(result, "es")
+    assert "(grupos en español)" in text and "Grupos en inglés, español" in text
+    assert "(groups in Spanish)" in present.results_text(result)
+
+
+def test_a_spanish_speakers_search_lists_spanish_groups_first(session):
+    plain = search(session, SearchQuery(location="33602"))
+    preferred = search(session, SearchQuery(location="33602", prefer_language="Spanish"))
+    # Nearest first otherwise: a program without Spanish groups comes before one with.
+    kinds = [spanish_groups(m) for m in plain.matches]
+    assert kinds != sorted(kinds, reverse=True)
+    assert sorted(names(preferred)) == sorted(names(plain))  # the same programs...
+    kinds = [spanish_groups(m) for m in preferred.matches]
+    assert kinds == sorted(kinds, reverse=True)  # ...Spanish groups first
+    text = present.results_text(preferred, "es")
+    assert "Primero van los programas con grupos en español." in text
+    assert "más cercanos" not in text

@@ -97,3 +97,47 @@ def test_unknown_program_names_are_kept_for_staff(session):
         "the one my doctor mentioned",
     )
     assert checks.match_program(session, "not sure") == (None, checks.NOT_SURE)
+
+
+# In Spanish (the conversation's `language` slot is "es"): the answers a
+# Spanish speaker types, and the problems told in Spanish.
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [("me llamo Lucía", "Lucía"), ("Soy Andrés", "Andrés"), ("mi nombre es ana", "Ana")],
+)
+def test_spanish_ways_of_giving_a_name(text, name):
+    assert checks.check_first_name(text, "es") == (name, None)
+
+
+@pytest.mark.parametrize(
+    "check, text, words",
+    [
+        (
+            checks.check_first_name,
+            "¿y cuánto cuesta el programa para mi hijo?",
+            "no parece un nombre",
+        ),
+        (checks.parse_contact, "555-0101", "código de área"),
+        (checks.parse_contact, "123-456-7890", "no es un número de teléfono"),
+        (checks.parse_contact, "ana@@ejemplo.org", "correo electrónico válido"),
+        (checks.check_contact_time, "x" * 120, "pocas palabras"),
+        (checks.parse_consent, "tal vez luego", "Responde sí o no"),
+    ],
+)
+def test_problems_are_told_in_spanish(check, text, words):
+    value, problem = check(text, "es")
+    assert value is None and words in problem
+    # The same answer in an English conversation gets the English problem.
+    assert words not in check(text, "en")[1]
+
+
+@pytest.mark.parametrize("value, consent", [("Sí", True), ("claro", True), ("no gracias", False)])
+def test_spanish_consent(value, consent):
+    assert checks.parse_consent(value, "es") == (consent, None)
+
+
+def test_spanish_any_time_and_not_sure(session):
+    assert checks.check_contact_time("cuando sea", "es") == (checks.ANY_TIME, None)
+    assert checks.match_program(session, "no sé") == (None, checks.NOT_SURE)

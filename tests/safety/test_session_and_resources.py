@@ -36,6 +36,16 @@ def test_every_later_turn_gets_the_reminder():
     assert line and "988" in line and "911" in line
 
 
+def test_the_reminder_is_in_the_conversations_language():
+    events = [user(1), action(2, "utter_crisis_handoff"), user(3, "gracias")]
+    web = crisis_reminder(events, "es")
+    assert web and "marca 2" in web and "AYUDA" in web and "911" in web
+    # By SMS without accents outside GSM-7, like the Spanish SMS hand-offs.
+    sms = crisis_reminder(events, "es", "sms")
+    assert sms and "envia AYUDA" in sms and all(ord(c) < 128 for c in sms)
+    assert crisis_reminder(events, "en") == crisis_reminder(events)
+
+
 def test_restart_right_after_handoff_keeps_the_reminder():
     events = [
         user(1),

@@ -29,3 +29,27 @@ def launch(playwright):
     return playwright.chromium.launch(
         executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
     )
+
+
+def routed_site(origin: str, chat_replies: list):
+    """A Playwright route handler serving web/ under `origin`, with a chat API
+    that answers every message with `chat_replies` (no assistant needed)."""
+    import json
+    import mimetypes
+
+    from iopnav import settings
+
+    web = settings.PROJECT_ROOT / "web"
+
+    def serve(route):
+        path = route.request.url[len(origin) :].split("?")[0]
+        if path == "/api/chat":
+            body = json.dumps(chat_replies)
+            return route.fulfill(status=200, content_type="application/json", body=body)
+        file = web / (path.lstrip("/") or "index.html")
+        if not file.is_file():
+            return route.fulfill(status=404, body="")
+        kind = mimetypes.guess_type(str(file))[0] or "application/octet-stream"
+        return route.fulfill(status=200, content_type=kind, body=file.read_bytes())
+
+    return serve

@@ -6,6 +6,7 @@
  *   data-api     chat endpoint (default: CHAT-HOST/api/chat)
  *   data-clinic  clinic name shown in the header
  *   data-open    "true" to start with the chat open
+ *   data-lang    "es" or "en" (default: the page's <html lang>)
  *
  * Design choices, and why:
  * - The emergency line sits outside the chat panel, so it shows whether the
@@ -20,6 +21,10 @@
  *   conversation and forgets it too (shared computers).
  * - A failed send removes the message from the log and puts the text back in
  *   the box, so nothing typed is lost.
+ * - The interface is in Spanish when the page is lang="es" or the person
+ *   writes Spanish: the chat server tells the conversation's language with
+ *   each reply (the same detector that picks the assistant's answers), so
+ *   the widget never guesses a language itself.
  * - Each message carries a random id, the same one when it is sent again
  *   after an error: a message that reached the assistant but whose answer
  *   was lost is then answered from what the assistant stored, never run
@@ -36,25 +41,96 @@
     css: new URL("widget.css", scriptUrl).href,
     clinic: data.clinic || "our clinic",
     open: data.open === "true",
+    lang: pageLanguage(data.lang || document.documentElement.lang),
     storageKey: "iopnav.chat.v2"
   };
   config.sessionApi = new URL("session", config.api).href;
   var SESSION_HEADER = "X-Chat-Session";
+
+  function pageLanguage(tag) { return /^es\b/i.test(tag || "") ? "es" : "en"; }
+
+  // Every text of the interface, in English and Spanish (tú, as the
+  // assistant's own Spanish: docs/language.md).
+  var TEXTS = {
+    en: {
+      region: "Chat assistant",
+      crisisLead: "In crisis? ",
+      crisisLink: "Call or text 988",
+      crisisMiddle: " (24/7). Emergency: ",
+      launcher: "Chat with us",
+      hide: "Hide chat",
+      ask: "Ask ",
+      newChat: "New chat",
+      close: "Close chat",
+      privacy: "Automated assistant, not a counselor; no medical advice. Clinic staff may read chats. " +
+        "Kept in this tab until you close it or choose New chat.",
+      log: "Conversation",
+      typing: "Assistant is typing",
+      label: "Type your message",
+      hint: "Enter to send, Shift+Enter for a new line.",
+      send: "Send",
+      greeting: "Hi! I can answer questions about our Intensive Outpatient Programs: what they are, " +
+        "schedules, insurance, and how to start.",
+      youSaid: "You said: ",
+      assistant: "Assistant: ",
+      image: "Image from the assistant",
+      suggested: "Suggested replies",
+      unreachable: "The assistant can't be reached right now.",
+      notSent: "The assistant can't be reached right now. Your message was not sent; please try again.",
+      emergency: " In an emergency call 911, or call or text 988.",
+      empty: "Please type a message first.",
+      noNewChat: "A new chat could not be started right now; please try again."
+    },
+    es: {
+      region: "Asistente de chat",
+      crisisLead: "\u00bfEn crisis? ",
+      crisisLink: "Llama o env\u00eda un mensaje de texto al 988",
+      crisisAyuda: " (24/7; en espa\u00f1ol, marca 2 o ",
+      crisisAyudaLink: "env\u00eda AYUDA al 988",
+      crisisMiddle: "). Emergencias: ",
+      launcher: "Chatea con nosotros",
+      hide: "Ocultar chat",
+      ask: "Pregunta a ",
+      newChat: "Nueva conversaci\u00f3n",
+      close: "Cerrar chat",
+      privacy: "Asistente autom\u00e1tico, no un consejero; no da consejos m\u00e9dicos. El personal de la " +
+        "cl\u00ednica puede leer los chats. Se guarda en esta pesta\u00f1a hasta que la cierres o elijas " +
+        "Nueva conversaci\u00f3n.",
+      log: "Conversaci\u00f3n",
+      typing: "El asistente est\u00e1 escribiendo",
+      label: "Escribe tu mensaje",
+      hint: "Enter para enviar, Shift+Enter para una l\u00ednea nueva.",
+      send: "Enviar",
+      greeting: "\u00a1Hola! Puedo responder preguntas sobre nuestros programas intensivos " +
+        "ambulatorios: qu\u00e9 son, horarios, seguros y c\u00f3mo empezar.",
+      youSaid: "Dijiste: ",
+      assistant: "Asistente: ",
+      image: "Imagen del asistente",
+      suggested: "Respuestas sugeridas",
+      unreachable: "No se puede contactar al asistente ahora.",
+      notSent: "No se puede contactar al asistente ahora. Tu mensaje no se envi\u00f3; int\u00e9ntalo de nuevo.",
+      emergency: " En una emergencia llama al 911, o llama al 988 y marca 2, o env\u00eda AYUDA por " +
+        "mensaje de texto al 988.",
+      empty: "Escribe un mensaje primero.",
+      noNewChat: "No se pudo empezar una conversaci\u00f3n nueva ahora; int\u00e9ntalo de nuevo."
+    }
+  };
   // Web addresses, North American phone numbers ("(312) 555-0120",
   // "1-800-662-4357") and the 988/911 lines become links: on a phone the
   // crisis line and a program's number are one tap away. "text HOME to
   // 741741" and "text AYUDA to 988" open the messaging app with the keyword
   // filled in (sms:), and 741741, a text-only line, is always an sms: link.
-  var TEXT_KEYWORD = /^text ([A-Z]+) to (\d{3,6})$/;
+  var TEXT_KEYWORD = /^(?:text|env\u00eda) ([A-Z]+) (?:to|al|por mensaje de texto al) (\d{3,6})$/;
   var LINK_PATTERN = new RegExp([
     /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]']/.source,
     /\btext [A-Z]+ to \d{3,6}\b/.source,
+    /env\u00eda [A-Z]+ (?:al|por mensaje de texto al) \d{3,6}\b/.source,
     /(?:\b1-)?(?:\(\d{3}\) |\b\d{3}-)\d{3}-\d{4}\b/.source,
     /\b(?:988|911|741741)\b/.source
   ].join("|"), "g");
 
   // ---- storage: this tab only (private browsing may refuse it: chat still works)
-  function fresh() { return { messages: [], open: true, token: null }; }
+  function fresh() { return { messages: [], open: true, token: null, lang: config.lang }; }
 
   function load() {
     try {
@@ -63,7 +139,10 @@
     } catch (e) { /* unavailable */ }
     try {
       var saved = JSON.parse(sessionStorage.getItem(config.storageKey) || "null");
-      if (saved && Array.isArray(saved.messages)) { return saved; }
+      if (saved && Array.isArray(saved.messages)) {
+        saved.lang = saved.lang || config.lang;
+        return saved;
+      }
     } catch (e) { /* corrupt or unavailable: start fresh */ }
     var state = fresh();
     state.open = config.open;
@@ -71,6 +150,8 @@
   }
 
   var state = load();
+
+  function t(key) { return TEXTS[state.lang][key]; }
 
   function save() {
     try {
@@ -152,39 +233,30 @@
   var stylesheet = el("link", { rel: "stylesheet", href: config.css });
   document.head.appendChild(stylesheet);
 
-  var root = el("section", { "class": "iopnav", "aria-label": "Chat assistant" });
-  var crisis = el("p", { "class": "iopnav-crisis" }, [
-    el("strong", { text: "In crisis? " }),
-    el("a", { href: "tel:988", text: "Call or text 988" }),
-    document.createTextNode(" (24/7). Emergency: "),
-    el("a", { href: "tel:911", text: "911" }),
-    document.createTextNode(".")
-  ]);
+  var root = el("section", { "class": "iopnav" });
+  var crisis = el("p", { "class": "iopnav-crisis" });
   var launcher = el("button", {
-    type: "button", "class": "iopnav-launcher", "aria-expanded": "false", "aria-controls": "iopnav-panel",
-    text: "Chat with us"
+    type: "button", "class": "iopnav-launcher", "aria-expanded": "false", "aria-controls": "iopnav-panel"
   });
-  var heading = el("h2", { id: "iopnav-title", text: "Ask " + config.clinic });
-  var newChat = el("button", { type: "button", "class": "iopnav-secondary", text: "New chat" });
-  var close = el("button", { type: "button", "class": "iopnav-close", "aria-label": "Close chat", text: "\u00d7" });
-  var privacy = el("p", { "class": "iopnav-privacy", id: "iopnav-privacy",
-    text: "Automated assistant, not a counselor; no medical advice. Clinic staff may read chats. " +
-      "Kept in this tab until you close it or choose New chat." });
+  var heading = el("h2", { id: "iopnav-title" });
+  var newChat = el("button", { type: "button", "class": "iopnav-secondary" });
+  var close = el("button", { type: "button", "class": "iopnav-close", text: "\u00d7" });
+  var privacy = el("p", { "class": "iopnav-privacy", id: "iopnav-privacy" });
   var log = el("div", {
-    "class": "iopnav-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
-    "aria-label": "Conversation", tabindex: "0"
+    "class": "iopnav-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0"
   });
+  var typingText = document.createTextNode("");
   var typing = el("p", { "class": "iopnav-typing", role: "status", hidden: "" }, [
-    document.createTextNode("Assistant is typing"),
+    typingText,
     el("span", { "class": "iopnav-dots", "aria-hidden": "true", text: "..." })
   ]);
   var error = el("p", { "class": "iopnav-error", role: "alert", hidden: "" });
-  var label = el("label", { "for": "iopnav-input", text: "Type your message" });
+  var label = el("label", { "for": "iopnav-input" });
   var input = el("textarea", {
     id: "iopnav-input", rows: "2", autocomplete: "off", "aria-describedby": "iopnav-hint iopnav-privacy"
   });
-  var hint = el("span", { id: "iopnav-hint", "class": "iopnav-hint", text: "Enter to send, Shift+Enter for a new line." });
-  var send = el("button", { type: "submit", "class": "iopnav-send", text: "Send" });
+  var hint = el("span", { id: "iopnav-hint", "class": "iopnav-hint" });
+  var send = el("button", { type: "submit", "class": "iopnav-send" });
   var form = el("form", { "class": "iopnav-form" }, [label, input, hint, send]);
   var panel = el("div", {
     id: "iopnav-panel", "class": "iopnav-panel", role: "region", "aria-labelledby": "iopnav-title", hidden: ""
@@ -196,6 +268,46 @@
   root.appendChild(panel);
   root.appendChild(launcher);
 
+  // The emergency line: Spanish speakers reach 988 by pressing 2 or texting AYUDA.
+  function crisisLine() {
+    var parts = [el("strong", { text: t("crisisLead") }), el("a", { href: "tel:988", text: t("crisisLink") })];
+    if (state.lang === "es") {
+      parts.push(document.createTextNode(t("crisisAyuda")));
+      parts.push(el("a", { href: "sms:988?body=AYUDA", text: t("crisisAyudaLink") }));
+    }
+    parts.push(document.createTextNode(t("crisisMiddle")));
+    parts.push(el("a", { href: "tel:911", text: "911" }));
+    parts.push(document.createTextNode("."));
+    return parts;
+  }
+
+  function applyLanguage() {
+    root.setAttribute("lang", state.lang);
+    root.setAttribute("aria-label", t("region"));
+    crisis.textContent = "";
+    crisisLine().forEach(function (part) { crisis.appendChild(part); });
+    launcher.textContent = panel.hidden ? t("launcher") : t("hide");
+    heading.textContent = t("ask") + config.clinic;
+    newChat.textContent = t("newChat");
+    close.setAttribute("aria-label", t("close"));
+    privacy.textContent = t("privacy");
+    log.setAttribute("aria-label", t("log"));
+    typingText.textContent = t("typing");
+    label.textContent = t("label");
+    hint.textContent = t("hint");
+    send.textContent = t("send");
+  }
+
+  // The conversation's language, as the chat server reports it with a reply.
+  function follow(language) {
+    if ((language === "en" || language === "es") && language !== state.lang) {
+      state.lang = language;
+      save();
+      applyLanguage();
+      renderAll();
+    }
+  }
+
   // ---- messages
   function disableButtons(group, chosen) {
     Array.prototype.forEach.call(group.querySelectorAll("button"), function (button) {
@@ -206,18 +318,18 @@
 
   function render(message, live) {
     var item = el("div", { "class": "iopnav-msg iopnav-" + message.from });
-    item.appendChild(el("span", { "class": "iopnav-visually-hidden", text: message.from === "user" ? "You said: " : "Assistant: " }));
+    item.appendChild(el("span", { "class": "iopnav-visually-hidden", text: message.from === "user" ? t("youSaid") : t("assistant") }));
     if (message.text) {
       var text = el("p", { "class": "iopnav-text" });
       text.appendChild(withLinks(message.text));
       item.appendChild(text);
     }
     if (message.image) {
-      item.appendChild(el("img", { src: message.image, alt: "Image from the assistant" }));
+      item.appendChild(el("img", { src: message.image, alt: t("image") }));
     }
     var buttons = (message.buttons || []).filter(function (b) { return b && b.title && (b.payload || b.url); });
     if (buttons.length) {
-      var group = el("div", { "class": "iopnav-buttons", role: "group", "aria-label": "Suggested replies" });
+      var group = el("div", { "class": "iopnav-buttons", role: "group", "aria-label": t("suggested") });
       buttons.forEach(function (b) {
         if (b.url) {
           group.appendChild(el("a", { href: b.url, target: "_blank", rel: "noopener noreferrer", "class": "iopnav-choice", text: b.title }));
@@ -243,7 +355,7 @@
 
   function renderAll() {
     log.textContent = "";
-    render({ from: "bot", text: "Hi! I can answer questions about our Intensive Outpatient Programs: what they are, schedules, insurance, and how to start." }, false);
+    render({ from: "bot", text: t("greeting") }, false);
     // Only the bot's latest turn keeps working buttons (after the last user message).
     var lastUser = -1;
     state.messages.forEach(function (m, i) { if (m.from === "user") { lastUser = i; } });
@@ -273,7 +385,7 @@
     post(config.api, JSON.stringify({ message: message, message_id: messageIdFor(message) })).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
         if (!response.ok || !Array.isArray(body)) {
-          throw new Error((body && body.message) || "The assistant can't be reached right now.");
+          throw new Error((body && body.message) || t("unreachable"));
         }
         return body;
       });
@@ -282,7 +394,9 @@
       state.messages.push(entry);
       Array.prototype.forEach.call(log.querySelectorAll(".iopnav-buttons"), function (g) { disableButtons(g); });
       var undelivered = false;
+      var language = null;
       replies.forEach(function (reply) {
+        language = reply.language || language;
         var m = { from: "bot", text: reply.text || "", buttons: reply.buttons, image: reply.image };
         undelivered = undelivered || reply.status === "not_delivered";
         state.messages.push(m);
@@ -292,6 +406,7 @@
       // goes back in the box, and sending it again keeps this one.
       if (!undelivered) { state.pending = null; }
       save();
+      follow(language);
       // The chat server answered for an assistant it could not reach: the
       // text goes back in the box to send again.
       if (undelivered && typed && !input.value) { input.value = message; }
@@ -308,8 +423,8 @@
       }
       var text = problem && problem.message && !/fetch|network|Load failed/i.test(problem.message)
         ? problem.message
-        : "The assistant can't be reached right now. Your message was not sent; please try again.";
-      if (!/911/.test(text)) { text += " In an emergency call 911, or call or text 988."; }
+        : t("notSent");
+      if (!/911/.test(text)) { text += t("emergency"); }
       showError(text);
     }).then(function () {
       setBusy(false);
@@ -322,7 +437,7 @@
     if (busy) { return; }
     var text = input.value.trim();
     if (!text) {
-      showError("Please type a message first.");
+      showError(t("empty"));
       input.focus();
       return;
     }
@@ -341,7 +456,7 @@
   function setOpen(open, focus) {
     panel.hidden = !open;
     launcher.setAttribute("aria-expanded", open ? "true" : "false");
-    launcher.textContent = open ? "Hide chat" : "Chat with us";
+    launcher.textContent = open ? t("hide") : t("launcher");
     root.classList.toggle("iopnav-is-open", open);
     state.open = open;
     save();
@@ -366,8 +481,7 @@
       save();
       renderAll();
     }).catch(function () {
-      showError("A new chat could not be started right now; please try again. " +
-        "In an emergency call 911, or call or text 988.");
+      showError(t("noNewChat") + t("emergency"));
     }).then(function () {
       newChat.disabled = false;
       input.focus();
@@ -376,6 +490,7 @@
 
   function mount() {
     document.body.appendChild(root);
+    applyLanguage();
     renderAll();
     setOpen(!!state.open, false);
   }
