@@ -40,7 +40,7 @@ help:
 	@echo "make train     train the model if data, domain or config changed"
 	@echo "make shell     talk to the assistant in this terminal"
 	@echo "make validate  rasa data validate --fail-on-warnings"
-	@echo "make bench     print the safety-screen and NLU numbers"
+	@echo "make bench     print the safety-screen, NLU and turn-speed numbers"
 	@echo "make compare   compare NLU pipelines (slow; writes docs/pipeline.md)"
 
 install: $(REQ_STAMP) $(SPACY_MODEL)/meta.json $(WORDLLAMA)
@@ -161,6 +161,9 @@ bench: install train
 	$(PY) scripts/eval_safety.py --quiet --data tests/safety/blind.yml
 	@echo "Risk model's held-out part (written blind, never tuned on):"
 	$(PY) scripts/eval_safety.py --quiet --data iopnav/safety/risk_data/heldout.yml
+	@# Turn speed next to a stock `rasa init` bot (docs/performance.md); a few
+	@# minutes. `make bench ROWS=1,32` picks rows, TARGET=name=url adds a column.
+	$(PY) scripts/bench_turns.py $(if $(ROWS),--rows $(ROWS)) $(if $(TARGET),--target $(TARGET))
 
 # Slow: trains every candidate pipeline per fold; writes docs/pipeline.md.
 compare: install

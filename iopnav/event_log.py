@@ -207,3 +207,18 @@ def stored_replies(engine: Engine, sender_id: str, message_id: str) -> Optional[
             .order_by(ev.c.id)
         ).fetchall()
     return [Event.from_parameters(json.loads(data)).message() for (data,) in rows]
+
+
+def outline(engine: Engine, sender_id: str) -> List[Dict[str, Any]]:
+    """Every event of the conversation, across sessions, with only its type,
+    name and time ({"event", "name", "timestamp"}, as the tracker's dicts
+    name them): what the crisis reminder reads, without the JSON of each
+    event or a tracker built from it."""
+    ev = events
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(ev.c.type_name, ev.c.action_name, ev.c.timestamp)
+            .where(ev.c.sender_id == sender_id)
+            .order_by(ev.c.id)
+        ).fetchall()
+    return [{"event": kind, "name": name, "timestamp": ts} for kind, name, ts in rows]

@@ -17,6 +17,7 @@ when two turns of a conversation are saved at once. A database error is
 raised, never hidden behind an in-memory stand-in (iopnav.refusing_store).
 """
 
+import asyncio
 import json
 import logging
 import time
@@ -29,9 +30,9 @@ from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import Engine
 
-from iopnav import event_log, refusing_store, settings
+from iopnav import event_log, rasa_speedups, refusing_store, settings
 from iopnav.console import tracker as stored
-from iopnav.db import ensure_sqlite_dir, hardened_url
+from iopnav.db import ensure_sqlite_dir, hardened_url, use_sqlite_pragmas
 from iopnav.safety.flags import flagged_keys_of
 from iopnav.safety.outbox import enqueue_flag, every, set_console_key
 from iopnav.safety.session import HANDOFF_ACTION
@@ -163,6 +164,7 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         self, domain=None, host: Optional[str] = None, event_broker=None, **kwargs: Any
     ) -> None:
         refusing_store.install()
+        rasa_speedups.install()
         url = settings.tracker_store_url()
         ensure_sqlite_dir(url)
         kwargs.pop("url", None)
@@ -170,6 +172,7 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, host=hardened_url(url), event_broker=event_broker, **kwargs)
         # No bound parameters (message text, sender ids) in error messages (M6).
         self.engine.hide_parameters = True
+        use_sqlite_pragmas(self.engine)  # from the next connection on (Rasa's are closed)
         self.seen = _Seen()
         self.schema_ready = self._ensure_schema()
         try:
@@ -239,7 +242,13 @@ class EnvSQLTrackerStore(SQLTrackerStore):
             logger.error("could not enqueue crisis flags (%s)", type(exc).__name__)
         if not self.schema_ready:
             self.schema_ready = self._ensure_schema()
-        stored = event_log.append(self.engine, tracker.sender_id, event_log.unsaved(tracker))
+        # On a worker thread: the commit waits for the disk (SQLite) or the
+        # server (PostgreSQL), and other conversations' turns go on meanwhile.
+        # This turn still waits for it, under its conversation's lock.
+        new_events = event_log.unsaved(tracker)
+        stored = await asyncio.to_thread(
+            event_log.append, self.engine, tracker.sender_id, new_events
+        )
         event_log.mark_stored(tracker)
         if self.event_broker and stored:
             # After the commit (Rasa streams before it): only stored events.
@@ -248,3 +257,7 @@ class EnvSQLTrackerStore(SQLTrackerStore):
     async def replies_to(self, sender_id: str, message_id: str) -> Optional[List[Dict]]:
         """What the dialogue answered to a stored message (a retry's answer)."""
         return event_log.stored_replies(self.engine, sender_id, message_id)
+
+    async def outline(self, sender_id: str) -> List[Dict[str, Any]]:
+        """The conversation's events, type, name and time only (the reminder's)."""
+        return event_log.outline(self.engine, sender_id)

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.shared.core.trackers import EventVerbosity
 
+from iopnav.channels.idempotency import innermost
 from iopnav.safety.session import crisis_reminder
 
 logger = logging.getLogger(__name__)
@@ -38,10 +39,20 @@ async def stored_events(app: Any, sender_id: str) -> List[Dict[str, Any]]:
     return tracker.current_state(EventVerbosity.ALL)["events"]
 
 
+async def outline(app: Any, sender_id: str) -> List[Dict[str, Any]]:
+    """What the crisis reminder reads: every event's type, name and time.
+    Our SQL store reads those three columns only; any other store (tests use
+    Rasa's in-memory one) gives the whole tracker."""
+    inner = innermost(app.ctx.agent.tracker_store)
+    if hasattr(inner, "outline"):
+        return list(await inner.outline(sender_id))
+    return await stored_events(app, sender_id)
+
+
 async def reminder_for(app: Any, sender_id: str) -> Optional[str]:
     """The crisis reminder this turn's reply must end with, or None."""
     try:
-        return crisis_reminder(await stored_events(app, sender_id))
+        return crisis_reminder(await outline(app, sender_id))
     except Exception:  # the reply itself must still go out
         logger.exception("could not read the tracker for the crisis reminder")
         return None

@@ -17,8 +17,12 @@ from tests.support.tcpproxy import TcpProxy
 @contextlib.contextmanager
 def sqlite_write_lock(path: Path, readers_too: bool = False) -> Iterator[None]:
     """Hold the write lock (as the console's retention or another process
-    would); with `readers_too`, reads wait as well (a writer mid-commit)."""
+    would); with `readers_too`, reads wait as well (a process holding the
+    database in exclusive locking mode: with write-ahead logging, a writer
+    mid-commit no longer stops readers)."""
     lock = sqlite3.connect(str(path), isolation_level=None)
+    if readers_too:
+        lock.execute("PRAGMA locking_mode=EXCLUSIVE")  # ends with the connection
     lock.execute("BEGIN EXCLUSIVE" if readers_too else "BEGIN IMMEDIATE")
     try:
         yield
