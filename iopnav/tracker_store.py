@@ -159,6 +159,7 @@ def sweep(eng: Engine, database_url: Optional[str], since: float, seen: _Seen) -
 class EnvSQLTrackerStore(SQLTrackerStore):
     # A failed save or read fails the turn (refusing_store.py).
     refuses_fallback = True
+    engine: Engine
 
     def __init__(
         self, domain=None, host: Optional[str] = None, event_broker=None, **kwargs: Any
@@ -170,9 +171,10 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         kwargs.pop("url", None)
         # Timeouts in the URL (review L6); Rasa builds the engine itself.
         super().__init__(domain=domain, host=hardened_url(url), event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            self._keep_sqlite_connections()
         # No bound parameters (message text, sender ids) in error messages (M6).
         self.engine.hide_parameters = True
-        use_sqlite_pragmas(self.engine)  # from the next connection on (Rasa's are closed)
         self.seen = _Seen()
         self.schema_ready = self._ensure_schema()
         try:
@@ -181,6 +183,22 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         except Exception as exc:  # Rasa (and the hand-off) must start regardless
             logger.error("crisis flag outbox not started (%s)", type(exc).__name__)
         logger.info("tracker store: %s", self.engine.url.__repr__())
+
+    def _keep_sqlite_connections(self) -> None:
+        """Rasa's SQLite engine opens a connection for every read and save and
+        closes it after: closing the last connection checkpoints the
+        write-ahead log into the database file and syncs it, once a turn
+        (10% of the server's time under load, docs/performance.md). A pool
+        keeps them open; SQLite then checkpoints every 1,000 pages."""
+        rasas = self.engine
+        self.engine = sa.create_engine(
+            rasas.url,
+            poolclass=sa.pool.QueuePool,
+            connect_args={"check_same_thread": False},  # pooled across the worker threads
+        )
+        use_sqlite_pragmas(self.engine)
+        self.sessionmaker.configure(bind=self.engine)
+        rasas.dispose()
 
     def _start_sweeper(self) -> None:
         database_url = settings.database_url()

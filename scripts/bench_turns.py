@@ -19,6 +19,8 @@ the assistant's per-conversation request budget.
   (Rasa, action server, web page, staff console; SQLite stores), with a fresh
   var folder and free ports. `--assistant-env KEY=VALUE` adds settings, e.g.
   IOP_TRACKER_STORE_URL=postgresql://... for the PostgreSQL tracker store.
+- `--baseline PATH --bots stock,baseline,assistant`: the assistant of another
+  checkout (another commit, with its trained model) as one more column.
 - `--target NAME=URL`: one more column for an assistant that is already
   running (the scaled set-up behind HAProxy, say): load rows only, since its
   start and its processes are not ours.
@@ -273,14 +275,14 @@ def stock_bot(folder: Path, logs: Path) -> Bot:
     return Bot("stock", cmd, folder, child_env({}), port, logs / "stock.log")
 
 
-def assistant_bot(var_dir: Path, logs: Path, extra: Dict[str, str]) -> Bot:
-    ports = {name: free_port() for name in ("RASA", "ACTIONS", "WEB", "CONSOLE")}
-    env = {f"IOP_{name}_PORT": str(port) for name, port in ports.items()}
+def assistant_bot(name: str, root: Path, var_dir: Path, logs: Path, extra: Dict[str, str]) -> Bot:
+    """The assistant of the checkout at `root` (this one, or a baseline)."""
+    ports = {part: free_port() for part in ("RASA", "ACTIONS", "WEB", "CONSOLE")}
+    env = {f"IOP_{part}_PORT": str(port) for part, port in ports.items()}
     env["IOP_VAR_DIR"] = str(var_dir)
+    env["PYTHONPATH"] = str(root)
     cmd = [str(VENV_BIN / "python"), "-m", "iopnav.launcher"]
-    return Bot(
-        "assistant", cmd, ROOT, child_env({**env, **extra}), ports["RASA"], logs / "assistant.log"
-    )
+    return Bot(name, cmd, root, child_env({**env, **extra}), ports["RASA"], logs / f"{name}.log")
 
 
 # ---- the table ----------------------------------------------------------------------------
@@ -381,6 +383,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--assistant-env", action="append", default=[], help="KEY=VALUE")
     parser.add_argument("--stock-dir", type=Path, default=ROOT / "var" / "bench" / "stock-bot")
     parser.add_argument("--rebuild", action="store_true", help="build the stock bot again")
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout (with its model): bot 'baseline'"
+    )
     args = parser.parse_args(argv)
     rows = [r.strip() for r in args.rows.split(",") if r.strip()]
     unknown = [r for r in rows if r not in ALL_ROWS and not r.isdigit()]
@@ -395,8 +400,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     makers: Dict[str, Callable[[], Bot]] = {
         "stock": lambda: stock_bot(build_stock_bot(args.stock_dir, args.rebuild), work),
-        "assistant": lambda: assistant_bot(work / "assistant-var", work, extra),
+        "assistant": lambda: assistant_bot("assistant", ROOT, work / "var", work, extra),
     }
+    if args.baseline:
+        makers["baseline"] = lambda: assistant_bot(
+            "baseline", args.baseline.resolve(), work / "baseline-var", work, extra
+        )
     columns = [run_bot(makers[name](), rows, args.seconds) for name in bots]
     for target in args.target:
         name, url = target.split("=", 1)
@@ -409,6 +418,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "assistant": "this assistant (`make run`, "
         + ("PostgreSQL" if "postgres" in extra.get("IOP_TRACKER_STORE_URL", "") else "SQLite")
         + ")",
+        "baseline": f"baseline ({args.baseline})",
     }
     print_table(columns, titles)
     print(f"\nload after: {os.getloadavg()[0]:.2f} (1 min average)")

@@ -291,7 +291,7 @@ def test_rasas_wrapper_hides_a_failed_save_and_a_failed_read(locked_file_store):
     store, path = locked_file_store
     wrapped = FailSafeTrackerStore(store)
     tracker = DialogueStateTracker.from_events("visitor", turn("are you there?"))
-    with sqlite_write_lock(path, readers_too=True):
+    with sqlite_write_lock(path, readers_too=True, engines=[store.engine]):
         asyncio.run(wrapped.save(tracker))  # no error: kept in memory only
         assert asyncio.run(wrapped.retrieve("visitor")) is None  # a "new" conversation
     assert asyncio.run(wrapped.fallback_tracker_store.retrieve("visitor")) is not None
@@ -303,7 +303,7 @@ def test_the_agent_wraps_our_store_so_that_errors_reach_the_turn(locked_file_sto
     wrapped = Agent(tracker_store=store).tracker_store
     assert isinstance(wrapped, RefusingTrackerStore)
     tracker = DialogueStateTracker.from_events("visitor", turn("are you there?"))
-    with sqlite_write_lock(path, readers_too=True):
+    with sqlite_write_lock(path, readers_too=True, engines=[store.engine]):
         with pytest.raises(OperationalError):
             asyncio.run(wrapped.save(tracker))
         with pytest.raises(OperationalError):
