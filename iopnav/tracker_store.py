@@ -22,6 +22,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
@@ -40,6 +41,10 @@ from iopnav.safety.session import HANDOFF_ACTION
 logger = logging.getLogger(__name__)
 
 MomentRow = Tuple[str, str, Optional[str], Optional[str]]
+# Saves to a database server wait here, not in asyncio's shared pool: saves
+# stuck on a database that hangs must not hold up other work there (the SMS
+# opt-out checks).
+_SAVES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="iop-save")
 
 
 def crisis_moments(tracker: DialogueStateTracker) -> List[MomentRow]:
@@ -260,13 +265,17 @@ class EnvSQLTrackerStore(SQLTrackerStore):
             logger.error("could not enqueue crisis flags (%s)", type(exc).__name__)
         if not self.schema_ready:
             self.schema_ready = self._ensure_schema()
-        # On a worker thread: the commit waits for the disk (SQLite) or the
-        # server (PostgreSQL), and other conversations' turns go on meanwhile.
-        # This turn still waits for it, under its conversation's lock.
         new_events = event_log.unsaved(tracker)
-        stored = await asyncio.to_thread(
-            event_log.append, self.engine, tracker.sender_id, new_events
-        )
+        if self.engine.dialect.name == "sqlite":
+            # A commit to the write-ahead log takes well under a millisecond.
+            stored = event_log.append(self.engine, tracker.sender_id, new_events)
+        else:
+            # Round trips to the server and its commit: on threads of their
+            # own, so that other conversations' turns go on meanwhile (this
+            # turn still waits, under its conversation's lock).
+            stored = await asyncio.get_running_loop().run_in_executor(
+                _SAVES, event_log.append, self.engine, tracker.sender_id, new_events
+            )
         event_log.mark_stored(tracker)
         if self.event_broker and stored:
             # After the commit (Rasa streams before it): only stored events.
