@@ -14,7 +14,8 @@ the assistant's per-conversation request budget.
 
 - stock: `rasa init --no-prompt` in a folder of its own (trained there, Rasa's
   in-memory tracker store), `rasa run`. Built once into var/bench/stock-bot
-  and reused (`--rebuild` builds it again; `--stock-dir` puts it elsewhere).
+  and reused (`--rebuild` builds it again; `--stock-dir $(mktemp -d)` builds
+  it in a temporary folder each time, a minute or two more).
 - assistant: `python -m iopnav.launcher` exactly as `make run` starts it
   (Rasa, action server, web page, staff console; SQLite stores), with a fresh
   var folder and free ports. `--assistant-env KEY=VALUE` adds settings, e.g.
@@ -27,8 +28,11 @@ the assistant's per-conversation request budget.
 
 Rows: `1` (one user: p50/p95 latency), `32` and `128` (that many users:
 msgs/s and p95), `cold` (process start to the first answer), `memory`
-(resident memory of all the bot's processes, after the load rows).
-The ratio column is assistant / stock for every row.
+(resident memory of all the bot's processes, after the load rows); with
+the load rows also the CPU time of all the bot's processes per answered
+message in the busiest one (on a shared machine, the figure that other
+load moves least). The ratio column is assistant / stock for every row.
+Each run's logs and databases stay in the temporary folder it prints.
 """
 
 import argparse
