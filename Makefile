@@ -41,7 +41,7 @@ help:
 	@echo "make train     train the model if data, domain or config changed"
 	@echo "make shell     talk to the assistant in this terminal"
 	@echo "make validate  rasa data validate --fail-on-warnings"
-	@echo "make bench     print the safety-screen and NLU numbers"
+	@echo "make bench     print the safety-screen, NLU and turn-speed numbers"
 	@echo "make compare   compare NLU pipelines (slow; writes docs/pipeline.md)"
 
 install: $(REQ_STAMP) $(SPACY_MODEL)/meta.json $(WORDLLAMA)
@@ -166,6 +166,9 @@ bench: install train
 	@# Every safety and intent set, gated or not, with one model load.
 	$(PY) scripts/gates.py --report
 	$(PY) scripts/eval_entities.py --data tests/nlu_holdout_blind.yml
+	@# Turn speed next to a stock `rasa init` bot (docs/performance.md); a few
+	@# minutes. `make bench ROWS=1,32` picks rows, TARGET=name=url adds a column.
+	$(PY) scripts/bench_turns.py $(if $(ROWS),--rows $(ROWS)) $(if $(TARGET),--target $(TARGET))
 
 # Slow: trains every candidate pipeline per fold; writes docs/pipeline.md.
 compare: install

@@ -47,6 +47,22 @@ def hardened_url(url: str) -> str:
     return parsed.set(query=query).render_as_string(hide_password=False)
 
 
+def use_sqlite_pragmas(engine: Engine) -> None:
+    """Foreign keys on, and write-ahead logging: a commit then syncs the log
+    once instead of the rollback journal and the database file (8.7 ms ->
+    0.3 ms a commit here, docs/performance.md), with the same durability, and
+    readers (the console) never block the writer. Other databases: nothing."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
+
+
 def get_engine(url: Optional[str] = None) -> Engine:
     # Resolve the default first: the environment may change (tests, CLI flags).
     return _engine_for(url or settings.database_url())
@@ -64,14 +80,7 @@ def _engine_for(url: str) -> Engine:
             hide_parameters=True,
             connect_args={"check_same_thread": False},
         )
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.close()
-
+        use_sqlite_pragmas(engine)
         return engine
     return create_engine(hardened_url(url), future=True, pool_pre_ping=True, hide_parameters=True)
 

@@ -17,10 +17,12 @@ when two turns of a conversation are saved at once. A database error is
 raised, never hidden behind an in-memory stand-in (iopnav.refusing_store).
 """
 
+import asyncio
 import json
 import logging
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
@@ -29,9 +31,9 @@ from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import Engine
 
-from iopnav import event_log, refusing_store, settings
+from iopnav import event_log, rasa_speedups, refusing_store, settings
 from iopnav.console import tracker as stored
-from iopnav.db import ensure_sqlite_dir, hardened_url
+from iopnav.db import ensure_sqlite_dir, hardened_url, use_sqlite_pragmas
 from iopnav.safety.flags import flagged_keys_of
 from iopnav.safety.outbox import enqueue_flag, every, set_console_key
 from iopnav.safety.session import HANDOFF_ACTION
@@ -39,6 +41,10 @@ from iopnav.safety.session import HANDOFF_ACTION
 logger = logging.getLogger(__name__)
 
 MomentRow = Tuple[str, str, Optional[str], Optional[str]]
+# Saves to a database server wait here, not in asyncio's shared pool: saves
+# stuck on a database that hangs must not hold up other work there (the SMS
+# opt-out checks).
+_SAVES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="iop-save")
 
 
 def crisis_moments(tracker: DialogueStateTracker) -> List[MomentRow]:
@@ -158,16 +164,20 @@ def sweep(eng: Engine, database_url: Optional[str], since: float, seen: _Seen) -
 class EnvSQLTrackerStore(SQLTrackerStore):
     # A failed save or read fails the turn (refusing_store.py).
     refuses_fallback = True
+    engine: Engine
 
     def __init__(
         self, domain=None, host: Optional[str] = None, event_broker=None, **kwargs: Any
     ) -> None:
         refusing_store.install()
+        rasa_speedups.install()
         url = settings.tracker_store_url()
         ensure_sqlite_dir(url)
         kwargs.pop("url", None)
         # Timeouts in the URL (review L6); Rasa builds the engine itself.
         super().__init__(domain=domain, host=hardened_url(url), event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            self._keep_sqlite_connections()
         # No bound parameters (message text, sender ids) in error messages (M6).
         self.engine.hide_parameters = True
         self.seen = _Seen()
@@ -178,6 +188,22 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         except Exception as exc:  # Rasa (and the hand-off) must start regardless
             logger.error("crisis flag outbox not started (%s)", type(exc).__name__)
         logger.info("tracker store: %s", self.engine.url.__repr__())
+
+    def _keep_sqlite_connections(self) -> None:
+        """Rasa's SQLite engine opens a connection for every read and save and
+        closes it after: closing the last connection checkpoints the
+        write-ahead log into the database file and syncs it, once a turn
+        (10% of the server's time under load, docs/performance.md). A pool
+        keeps them open; SQLite then checkpoints every 1,000 pages."""
+        rasas = self.engine
+        self.engine = sa.create_engine(
+            rasas.url,
+            poolclass=sa.pool.QueuePool,
+            connect_args={"check_same_thread": False},  # pooled across the worker threads
+        )
+        use_sqlite_pragmas(self.engine)
+        self.sessionmaker.configure(bind=self.engine)
+        rasas.dispose()
 
     def _start_sweeper(self) -> None:
         database_url = settings.database_url()
@@ -239,7 +265,17 @@ class EnvSQLTrackerStore(SQLTrackerStore):
             logger.error("could not enqueue crisis flags (%s)", type(exc).__name__)
         if not self.schema_ready:
             self.schema_ready = self._ensure_schema()
-        stored = event_log.append(self.engine, tracker.sender_id, event_log.unsaved(tracker))
+        new_events = event_log.unsaved(tracker)
+        if self.engine.dialect.name == "sqlite":
+            # A commit to the write-ahead log takes well under a millisecond.
+            stored = event_log.append(self.engine, tracker.sender_id, new_events)
+        else:
+            # Round trips to the server and its commit: on threads of their
+            # own, so that other conversations' turns go on meanwhile (this
+            # turn still waits, under its conversation's lock).
+            stored = await asyncio.get_running_loop().run_in_executor(
+                _SAVES, event_log.append, self.engine, tracker.sender_id, new_events
+            )
         event_log.mark_stored(tracker)
         if self.event_broker and stored:
             # After the commit (Rasa streams before it): only stored events.
@@ -248,3 +284,7 @@ class EnvSQLTrackerStore(SQLTrackerStore):
     async def replies_to(self, sender_id: str, message_id: str) -> Optional[List[Dict]]:
         """What the dialogue answered to a stored message (a retry's answer)."""
         return event_log.stored_replies(self.engine, sender_id, message_id)
+
+    async def outline(self, sender_id: str) -> List[Dict[str, Any]]:
+        """The conversation's events, type, name and time only (the reminder's)."""
+        return event_log.outline(self.engine, sender_id)

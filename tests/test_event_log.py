@@ -7,6 +7,7 @@ fails the turn instead of answering from memory (iopnav.refusing_store)."""
 import asyncio
 import json
 import threading
+import time
 import uuid
 from collections import Counter
 
@@ -14,13 +15,22 @@ import pytest
 from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from iopnav import migrate
+from iopnav.channels.conversation import last_language
 from iopnav.refusing_store import RefusingTrackerStore
+from iopnav.safety import resources
+from iopnav.safety.session import crisis_reminder
 from iopnav.tracker_store import EnvSQLTrackerStore
 from tests.support.db_faults import sqlite_write_lock
 
@@ -224,6 +234,57 @@ def test_an_existing_events_table_gets_the_key_column(tmp_path, monkeypatch):
     assert stored_texts(url, "old") == ["hello", "answer to hello", "and now", "answer to and now"]
 
 
+# ---- the crisis reminder's short read ---------------------------------------------------
+
+
+def test_the_reminder_from_three_columns_is_the_one_the_whole_conversation_gives(db_url, our_store):
+    """The channels read only each event's type, name and time for the crisis
+    reminder: after a hand-off, after a /restart right after it, and after a
+    new session half an hour later, the line a visitor gets is the one read
+    from every stored event (the whole tracker, as before)."""
+    store, sender, t0 = our_store(), "reminder-" + uuid.uuid4().hex[:8], time.time() - 7200
+    reminder = resources.reminder_text(resources.load())
+
+    def said_after(events):
+        tracker = read(store, sender) or DialogueStateTracker(sender, DOMAIN.slots)
+        for event in events:
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+        whole = asyncio.run(store.retrieve_full_tracker(sender))
+        full = crisis_reminder(whole.current_state(EventVerbosity.ALL)["events"])
+        outline = asyncio.run(store.outline(sender))
+        short = crisis_reminder(outline)
+        assert short == full
+        assert last_language(outline) == last_language(
+            whole.current_state(EventVerbosity.ALL)["events"]
+        )
+        return short
+
+    def at(seconds, event):
+        event.timestamp = t0 + seconds
+        return event
+
+    def session(seconds):
+        return [at(seconds, ActionExecuted("action_session_start")), at(seconds, SessionStarted())]
+
+    def exchange(seconds, text_, action):
+        return [
+            at(seconds, UserUttered(text_, {"name": "ask", "confidence": 1.0})),
+            at(seconds + 1, ActionExecuted(action)),
+            at(seconds + 1, BotUttered(f"answer to {text_}")),
+            at(seconds + 1, ActionExecuted("action_listen")),
+        ]
+
+    assert said_after([*session(0), *exchange(1, "hello", "utter_greet")]) is None
+    assert said_after(exchange(10, "i am not safe", "utter_crisis_handoff")) is None  # sent now
+    assert said_after(exchange(20, "ok", "utter_answer")) == reminder
+    # The reply's language comes from the same short read.
+    assert said_after([at(21, SlotSet("language", "es")), *exchange(22, "hola", "utter_answer")])
+    assert last_language(asyncio.run(store.outline(sender))) == "es"
+    assert said_after([*session(30), *exchange(31, "hi again", "utter_greet")]) == reminder
+    assert said_after([*session(2500), *exchange(2501, "hi", "utter_greet")]) is None  # 40 min on
+
+
 # ---- refusing instead of answering from memory -----------------------------------------
 
 
@@ -244,7 +305,7 @@ def test_rasas_wrapper_hides_a_failed_save_and_a_failed_read(locked_file_store):
     store, path = locked_file_store
     wrapped = FailSafeTrackerStore(store)
     tracker = DialogueStateTracker.from_events("visitor", turn("are you there?"))
-    with sqlite_write_lock(path, readers_too=True):
+    with sqlite_write_lock(path, readers_too=True, engines=[store.engine]):
         asyncio.run(wrapped.save(tracker))  # no error: kept in memory only
         assert asyncio.run(wrapped.retrieve("visitor")) is None  # a "new" conversation
     assert asyncio.run(wrapped.fallback_tracker_store.retrieve("visitor")) is not None
@@ -256,7 +317,7 @@ def test_the_agent_wraps_our_store_so_that_errors_reach_the_turn(locked_file_sto
     wrapped = Agent(tracker_store=store).tracker_store
     assert isinstance(wrapped, RefusingTrackerStore)
     tracker = DialogueStateTracker.from_events("visitor", turn("are you there?"))
-    with sqlite_write_lock(path, readers_too=True):
+    with sqlite_write_lock(path, readers_too=True, engines=[store.engine]):
         with pytest.raises(OperationalError):
             asyncio.run(wrapped.save(tracker))
         with pytest.raises(OperationalError):

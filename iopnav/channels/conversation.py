@@ -12,6 +12,7 @@ from typing import Any, Dict, Iterable, List, NamedTuple, Optional
 from rasa.shared.core.trackers import EventVerbosity
 
 from iopnav.bilingual import SLOT as LANGUAGE_SLOT
+from iopnav.channels.idempotency import innermost
 from iopnav.channels.standins import stand_in
 from iopnav.safety.session import crisis_reminder
 
@@ -37,6 +38,16 @@ async def stored_events(app: Any, sender_id: str) -> List[Dict[str, Any]]:
     return tracker.current_state(EventVerbosity.ALL)["events"]
 
 
+async def outline(app: Any, sender_id: str) -> List[Dict[str, Any]]:
+    """What the crisis reminder reads: every event's type, name and time.
+    Our SQL store reads those three columns only; any other store (tests use
+    Rasa's in-memory one) gives the whole tracker."""
+    inner = innermost(app.ctx.agent.tracker_store)
+    if hasattr(inner, "outline"):
+        return list(await inner.outline(sender_id))
+    return await stored_events(app, sender_id)
+
+
 def last_language(events: Iterable[Dict[str, Any]]) -> Optional[str]:
     """The conversation's language: the last value its `language` slot was
     set to (docs/language.md), None if it never was."""
@@ -59,7 +70,7 @@ async def after_turn(app: Any, sender_id: str, answered: bool, channel: str) -> 
     """One read of the stored conversation after a turn. NO_REPLY names 988
     and 911 itself, so it needs no reminder after it."""
     try:
-        events = await stored_events(app, sender_id)
+        events = await outline(app, sender_id)
     except Exception:  # the reply itself must still go out
         logger.exception("could not read the tracker for the crisis reminder")
         return AfterTurn(None if answered else NO_REPLY)

@@ -47,7 +47,7 @@ async def stored_replies(store: Any, sender_id: str, message_id: str) -> Optiona
     """The stored answer to `message_id`, None if the message is not stored.
     Our SQL store answers with one indexed query; any other store (tests use
     Rasa's in-memory one) through the conversation's events."""
-    inner = _innermost(store)
+    inner = innermost(store)
     if hasattr(inner, "replies_to"):
         return await inner.replies_to(sender_id, message_id)
     tracker = await store.retrieve_full_tracker(sender_id)
@@ -67,7 +67,7 @@ def replies_in(events: List[Event], message_id: str) -> Optional[List[Dict]]:
     return replies if found else None
 
 
-def _innermost(store: Any) -> Any:
+def innermost(store: Any) -> Any:
     """Through Rasa's wrappers (FailSafeTrackerStore, AwaitableTrackerStore)."""
     while hasattr(store, "_tracker_store"):
         store = store._tracker_store

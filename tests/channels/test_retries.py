@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from iopnav import migrate
+from iopnav.channels.idempotency import innermost
 from iopnav.channels.rest import UNAVAILABLE
 from iopnav.refusing_store import RefusingTrackerStore
 from iopnav.safety import resources
@@ -175,6 +176,10 @@ def test_an_invalid_message_id_is_refused_clearly(servers):
 # ---- a tracker store that cannot be read or written ------------------------------------
 
 
+def store_engines(servers):
+    return [innermost(server.agent.tracker_store).engine for server in servers]
+
+
 def handoffs():
     kinds = [None, *handoffs_by_kind(resources.load())]
     return {resources.handoff_for(resources.load(), kind, "rest") for kind in kinds}
@@ -186,7 +191,7 @@ def test_rasas_wrapper_answers_from_memory_when_the_store_fails(servers, databas
     one, _ = servers
     one.use_tracker_store(one.agent.tracker_store._tracker_store)  # Rasa's own wrapper
     sender = "store-down-" + new_id()
-    with sqlite_write_lock(databases[1], readers_too=True):
+    with sqlite_write_lock(databases[1], readers_too=True, engines=store_engines(servers)):
         status, replies, _ = one.rest(sender, QUESTION)
     assert status == 200 and "outpatient" in replies[0]["text"].lower()
     assert stored_user_events(databases[1], sender) == []
@@ -196,7 +201,7 @@ def test_our_store_refuses_and_the_channel_answers_a_crisis_itself(servers, data
     one, _ = servers
     assert isinstance(one.agent.tracker_store, RefusingTrackerStore)
     sender = "store-down-" + new_id()
-    with sqlite_write_lock(databases[1], readers_too=True):
+    with sqlite_write_lock(databases[1], readers_too=True, engines=store_engines(servers)):
         status, answer, _ = one.rest(sender, QUESTION, new_id())
         assert status == 503 and answer["message"] == UNAVAILABLE
         status, replies, _ = one.rest(sender, CRISIS, new_id())

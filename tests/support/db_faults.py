@@ -5,9 +5,9 @@ connects to the real server."""
 import contextlib
 import sqlite3
 from pathlib import Path
-from typing import Iterator, Tuple
+from typing import Iterable, Iterator, Tuple
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from iopnav.services import free_port
 from tests.support.databases import PG_BASE_URL
@@ -15,10 +15,19 @@ from tests.support.tcpproxy import TcpProxy
 
 
 @contextlib.contextmanager
-def sqlite_write_lock(path: Path, readers_too: bool = False) -> Iterator[None]:
+def sqlite_write_lock(
+    path: Path, readers_too: bool = False, engines: Iterable[Engine] = ()
+) -> Iterator[None]:
     """Hold the write lock (as the console's retention or another process
-    would); with `readers_too`, reads wait as well (a writer mid-commit)."""
+    would); with `readers_too`, reads wait as well (a process holding the
+    database in exclusive locking mode: with write-ahead logging, a writer
+    mid-commit no longer stops readers). Exclusive locking needs the file to
+    itself, so the pooled connections of `engines` are closed first."""
+    for engine in engines:
+        engine.dispose()
     lock = sqlite3.connect(str(path), isolation_level=None)
+    if readers_too:
+        lock.execute("PRAGMA locking_mode=EXCLUSIVE")  # ends with the connection
     lock.execute("BEGIN EXCLUSIVE" if readers_too else "BEGIN IMMEDIATE")
     try:
         yield

@@ -1,0 +1,91 @@
+"""Work Rasa repeats each turn, done once (iopnav.rasa_speedups): a custom
+action's response is accepted or refused exactly as Rasa refuses it, and the
+dialogue policy's outputs are kept per input, never mixed up between inputs
+or models. (The real model's predictions with and without: docs/performance.md.)"""
+
+import jsonschema
+import numpy as np
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.ted_policy import TED
+
+from iopnav import rasa_speedups
+
+GOOD = {
+    "events": [{"event": "slot", "name": "program", "value": "north"}],
+    "responses": [{"text": "Here are three programs near you."}],
+}
+BAD = {"events": [{"event": "slot", "name": 3}], "responses": "not a list"}
+
+
+@pytest.fixture
+def action(monkeypatch):
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", rasa_speedups._rasa_validate)
+    monkeypatch.setattr(TED, "_rasa_predict", rasa_speedups._rasa_predict)
+    rasa_speedups.install()  # undone by monkeypatch after the test
+    return RemoteAction("action_search_programs", None)
+
+
+def test_a_valid_response_passes_without_checking_the_schema_again(action, monkeypatch):
+    def validate_each_time(*_args, **_kwargs):
+        raise AssertionError("jsonschema.validate re-checks the schema on every call")
+
+    monkeypatch.setattr(jsonschema, "validate", validate_each_time)
+    assert action._validate_action_result(GOOD) is True
+
+
+def test_an_invalid_response_gets_rasas_own_error(action):
+    with pytest.raises(ValidationError) as ours:
+        action._validate_action_result(BAD)
+    with pytest.raises(ValidationError) as rasas:
+        rasa_speedups._rasa_validate(action, BAD)
+    assert "Failed to validate Action server response" in ours.value.message
+    assert ours.value.message == rasas.value.message
+
+
+# ---- TED's outputs kept per input ------------------------------------------------------
+
+
+class Model:
+    """Stands in for TED: counts its graph runs."""
+
+    def __init__(self):
+        self.runs = 0
+
+    def predict(self, batch):
+        self.runs += 1
+        return {"scores": np.asarray(batch[0], dtype=float) * 2, "diagnostic_data": {"a": [1]}}
+
+
+def states(*values):
+    return (np.asarray(values, dtype=np.float32), np.asarray([len(values)], dtype=np.int64))
+
+
+def test_the_same_input_is_answered_without_running_the_model_again():
+    predict = rasa_speedups.remembering(Model.predict)
+    model = Model()
+    first = predict(model, states(1, 2, 3))
+    again = predict(model, states(1, 2, 3))
+    assert model.runs == 1
+    assert again["scores"].tolist() == first["scores"].tolist() == [2, 4, 6]
+    again["scores"][0] = 99  # a caller changing its copy changes nothing kept
+    assert predict(model, states(1, 2, 3))["scores"].tolist() == [2, 4, 6]
+
+
+def test_a_different_input_or_another_model_runs_the_model():
+    predict = rasa_speedups.remembering(Model.predict)
+    model, reloaded = Model(), Model()
+    predict(model, states(1, 2, 3))
+    predict(model, states(1, 2, 4))
+    predict(model, (np.asarray([1, 2, 3], dtype=np.int64), np.asarray([3], dtype=np.int64)))
+    predict(reloaded, states(1, 2, 3))
+    assert (model.runs, reloaded.runs) == (3, 1)
+
+
+def test_only_the_latest_inputs_are_kept():
+    predict = rasa_speedups.remembering(Model.predict, size=2)
+    model = Model()
+    for value in (1, 2, 3, 1):
+        predict(model, states(value))
+    assert model.runs == 4  # 1 was dropped when 3 came
