@@ -63,6 +63,21 @@ def report(title, per_cat, recall, precision, misses, show_misses):
             print(f"  {kind:11} [{cat}] -> {outcome}: {text}")
 
 
+def report_languages(messages, outcome) -> None:
+    """Recall and precision per language, when the set has more than one
+    (the risk data marks Spanish messages lang: es)."""
+    languages = sorted({m.get("lang", "en") for m in messages})
+    if len(languages) < 2:
+        return
+    for language in languages:
+        subset = [m for m in messages if m.get("lang", "en") == language]
+        _, recall, precision, _ = score(subset, outcome.get)
+        print(
+            f"language {language}: {len(subset)} messages  "
+            f"recall {recall:.3f}  precision {precision:.3f}"
+        )
+
+
 def evaluate(
     data: str, parse, fail_under_recall=None, fail_under_precision=None, quiet=False
 ) -> bool:
@@ -72,8 +87,10 @@ def evaluate(
     report("rule-based screen alone", *screen_only, show_misses=False)
 
     levels = {"crisis": "crisis", "express_distress": "ambiguous"}
-    full = score(messages, lambda t: levels.get(parse(t)["intent"]["name"], "none"))
+    outcome = {m["text"]: levels.get(parse(m["text"])["intent"]["name"], "none") for m in messages}
+    full = score(messages, outcome.get)
     report("full NLU path (ML classifier + screen), as deployed", *full, show_misses=not quiet)
+    report_languages(messages, outcome)
 
     _, recall, precision, _ = full
     ok = True
