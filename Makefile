@@ -27,7 +27,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run scale test test-fast gates stories system-deps lint types format validate shell bench compare browser-deps haproxy-deps \
+.PHONY: help install train run scale test test-fast test-servers test-rest gates stories system-deps lint types format validate shell bench compare browser-deps haproxy-deps \
         crisis-responses clean retention console-user
 
 help:
@@ -136,8 +136,19 @@ haproxy-deps:
 # grouped per step.
 test: install
 	$(MAKE) --no-print-directory -j3 --output-sync=target lint types train validate system-deps
-	$(PY) -m pytest -q --durations=20 tests
-	$(MAKE) --no-print-directory -j2 --output-sync=target gates stories
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-servers test-rest
+
+# make test's two lanes, side by side (each lane's output is shown when it
+# ends). The fault and scale-out suites spend most of their time waiting on
+# faults, timeouts and server starts; each test owns its ports, PostgreSQL
+# schema, Redis database and key prefix, so they run beside the rest.
+PYTEST := $(PY) -m pytest -q --durations=15
+test-servers: install train
+	$(PYTEST) tests/faults tests/scale
+	$(MAKE) --no-print-directory gates
+test-rest: install train
+	$(PYTEST) tests --ignore=tests/faults --ignore=tests/scale
+	$(MAKE) --no-print-directory stories
 
 # The safety and intent gates, one model load (scripts/gates.py says which and why).
 gates: install train

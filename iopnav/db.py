@@ -4,9 +4,8 @@ One declarative Base for all packages so Alembic sees every table; one engine
 per URL so tests can point at SQLite or PostgreSQL.
 """
 
-from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Dict, Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -68,8 +67,28 @@ def get_engine(url: Optional[str] = None) -> Engine:
     return _engine_for(url or settings.database_url())
 
 
-@lru_cache(maxsize=None)
+# One engine (and connection pool) per database URL, for the process's life.
+_ENGINES: Dict[str, Engine] = {}
+
+
 def _engine_for(url: str) -> Engine:
+    engine = _ENGINES.get(url)
+    if engine is None:
+        engine = _ENGINES.setdefault(url, _new_engine(url))
+    return engine
+
+
+def forget_engine(url: str) -> None:
+    """Close the pooled connections of the engine kept for `url` and drop it:
+    for a database that goes away (the tests' throwaway schemas), whose idle
+    connections would otherwise count against PostgreSQL's connection limit
+    for as long as the process runs."""
+    engine = _ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _new_engine(url: str) -> Engine:
     # hide_parameters: error messages must not carry phone numbers or crisis
     # evidence from bound parameters into the logs (review M6).
     if url.startswith("sqlite:///"):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from iopnav import db
+
 PG_BASE_URL = os.environ.get("IOP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -44,7 +46,9 @@ def isolated_database_url(kind: str, tmp_path: Path):
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in PG_BASE_URL else "?"
     # libpq's options parameter pins every connection's search_path to the schema.
-    yield f"{PG_BASE_URL}{sep}options=-csearch_path%3D{schema}"
+    url = f"{PG_BASE_URL}{sep}options=-csearch_path%3D{schema}"
+    yield url
+    db.forget_engine(url)  # PostgreSQL takes 100 connections in all
     with admin.connect() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
