@@ -193,19 +193,20 @@ class Worker:
 
     def _drain(self, now: float) -> None:
         while self.memory:
-            moment = self.memory[0]
-            _count(record_moment(*moment, url=self.database_url))
+            outcome = record_moment(*self.memory[0], url=self.database_url)
             self.memory.pop(0)
+            _count(outcome)  # after the pop: a scrape never sees it written and still pending
         while self._drain_batch(now, BATCH) == BATCH:  # a flood: keep going, no tick wait
             pass
 
     def _drain_batch(self, now: float, size: int) -> int:
         """Write up to `size` due moments; returns how many were written."""
         written: List[int] = []
+        outcomes: List[Recorded] = []
         try:
             for entry_id, attempts, moment in self.journal.due(now, size):
                 try:
-                    _count(record_moment(*moment, url=self.database_url))
+                    outcomes.append(record_moment(*moment, url=self.database_url))
                 except Exception as exc:
                     metrics.error("flag_write")
                     attempts += 1
@@ -220,6 +221,9 @@ class Worker:
         finally:
             if written:  # a crash before this only repeats them: recording is idempotent
                 self.journal.done(written)
+            # Counted once out of the journal: a scrape never sees a flag written and still pending.
+            for outcome in outcomes:
+                _count(outcome)
         return len(written)
 
     def _run_jobs(self, now: float) -> None:
