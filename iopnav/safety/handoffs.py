@@ -116,7 +116,11 @@ BY_KIND: Dict[str, Callable[[Dict], Optional[Texts]]] = {
 }
 
 
-def by_kind(r: Dict) -> Dict[str, Texts]:
-    """kind -> (web, SMS) for every kind whose lines are configured."""
-    built = {kind: make(r) for kind, make in BY_KIND.items()}
+Builders = Dict[str, Callable[[Dict], Optional[Texts]]]
+
+
+def by_kind(r: Dict, builders: Optional[Builders] = None) -> Dict[str, Texts]:
+    """kind -> (web, SMS) for every kind whose lines are configured; the
+    English builders unless given others (spanish.BY_KIND)."""
+    built = {kind: make(r) for kind, make in (builders or BY_KIND).items()}
     return {kind: texts for kind, texts in built.items() if texts}
