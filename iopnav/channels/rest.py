@@ -7,7 +7,9 @@ clinic can put in front of the public.
 Differences from rasa.core.channels.rest.RestInput, and why:
 - Bad requests (empty body, invalid UTF-8, malformed JSON, no sender, empty
   or binary message) get HTTP 400 with {"error": code, "message": text};
-  the stock channel answers many of them with a 500 or an empty list.
+  the stock channel answers many of them with a 500 or an empty list. The
+  text is in the message's language, else the request's Accept-Language
+  (the widget sends its own), else English (texts.py).
 - Sender ids are limited to letters, digits and `_.:-`, so nobody can post
   into an SMS conversation (sender "+1555...") through this channel.
 - The client cannot choose `input_channel` or `metadata`: both land in the
