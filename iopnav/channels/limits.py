@@ -69,7 +69,7 @@ class PlainErrors(ErrorHandler):
         status = int(getattr(exception, "status_code", 500) or 500)
         # Sanic's own sentence for a client error; ours, in the language the
         # client asks for, for a failure on our side.
-        language = texts.language_hint(request.headers.get("accept-language"))
+        language = texts.request_hint(request)
         message = str(exception) if status < 500 else texts.say("request_error", language)
         return response.json({"error": "request_error", "message": message}, status=status)
 

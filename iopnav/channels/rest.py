@@ -99,7 +99,7 @@ def request_language(request: Request, text: Any = None) -> str:
     own, else the one the client asks for (the widget sends its interface
     language as Accept-Language), else English. No conversation is read:
     these answers (refusals, budgets) must stay cheap."""
-    return texts.language_for(text, texts.language_hint(request.headers.get("accept-language")))
+    return texts.language_for(text, texts.request_hint(request))
 
 
 def error_reply(exc: BadInput, language: Optional[str] = None) -> HTTPResponse:

@@ -55,6 +55,13 @@ def language_hint(accept_language: Optional[str]) -> Optional[str]:
     return best
 
 
+def request_hint(request: Any) -> Optional[str]:
+    """language_hint of an HTTP request's Accept-Language; None without a
+    request (Sanic may report an error before it has built one)."""
+    headers = getattr(request, "headers", None)
+    return language_hint(headers.get("accept-language")) if headers is not None else None
+
+
 def language_for(text: Any, known: Optional[str] = None) -> str:
     """The language to answer `text` in: its own, else `known`, else English."""
     own = detect(text) if isinstance(text, str) and text.strip() else None

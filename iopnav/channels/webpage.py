@@ -159,8 +159,8 @@ class JsonErrors(ErrorHandler):
         return error(status, code, texts.say(f"web.{code}", language, kb=MAX_BODY_BYTES // 1024))
 
 
-def language_hint(request: Request) -> Optional[str]:
-    return texts.language_hint(request.headers.get("accept-language"))
+def language_hint(request: Optional[Request]) -> Optional[str]:
+    return texts.request_hint(request)
 
 
 def error(

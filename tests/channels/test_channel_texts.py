@@ -141,3 +141,12 @@ def test_the_language_a_client_asks_for(header, language):
 )
 def test_the_language_of_a_channels_own_answer(text, known, language):
     assert texts.language_for(text, known) == language
+
+
+def test_an_error_before_sanic_built_the_request_is_answered_in_english():
+    class Request:
+        headers = {"accept-language": "es"}
+
+    assert texts.request_hint(Request()) == "es"
+    assert texts.request_hint(None) is None
+    assert texts.language_for(None, texts.request_hint(None)) == "en"
