@@ -107,16 +107,14 @@ def abuse(r: Dict) -> Optional[Texts]:
     return text, sms
 
 
+Builders = Dict[str, Callable[[Dict], Optional[Texts]]]
 # Keys are the values of the crisis_kind slot (domain/core.yml).
-BY_KIND: Dict[str, Callable[[Dict], Optional[Texts]]] = {
+BY_KIND: Builders = {
     "overdose": overdose,
     "harm_others": harm_others,
     "child": child,
     "abuse": abuse,
 }
-
-
-Builders = Dict[str, Callable[[Dict], Optional[Texts]]]
 
 
 def by_kind(r: Dict, builders: Optional[Builders] = None) -> Dict[str, Texts]:
