@@ -7,7 +7,7 @@ sms           TwilioSMSInput: signed Twilio webhook answered with TwiML
 sms_text      how replies are written for SMS (numbered options, splitting)
 optout        STOP/START opt-out list in the application database
 fallback      the channels' own crisis screen when the dialogue fails or is late
-standins      the channels' own stand-ins for a missing answer, English and Spanish
+texts         what the channels say by themselves, English and Spanish (wording.yml)
 payloads      typed "/intent" payloads count only if the bot offered them
 limits        64 KB request bodies and per-sender / per-address budgets
 dedupe        a repeated Twilio MessageSid gets the first reply again (this server)

@@ -19,6 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from iopnav.channels import texts
+
 MAX_MESSAGE_CHARS = 2000
 # Kept for staff in the event metadata, and the most the screen reads; longer
 # input is not a person typing, and screening it would stall the server.
@@ -36,21 +38,53 @@ _JUNK = {"\u200b", "\ufeff", "\ufffd", "\u2028", "\u2029"}
 
 
 class BadInput(Exception):
-    """Input that cannot be processed; `message` is safe to show the sender."""
+    """Input that cannot be processed. `code` is what the API answers with;
+    text(language) what the sender reads (wording.yml, "bad_input.<key>");
+    `said` what they wrote, when there is one, to answer in its language."""
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        code: str,
+        status: int = 400,
+        key: Optional[str] = None,
+        said: Any = None,
+        **values: Any,
+    ) -> None:
         self.code = code
-        self.message = message
         self.status = status
+        self.key = key or code
+        self.said = said
+        self.values = values
+        super().__init__(self.message)
+
+    def text(self, language: Optional[str] = None) -> str:
+        return texts.say(f"bad_input.{self.key}", language, **self.values)
+
+    @property
+    def message(self) -> str:
+        return self.text()
 
 
 @dataclass
 class CleanMessage:
     text: str
-    # A line to show the sender before the answer (e.g. "I read only part").
-    note: Optional[str] = None
     metadata: Dict[str, Any] = field(default_factory=dict)
+    # Set when the text was shortened: its length before, for the note.
+    original_length: Optional[int] = None
+
+    def note(self, channel: Optional[str] = None) -> Optional[str]:
+        """A line to show the sender before the answer ("I read only part"),
+        in the language of what they wrote."""
+        if self.original_length is None:
+            return None
+        original = self.metadata["iopnav"]["original_text"]
+        return texts.say(
+            "long_message",
+            texts.language_for(original),
+            channel,
+            length=f"{self.original_length:,}",
+            kept=f"{MAX_MESSAGE_CHARS:,}",
+        )
 
 
 def _is_junk(char: str) -> bool:
@@ -75,38 +109,20 @@ def strip_junk(text: str) -> "tuple[str, int]":
 def clean_text(raw: Any) -> CleanMessage:
     """The text to give Rasa, or BadInput with a message for the sender."""
     if raw is None:
-        raise BadInput(
-            "missing_message", 'The request has no message. Send the text in the "message" field.'
-        )
+        raise BadInput("missing_message")
     if not isinstance(raw, str):
-        raise BadInput("message_not_text", "The message must be text (a JSON string).")
+        raise BadInput("message_not_text")
     raw = unicodedata.normalize("NFC", raw[:KEEP_CHARS])
     text, removed = strip_junk(raw)
     if removed > max(3, len(raw) * 0.3):
         # Mostly control bytes: a file or binary data sent as text.
-        raise BadInput(
-            "unreadable_message",
-            "The message looks like binary data, not text. Please type your question.",
-        )
+        raise BadInput("unreadable_message")
     if not text:
-        raise BadInput("empty_message", "The message is empty. Please type a question.")
-    metadata: Dict[str, Any] = {}
-    note = None
-    if len(text) > MAX_MESSAGE_CHARS:
-        original = text
-        text = shorten(text)
-        metadata = {
-            "iopnav": {
-                "truncated": True,
-                "original_length": len(original),
-                "original_text": original,
-            }
-        }
-        note = (
-            f"Your message was long ({len(original):,} characters), so I read only about "
-            f"{MAX_MESSAGE_CHARS:,} of them. Shorter messages, one question at a time, work best."
-        )
-    return CleanMessage(text=text, note=note, metadata=metadata)
+        raise BadInput("empty_message")
+    if len(text) <= MAX_MESSAGE_CHARS:
+        return CleanMessage(text=text)
+    metadata = {"iopnav": {"truncated": True, "original_length": len(text), "original_text": text}}
+    return CleanMessage(text=shorten(text), metadata=metadata, original_length=len(text))
 
 
 def cut_at_word(text: str, limit: int) -> str:

@@ -12,8 +12,8 @@ from typing import Any, Dict, Iterable, List, NamedTuple, Optional
 from rasa.shared.core.trackers import EventVerbosity
 
 from iopnav.bilingual import SLOT as LANGUAGE_SLOT
+from iopnav.channels import texts
 from iopnav.channels.idempotency import innermost
-from iopnav.channels.standins import stand_in
 from iopnav.safety.session import crisis_reminder
 
 logger = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 # Said when the dialogue produced no message at all, which happens when a
 # custom action fails (action server down: Rasa logs it and carries on
 # silently). Silence looks like a broken chat, and a texter would get nothing.
-NO_REPLY = stand_in("no_reply")
+NO_REPLY = texts.say("no_reply")
 
 
 async def stored_events(app: Any, sender_id: str) -> List[Dict[str, Any]]:
@@ -76,7 +76,7 @@ async def after_turn(app: Any, sender_id: str, answered: bool, channel: str) -> 
         return AfterTurn(None if answered else NO_REPLY)
     language = last_language(events)
     if not answered:
-        return AfterTurn(stand_in("no_reply", language, channel), None, language)
+        return AfterTurn(texts.say("no_reply", language, channel), None, language)
     return AfterTurn(None, crisis_reminder(events, language, channel), language)
 
 

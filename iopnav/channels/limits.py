@@ -12,7 +12,7 @@ gets the hand-off and a flag, never a "slow down".
 """
 
 import logging
-from typing import Any, List, Tuple
+from typing import Any, List, Optional, Tuple
 
 from sanic import Blueprint, response
 from sanic.handlers import ErrorHandler
@@ -20,8 +20,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from iopnav import settings
+from iopnav.channels import texts
 from iopnav.ratelimit import Limiter, limiter
-from iopnav.safety import resources
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,10 @@ class PlainErrors(ErrorHandler):
     def default(self, request: Request, exception: BaseException) -> HTTPResponse:
         self.log(request, exception)
         status = int(getattr(exception, "status_code", 500) or 500)
-        message = str(exception) if status < 500 else "The request could not be handled."
+        # Sanic's own sentence for a client error; ours, in the language the
+        # client asks for, for a failure on our side.
+        language = texts.request_hint(request)
+        message = str(exception) if status < 500 else texts.say("request_error", language)
         return response.json({"error": "request_error", "message": message}, status=status)
 
 
@@ -109,10 +112,7 @@ async def sms_wait(number: str) -> int:
     return await _wait([(sms_number(), number)])
 
 
-def slow_down_text(seconds: int) -> str:
-    r = resources.load()
-    return (
-        f"You're sending messages faster than I can answer. Please wait {seconds} seconds and "
-        f"try again. In crisis, call or text {r['crisis_line']['call']}; "
-        f"emergency {r['emergency_number']}."
-    )
+def slow_down_text(
+    seconds: int, language: Optional[str] = None, channel: Optional[str] = None
+) -> str:
+    return texts.say("slow_down", language, channel, seconds=seconds)

@@ -9,10 +9,7 @@ from typing import Any
 # The widget's 32 hex digits, Twilio's 34-character SIDs, a UUID; nothing
 # that could be mistaken for markup or a path.
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-INVALID = (
-    'The "message_id" must be 8-64 letters, digits or the characters _ - (a new one for each '
-    "message, the same one when a message is sent again)."
-)
+# A bad id is answered with wording.yml's "bad_input.invalid_message_id".
 
 
 def is_client_id(value: Any) -> bool:

@@ -7,7 +7,9 @@ clinic can put in front of the public.
 Differences from rasa.core.channels.rest.RestInput, and why:
 - Bad requests (empty body, invalid UTF-8, malformed JSON, no sender, empty
   or binary message) get HTTP 400 with {"error": code, "message": text};
-  the stock channel answers many of them with a 500 or an empty list.
+  the stock channel answers many of them with a 500 or an empty list. The
+  text is in the message's language, else the request's Accept-Language
+  (the widget sends its own), else English (texts.py).
 - Sender ids are limited to letters, digits and `_.:-`, so nobody can post
   into an SMS conversation (sender "+1555...") through this channel.
 - The client cannot choose `input_channel` or `metadata`: both land in the
@@ -46,7 +48,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from iopnav.channels import fallback, idempotency, limits, message_ids, payloads
+from iopnav.channels import fallback, idempotency, limits, message_ids, payloads, texts
 from iopnav.channels.cleaning import BadInput, CleanMessage, clean_text_async
 from iopnav.channels.conversation import (
     after_turn,
@@ -59,68 +61,59 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = limits.MAX_REQUEST_BYTES
 SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
-UNAVAILABLE = (
-    "Sorry, I couldn't answer just now. Please try again in a moment. "
-    "In an emergency call 911, or call or text 988."
-)
+# What the 503 says in English (tests compare with it).
+UNAVAILABLE = texts.say("unavailable")
 
 
 def parse_request(body: bytes) -> Tuple[str, Any, Optional[str]]:
     """(sender, raw message, client's message id or None) from the request
     body, or BadInput."""
     if len(body) > MAX_BODY_BYTES:
-        raise BadInput(
-            "too_large", f"The request is larger than {MAX_BODY_BYTES:,} bytes.", status=413
-        )
+        raise BadInput("too_large", status=413, limit=f"{MAX_BODY_BYTES:,}")
     if not body.strip():
-        raise BadInput(
-            "empty_body",
-            'The request body is empty. Send JSON like {"sender": "id", "message": "hi"}.',
-        )
+        raise BadInput("empty_body")
     try:
         decoded = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadInput("invalid_encoding", "The request body is not valid UTF-8 text.") from None
+        raise BadInput("invalid_encoding") from None
     try:
         payload = json.loads(decoded)
     except ValueError:
-        raise BadInput(
-            "malformed_json",
-            'The request body is not valid JSON. Send {"sender": "id", "message": "hi"}.',
-        ) from None
+        raise BadInput("malformed_json") from None
     if not isinstance(payload, dict):
-        raise BadInput(
-            "malformed_json",
-            'The request body must be a JSON object: {"sender": "id", "message": "hi"}.',
-        )
+        raise BadInput("malformed_json", key="not_an_object")
     sender = payload.get("sender")
+    message = payload.get("message")
     if sender is None or (isinstance(sender, str) and not sender.strip()):
-        raise BadInput(
-            "missing_sender",
-            'The request has no "sender": send a conversation id with every message.',
-        )
+        raise BadInput("missing_sender", said=message)
     if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
-        raise BadInput(
-            "invalid_sender", 'The "sender" must be 1-128 letters, digits or the characters _ . : -'
-        )
+        raise BadInput("invalid_sender", said=message)
     message_id = payload.get("message_id")
     if message_id is not None and not message_ids.is_client_id(message_id):
-        raise BadInput("invalid_message_id", message_ids.INVALID)
-    return sender, payload.get("message"), message_id
+        raise BadInput("invalid_message_id", said=message)
+    return sender, message, message_id
 
 
-def error_reply(exc: BadInput) -> HTTPResponse:
-    return response.json({"error": exc.code, "message": exc.message}, status=exc.status)
+def request_language(request: Request, text: Any = None) -> str:
+    """The language of a text the channel answers by itself: the message's
+    own, else the one the client asks for (the widget sends its interface
+    language as Accept-Language), else English. No conversation is read:
+    these answers (refusals, budgets) must stay cheap."""
+    return texts.language_for(text, texts.request_hint(request))
 
 
-def too_large() -> HTTPResponse:
-    return error_reply(
-        BadInput("too_large", f"The request is larger than {MAX_BODY_BYTES:,} bytes.", status=413)
+def error_reply(exc: BadInput, language: Optional[str] = None) -> HTTPResponse:
+    return response.json({"error": exc.code, "message": exc.text(language)}, status=exc.status)
+
+
+def too_large(language: Optional[str] = None) -> HTTPResponse:
+    return error_reply(BadInput("too_large", status=413, limit=f"{MAX_BODY_BYTES:,}"), language)
+
+
+def unavailable(language: Optional[str] = None) -> HTTPResponse:
+    return response.json(
+        {"error": "unavailable", "message": texts.say("unavailable", language)}, status=503
     )
-
-
-def unavailable() -> HTTPResponse:
-    return response.json({"error": "unavailable", "message": UNAVAILABLE}, status=503)
 
 
 def say(sender: str, text: str) -> Dict[str, Any]:
@@ -134,7 +127,7 @@ async def read_message(request: Request, sender: str, raw: Any) -> CleanMessage:
     if payloads.looks_like_payload(message.text):
         message.text = payloads.as_typed(message.text, await offered_options(request.app, sender))
         if not message.text:
-            raise BadInput("empty_message", "The message is empty. Please type a question.")
+            raise BadInput("empty_message")
     return message
 
 
@@ -148,8 +141,8 @@ class SafeRestInput(InputChannel):
         limits.limit_request_size(webhook)
 
         @webhook.exception(PayloadTooLarge)
-        async def refuse_large(_: Request, __: Exception) -> HTTPResponse:
-            return too_large()
+        async def refuse_large(request: Request, __: Exception) -> HTTPResponse:
+            return too_large(request_language(request))
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -163,26 +156,28 @@ class SafeRestInput(InputChannel):
             except Exception:  # never a bare 500: the widget shows this text
                 logger.exception("REST message could not be handled")
                 turns.fell_back("channel_error")
-                return unavailable()
+                return unavailable(request_language(request))
 
         return webhook
 
     async def answer(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
+        raw: Any = None
         try:
             sender, raw, client_id = parse_request(request.body or b"")
             message = await read_message(request, sender, raw)
         except BadInput as exc:
-            return error_reply(exc)
+            return error_reply(exc, request_language(request, exc.said or raw))
         agent = request.app.ctx.agent
         wait = await limits.rest_wait(request, sender)
         if wait:
             handoff = await fallback.rescue(agent, sender, message.text, self.name(), [], client_id)
             if handoff:  # a crisis is never rate-limited
                 return response.json([say(sender, handoff)])
+            slow_down = limits.slow_down_text(wait, request_language(request, message.text))
             return response.json(
-                {"error": "rate_limited", "message": limits.slow_down_text(wait)},
+                {"error": "rate_limited", "message": slow_down},
                 status=429,
                 headers={"Retry-After": str(wait)},
             )
@@ -210,7 +205,7 @@ class SafeRestInput(InputChannel):
             if handoff:
                 replies.append(say(sender, handoff))
             if not replies:
-                return unavailable()
+                return unavailable(request_language(request, message.text))
             stand_in, reminder, language = None, None, None
         else:
             fallback.flag_handoff(
@@ -221,8 +216,9 @@ class SafeRestInput(InputChannel):
             )
         if stand_in:
             replies.append(say(sender, stand_in))
-        if message.note:
-            replies.insert(0, say(sender, message.note))
+        note = message.note(self.name())
+        if note:
+            replies.insert(0, say(sender, note))
         if reminder:
             replies = without_topic_buttons(replies)
             replies.append(say(sender, reminder))

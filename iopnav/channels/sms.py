@@ -251,15 +251,22 @@ class TwilioSMSInput(InputChannel):
     ) -> HTTPResponse:
         body = params.get("Body")
         word = sms_text.keyword(body)
+        agent = request.app.ctx.agent
+
+        async def language(text: str) -> str:
+            # Only for the channel's own texts: the message's language, else
+            # the conversation's (a keyword or a picture has none of its own).
+            return await fallback.language_of(agent, sender, text)
+
         if word in sms_text.STOP_WORDS:
             await optout.opt_out(sender, word)
             logger.info("SMS %s opted out", masked(sender))
-            return reply_text(sms_text.stop_text())
+            return reply_text(sms_text.stop_text(await language(body or "")))
         is_opted_out = await self.opted_out(sender)
         if word in sms_text.START_WORDS or (is_opted_out and word in sms_text.START_WHEN_OPTED_OUT):
             await optout.opt_in(sender, word)
             logger.info("SMS %s opted back in", masked(sender))
-            return reply_text(sms_text.start_text())
+            return reply_text(sms_text.start_text(await language(body or "")))
         if word in sms_text.HELP_WORDS:
             # Carriers require HELP to be answered, opted out or not; the
             # answer names the crisis line and the emergency number.
@@ -276,15 +283,17 @@ class TwilioSMSInput(InputChannel):
             if is_opted_out:
                 return twiml([])
             code = "media_only" if has_media else exc.code
-            return reply_text(sms_text.BAD_INPUT_TEXTS.get(code, exc.message))
-        agent = request.app.ctx.agent
+            return reply_text(sms_text.bad_input_text(code, await language(body or "")))
         wait = await limits.sms_wait(sender)
         if is_opted_out:
             await self.record_only(request, sender, message, client_id, store=not wait)
             return twiml([])
         if wait:
             handoff = await fallback.rescue(agent, sender, message.text, self.name(), [], client_id)
-            return reply_text(handoff or limits.slow_down_text(wait))
+            if handoff:  # a crisis is never rate-limited
+                return reply_text(handoff)
+            slow_down = limits.slow_down_text(wait, await language(message.text), self.name())
+            return reply_text(slow_down)
 
         text, metadata = message.text, dict(message.metadata)
         offered = await offered_options(request.app, sender)
@@ -296,7 +305,9 @@ class TwilioSMSInput(InputChannel):
         else:
             text = payloads.as_typed(text, offered)
             if not text:
-                return reply_text(sms_text.BAD_INPUT_TEXTS["empty_message"])
+                return reply_text(
+                    sms_text.bad_input_text("empty_message", await language(message.text))
+                )
 
         collector = SMSCollector()
         failure, message_id = await fallback.run_message(
@@ -308,7 +319,8 @@ class TwilioSMSInput(InputChannel):
             metadata,
             client_id,
         )
-        notes = [n for n in (message.note, sms_text.MEDIA_NOTE if has_media else None) if n]
+        media_note = sms_text.media_note(await language(message.text)) if has_media else None
+        notes = [n for n in (message.note(self.name()), media_note) if n]
         if failure is not None:
             logger.error("SMS from %s not answered by the dialogue: %r", masked(sender), failure)
             return await self.rescued(agent, sender, text, collector, notes, message_id)

@@ -8,10 +8,9 @@ import re
 from typing import Any, Dict, List, Optional
 
 from iopnav import settings
+from iopnav.channels import texts
 from iopnav.channels.cleaning import cut_at_word
 from iopnav.channels.conversation import is_option
-from iopnav.channels.standins import stand_in
-from iopnav.safety import resources
 
 # Twilio refuses a message body over 1,600 characters.
 MAX_SMS_CHARS = 1600
@@ -138,62 +137,38 @@ def split(text: str, limit: int = MAX_SMS_CHARS) -> List[str]:
     return chunks
 
 
-def _lines() -> Dict[str, str]:
-    r = resources.load()
-    return {"crisis": r["crisis_line"]["call"], "emergency": r["emergency_number"]}
-
-
-def help_text() -> str:
-    n = _lines()
-    return (
-        f"{CLINIC_NAME}: I answer questions about our outpatient programs. Staff: {CLINIC_PHONE}. "
-        f"In crisis, call or text {n['crisis']}. Emergency: call {n['emergency']}. "
-        "Reply STOP to opt out. Msg & data rates may apply."
-    )
-
-
-def help_text_spanish() -> str:
-    """HELP in Spanish (the keywords stay the English ones carriers act on);
-    no accents outside GSM-7, like the Spanish SMS hand-offs."""
-    n, ways = _lines(), resources.crisis_ways(resources.load(), "es", "sms")
-    return (
-        f"{CLINIC_NAME}: respondo preguntas sobre nuestros programas. Personal: {CLINIC_PHONE}. "
-        f"En crisis, {ways}. Emergencias: llama al {n['emergency']}. "
-        "Responde STOP para darte de baja. Pueden aplicarse tarifas de mensajes y datos."
-    )
-
-
 def help_texts() -> List[str]:
     """The answer to HELP: English, then Spanish, one message each (each fits
     two segments), as the texter's language is not known before it."""
-    return [help_text(), help_text_spanish()]
+    return [
+        texts.say("sms_help", language, "sms", clinic=CLINIC_NAME, clinic_phone=CLINIC_PHONE)
+        for language in (texts.ENGLISH, texts.SPANISH)
+    ]
 
 
-def stop_text() -> str:
-    n = _lines()
-    return (
-        f"You're unsubscribed from {CLINIC_NAME} texts and will get no more messages. "
-        f"Reply START to resubscribe. In crisis, call or text {n['crisis']}; emergency"
-        f" {n['emergency']}."
-    )
+def stop_text(language: Optional[str] = None) -> str:
+    return texts.say("sms_stop", language, "sms", clinic=CLINIC_NAME)
 
 
-def start_text() -> str:
-    return (
-        f"You're subscribed to {CLINIC_NAME} texts again. Ask me anything about our programs."
-        f" Reply HELP for help, STOP to opt out."
-    )
+def start_text(language: Optional[str] = None) -> str:
+    return texts.say("sms_start", language, "sms", clinic=CLINIC_NAME)
 
 
-# Answers to messages the assistant cannot read (cleaning.BadInput codes).
-BAD_INPUT_TEXTS = {
-    "missing_message": "I didn't get any text. Please type your question.",
-    "empty_message": "I didn't get any text. Please type your question.",
-    "unreadable_message": "I couldn't read that message. Please type your question in words.",
-    "media_only": "I can only read text, not pictures or files. Please type your question.",
-}
-MEDIA_NOTE = "I can't open pictures or files, so I read only your text."
+# The cleaning.BadInput codes a text message can have, plus pictures alone.
+BAD_INPUT_CODES = ("missing_message", "empty_message", "unreadable_message", "media_only")
+
+
+def bad_input_text(code: str, language: Optional[str] = None) -> str:
+    """The answer to a text the assistant cannot read, worded for a texter."""
+    key = f"sms_bad_input.{code}"
+    if key not in texts.WORDING.entries:
+        key = f"bad_input.{code}"
+    return texts.say(key, language, "sms")
+
+
+def media_note(language: Optional[str] = None) -> str:
+    return texts.say("sms_media_note", language, "sms")
 
 
 def unavailable_text(language: Optional[str] = None) -> str:
-    return stand_in("sms_unavailable", language, "sms")
+    return texts.say("sms_unavailable", language, "sms")

@@ -17,20 +17,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
+from iopnav.channels import texts
 from iopnav.channels.cleaning import clean_text
-from iopnav.channels.standins import stand_in
-from iopnav.nlu.language import ENGLISH, detect
 from iopnav.safety import outbox, resources
 
 logger = logging.getLogger(__name__)
 
 # Flags from this path carry the web channel's name, like Rasa's own flags.
 CHANNEL = "rest"
-NOT_DELIVERED = stand_in("not_delivered")
-RATE_LIMITED = (
-    "You're sending messages faster than the assistant can answer. Please wait a moment and "
-    "try again. In an emergency call 911, or call or text 988."
-)
+NOT_DELIVERED = texts.say("not_delivered")
 
 
 @dataclass
@@ -86,7 +81,9 @@ def event_key(sender: str, text: str, now: Optional[float] = None) -> str:
     return f"web-fallback:{digest}"
 
 
-def handoff_reply(sender: str, raw: Any, verdict: Verdict, why: str) -> List[Dict[str, Any]]:
+def handoff_reply(
+    sender: str, raw: Any, verdict: Verdict, why: str, hint: Optional[str] = None
+) -> List[Dict[str, Any]]:
     """Flag the crisis for staff and return the hand-off, as Rasa would."""
     outbox.enqueue_flag(
         sender,
@@ -96,13 +93,14 @@ def handoff_reply(sender: str, raw: Any, verdict: Verdict, why: str) -> List[Dic
         evidence=json.dumps(verdict.evidence or []),
         note=f"answered by the web page ({why}): check the conversation",
     )
-    text = resources.handoff_for(_handoff_resources(), verdict.kind, "web", language_of(raw))
+    text = resources.handoff_for(_handoff_resources(), verdict.kind, "web", language_of(raw, hint))
     return [{"recipient_id": sender, "text": text}]
 
 
-def language_of(raw: Any) -> str:
-    """The message's own language (this process keeps no conversation), else English."""
-    return detect(str(raw or "")) or ENGLISH
+def language_of(raw: Any, hint: Optional[str] = None) -> str:
+    """The message's own language (this process keeps no conversation), else
+    the widget's (`hint`, from its Accept-Language), else English."""
+    return texts.language_for(str(raw or ""), hint)
 
 
 def stand_in_reply(sender: str, text: str = NOT_DELIVERED) -> List[Dict[str, Any]]:
@@ -110,13 +108,16 @@ def stand_in_reply(sender: str, text: str = NOT_DELIVERED) -> List[Dict[str, Any
     return [{"recipient_id": sender, "text": text, "status": "not_delivered"}]
 
 
-def reply(sender: str, raw: Any, verdict: Verdict, why: str) -> List[Dict[str, Any]]:
+def reply(
+    sender: str, raw: Any, verdict: Verdict, why: str, hint: Optional[str] = None
+) -> List[Dict[str, Any]]:
     """The page's answer for a turn Rasa did not answer."""
     if verdict.crisis:
-        return handoff_reply(sender, raw, verdict, why)
-    answer = stand_in_reply(sender, stand_in("not_delivered", language_of(raw)))
+        return handoff_reply(sender, raw, verdict, why, hint)
+    language = language_of(raw, hint)
+    answer = stand_in_reply(sender, texts.say("not_delivered", language))
     if verdict.unread:
         # Nothing could read the message: the crisis lines, in case it needed them.
-        general = resources.handoff_for(_handoff_resources(), None, "web", language_of(raw))
+        general = resources.handoff_for(_handoff_resources(), None, "web", language)
         answer.append({"recipient_id": sender, "text": general})
     return answer

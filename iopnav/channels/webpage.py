@@ -50,7 +50,7 @@ from sanic.response import HTTPResponse
 from sanic.server.protocols.http_protocol import HttpProtocol
 
 from iopnav import settings
-from iopnav.channels import message_ids, webfallback, websession
+from iopnav.channels import message_ids, texts, webfallback, websession
 from iopnav.db import get_engine
 from iopnav.ops import endpoints, jsonlog, turns
 from iopnav.ops.readiness import Check, flag_probe, http_probe, redis_url_probe, sql_probe
@@ -69,7 +69,6 @@ SECURITY_HEADERS = {
     ),
 }
 HSTS = "max-age=31536000; includeSubDomains"
-BAD_JSON = 'Send JSON: {"message": "..."}.'
 # Per visitor: a person types a few messages a minute; a script sends hundreds.
 PER_IP = limiter("web_ip", "60/minute")
 PER_SESSION = limiter("web_session", "20/minute")
@@ -145,24 +144,23 @@ class BoundedHttpProtocol(HttpProtocol):
 
 
 class JsonErrors(ErrorHandler):
-    """Every error is a short JSON sentence, never a traceback or an HTML page."""
+    """Every error is a short JSON sentence, never a traceback or an HTML page,
+    in the language the client asks for (the widget sends its own)."""
+
+    MESSAGES = {404: "not_found", 405: "not_allowed", 408: "timeout", 413: "too_large"}
 
     def default(self, request, exception):
         status = getattr(exception, "status_code", 500) or 500
+        language = language_hint(request)
         if status >= 500:
             logger.error("web page error: %s", type(exception).__name__)
-            return error(500, "server_error", "Something went wrong on our side. " + EMERGENCY)
-        messages = {
-            404: ("not_found", "There is no page here."),
-            405: ("not_allowed", "That method is not allowed here."),
-            408: ("timeout", "The request took too long to arrive."),
-            413: ("too_large", f"The message is larger than {MAX_BODY_BYTES // 1024} KB."),
-        }
-        code, text = messages.get(status, ("bad_request", "The request could not be read."))
-        return error(status, code, text)
+            return error(500, "server_error", texts.say("web.server_error", language))
+        code = self.MESSAGES.get(status, "bad_request")
+        return error(status, code, texts.say(f"web.{code}", language, kb=MAX_BODY_BYTES // 1024))
 
 
-EMERGENCY = "In an emergency call 911, or call or text 988."
+def language_hint(request: Optional[Request]) -> Optional[str]:
+    return texts.request_hint(request)
 
 
 def error(
@@ -241,7 +239,11 @@ class Turns:
             await self.http.close()
 
     async def forward(
-        self, sender: str, message: Any, message_id: Optional[str] = None
+        self,
+        sender: str,
+        message: Any,
+        message_id: Optional[str] = None,
+        language: Optional[str] = None,
     ) -> Tuple[Optional[int], Any, str]:
         """(status, JSON body, "") from Rasa, or (None, None, why) when Rasa
         gave no usable answer within the deadline."""
@@ -259,6 +261,8 @@ class Turns:
                 sent["message_id"] = message_id
             turn = turns.current()  # one id for this message in the page's and Rasa's logs
             headers = {turns.HEADER: turn.request_id} if turn else {}
+            if language:  # the widget's language, for Rasa's own texts (rest.py)
+                headers["Accept-Language"] = language
             async with self.http.post(
                 self.url, json=sent, timeout=timeout, headers=headers
             ) as resp:
@@ -291,20 +295,28 @@ async def screen(message: Any) -> webfallback.Verdict:
     return await asyncio.get_running_loop().run_in_executor(None, webfallback.screen_text, message)
 
 
+def origin_refused(hint: Optional[str]) -> HTTPResponse:
+    return error(403, "origin_not_allowed", texts.say("web.origin_not_allowed", hint))
+
+
 async def chat_turn(request: Request, config: WebConfig, rasa: Turns) -> HTTPResponse:
+    hint = language_hint(request)
     cors = origin_headers(request, config)
     if cors is None:
-        return error(403, "origin_not_allowed", "This origin may not use the chat API.")
+        return origin_refused(hint)
     try:
         payload = json.loads((request.body or b"").decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return error(400, "bad_request", BAD_JSON, cors)
+        return error(400, "bad_request", texts.say("web.bad_json", hint), cors)
     if not isinstance(payload, dict):
-        return error(400, "bad_request", BAD_JSON, cors)
+        return error(400, "bad_request", texts.say("web.bad_json", hint), cors)
     message = payload.get("message")
     message_id = payload.get("message_id")
+    # The page's own answers follow what was written, else the widget's language.
+    language = texts.language_for(message, hint)
     if message_id is not None and not message_ids.is_client_id(message_id):
-        return error(400, "invalid_message_id", message_ids.INVALID, cors)
+        invalid = texts.say("bad_input.invalid_message_id", language)
+        return error(400, "invalid_message_id", invalid, cors)
     session = current_session(request, request.app.ctx.signer)
     sender = session.sender
 
@@ -315,7 +327,7 @@ async def chat_turn(request: Request, config: WebConfig, rasa: Turns) -> HTTPRes
         verdict = await screen(message)
         if verdict.crisis:
             turns.handed_off(verdict.kind, "web_page")
-            handoff = webfallback.handoff_reply(sender, message, verdict, "rate limit")
+            handoff = webfallback.handoff_reply(sender, message, verdict, "rate limit", hint)
             return hand_out(response.json(handoff, headers=cors), session, cors, config)
         retry = max(
             PER_IP.retry_after(client_ip(request)), PER_SESSION.retry_after(session.session_id), 1
@@ -324,7 +336,7 @@ async def chat_turn(request: Request, config: WebConfig, rasa: Turns) -> HTTPRes
             error(
                 429,
                 "rate_limited",
-                webfallback.RATE_LIMITED,
+                texts.say("web_rate_limited", language),
                 {**cors, "Retry-After": str(retry)},
             ),
             session,
@@ -332,7 +344,7 @@ async def chat_turn(request: Request, config: WebConfig, rasa: Turns) -> HTTPRes
             config,
         )
 
-    status, body, why = await rasa.forward(sender, message, message_id)
+    status, body, why = await rasa.forward(sender, message, message_id, language)
     if status is not None:
         return hand_out(response.json(body, status=status, headers=cors), session, cors, config)
     verdict = await screen(message)
@@ -340,7 +352,7 @@ async def chat_turn(request: Request, config: WebConfig, rasa: Turns) -> HTTPRes
     turns.fell_back("rasa_error" if why.startswith("rasa_") else f"rasa_{why}")
     if verdict.crisis:
         turns.handed_off(verdict.kind, "web_page")
-    replies = webfallback.reply(sender, message, verdict, why)
+    replies = webfallback.reply(sender, message, verdict, why, hint)
     headers = {**cors, "X-IOP-Fallback": why}
     return hand_out(response.json(replies, headers=headers), session, cors, config)
 
@@ -412,19 +424,18 @@ def create_app(config: Optional[WebConfig] = None, name: str = "iop_web") -> San
         """A new conversation ("New chat"): the old one's id is forgotten."""
         cors = origin_headers(request, config)
         if cors is None:
-            return error(403, "origin_not_allowed", "This origin may not use the chat API.")
+            return origin_refused(language_hint(request))
         if not await PER_IP.hit_async(client_ip(request)):
             retry = str(max(PER_IP.retry_after(client_ip(request)), 1))
-            return error(
-                429, "rate_limited", webfallback.RATE_LIMITED, {**cors, "Retry-After": retry}
-            )
+            limited = texts.say("web_rate_limited", language_hint(request))
+            return error(429, "rate_limited", limited, {**cors, "Retry-After": retry})
         session = request.app.ctx.signer.issue()
         return hand_out(response.json({"status": "new"}, headers=cors), session, cors, config)
 
     async def preflight(request: Request) -> HTTPResponse:
         cors = origin_headers(request, config)
         if cors is None:
-            return error(403, "origin_not_allowed", "This origin may not use the chat API.")
+            return origin_refused(language_hint(request))
         cors.update(
             {
                 "Access-Control-Allow-Methods": "POST",
@@ -439,11 +450,11 @@ def create_app(config: Optional[WebConfig] = None, name: str = "iop_web") -> San
 
     @app.route("/", methods=["GET", "HEAD"])
     async def index(request: Request) -> HTTPResponse:
-        return static_file(config.web_root, "index.html")
+        return static_file(config.web_root, "index.html", language_hint(request))
 
     @app.route("/<path:path>", methods=["GET", "HEAD"])
     async def files(request: Request, path: str) -> HTTPResponse:
-        return static_file(config.web_root, path)
+        return static_file(config.web_root, path, language_hint(request))
 
     return app
 
@@ -462,11 +473,11 @@ def web_checks(app: Sanic, config: WebConfig) -> List[Check]:
     return checks
 
 
-def static_file(web_root: Path, path: str) -> HTTPResponse:
+def static_file(web_root: Path, path: str, language: Optional[str] = None) -> HTTPResponse:
     target = (web_root / path.lstrip("/")).resolve()
     # Only files inside web/ (no "../"), never a directory listing.
     if web_root.resolve() not in target.parents or not target.is_file():
-        return error(404, "not_found", "There is no page here.")
+        return error(404, "not_found", texts.say("web.not_found", language))
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if content_type.startswith("text/") or content_type.endswith("javascript"):
         content_type += "; charset=utf-8"

@@ -107,8 +107,9 @@ def abuse(r: Dict) -> Optional[Texts]:
     return text, sms
 
 
+Builders = Dict[str, Callable[[Dict], Optional[Texts]]]
 # Keys are the values of the crisis_kind slot (domain/core.yml).
-BY_KIND: Dict[str, Callable[[Dict], Optional[Texts]]] = {
+BY_KIND: Builders = {
     "overdose": overdose,
     "harm_others": harm_others,
     "child": child,
@@ -116,7 +117,8 @@ BY_KIND: Dict[str, Callable[[Dict], Optional[Texts]]] = {
 }
 
 
-def by_kind(r: Dict) -> Dict[str, Texts]:
-    """kind -> (web, SMS) for every kind whose lines are configured."""
-    built = {kind: make(r) for kind, make in BY_KIND.items()}
+def by_kind(r: Dict, builders: Optional[Builders] = None) -> Dict[str, Texts]:
+    """kind -> (web, SMS) for every kind whose lines are configured; the
+    English builders unless given others (spanish.BY_KIND)."""
+    built = {kind: make(r) for kind, make in (builders or BY_KIND).items()}
     return {kind: texts for kind, texts in built.items() if texts}

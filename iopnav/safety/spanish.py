@@ -14,9 +14,11 @@ so the hand-off would need five segments instead of two.
 
 from typing import Any, Dict, List, Optional, Tuple
 
+from iopnav.safety import handoffs
+from iopnav.safety.handoffs import Texts  # (web text, SMS text)
+
 LANGUAGE = "es"
 Variations = List[Dict[str, Any]]
-Texts = Tuple[str, str]  # (web text, SMS text)
 
 CLOSING = (
     "Soy un asistente automático, no un consejero, así que no puedo enviar ayuda yo mismo. "
@@ -154,12 +156,17 @@ def abuse(r: Dict) -> Optional[Texts]:
     return text, sms_plain(sms)
 
 
-BY_KIND = {"overdose": overdose, "harm_others": harm_others, "child": child, "abuse": abuse}
+# The same kinds as handoffs.BY_KIND, built the same way (handoffs.by_kind).
+BY_KIND: handoffs.Builders = {
+    "overdose": overdose,
+    "harm_others": harm_others,
+    "child": child,
+    "abuse": abuse,
+}
 
 
 def by_kind(r: Dict) -> Dict[str, Texts]:
-    built = {kind: make(r) for kind, make in BY_KIND.items()}
-    return {kind: texts for kind, texts in built.items() if texts}
+    return handoffs.by_kind(r, BY_KIND)
 
 
 # --- around the screening question (resources.py has the English)

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from iopnav import migrate
+from iopnav import migrate, ratelimit
 from iopnav.services import VENV_BIN, WEB_SECRETS, Service, free_port
 
 
@@ -84,3 +84,17 @@ def web_page_without_actions(assistant_without_actions, tmp_path_factory):
         assistant_without_actions.database_url,
     ) as service:
         yield service
+
+
+@pytest.fixture
+def tight_budgets(monkeypatch):
+    """The Rasa channels' request budgets at 2 (3 per address) a minute."""
+    names = ("rest_sender", "rest_ip", "sms_number")
+    monkeypatch.setenv("IOP_RATE_LIMIT_REST_SENDER", "2/minute")
+    monkeypatch.setenv("IOP_RATE_LIMIT_REST_IP", "3/minute")
+    monkeypatch.setenv("IOP_RATE_LIMIT_SMS_NUMBER", "2/minute")
+    for name in names:
+        monkeypatch.delitem(ratelimit._limiters, name, raising=False)
+    yield
+    for name in names:
+        ratelimit._limiters.pop(name, None)

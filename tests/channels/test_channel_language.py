@@ -6,9 +6,8 @@ import asyncio
 
 import pytest
 
-from iopnav.channels import fallback, sms_text, webfallback
+from iopnav.channels import fallback, sms_text, texts, webfallback
 from iopnav.channels.conversation import last_language
-from iopnav.channels.standins import stand_in
 from iopnav.safety import outbox, resources
 
 SPANISH_CRISIS = "ya no aguanto más, esta noche me quito la vida"
@@ -94,7 +93,7 @@ def test_the_stand_ins_in_spanish_name_988_the_spanish_way_and_911():
     assert answer["status"] == "not_delivered"
     [answer] = webfallback.reply("web-" + "e" * 32, "how much is it?", verdict, "unreachable")
     assert answer["text"] == webfallback.NOT_DELIVERED
-    for text in (sms_text.unavailable_text("es"), stand_in("no_reply", "es", "sms")):
+    for text in (sms_text.unavailable_text("es"), texts.say("no_reply", "es", "sms")):
         assert "marca 2" in text and "AYUDA" in text and "911" in text
     # By SMS: GSM-7 only, within two segments.
     assert sms_text.unavailable_text("es").isascii() and len(sms_text.unavailable_text("es")) <= 306

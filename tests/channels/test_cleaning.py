@@ -34,14 +34,14 @@ def test_emoji_accents_and_other_scripts_are_kept():
 
 def test_a_short_message_has_no_note():
     message = clean_text("hello")
-    assert message.note is None and message.metadata == {}
+    assert message.note() is None and message.metadata == {}
 
 
 def test_a_long_message_is_cut_with_a_note_and_kept_in_metadata():
     raw = "I would like to know about evening groups and insurance. " * 100
     message = clean_text(raw)
     assert len(message.text) <= MAX_MESSAGE_CHARS
-    assert "long" in message.note
+    assert message.note().startswith("Your message was long (5,699 characters)")
     assert message.metadata["iopnav"]["original_text"] == raw.strip()
 
 
@@ -50,3 +50,25 @@ def test_a_crisis_beyond_the_cut_is_kept():
     message = clean_text(filler + "I have a plan to kill myself tonight.")
     assert len(message.text) <= MAX_MESSAGE_CHARS
     assert "kill myself" in message.text
+
+
+def test_the_long_message_note_is_in_the_language_of_the_message():
+    raw = "Quiero saber si tienen grupos por la noche y si aceptan mi seguro. " * 60
+    note = clean_text(raw).note()
+    assert note.startswith("Tu mensaje era largo (4,019 caracteres), así que solo leí unos 2,000")
+    # By SMS without á í ó ú, which would turn the message into UCS-2.
+    assert (
+        clean_text(raw).note("sms").startswith("Tu mensaje era largo (4,019 caracteres), asi que")
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_refusal_has_a_sentence_in_both_languages(language):
+    for raw in (None, 17, "", "\x00\x01\x02\x03\x04\x05\x06\x07"):
+        with pytest.raises(BadInput) as caught:
+            clean_text(raw)
+        assert len(caught.value.text(language)) > 20
+    with pytest.raises(BadInput) as caught:
+        clean_text("  ")
+    assert caught.value.text("es") == "El mensaje está vacío. Escribe una pregunta, por favor."
+    assert caught.value.message == "The message is empty. Please type a question."

@@ -18,17 +18,19 @@ import yaml
 
 from actions import prompts
 from iopnav import settings
-from iopnav.channels import cleaning, limits, sms_text
+from iopnav.channels import cleaning, limits, sms_text, texts
 from iopnav.channels.conversation import NO_REPLY
-from iopnav.channels.standins import stand_in
 from iopnav.safety import resources
 
 KEYWORDS = sms_text.STOP_WORDS | sms_text.START_WORDS | sms_text.HELP_WORDS
 # A keyword may be named only for what the carrier does with it.
 OWN_MEANING = [
     (sms_text.STOP_WORDS, r"(?:to (?:opt out|unsubscribe)|para darte de baja)\b"),
-    (sms_text.START_WORDS, r"to (?:resubscribe|opt (?:back )?in|subscribe again)\b"),
-    (sms_text.HELP_WORDS, r"for (?:help|more information)\b"),
+    (
+        sms_text.START_WORDS,
+        r"(?:to (?:resubscribe|opt (?:back )?in|subscribe again)|para volver a suscribirte)\b",
+    ),
+    (sms_text.HELP_WORDS, r"(?:for (?:help|more information)|para recibir ayuda)\b"),
 ]
 OTHER_SERVICE = r"(?:to|al) \+?[\d(]"  # "text START to 88788", "envia START al 88788"
 INSTRUCTION = re.compile(
@@ -87,22 +89,24 @@ def _channel_texts() -> Iterator[Tuple[str, str]]:
     r = resources.load()
     for i, text in enumerate(sms_text.help_texts()):
         yield f"sms_text.help_texts[{i}]", text
-    yield "sms_text.stop_text", sms_text.stop_text()
-    yield "sms_text.start_text", sms_text.start_text()
+    long_message = cleaning.clean_text("word " * 600)
     for language in ("en", "es"):
+        yield f"sms_text.stop_text ({language})", sms_text.stop_text(language)
+        yield f"sms_text.start_text ({language})", sms_text.start_text(language)
         yield f"sms_text.unavailable_text ({language})", sms_text.unavailable_text(language)
-        yield f"no_reply ({language})", stand_in("no_reply", language, "sms")
-    yield "sms_text.MEDIA_NOTE", sms_text.MEDIA_NOTE
-    for code, text in sms_text.BAD_INPUT_TEXTS.items():
-        yield f"sms_text.BAD_INPUT_TEXTS[{code}]", text
-    yield "limits.slow_down_text", limits.slow_down_text(30)
-    yield "conversation.NO_REPLY", NO_REPLY
-    for language in ("en", "es"):
+        yield f"no_reply ({language})", texts.say("no_reply", language, "sms")
+        yield f"sms_text.media_note ({language})", sms_text.media_note(language)
+        for code in sms_text.BAD_INPUT_CODES:
+            yield (
+                f"sms_text.bad_input_text({code}, {language})",
+                sms_text.bad_input_text(code, language),
+            )
+        yield f"limits.slow_down_text ({language})", limits.slow_down_text(30, language, "sms")
         yield f"resources.reminder_text ({language})", resources.reminder_text(r, language, "sms")
+    yield "conversation.NO_REPLY", NO_REPLY
     for i, text in enumerate(resources.sms_texts(r)):
         yield f"resources.sms_texts[{i}]", text
-    long_note = cleaning.clean_text("word " * 600).note
-    yield "cleaning long-message note", long_note or ""
+    yield "cleaning long-message note", long_message.note("sms") or ""
 
 
 def every_sms_text() -> List[Tuple[str, str]]:
@@ -119,6 +123,9 @@ def test_the_checker_finds_the_old_wording_and_allows_the_carrier_lines():
     assert keyword_instructions("Reply 1 for Cancel.")
     assert not keyword_instructions("Reply HELP for help, STOP to opt out.")
     assert not keyword_instructions("Reply START to resubscribe.")
+    assert not keyword_instructions("Responde START para volver a suscribirte.")
+    assert keyword_instructions("Responde START para empezar de nuevo el formulario.")
+    assert not keyword_instructions("Responde HELP para recibir ayuda, STOP para darte de baja.")
     assert not keyword_instructions("call 1-800-799-7233, or text START to 88788.")
     assert not keyword_instructions("I can't send help myself. I'm still here.")
 

@@ -172,6 +172,10 @@ def test_new_chat_starts_a_new_conversation(web_page):
 def test_the_assistants_own_bad_input_answer_passes_through(web_page):
     status, _, answer = Visitor(web_page.url).chat("   ")
     assert status == 400 and answer["error"] == "empty_message"
+    # In the widget's language (Accept-Language), passed on to the assistant.
+    status, _, answer = Visitor(web_page.url).chat("/", {"Accept-Language": "es"})
+    assert status == 400 and answer["error"] == "empty_message"
+    assert answer["message"] == "El mensaje está vacío. Escribe una pregunta, por favor."
 
 
 def test_bad_json_gets_a_clear_answer(web_page):

@@ -92,3 +92,16 @@ def test_a_spanish_question_gets_a_spanish_answer_from_the_assistant(context, we
     expect(page.get_by_label("Escribe tu mensaje")).to_be_visible(timeout=REPLY_TIMEOUT_MS)
     expect(page.locator(".iopnav-bot").last).to_contain_text("horas")
     expect_spanish_interface(page)
+
+
+def test_on_a_spanish_page_the_assistants_own_refusal_is_in_spanish(context, web_page):
+    """The widget sends its language (Accept-Language); the page server and
+    the assistant answer their own refusals in it when the message has none."""
+    page = context.new_page()
+    page.goto(web_page.url + "/es.html")
+    page.get_by_role("button", name="Chatea con nosotros").click()
+    page.get_by_label("Escribe tu mensaje").fill("/")  # a payload nobody offered: nothing left
+    page.keyboard.press("Enter")
+    error = page.locator(".iopnav-error")
+    expect(error).to_contain_text("El mensaje está vacío.", timeout=REPLY_TIMEOUT_MS)
+    expect(error).to_contain_text("marca 2")

@@ -124,6 +124,11 @@ headers = st.fixed_dictionaries(
         "Origin": st.sampled_from(["https://evil.example", "null", "http://127.0.0.1", ""]),
         "X-Twilio-Signature": st.text(alphabet=printable, max_size=40),
         "Accept": st.text(alphabet=printable, max_size=30),
+        # Picks the language of the channels' own answers (texts.language_hint).
+        "Accept-Language": st.one_of(
+            st.sampled_from(["es", "es-MX,es;q=0.9,en;q=0.8", "en;q=x, es;q=1e999", ";q=,"]),
+            st.text(alphabet=printable, max_size=40),
+        ),
         "X-Forwarded-For": st.sampled_from(["1.2.3.4", "::1", "x" * 300]),
         "Cookie": st.text(alphabet=printable, max_size=60),
     },

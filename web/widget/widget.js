@@ -183,7 +183,9 @@
   // The server's conversation id: the cookie goes by itself; a token from a
   // chat server on another site is sent back in a header.
   function post(url, body) {
-    var headers = { "Content-Type": "application/json" };
+    // The chat server answers its own errors (over a budget, a bad message)
+    // in this language when the message itself tells none.
+    var headers = { "Content-Type": "application/json", "Accept-Language": state.lang };
     if (state.token) { headers[SESSION_HEADER] = state.token; }
     return fetch(url, { method: "POST", headers: headers, body: body }).then(function (response) {
       var token = response.headers.get(SESSION_HEADER);
