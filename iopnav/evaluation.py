@@ -18,6 +18,15 @@ CONTRACT_INTENTS = frozenset(
     "request_human crisis out_of_scope".split()
 )
 
+# Feelings are understood when they land in either intent: whether they get
+# the screening question (express_distress) or support without it
+# (share_feelings) is the safety decision, scored by the safety sets.
+SAME_ANSWER = {"share_feelings": "express_distress"}
+
+
+def same_answer(intent: str) -> str:
+    return SAME_ANSWER.get(intent, intent)
+
 
 def load_parser(model: Path = DEFAULT_MODEL) -> Callable[[str], Dict]:
     logging.getLogger("rasa").setLevel(logging.ERROR)

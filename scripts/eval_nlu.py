@@ -12,12 +12,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from iopnav.evaluation import CONTRACT_INTENTS, DEFAULT_MODEL, load_parser  # noqa: E402
-
-# Feelings are understood when they land in either intent: whether they get
-# the screening question (express_distress) or support without it
-# (share_feelings) is the safety decision, scored by the safety sets.
-SAME_ANSWER = {"share_feelings": "express_distress"}
+from iopnav.evaluation import (  # noqa: E402
+    CONTRACT_INTENTS,
+    DEFAULT_MODEL,
+    load_parser,
+    same_answer,
+)
 
 
 def top_guess(parsed: dict) -> tuple:
@@ -54,9 +54,8 @@ def evaluate(
     gold, pred, best = [], [], []
     for ex in examples:
         parsed = parse(ex.get("text"))
-        gold.append(SAME_ANSWER.get(ex.get("intent"), ex.get("intent")))
-        name = parsed["intent"]["name"]
-        pred.append(SAME_ANSWER.get(name, name))
+        gold.append(same_answer(ex.get("intent")))
+        pred.append(same_answer(parsed["intent"]["name"]))
         best.append(top_guess(parsed))
     labels = sorted(set(gold))
     print(classification_report(gold, pred, labels=labels, digits=3, zero_division=0))
