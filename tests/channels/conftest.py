@@ -98,3 +98,22 @@ def tight_budgets(monkeypatch):
     yield
     for name in names:
         ratelimit._limiters.pop(name, None)
+
+
+@pytest.fixture(scope="module")
+def sqlite_channels(tmp_path_factory):
+    """The trained model in-process (inprocess.py) on a fresh SQLite database, no action
+    server: one per test module."""
+    from tests.channels.inprocess import Channels, load_agent
+    from tests.support.assistant import model_path
+
+    if not model_path().exists():
+        pytest.fail("No trained model: run `make train` (make test does it first).")
+    url = f"sqlite:///{tmp_path_factory.mktemp('inprocess') / 'iop.db'}"
+    migrate.upgrade(url)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("IOP_DATABASE_URL", url)
+        mp.setenv("IOP_STAFF_ALERT_URL", "")
+        running = Channels(load_agent())
+        yield running
+        running.close()

@@ -11,12 +11,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from iopnav import migrate
 from iopnav.channels import limits, sms_text, texts
 from iopnav.safety import resources
 from iopnav.safety.handoffs import by_kind as handoffs_by_kind
-from tests.channels.inprocess import Channels, load_agent
-from tests.support.assistant import model_path
 
 # Loads the trained model in-process (about 30 s), so not in `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -27,17 +24,8 @@ SPANISH = {"accept-language": "es-MX,es;q=0.9,en;q=0.8"}
 
 
 @pytest.fixture(scope="module")
-def channels(tmp_path_factory):
-    if not model_path().exists():
-        pytest.fail("No trained model: run `make train` (make test does it first).")
-    url = f"sqlite:///{tmp_path_factory.mktemp('es-texts') / 'iop.db'}"
-    migrate.upgrade(url)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("IOP_DATABASE_URL", url)
-        mp.setenv("IOP_STAFF_ALERT_URL", "")
-        running = Channels(load_agent())
-        yield running
-        running.close()
+def channels(sqlite_channels):
+    return sqlite_channels
 
 
 @pytest.fixture

@@ -8,28 +8,16 @@ import uuid
 
 import pytest
 
-from iopnav import migrate
 from iopnav.nlu.language import detect
 from iopnav.safety import resources
-from tests.channels.inprocess import Channels, load_agent
-from tests.support.assistant import model_path
 
 # Loads the trained model in-process (about 30 s), so not in `make test-fast`.
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def channels(tmp_path_factory):
-    if not model_path().exists():
-        pytest.fail("No trained model: run `make train` (make test does it first).")
-    url = f"sqlite:///{tmp_path_factory.mktemp('spanish') / 'iop.db'}"
-    migrate.upgrade(url)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("IOP_DATABASE_URL", url)
-        mp.setenv("IOP_STAFF_ALERT_URL", "")
-        running = Channels(load_agent())
-        yield running
-        running.close()
+def channels(sqlite_channels):
+    return sqlite_channels
 
 
 def say(channels, sender, message):
