@@ -252,4 +252,6 @@ def ask_for_place(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     canonical, _unknown = query_from_slots(tracker).normalised()
     language = prompts.language_of(tracker)
     filters = present.describe_filters(SearchResult(canonical, None, []), language)
-    prompts.send(dispatcher, tracker, "directory_needs_place", filters=f" ({filters})" if filters else "")
+    prompts.send(
+        dispatcher, tracker, "directory_needs_place", filters=f" ({filters})" if filters else ""
+    )

@@ -63,6 +63,14 @@ def _distinctive(name: str) -> List[str]:
     return [w for w in _words(name) if w not in _GENERIC_NAME_WORDS and len(w) > 2]
 
 
+def _said(word: str, said: List[str]) -> bool:
+    # Short words only as written ("sound" is not "sounds"); longer ones
+    # also misspelt ("bayveiw").
+    if len(word) <= 5:
+        return word in said
+    return any(fuzz.ratio(word, w) >= 85 for w in said)
+
+
 def named_program(text: str, programs: Iterable[Any], age_group: Optional[str] = None) -> Any:
     """The program a message names ("the bayview progam", "Harbor Path"), or
     None. Misspellings count; when two share a name ("Bayview Teen" and
@@ -72,10 +80,11 @@ def named_program(text: str, programs: Iterable[Any], age_group: Optional[str] =
     best, best_score = None, (0, 0)
     for program in programs:
         distinctive = _distinctive(program.name)
-        if not distinctive or not any(fuzz.ratio(distinctive[0], w) >= 85 for w in said):
+        # Every distinctive word must be there ("Live Oak", not just "live").
+        if not distinctive or not all(_said(word, said) for word in distinctive):
             continue
         all_words = [w for w in _words(program.name) if len(w) > 2 and w != "iop"]
-        hits = sum(any(fuzz.ratio(n, w) >= 85 for w in said) for n in all_words)
+        hits = sum(_said(n, said) for n in all_words)
         fits_age = int(bool(age_group) and age_group in program.list_of("age_groups"))
         score = (hits, fits_age)
         if score > best_score:

@@ -266,4 +266,6 @@ def _explain_no_results(session: Session, result: SearchResult) -> None:
                 m.program.name,
             )
         )
-    result.alternatives = _preferred_first(by_fit(everywhere, query), query.prefer_language)[:PAGE_SIZE]
+    result.alternatives = _preferred_first(by_fit(everywhere, query), query.prefer_language)[
+        :PAGE_SIZE
+    ]

@@ -74,6 +74,7 @@ def focuses_on(program_type: str, condition: str) -> bool:
     """True when a program of `program_type` is built for `condition`."""
     return program_type in CONDITION_FOCUS.get(condition, _MENTAL_HEALTH_FOCUS)
 
+
 _SYNONYMS: Dict[str, Dict[str, str]] = {
     "condition": {
         "depressed": "depression",

@@ -11,9 +11,11 @@ from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 from actions.answers import ActionAnswerQuestion
 from iopnav import answers, settings
+from iopnav.directory.models import Program
 
 DOMAIN = Domain.load(str(settings.PROJECT_ROOT / "domain"))
 
@@ -29,7 +31,11 @@ def conversation(
     slots: Optional[Dict[str, Any]] = None,
     earlier: Sequence[Dict[str, Any]] = (),
 ) -> Tracker:
-    message = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": list(entities)}
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": list(entities),
+    }
     events = [*earlier, {"event": "user", "text": text, "parse_data": message}]
     return Tracker("parent", slots or {}, message, events, False, None, {}, "action_listen")
 
@@ -202,7 +208,9 @@ def test_como_te_comente_en_espanol(actions_db):
 
 def test_specific_answers_are_marked_so_a_later_turn_knows_them(actions_db):
     dispatcher = CollectingDispatcher()
-    t = conversation("do you treat teens?", "ask_conditions", [{"entity": "age_group", "value": "teens"}])
+    t = conversation(
+        "do you treat teens?", "ask_conditions", [{"entity": "age_group", "value": "teens"}]
+    )
     asyncio.run(ActionAnswerQuestion().run(dispatcher, t, {}))
     [message] = dispatcher.messages
     assert message["utter_action"] == "answer_teen"
@@ -212,3 +220,29 @@ def test_specific_answers_are_marked_so_a_later_turn_knows_them(actions_db):
 @pytest.mark.parametrize("intent", ["ask_what_is_iop", "ask_therapies", "greet"])
 def test_other_questions_are_left_to_their_own_rules(intent):
     assert answers.choose(intent, "hello", [], []) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could he live at home while he does it?",  # not Live Oak IOP
+        "that sounds good, what conditions do you treat?",  # not Sound Recovery IOP
+        "do programs have evening hours?",
+    ],
+)
+def test_ordinary_words_do_not_name_a_program(session, text):
+    programs = list(session.execute(select(Program)).scalars())
+    assert answers.named_program(text, programs) is None
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("does the bayveiw teen program take aetna", "Bayview Teen Evening IOP"),
+        ("what time does Bayview adult day meet", "Bayview Adult Day IOP"),
+        ("is live oak in austin any good", "Live Oak IOP"),
+    ],
+)
+def test_a_program_named_with_typos_is_found(session, text, name):
+    programs = list(session.execute(select(Program)).scalars())
+    assert answers.named_program(text, programs).name == name
