@@ -70,6 +70,8 @@ def program_facts(tracker: Tracker, program: Program) -> Dict[str, Any]:
         treats = set(vocab.expand_condition(condition)) & set(program.list_of("conditions"))
         key = "program_lists_condition" if treats else "program_does_not_list_condition"
         asked = label("condition", condition, language)
+        if not treats:  # "Substance use is not on its list": it starts the sentence
+            asked = asked[:1].upper() + asked[1:]
         text += " " + prompts.text(tracker, key, name=program.name, condition=asked)
     return {"text": text}
 

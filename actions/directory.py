@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import prompts
+from iopnav import answers
 from iopnav.db import session_factory
 from iopnav.directory import geo, present
 from iopnav.directory.search import ANYWHERE, SearchQuery, SearchResult, search
@@ -242,7 +243,10 @@ class ActionAnswerFromDirectory(ActionSearchPrograms):
         if not named & DIRECTORY_ENTITIES:
             return []
         if not tracker.get_slot("search_location"):
-            ask_for_place(dispatcher, tracker)
+            # A specific answer this turn (the teen program, a named
+            # program) already offers its own next step.
+            if not answers.specific_answer_this_turn(tracker.events):
+                ask_for_place(dispatcher, tracker)
             return []
         return await super().run(dispatcher, tracker, domain)
 

@@ -152,3 +152,17 @@ def answers_given(events: Sequence[Dict[str, Any]]) -> List[str]:
             if name:
                 names.append(name)
     return names
+
+
+SPECIFIC = ("answer_teen", "answer_nicotine", "answer_program")
+
+
+def specific_answer_this_turn(events: Sequence[Dict[str, Any]]) -> bool:
+    """True when, since the latest user message, a specific answer was sent."""
+    for event in reversed(events):
+        if event.get("event") == "user":
+            return False
+        name = (event.get("metadata") or {}).get("utter_action") or ""
+        if event.get("event") == "bot" and name.startswith(SPECIFIC):
+            return True
+    return False

@@ -492,3 +492,18 @@ def test_the_first_intake_question_is_shorter_by_text_message():
     sms, _ = run(ASK_ACTIONS["intake_first_name"](), sms_tracker({}))
     assert "first name" in web[0]["text"] and "first name" in sms[0]["text"]
     assert len(sms[0]["text"]) <= 160 < len(web[0]["text"])
+
+
+def test_after_a_specific_answer_the_place_is_not_asked_twice(actions_db):
+    # The teen answer already offers "Find a teen program"; a second
+    # "which city?" right under it would be noise.
+    teen_answer = {"event": "bot", "text": "...", "metadata": {"utter_action": "answer_teen"}}
+    t = tracker(
+        {"search_age_group": "16"},
+        text="do you treat teenagers? he is 16",
+        intent="ask_conditions",
+        entities=[{"entity": "age_group", "value": "16"}],
+    )
+    t.events.append(teen_answer)
+    messages, _slots = run(ActionAnswerFromDirectory(), t)
+    assert messages == []

@@ -121,7 +121,7 @@ def test_a_named_program_gets_its_own_facts_and_whether_it_lists_what_was_asked(
     # The teen one of the two Bayview programs, because the child is a teen.
     assert said.startswith("Bayview Teen Evening IOP (Tampa, FL)")
     assert "Mon, Tue, Thu 4:30-7:30 pm" in said and "(813) 555-0101" in said
-    assert "substance use is not on its list" in said
+    assert "Substance use is not on its list" in said
 
 
 def test_a_named_program_that_lists_the_condition_says_so(actions_db):
