@@ -104,7 +104,7 @@ def test_vaping_gets_the_nicotine_answer_even_misspelt_and_without_an_entity(act
     said = text_of(
         seen(conversation("my son is vapping a lot, can an IOP help?", "ask_conditions"))
     )
-    assert "nicotine" in said and "substance use" in said and "1-800-QUIT-NOW" in said
+    assert "nicotine" in said and "substance use" in said and "1-800-784-8669" in said
     assert said != paragraph("utter_ask_conditions")
 
 
