@@ -5,7 +5,8 @@ conversation already had. Domain responses are sent by name, so Rasa picks
 their language variation; the other texts come from prompts.yml."""
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+import time
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import prompts
-from iopnav import answers
+from iopnav import answers, settings
 from iopnav.db import session_factory
 from iopnav.directory import present, vocab
 from iopnav.directory.models import Program
@@ -21,17 +22,29 @@ from iopnav.directory.models import Program
 logger = logging.getLogger(__name__)
 
 
+# Programs change when staff import a CSV, not between two questions: read
+# at most once a minute per database, so a slow or unreachable database
+# costs one knowledge answer a minute its wait, not every one.
+DIRECTORY_TTL_SECONDS = 60.0
+_directory_cache: Dict[str, Tuple[float, List[Program]]] = {}
+
+
 def directory_programs() -> List[Program]:
     """Every program, or none when the database is unreachable (the answer
     then falls back to the general paragraph)."""
+    key = settings.database_url()
+    cached = _directory_cache.get(key)
+    if cached and time.monotonic() - cached[0] < DIRECTORY_TTL_SECONDS:
+        return cached[1]
+    programs: List[Program] = []
     try:
         with session_factory()() as session:
             programs = list(session.execute(select(Program)).scalars())
             session.expunge_all()
-            return programs
     except SQLAlchemyError:
         logger.exception("reading the directory for a named program failed")
-        return []
+    _directory_cache[key] = (time.monotonic(), programs)
+    return programs
 
 
 def asked_condition(tracker: Tracker) -> Optional[str]:

@@ -246,3 +246,9 @@ def test_ordinary_words_do_not_name_a_program(session, text):
 def test_a_program_named_with_typos_is_found(session, text, name):
     programs = list(session.execute(select(Program)).scalars())
     assert answers.named_program(text, programs).name == name
+
+
+def test_with_the_directory_unreachable_the_question_still_gets_its_answer(monkeypatch):
+    monkeypatch.setenv("IOP_DATABASE_URL", "postgresql://iop:x@127.0.0.1:9/iop")  # closed port
+    said = text_of(seen(conversation("does the bayview program take aetna?", "ask_insurance")))
+    assert said == paragraph("utter_ask_insurance")
