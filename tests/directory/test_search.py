@@ -249,3 +249,16 @@ def test_programs_for_the_age_group_alone_come_before_nearer_mixed_age_ones(sess
     assert first.program.name == "Bayview Teen Evening IOP"
     assert second.program.name == "Sunrise Eating Recovery IOP"
     assert first.distance_miles > second.distance_miles
+
+
+def test_a_search_with_no_place_says_the_programs_are_not_near_the_visitor(session):
+    shown = present.results_text(
+        search(session, SearchQuery(location="anywhere", age_group="teen"))
+    )
+    assert "in any state, not near you" in shown and "city or ZIP code" in shown
+    spanish = present.results_text(
+        search(session, SearchQuery(location="anywhere", age_group="teen")), "es"
+    )
+    assert "no cerca de ti" in spanish
+    near = present.results_text(search(session, SearchQuery(location="33602", age_group="teen")))
+    assert "not near you" not in near
