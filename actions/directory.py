@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import prompts
+from iopnav import answers
 from iopnav.db import session_factory
 from iopnav.directory import geo, present
 from iopnav.directory.search import ANYWHERE, SearchQuery, SearchResult, search
@@ -226,12 +227,11 @@ DIRECTORY_ENTITIES = {
 
 
 class ActionAnswerFromDirectory(ActionSearchPrograms):
-    """Runs after the general answer (a domain response) to an insurance,
-    schedule or conditions question. When the question named a plan, place,
-    condition, age group, type or time, it adds the matching programs from
-    the directory; otherwise it says nothing more."""
-
-    default_location = ANYWHERE  # no place named: the whole directory, without asking
+    """Runs after the answer to an insurance, schedule or conditions
+    question. When the question named a plan, place, condition, age group,
+    type or time, it adds the matching programs from the directory near the
+    place already known; with no place yet it asks for one instead of
+    listing programs in other states. Otherwise it says nothing more."""
 
     def name(self) -> Text:
         return "action_answer_from_directory"
@@ -242,4 +242,20 @@ class ActionAnswerFromDirectory(ActionSearchPrograms):
         named = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
         if not named & DIRECTORY_ENTITIES:
             return []
+        if not tracker.get_slot("search_location"):
+            # A specific answer this turn (the teen program, a named
+            # program) already offers its own next step.
+            if not answers.specific_answer_this_turn(tracker.events):
+                ask_for_place(dispatcher, tracker)
+            return []
         return await super().run(dispatcher, tracker, domain)
+
+
+def ask_for_place(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """'I can list programs for teens, taking Aetna near you: which city or ZIP?'"""
+    canonical, _unknown = query_from_slots(tracker).normalised()
+    language = prompts.language_of(tracker)
+    filters = present.describe_filters(SearchResult(canonical, None, []), language)
+    prompts.send(
+        dispatcher, tracker, "directory_needs_place", filters=f" ({filters})" if filters else ""
+    )

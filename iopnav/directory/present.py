@@ -117,6 +117,8 @@ def results_text(result: SearchResult, language: Optional[str] = None) -> str:
         say(found, language, total=result.total, where=where(result, language)),
         describe_filters(result, language),
     )
+    if result.place is None:
+        head += " " + say("not_near_you", language)
     shown = result.page_matches
     last = result.first_index + len(shown) - 1
     if result.page > 1:

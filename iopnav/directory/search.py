@@ -198,8 +198,27 @@ def _preferred_first(matches: List[Match], language: Optional[str]) -> List[Matc
     return sorted(matches, key=lambda m: not offers(m, language))  # stable
 
 
+def _on_focus(match: Match, condition: Optional[str]) -> bool:
+    return not condition or vocab.focuses_on(match.program.program_type, condition)
+
+
+def _age_specific(match: Match, age_group: Optional[str]) -> bool:
+    return not age_group or match.program.list_of("age_groups") == [age_group]
+
+
+def by_fit(matches: List[Match], query: SearchQuery) -> List[Match]:
+    """Ranks by fit with what the person said, each rank in its own order
+    (nearest first): when they named a condition, programs built for it
+    come instead of programs that only list it (a teen with depression is
+    not offered an eating-disorder IOP while a mental health one fits);
+    then programs for their age group alone before mixed-age ones."""
+    focused = [m for m in matches if _on_focus(m, query.condition)]
+    kept = focused or matches
+    return sorted(kept, key=lambda m: not _age_specific(m, query.age_group))  # stable
+
+
 def _run(session: Session, query: SearchQuery, place: Optional[geo.Place]) -> List[Match]:
-    matches = _locate(query, place, _candidates(session, query))
+    matches = by_fit(_locate(query, place, _candidates(session, query)), query)
     return _preferred_first(matches, query.prefer_language)
 
 
@@ -247,4 +266,6 @@ def _explain_no_results(session: Session, result: SearchResult) -> None:
                 m.program.name,
             )
         )
-    result.alternatives = _preferred_first(everywhere, query.prefer_language)[:PAGE_SIZE]
+    result.alternatives = _preferred_first(by_fit(everywhere, query), query.prefer_language)[
+        :PAGE_SIZE
+    ]

@@ -56,6 +56,25 @@ DELIVERY_MODES = ("in person", "virtual")
 # use" would expect.
 CONDITION_FAMILIES = {"substance use": ("substance use", "alcohol use", "opioid use")}
 
+# Which kinds of program have a condition as their focus. A program may list
+# a condition it is not built around (an eating-disorder IOP lists
+# depression); a person who named the condition is better served by the
+# programs built for it (search.py ranks by this).
+_SUBSTANCE_FOCUS = ("addiction", "dual diagnosis")
+_MENTAL_HEALTH_FOCUS = ("mental health", "dual diagnosis")
+CONDITION_FOCUS = {
+    "eating disorder": ("eating disorder",),
+    "substance use": _SUBSTANCE_FOCUS,
+    "alcohol use": _SUBSTANCE_FOCUS,
+    "opioid use": _SUBSTANCE_FOCUS,
+}
+
+
+def focuses_on(program_type: str, condition: str) -> bool:
+    """True when a program of `program_type` is built for `condition`."""
+    return program_type in CONDITION_FOCUS.get(condition, _MENTAL_HEALTH_FOCUS)
+
+
 _SYNONYMS: Dict[str, Dict[str, str]] = {
     "condition": {
         "depressed": "depression",
@@ -95,6 +114,14 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "meth": "substance use",
         "cocaine": "substance use",
         "marijuana": "substance use",
+        # Nicotine is a substance: programs list it under substance use.
+        "nicotine": "substance use",
+        "vaping": "substance use",
+        "vape": "substance use",
+        "vapes": "substance use",
+        "juul": "substance use",
+        "tobacco": "substance use",
+        "smoking": "substance use",
         "alcohol": "alcohol use",
         "drinking": "alcohol use",
         "alcoholism": "alcohol use",
@@ -245,6 +272,10 @@ _SPANISH_SYNONYMS: Dict[str, Dict[str, str]] = {
         "cocaína": "substance use",
         "cocaina": "substance use",
         "marihuana": "substance use",
+        "vapeo": "substance use",
+        "vapear": "substance use",
+        "nicotina": "substance use",
+        "tabaco": "substance use",
         "alcoholismo": "alcohol use",
         "bebida": "alcohol use",
         "opioides": "opioid use",

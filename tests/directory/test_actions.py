@@ -424,18 +424,35 @@ def test_a_plan_named_in_an_insurance_question_lists_programs_that_take_it(actio
     assert slots["search_page"] == 1
 
 
-def test_without_a_place_the_whole_directory_is_searched_without_asking(actions_db):
+def test_without_a_place_it_asks_where_before_listing_any_program(actions_db):
+    # The walkthrough's parent named Aetna and a teen before any place, and
+    # got a program in Arizona first: now the place is asked for first.
     messages, slots = run(
         ActionAnswerFromDirectory(),
         tracker(
-            {"search_time_of_day": "evening"},
-            text="is there an evening group?",
-            intent="ask_schedule",
-            entities=[{"entity": "time_of_day", "value": "evening"}],
+            {"search_insurance": "Aetna", "search_age_group": "teen"},
+            text="We have Aetna. Do you take it?",
+            intent="ask_insurance",
+            entities=[{"entity": "insurance", "value": "Aetna"}],
         ),
     )
-    assert "evening groups" in texts(messages)
-    assert slots["search_location"] == "anywhere"
+    text = texts(messages)
+    assert "Which city or ZIP code" in text and "for teens, taking Aetna" in text
+    assert "I found" not in text and "Mesa, AZ" not in text
+    assert slots == {}  # no place stored: the next message gives it
+
+
+def test_sin_lugar_pregunta_donde_en_espanol(actions_db):
+    messages, _slots = run(
+        ActionAnswerFromDirectory(),
+        tracker(
+            {"search_insurance": "Medicaid", "language": "es"},
+            text="¿aceptan Medicaid?",
+            intent="ask_insurance",
+            entities=[{"entity": "insurance", "value": "Medicaid"}],
+        ),
+    )
+    assert "¿Cerca de qué ciudad o código postal busco?" in texts(messages)
 
 
 def test_a_general_question_adds_nothing(actions_db):
@@ -475,3 +492,18 @@ def test_the_first_intake_question_is_shorter_by_text_message():
     sms, _ = run(ASK_ACTIONS["intake_first_name"](), sms_tracker({}))
     assert "first name" in web[0]["text"] and "first name" in sms[0]["text"]
     assert len(sms[0]["text"]) <= 160 < len(web[0]["text"])
+
+
+def test_after_a_specific_answer_the_place_is_not_asked_twice(actions_db):
+    # The teen answer already offers "Find a teen program"; a second
+    # "which city?" right under it would be noise.
+    teen_answer = {"event": "bot", "text": "...", "metadata": {"utter_action": "answer_teen"}}
+    t = tracker(
+        {"search_age_group": "16"},
+        text="do you treat teenagers? he is 16",
+        intent="ask_conditions",
+        entities=[{"entity": "age_group", "value": "16"}],
+    )
+    t.events.append(teen_answer)
+    messages, _slots = run(ActionAnswerFromDirectory(), t)
+    assert messages == []

@@ -52,3 +52,36 @@ def test_intake_with_a_bad_phone_then_a_good_one_is_saved_for_staff(assistant):
             {"s": sender},
         ).one()
     assert row.first_name == "Maria" and row.phone.endswith("8135550188") and row.consent_to_contact
+
+
+SCHEDULE_PARAGRAPH = "Most IOPs involve about 9 to 20 hours of treatment a week"
+
+
+def test_the_walkthrough_parent_gets_answers_to_what_was_asked(assistant):
+    # The walkthrough's parent (issue 13, item 6), in our own words: a
+    # 16-year-old with low mood who vapes, Aetna, Tampa.
+    sender = assistant.new_sender()
+    said = []
+
+    def ask(message: str) -> str:
+        reply = joined(assistant.send(message, sender))
+        said.append(reply)
+        return reply
+
+    ask("My son is 16 and has been depressed for a long time. What is an IOP?")
+    assert SCHEDULE_PARAGRAPH in ask("How many hours a week would he be there?")
+    teen = ask("Do you treat teenagers? He is 16 and still in high school.")
+    assert "13 to 17" in teen and "after school" in teen
+    aetna = ask("We have Aetna through my work. Do you take Aetna?")
+    # No place yet: asked for one, not programs in another state.
+    assert "Which city or ZIP code" in aetna and "Mesa, AZ" not in aetna
+    near = ask("33602")
+    assert "1. Bayview Teen Evening IOP" in near and "Sunrise Eating Recovery" not in near
+    evening = ask("Is there one near us with evening groups? He has school until 3.")
+    assert "Bayview Teen Evening IOP" in evening
+    vaping = ask(
+        "ok. does the bayview progam help with vapping too? hes adicted to nicotine i think"
+    )
+    assert vaping.startswith("Bayview Teen Evening IOP") and "not on its list" in vaping
+    # The hours paragraph was given once; later it is only referred to.
+    assert sum(SCHEDULE_PARAGRAPH in reply for reply in said) == 1

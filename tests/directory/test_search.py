@@ -208,3 +208,57 @@ def test_a_spanish_speakers_search_lists_spanish_groups_first(session):
     text = present.results_text(preferred, "es")
     assert "Primero van los programas con grupos en español." in text
     assert "más cercanos" not in text
+
+
+# ------------------------------------------------------------ ranking by fit
+
+
+def test_a_teen_with_depression_near_tampa_is_not_offered_an_eating_disorder_program(session):
+    # The walkthrough's search: depression, a teen, Aetna, evening groups, 33602.
+    # Sunrise Eating Recovery lists depression too, but it is built for eating
+    # disorders; Bayview's teen program is built for this.
+    query = SearchQuery(
+        location="33602",
+        condition="depression",
+        age_group="teen",
+        insurance="Aetna",
+        time_of_day="evening",
+    )
+    shown = present.results_text(search(session, query))
+    assert "1. Bayview Teen Evening IOP" in shown
+    assert "Sunrise Eating Recovery" not in shown
+
+
+def test_an_eating_disorder_search_still_lists_the_eating_disorder_programs(session):
+    result = search(session, SearchQuery(location="33602", condition="eating disorder"))
+    assert names(result)[0] == "Sunrise Eating Recovery IOP"
+
+
+def test_only_off_focus_programs_are_still_listed_rather_than_none(session):
+    # A teen with anxiety near Boston: the one teen program there is an
+    # eating-disorder program that lists anxiety. Better that than nothing.
+    result = search(session, SearchQuery(location="Boston", condition="anxiety", age_group="teen"))
+    assert names(result) == ["Charles River Eating Recovery IOP"]
+
+
+def test_programs_for_the_age_group_alone_come_before_nearer_mixed_age_ones(session):
+    # In St. Petersburg the eating-disorder program (teens to adults) is
+    # nearer; the teen-only program in Tampa fits a teen better.
+    result = search(session, SearchQuery(location="St. Petersburg, FL", age_group="teen"))
+    first, second = result.matches[:2]
+    assert first.program.name == "Bayview Teen Evening IOP"
+    assert second.program.name == "Sunrise Eating Recovery IOP"
+    assert first.distance_miles > second.distance_miles
+
+
+def test_a_search_with_no_place_says_the_programs_are_not_near_the_visitor(session):
+    shown = present.results_text(
+        search(session, SearchQuery(location="anywhere", age_group="teen"))
+    )
+    assert "in any state, not near you" in shown and "city or ZIP code" in shown
+    spanish = present.results_text(
+        search(session, SearchQuery(location="anywhere", age_group="teen")), "es"
+    )
+    assert "no cerca de ti" in spanish
+    near = present.results_text(search(session, SearchQuery(location="33602", age_group="teen")))
+    assert "not near you" not in near
