@@ -2,9 +2,10 @@
 
 The same vocabulary serves three readers: the CSV importer (staff write
 "BCBS" or "telehealth" in a spreadsheet), the search (user values arrive from
-NLU entities, sometimes misspelt), and the NLU data written elsewhere, which
-uses exactly the canonical spellings below. Anything we cannot map returns
-None so callers can say honestly that they do not know the value.
+NLU entities, sometimes misspelt), and the NLU pipeline, which maps entity
+values with it (iopnav/nlu/vocab_mapper.py). This is the one place synonyms
+live: data/nlu has no synonym table (tests/nlu/test_synonyms_one_place.py).
+Anything we cannot map returns None so callers can say honestly that they do not know the value.
 """
 
 import re
@@ -95,13 +96,30 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "meth": "substance use",
         "cocaine": "substance use",
         "marijuana": "substance use",
+        "weed": "substance use",
+        "drug": "substance use",
+        "drug addiction": "substance use",
+        "vaping": "substance use",
+        "vape": "substance use",
+        "nicotine": "substance use",
+        "juul": "substance use",
+        "crack": "substance use",
+        "benzos": "substance use",
+        "kratom": "substance use",
         "alcohol": "alcohol use",
         "drinking": "alcohol use",
         "alcoholism": "alcohol use",
         "alcohol abuse": "alcohol use",
+        "alcohol addiction": "alcohol use",
         "aud": "alcohol use",
         "opioids": "opioid use",
         "opioid": "opioid use",
+        "opiates": "opioid use",
+        "opiate": "opioid use",
+        "pills": "opioid use",
+        "pill addiction": "opioid use",
+        "opioid addiction": "opioid use",
+        "opiate addiction": "opioid use",
         "heroin": "opioid use",
         "fentanyl": "opioid use",
         "painkillers": "opioid use",
@@ -115,6 +133,8 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "schizoaffective": "schizophrenia",
         "loss": "grief",
         "bereavement": "grief",
+        "grieving": "grief",
+        "greif": "grief",
     },
     "insurance": {
         "bcbs": "Blue Cross Blue Shield",
@@ -131,6 +151,36 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "kaiser": "Kaiser Permanente",
         "medi-cal": "Medicaid",
         "medi cal": "Medicaid",
+        # State Medicaid programs go by their own names.
+        "masshealth": "Medicaid",
+        "tenncare": "Medicaid",
+        "soonercare": "Medicaid",
+        "ahcccs": "Medicaid",
+        "badgercare": "Medicaid",
+        "husky health": "Medicaid",
+        "kancare": "Medicaid",
+        "healthy michigan plan": "Medicaid",
+        "apple health": "Medicaid",
+        "oregon health plan": "Medicaid",
+        "health first colorado": "Medicaid",
+        "healthy louisiana": "Medicaid",
+        "healthy indiana plan": "Medicaid",
+        "nj familycare": "Medicaid",
+        "mainecare": "Medicaid",
+        "peachcare": "Medicaid",
+        "centennial care": "Medicaid",
+        "medicair": "Medicare",
+        "humana military": "Tricare",
+        "highmark": "Blue Cross Blue Shield",
+        "carefirst": "Blue Cross Blue Shield",
+        "premera": "Blue Cross Blue Shield",
+        "regence": "Blue Cross Blue Shield",
+        "wellmark": "Blue Cross Blue Shield",
+        "excellus": "Blue Cross Blue Shield",
+        "atena": "Aetna",
+        "signa": "Cigna",
+        "kaizer": "Kaiser Permanente",
+        "molena": "Molina",
         "tri care": "Tricare",
         "tricare": "Tricare",
         "champus": "Tricare",
@@ -184,6 +234,10 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "dual-diagnosis": "dual diagnosis",
         "eating disorders": "eating disorder",
         "ed": "eating disorder",
+        "anorexia": "eating disorder",
+        "bulimia": "eating disorder",
+        "binge eating": "eating disorder",
+        "dual dx": "dual diagnosis",
     },
     "time_of_day": {
         "mornings": "morning",
@@ -199,6 +253,7 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "after work": "evening",
         "pm": "evening",
         "p.m.": "evening",
+        "nighttime": "evening",
     },
     "delivery_mode": {
         "in-person": "in person",
@@ -216,6 +271,7 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "telemedicine": "virtual",
         "from home": "virtual",
         "teletherapy": "virtual",
+        "virtually": "virtual",
     },
 }
 
@@ -380,8 +436,37 @@ def age_group_for_age(age: int) -> Optional[str]:
     return None
 
 
+# Ages written as words ("our son is sixteen"), as people text them.
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS: Tuple[str, ...] = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen")
+_TEENS += ("sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_AGE_WORD_RE = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-]+(" + "|".join(_UNITS) + r"))?"
+    r"|(" + "|".join(_TEENS) + r"))\b"
+)
+
+
+_DECADE_RE = re.compile(r"\b([2-9])0['’]?s\b")
+
+
+def _age_words_as_digits(text: str) -> str:
+    def number(match: "re.Match[str]") -> str:
+        if match.group(3):
+            return str(10 + _TEENS.index(match.group(3)))
+        units = _UNITS.index(match.group(2)) + 1 if match.group(2) else 0
+        return str(20 + 10 * _TENS.index(match.group(1)) + units)
+
+    return _AGE_WORD_RE.sub(number, text)
+
+
 def age_group_for_text(text: str) -> Optional[str]:
-    """'my 15-year-old', '15 yo', '16' -> teen. Only plausible ages count."""
+    """'my 15-year-old', '15 yo', '16', 'sixteen' -> teen. Only plausible ages count."""
+    text = _age_words_as_digits(text.lower())
+    # "in her 70s" is 70-something: the decade's first year picks the group.
+    decade = _DECADE_RE.search(text)
+    if decade:
+        return age_group_for_age(int(decade.group(1)) * 10)
     match = _AGE_RE.search(text)
     if not match:
         return None
