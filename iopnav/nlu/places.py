@@ -159,7 +159,10 @@ def _place_at(text: str, words, i: int) -> Tuple[Optional[Span], int]:
 
 def _joined(text: str, chunk) -> bool:
     """The words of one name: only spaces, hyphens or "St." between them."""
-    return all(re.fullmatch(r"\.?[\s-]{1,2}", text[a[1] : b[0]]) for a, b in zip(chunk, chunk[1:]))
+    return all(
+        re.fullmatch(r"\.?[\s-]{1,2}", text[a[1] : b[0]])
+        for a, b in zip(chunk, chunk[1:], strict=False)
+    )
 
 
 def _state_after(text: str, words, j: int, city: str) -> Optional[Tuple[int, int]]:
