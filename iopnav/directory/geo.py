@@ -8,6 +8,7 @@ person is looking for addiction treatment).
 import math
 import re
 import statistics
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -281,7 +282,10 @@ def resolve(text: Optional[str]) -> Optional[Place]:
 def city_size(city: str, state: Optional[str] = None) -> int:
     """How many ZIPs the city has (in `state`, or its largest namesake): 0
     for a name that is no US city. Spelling as in the ZIP table, any case."""
-    key = city.lower()
+    # "Los Ángeles" as Spanish speakers write it is the table's Los Angeles.
+    key = "".join(
+        c for c in unicodedata.normalize("NFKD", city.lower()) if not unicodedata.combining(c)
+    )
     for pattern, full in _ABBREVIATIONS:
         key = re.sub(pattern, full, key + " ").strip()
     if key in _CITY_ALIASES:

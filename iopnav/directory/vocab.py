@@ -171,6 +171,7 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "centennial care": "Medicaid",
         "medicair": "Medicare",
         "humana military": "Tricare",
+        "umr": "UnitedHealthcare",
         "highmark": "Blue Cross Blue Shield",
         "carefirst": "Blue Cross Blue Shield",
         "premera": "Blue Cross Blue Shield",
@@ -292,6 +293,11 @@ _SPANISH_SYNONYMS: Dict[str, Dict[str, str]] = {
         "trastorno obsesivo compulsivo": "OCD",
         "trastornos alimentarios": "eating disorder",
         "trastorno alimentario": "eating disorder",
+        "trastornos alimenticios": "eating disorder",
+        "trastorno alimenticio": "eating disorder",
+        "bipolaridad": "bipolar disorder",
+        "cristal": "substance use",
+        "adicción a pastillas": "opioid use",
         "anorexia": "eating disorder",
         "bulimia": "eating disorder",
         "drogas": "substance use",
@@ -450,6 +456,37 @@ _AGE_WORD_RE = re.compile(
 _DECADE_RE = re.compile(r"\b([2-9])0['’]?s\b")
 
 
+# The same in Spanish ("setenta y dos años", "diecisiete").
+_ES_UNITS = ("uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve")
+_ES_TEENS: Tuple[str, ...] = ("diez", "once", "doce", "trece", "catorce", "quince")
+_ES_TEENS += ("dieciséis", "diecisiete", "dieciocho", "diecinueve")
+_ES_TENS = ("veinte", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta")
+_ES_TENS += ("noventa",)
+_ES_AGE_RE = re.compile(
+    r"\b(?:(" + "|".join(_ES_TENS) + r")(?: y (" + "|".join(_ES_UNITS) + r"))?"
+    r"|veinti("
+    + "|".join(u.replace("dos", "d[oó]s").replace("tres", "tr[eé]s") for u in _ES_UNITS)
+    + r")|("
+    + "|".join(_ES_TEENS)
+    + r"|dieciseis))\b"
+)
+
+
+def _spanish_age_words_as_digits(text: str) -> str:
+    def number(match: "re.Match[str]") -> str:
+        if match.group(4):
+            return str(
+                16 if match.group(4) == "dieciseis" else 10 + _ES_TEENS.index(match.group(4))
+            )
+        if match.group(3):
+            unit = match.group(3).replace("ó", "o").replace("é", "e")
+            return str(21 + _ES_UNITS.index(unit))
+        units = _ES_UNITS.index(match.group(2)) + 1 if match.group(2) else 0
+        return str(20 + 10 * _ES_TENS.index(match.group(1)) + units)
+
+    return _ES_AGE_RE.sub(number, text)
+
+
 def _age_words_as_digits(text: str) -> str:
     def number(match: "re.Match[str]") -> str:
         if match.group(3):
@@ -457,7 +494,7 @@ def _age_words_as_digits(text: str) -> str:
         units = _UNITS.index(match.group(2)) + 1 if match.group(2) else 0
         return str(20 + 10 * _TENS.index(match.group(1)) + units)
 
-    return _AGE_WORD_RE.sub(number, text)
+    return _spanish_age_words_as_digits(_AGE_WORD_RE.sub(number, text))
 
 
 def age_group_for_text(text: str) -> Optional[str]:

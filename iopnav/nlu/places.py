@@ -19,6 +19,18 @@ Span = Tuple[int, int]
 _WORD_RE = re.compile(r"[A-Za-zÀ-ÿ]+(?:['’][A-Za-z]+)*")
 _ZIP_RE = re.compile(r"(?<![\d-])\d{5}(?:-\d{4})?(?![\d-])")
 _DIGIT_WORDS = {
+    # Spanish too ("siete ocho siete cero cuatro"); "uno" and "dos" are never
+    # five in a row by chance, and the ZIP must exist.
+    "cero": "0",
+    "uno": "1",
+    "dos": "2",
+    "tres": "3",
+    "cuatro": "4",
+    "cinco": "5",
+    "seis": "6",
+    "siete": "7",
+    "ocho": "8",
+    "nueve": "9",
     "zero": "0",
     "oh": "0",
     "o": "0",
