@@ -460,7 +460,15 @@ _DECADE_RE = re.compile(r"\b([2-9])0['’]?s\b")
 _ES_UNITS = ("uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve")
 _ES_TEENS: Tuple[str, ...] = ("diez", "once", "doce", "trece", "catorce", "quince")
 _ES_TEENS += ("dieciséis", "diecisiete", "dieciocho", "diecinueve")
-_ES_TENS = ("veinte", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta")
+_ES_TENS: Tuple[str, ...] = (
+    "veinte",
+    "treinta",
+    "cuarenta",
+    "cincuenta",
+    "sesenta",
+    "setenta",
+    "ochenta",
+)
 _ES_TENS += ("noventa",)
 _ES_AGE_RE = re.compile(
     r"\b(?:(" + "|".join(_ES_TENS) + r")(?: y (" + "|".join(_ES_UNITS) + r"))?"
