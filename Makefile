@@ -18,7 +18,7 @@ SPACY_MODEL := var/spacy/en_iop
 MODEL_STAMP := models/.trained
 WORDLLAMA   := var/wordllama/l2_supercat_256.safetensors
 TRAIN_INPUTS := config.yml crisis_resources.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
-                iopnav/embeddings.py $(shell find iopnav/safety iopnav/nlu -name '*.py' -o -name '*.yml' -o -name '*.txt' 2>/dev/null) \
+                iopnav/embeddings.py iopnav/directory/vocab.py iopnav/directory/geo.py $(shell find iopnav/safety iopnav/nlu -name '*.py' -o -name '*.yml' -o -name '*.txt' 2>/dev/null) \
                 $(WORDLLAMA)
 
 export PYTHONPATH := $(CURDIR)
@@ -150,7 +150,7 @@ test-rest: install train
 	$(PYTEST) tests --ignore=tests/faults --ignore=tests/scale
 	$(MAKE) --no-print-directory stories
 
-# The safety and intent gates, one model load (scripts/gates.py says which and why).
+# The safety, intent and entity gates, one model load (scripts/gates.py says which and why).
 gates: install train
 	$(PY) scripts/gates.py
 
@@ -174,9 +174,8 @@ bench: install train
 	$(PY) scripts/bench_safety.py
 	@echo "External crisis set (evaluation only; skipped when ../shared/eval is absent):"
 	$(PY) scripts/bench_crisis_external.py
-	@# Every safety and intent set, gated or not, with one model load.
+	@# Every safety, intent and entity set, gated or not, with one model load.
 	$(PY) scripts/gates.py --report
-	$(PY) scripts/eval_entities.py --data tests/nlu_holdout_blind.yml
 	@# Turn speed next to a stock `rasa init` bot (docs/performance.md); a few
 	@# minutes. `make bench ROWS=1,32` picks rows, TARGET=name=url adds a column.
 	$(PY) scripts/bench_turns.py $(if $(ROWS),--rows $(ROWS)) $(if $(TARGET),--target $(TARGET))

@@ -52,18 +52,13 @@ def count(gold: List[Span], found: List[Span], tally: Dict[str, Counter]) -> Non
             tally[span[2]]["fp"] += 1
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default=str(ROOT / "tests" / "nlu_holdout_blind.yml"))
-    ap.add_argument("--model", default=str(DEFAULT_MODEL))
-    ap.add_argument("--errors", action="store_true", help="list missed and extra entities")
-    args = ap.parse_args()
-
+def evaluate(data: str, parse, fail_under=None, errors=False) -> bool:
+    """Print precision, recall and F1 per entity; False when any of the
+    scored entities is under `fail_under` (F1)."""
     from rasa.shared.nlu.training_data.loading import load_data
 
-    parse = load_parser(Path(args.model))
     tally: Dict[str, Counter] = {name: Counter() for name in SCORED}
-    for example in load_data(args.data).intent_examples:
+    for example in load_data(data).intent_examples:
         text = example.get("text")
         gold = [
             (e["start"], e["end"], e["entity"])
@@ -78,17 +73,32 @@ def main() -> int:
             ]
         )
         count(gold, found, tally)
-        if args.errors and set(gold) != set(found):
+        if errors and set(gold) != set(found):
             print(f"  gold {[text[s:e] + '/' + t for s, e, t in gold]}")
             print(f"  got  {[text[s:e] + '/' + t for s, e, t in found]}  <- {text}")
     print(f"{'entity':14} precision  recall     F1  gold")
+    passed = True
     for name in SCORED:
         c = tally[name]
         precision = c["tp"] / max(c["tp"] + c["fp"], 1)
         recall = c["tp"] / max(c["tp"] + c["fn"], 1)
         f1 = 2 * precision * recall / max(precision + recall, 1e-9)
-        print(f"{name:14} {precision:9.3f} {recall:7.3f} {f1:6.3f} {c['tp'] + c['fn']:5d}")
-    return 0
+        low = fail_under is not None and f1 < fail_under
+        passed = passed and not low
+        flag = f"  < {fail_under}" if low else ""
+        print(f"{name:14} {precision:9.3f} {recall:7.3f} {f1:6.3f} {c['tp'] + c['fn']:5d}{flag}")
+    return passed
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(ROOT / "tests" / "nlu_holdout_blind.yml"))
+    ap.add_argument("--model", default=str(DEFAULT_MODEL))
+    ap.add_argument("--errors", action="store_true", help="list missed and extra entities")
+    ap.add_argument("--fail-under", type=float, help="exit 1 when an entity's F1 is lower")
+    args = ap.parse_args()
+    parse = load_parser(Path(args.model))
+    return 0 if evaluate(args.data, parse, args.fail_under, args.errors) else 1
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ person is looking for addiction treatment).
 import math
 import re
 import statistics
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -276,3 +277,28 @@ def resolve(text: Optional[str]) -> Optional[Place]:
         # The trailing word was part of the city after all ("la", "or").
         place = _city_place(cleaned, None) or _fuzzy_city(cleaned, None)
     return place
+
+
+def city_size(city: str, state: Optional[str] = None) -> int:
+    """How many ZIPs the city has (in `state`, or its largest namesake): 0
+    for a name that is no US city. Spelling as in the ZIP table, any case."""
+    # "Los Ángeles" as Spanish speakers write it is the table's Los Angeles.
+    key = "".join(
+        c for c in unicodedata.normalize("NFKD", city.lower()) if not unicodedata.combining(c)
+    )
+    for pattern, full in _ABBREVIATIONS:
+        key = re.sub(pattern, full, key + " ").strip()
+    if key in _CITY_ALIASES:
+        return 100
+    return _city_sizes().get((key, state), 0)
+
+
+@lru_cache(maxsize=1)
+def _city_sizes() -> Dict[Tuple[str, Optional[str]], int]:
+    """(city, state) and (city, None) -> ZIP count, for a quick look-up per word."""
+    cities, _, _ = _city_index()
+    sizes: Dict[Tuple[str, Optional[str]], int] = {}
+    for (city, state), entry in cities.items():
+        sizes[(city, state)] = entry[3]
+        sizes[(city, None)] = max(sizes.get((city, None), 0), entry[3])
+    return sizes

@@ -2,9 +2,10 @@
 
 The same vocabulary serves three readers: the CSV importer (staff write
 "BCBS" or "telehealth" in a spreadsheet), the search (user values arrive from
-NLU entities, sometimes misspelt), and the NLU data written elsewhere, which
-uses exactly the canonical spellings below. Anything we cannot map returns
-None so callers can say honestly that they do not know the value.
+NLU entities, sometimes misspelt), and the NLU pipeline, which maps entity
+values with it (iopnav/nlu/vocab_mapper.py). This is the one place synonyms
+live: data/nlu has no synonym table (tests/nlu/test_synonyms_one_place.py).
+Anything we cannot map returns None so callers can say honestly that they do not know the value.
 """
 
 import re
@@ -122,13 +123,26 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "juul": "substance use",
         "tobacco": "substance use",
         "smoking": "substance use",
+        "weed": "substance use",
+        "drug": "substance use",
+        "drug addiction": "substance use",
+        "crack": "substance use",
+        "benzos": "substance use",
+        "kratom": "substance use",
         "alcohol": "alcohol use",
         "drinking": "alcohol use",
         "alcoholism": "alcohol use",
         "alcohol abuse": "alcohol use",
+        "alcohol addiction": "alcohol use",
         "aud": "alcohol use",
         "opioids": "opioid use",
         "opioid": "opioid use",
+        "opiates": "opioid use",
+        "opiate": "opioid use",
+        "pills": "opioid use",
+        "pill addiction": "opioid use",
+        "opioid addiction": "opioid use",
+        "opiate addiction": "opioid use",
         "heroin": "opioid use",
         "fentanyl": "opioid use",
         "painkillers": "opioid use",
@@ -142,6 +156,8 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "schizoaffective": "schizophrenia",
         "loss": "grief",
         "bereavement": "grief",
+        "grieving": "grief",
+        "greif": "grief",
     },
     "insurance": {
         "bcbs": "Blue Cross Blue Shield",
@@ -158,6 +174,37 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "kaiser": "Kaiser Permanente",
         "medi-cal": "Medicaid",
         "medi cal": "Medicaid",
+        # State Medicaid programs go by their own names.
+        "masshealth": "Medicaid",
+        "tenncare": "Medicaid",
+        "soonercare": "Medicaid",
+        "ahcccs": "Medicaid",
+        "badgercare": "Medicaid",
+        "husky health": "Medicaid",
+        "kancare": "Medicaid",
+        "healthy michigan plan": "Medicaid",
+        "apple health": "Medicaid",
+        "oregon health plan": "Medicaid",
+        "health first colorado": "Medicaid",
+        "healthy louisiana": "Medicaid",
+        "healthy indiana plan": "Medicaid",
+        "nj familycare": "Medicaid",
+        "mainecare": "Medicaid",
+        "peachcare": "Medicaid",
+        "centennial care": "Medicaid",
+        "medicair": "Medicare",
+        "humana military": "Tricare",
+        "umr": "UnitedHealthcare",
+        "highmark": "Blue Cross Blue Shield",
+        "carefirst": "Blue Cross Blue Shield",
+        "premera": "Blue Cross Blue Shield",
+        "regence": "Blue Cross Blue Shield",
+        "wellmark": "Blue Cross Blue Shield",
+        "excellus": "Blue Cross Blue Shield",
+        "atena": "Aetna",
+        "signa": "Cigna",
+        "kaizer": "Kaiser Permanente",
+        "molena": "Molina",
         "tri care": "Tricare",
         "tricare": "Tricare",
         "champus": "Tricare",
@@ -211,6 +258,10 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "dual-diagnosis": "dual diagnosis",
         "eating disorders": "eating disorder",
         "ed": "eating disorder",
+        "anorexia": "eating disorder",
+        "bulimia": "eating disorder",
+        "binge eating": "eating disorder",
+        "dual dx": "dual diagnosis",
     },
     "time_of_day": {
         "mornings": "morning",
@@ -226,6 +277,7 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "after work": "evening",
         "pm": "evening",
         "p.m.": "evening",
+        "nighttime": "evening",
     },
     "delivery_mode": {
         "in-person": "in person",
@@ -243,6 +295,7 @@ _SYNONYMS: Dict[str, Dict[str, str]] = {
         "telemedicine": "virtual",
         "from home": "virtual",
         "teletherapy": "virtual",
+        "virtually": "virtual",
     },
 }
 
@@ -263,6 +316,11 @@ _SPANISH_SYNONYMS: Dict[str, Dict[str, str]] = {
         "trastorno obsesivo compulsivo": "OCD",
         "trastornos alimentarios": "eating disorder",
         "trastorno alimentario": "eating disorder",
+        "trastornos alimenticios": "eating disorder",
+        "trastorno alimenticio": "eating disorder",
+        "bipolaridad": "bipolar disorder",
+        "cristal": "substance use",
+        "adicción a pastillas": "opioid use",
         "anorexia": "eating disorder",
         "bulimia": "eating disorder",
         "drogas": "substance use",
@@ -411,8 +469,76 @@ def age_group_for_age(age: int) -> Optional[str]:
     return None
 
 
+# Ages written as words ("our son is sixteen"), as people text them.
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS: Tuple[str, ...] = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen")
+_TEENS += ("sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_AGE_WORD_RE = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-]+(" + "|".join(_UNITS) + r"))?"
+    r"|(" + "|".join(_TEENS) + r"))\b"
+)
+
+
+_DECADE_RE = re.compile(r"\b([2-9])0['’]?s\b")
+
+
+# The same in Spanish ("setenta y dos años", "diecisiete").
+_ES_UNITS = ("uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve")
+_ES_TEENS: Tuple[str, ...] = ("diez", "once", "doce", "trece", "catorce", "quince")
+_ES_TEENS += ("dieciséis", "diecisiete", "dieciocho", "diecinueve")
+_ES_TENS: Tuple[str, ...] = (
+    "veinte",
+    "treinta",
+    "cuarenta",
+    "cincuenta",
+    "sesenta",
+    "setenta",
+    "ochenta",
+)
+_ES_TENS += ("noventa",)
+_ES_AGE_RE = re.compile(
+    r"\b(?:(" + "|".join(_ES_TENS) + r")(?: y (" + "|".join(_ES_UNITS) + r"))?"
+    r"|veinti("
+    + "|".join(u.replace("dos", "d[oó]s").replace("tres", "tr[eé]s") for u in _ES_UNITS)
+    + r")|("
+    + "|".join(_ES_TEENS)
+    + r"|dieciseis))\b"
+)
+
+
+def _spanish_age_words_as_digits(text: str) -> str:
+    def number(match: "re.Match[str]") -> str:
+        if match.group(4):
+            return str(
+                16 if match.group(4) == "dieciseis" else 10 + _ES_TEENS.index(match.group(4))
+            )
+        if match.group(3):
+            unit = match.group(3).replace("ó", "o").replace("é", "e")
+            return str(21 + _ES_UNITS.index(unit))
+        units = _ES_UNITS.index(match.group(2)) + 1 if match.group(2) else 0
+        return str(20 + 10 * _ES_TENS.index(match.group(1)) + units)
+
+    return _ES_AGE_RE.sub(number, text)
+
+
+def _age_words_as_digits(text: str) -> str:
+    def number(match: "re.Match[str]") -> str:
+        if match.group(3):
+            return str(10 + _TEENS.index(match.group(3)))
+        units = _UNITS.index(match.group(2)) + 1 if match.group(2) else 0
+        return str(20 + 10 * _TENS.index(match.group(1)) + units)
+
+    return _spanish_age_words_as_digits(_AGE_WORD_RE.sub(number, text))
+
+
 def age_group_for_text(text: str) -> Optional[str]:
-    """'my 15-year-old', '15 yo', '16' -> teen. Only plausible ages count."""
+    """'my 15-year-old', '15 yo', '16', 'sixteen' -> teen. Only plausible ages count."""
+    text = _age_words_as_digits(text.lower())
+    # "in her 70s" is 70-something: the decade's first year picks the group.
+    decade = _DECADE_RE.search(text)
+    if decade:
+        return age_group_for_age(int(decade.group(1)) * 10)
     match = _AGE_RE.search(text)
     if not match:
         return None
