@@ -5,11 +5,13 @@ skips most of the several hundred regex searches per sentence.
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
+import numpy as np
 import yaml
 
 LEXICON_PATH = Path(__file__).resolve().parents[1] / "lexicon.yml"
@@ -103,55 +105,94 @@ def _index(kind: str) -> Tuple[Tuple[str, ...], Dict[str, Tuple[int, ...]], Tupl
     needing: Dict[str, List[int]] = {}
     always = []
     for i, (*_, literals) in enumerate(load()[kind]):
-        if literals is None:
-            always.append(i)
-        for lit in literals or ():
+        if literals is None or any("\n" in lit for lit in literals):
+            always.append(i)  # no literal, or one Prefilter cannot place
+            continue
+        for lit in literals:
             needing.setdefault(lit, []).append(i)
     return tuple(needing), {lit: tuple(ids) for lit, ids in needing.items()}, tuple(always)
 
 
+def _gram_codes(text: str, n: int) -> "np.ndarray":
+    """Every n characters in a row of the text (n = 2 or 3) as one integer
+    (code points fit in 21 bits), computed for all positions at once."""
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(chars) < n:
+        return np.zeros(0, dtype=np.uint64)
+    codes = chars[: len(chars) - n + 1].copy()
+    for k in range(1, n):
+        codes = (codes << np.uint64(21)) | chars[k : len(chars) - n + 1 + k]
+    return codes
+
+
 @lru_cache(maxsize=None)
-def _by_head(kind: str) -> Dict[str, Tuple[str, ...]]:
-    """The kind's literals by their first three characters ("" for the
-    two-character ones)."""
-    heads: Dict[str, List[str]] = {}
+def _by_head(kind: str) -> Dict[int, Tuple[str, ...]]:
+    """The kind's literals by the code of their first three characters (of
+    both, for the two-character ones)."""
+    heads: Dict[int, List[str]] = {}
     for lit in _index(kind)[0]:
-        heads.setdefault(lit[:3] if len(lit) > 2 else "", []).append(lit)
+        heads.setdefault(int(_gram_codes(lit[:3], min(3, len(lit)))[0]), []).append(lit)
     return {head: tuple(lits) for head, lits in heads.items()}
 
 
 class Prefilter:
-    """The required literals that occur anywhere in a message's views: a
-    sentence then tests only these, not all of them (on a long message, most
-    of the screen's time went into testing every literal in every sentence).
-    Only literals whose first characters occur in the text are tested."""
+    """Which required literals occur in which of a message's hays (the
+    views of one sentence, joined: what `find` searches), worked out once
+    for the whole message: a literal is searched for in the message's text,
+    from one hay to the next, instead of being tested in every sentence (on
+    a long message, most of the screen's time went into those tests). Only
+    literals whose first characters occur in the text are searched."""
 
-    def __init__(self, views: Iterable[str]) -> None:
-        self.text = "\n".join(views)
-        text = self.text
-        # "" stands for the two-character literals, tested one by one.
-        self._heads = {text[i : i + 3] for i in range(len(text) - 2)} | {""}
-        self._present: Dict[str, Tuple[str, ...]] = {}
+    def __init__(self, hays: Iterable[str]) -> None:
+        self.hays = list(dict.fromkeys(hays))
+        self._index_of = {hay: i for i, hay in enumerate(self.hays)}
+        # No literal holds a newline (checked in _index), so none spans two hays.
+        self.text = "\n".join(self.hays)
+        self._ends, end = [], -1
+        for hay in self.hays:
+            end += len(hay) + 1
+            self._ends.append(end)
+        self._heads = set(_gram_codes(self.text, 3).tolist()) | set(
+            _gram_codes(self.text, 2).tolist()
+        )
+        self._by_hay: Dict[str, List[Tuple[str, ...]]] = {}
 
-    def literals(self, kind: str) -> Tuple[str, ...]:
-        if kind not in self._present:
+    def _hays_with(self, lit: str) -> List[int]:
+        text, ends, found = self.text, self._ends, []
+        pos = text.find(lit)
+        while pos >= 0:
+            hay = bisect_right(ends, pos)
+            found.append(hay)
+            pos = text.find(lit, ends[hay] + 1)
+        return found
+
+    def _per_hay(self, kind: str) -> List[Tuple[str, ...]]:
+        if kind not in self._by_hay:
+            per_hay: List[List[str]] = [[] for _ in self.hays]
             by_head = _by_head(kind)
-            self._present[kind] = tuple(
-                lit
-                for head in self._heads.intersection(by_head)
-                for lit in by_head[head]
-                if lit in self.text
-            )
-        return self._present[kind]
+            for head in self._heads.intersection(by_head):
+                for lit in by_head[head]:
+                    for hay in self._hays_with(lit):
+                        per_hay[hay].append(lit)
+            self._by_hay[kind] = [tuple(lits) for lits in per_hay]
+        return self._by_hay[kind]
+
+    def literals(self, kind: str, hay: str) -> Iterable[str]:
+        """The kind's literals that occur in hay (any text inside the message's)."""
+        index = self._index_of.get(hay)
+        if index is not None:
+            return self._per_hay(kind)[index]
+        return [lit for lits in self._per_hay(kind) for lit in lits if lit in hay]
 
 
 def _candidates(kind: str, hay: str, prefilter: Optional[Prefilter]) -> List[int]:
     """The patterns (in lexicon order) whose required literals occur in hay."""
     literals, needing, always = _index(kind)
-    if prefilter is not None:
-        literals = prefilter.literals(kind)
+    present = (
+        filter(hay.__contains__, literals) if prefilter is None else prefilter.literals(kind, hay)
+    )
     ids = set(always)
-    for lit in filter(hay.__contains__, literals):
+    for lit in present:
         ids.update(needing[lit])
     return sorted(ids)
 
@@ -164,7 +205,7 @@ def find(
     prefilter: Optional[Prefilter] = None,
 ) -> List[Match]:
     """Matches of the kind's patterns, each in the first view it matches;
-    `prefilter` must have been built from text that contains every view."""
+    `prefilter` must have been built from the message this sentence is part of."""
     found = []
     hay = "\n".join(views)
     patterns = load()[kind]
