@@ -45,7 +45,22 @@ def test_lemmas_chunk_by_chunk_are_spacys_lemmas_of_the_whole_sentence(messages)
         assert lemma_text(text) == spacy_lemma_text(text), text
 
 
-def test_the_message_wide_prefilter_finds_what_the_lexicon_finds_without_it(messages):
+def _every_pattern(kind: str, views, sentence: str, reported: bool) -> List[lexicon.Match]:
+    """The lexicon without its shortcuts: every pattern searched in every view."""
+    found = []
+    for category, raw, rx, _ in lexicon.load()[kind]:
+        for view in views:
+            m = rx.search(view) if view else None
+            if m:
+                category = "third_party" if reported else category
+                found.append(
+                    lexicon.Match(category, kind, raw, m.group(0), sentence, view, reported)
+                )
+                break
+    return found
+
+
+def test_the_prefilter_and_literal_gates_find_what_every_pattern_finds(messages):
     compared = 0
     for text in messages:
         message = MessageFrames(normalise(text))
@@ -56,10 +71,20 @@ def test_the_message_wide_prefilter_finds_what_the_lexicon_finds_without_it(mess
                     if not group:
                         continue
                     fast = lexicon.find(kind, group, views.sentence, reported, message.prefilter)
-                    slow = lexicon.find(kind, group, views.sentence, reported)
+                    slow = _every_pattern(kind, group, views.sentence, reported)
                     assert fast == slow, (kind, views.sentence)
                     compared += len(slow)
+        whole = (message.norm, lemma_text(message.norm))
+        assert lexicon.find("message", whole, message.norm) == _every_pattern(
+            "message", whole, message.norm, False
+        )
     assert compared > 1000  # the sets do match many patterns
+
+
+def test_literal_gates_are_what_every_match_contains():
+    gates = lexicon.literal_gates(r"\b(?:kill|end) (?:myself|my life)( tonight)?\b")
+    assert gates == (("end", "kill"), (" my",), (" life", "self"))
+    assert lexicon.literal_gates("(?i:kill) me") == ()  # case-insensitive: no gates
 
 
 @pytest.fixture(scope="module")

@@ -113,26 +113,36 @@ def _index(kind: str) -> Tuple[Tuple[str, ...], Dict[str, Tuple[int, ...]], Tupl
     return tuple(needing), {lit: tuple(ids) for lit, ids in needing.items()}, tuple(always)
 
 
+# Literals are placed by their first and last GRAM characters (all of them,
+# if shorter): a message has few of both, and the search for the others is skipped.
+GRAM = 5
+_PRIME = np.uint64(1_000_003)
+
+
 def _gram_codes(text: str, n: int) -> "np.ndarray":
-    """Every n characters in a row of the text (n = 2 or 3) as one integer
-    (code points fit in 21 bits), computed for all positions at once."""
+    """A hash of every n characters in a row of the text, for all positions
+    at once (uint64 arithmetic wraps; a collision only costs a search)."""
     chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(chars) < n:
         return np.zeros(0, dtype=np.uint64)
-    codes = chars[: len(chars) - n + 1].copy()
-    for k in range(1, n):
-        codes = (codes << np.uint64(21)) | chars[k : len(chars) - n + 1 + k]
+    codes = np.full(len(chars) - n + 1, n, dtype=np.uint64)
+    for k in range(n):
+        codes = codes * _PRIME + chars[k : len(chars) - n + 1 + k]
     return codes
 
 
+def _code(text: str) -> int:
+    return int(_gram_codes(text, len(text))[0])
+
+
 @lru_cache(maxsize=None)
-def _by_head(kind: str) -> Dict[int, Tuple[str, ...]]:
-    """The kind's literals by the code of their first three characters (of
-    both, for the two-character ones)."""
-    heads: Dict[int, List[str]] = {}
-    for lit in _index(kind)[0]:
-        heads.setdefault(int(_gram_codes(lit[:3], min(3, len(lit)))[0]), []).append(lit)
-    return {head: tuple(lits) for head, lits in heads.items()}
+def _ends(kind: str) -> Tuple["np.ndarray", "np.ndarray"]:
+    """The codes of the start and of the end of each of the kind's literals
+    (in _index order)."""
+    literals = _index(kind)[0]
+    starts = [_code(lit[: min(GRAM, len(lit))]) for lit in literals]
+    ends = [_code(lit[-min(GRAM, len(lit)) :]) for lit in literals]
+    return np.array(starts, dtype=np.uint64), np.array(ends, dtype=np.uint64)
 
 
 class Prefilter:
@@ -141,7 +151,7 @@ class Prefilter:
     for the whole message: a literal is searched for in the message's text,
     from one hay to the next, instead of being tested in every sentence (on
     a long message, most of the screen's time went into those tests). Only
-    literals whose first characters occur in the text are searched."""
+    literals whose first and last characters occur in the text are searched."""
 
     def __init__(self, hays: Iterable[str]) -> None:
         self.hays = list(dict.fromkeys(hays))
@@ -152,10 +162,18 @@ class Prefilter:
         for hay in self.hays:
             end += len(hay) + 1
             self._ends.append(end)
-        self._heads = set(_gram_codes(self.text, 3).tolist()) | set(
-            _gram_codes(self.text, 2).tolist()
-        )
+        grams = np.concatenate([_gram_codes(self.text, n) for n in range(2, GRAM + 1)])
+        grams.sort()
+        self._grams = grams
         self._by_hay: Dict[str, List[Tuple[str, ...]]] = {}
+
+    def _has(self, codes: "np.ndarray") -> "np.ndarray":
+        """Which of the codes occur in the text."""
+        grams = self._grams
+        if not len(grams):
+            return np.zeros(len(codes), dtype=bool)
+        at = np.minimum(np.searchsorted(grams, codes), len(grams) - 1)
+        return grams[at] == codes
 
     def _hays_with(self, lit: str) -> List[int]:
         text, ends, found = self.text, self._ends, []
@@ -169,11 +187,10 @@ class Prefilter:
     def _per_hay(self, kind: str) -> List[Tuple[str, ...]]:
         if kind not in self._by_hay:
             per_hay: List[List[str]] = [[] for _ in self.hays]
-            by_head = _by_head(kind)
-            for head in self._heads.intersection(by_head):
-                for lit in by_head[head]:
-                    for hay in self._hays_with(lit):
-                        per_hay[hay].append(lit)
+            literals = _index(kind)[0]
+            for i in np.flatnonzero(self._has(_ends(kind)[0]) & self._has(_ends(kind)[1])):
+                for hay in self._hays_with(literals[i]):
+                    per_hay[hay].append(literals[i])
             self._by_hay[kind] = [tuple(lits) for lits in per_hay]
         return self._by_hay[kind]
 
@@ -197,6 +214,62 @@ def _candidates(kind: str, hay: str, prefilter: Optional[Prefilter]) -> List[int
     return sorted(ids)
 
 
+def literal_gates(pattern: str, flags: int = 0) -> Tuple[Tuple[str, ...], ...]:
+    """Every group of strings that a match of `pattern` must contain one of
+    ("kill myself|end my life" then " tonight": (("end my life", "kill
+    myself"), (" tonight",))); () when it cannot tell (case-insensitive).
+
+    required_literals gives one such group, for the prefilter's index; these
+    all of them, to skip a search in a view that lacks one (most candidates
+    of a long message fail here, before any regex runs)."""
+    import sre_constants as sc
+    import sre_parse
+
+    if flags & re.IGNORECASE:
+        return ()
+
+    def groups(seq) -> List[Set[str]]:
+        found: List[Set[str]] = []
+        run = ""
+        for op, av in seq:
+            if op is sc.LITERAL:
+                run += chr(av)
+                continue
+            if run:
+                found.append({run})
+                run = ""
+            if op is sc.SUBPATTERN:
+                if av[1] & sc.SRE_FLAG_IGNORECASE:
+                    raise ValueError("case-insensitive group")
+                found.extend(groups(av[-1]))
+            elif op is sc.BRANCH:
+                alternatives = [groups(branch) for branch in av[1]]
+                if alternatives and all(alternatives):
+                    # Each alternative's most selective group; any of them will do.
+                    found.append(
+                        set().union(*(max(a, key=lambda g: min(map(len, g))) for a in alternatives))
+                    )
+            elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT) and av[0] >= 1:
+                found.extend(groups(av[2]))
+        if run:
+            found.append({run})
+        return found
+
+    try:
+        return tuple(tuple(sorted(group)) for group in groups(sre_parse.parse(pattern, flags)))
+    except Exception:  # an unusual construct: no gates, the regex decides alone
+        return ()
+
+
+@lru_cache(maxsize=None)
+def _gates(kind: str) -> Tuple[Tuple[Tuple[str, ...], ...], ...]:
+    return tuple(literal_gates(rx.pattern, rx.flags) for _, _, rx, _ in load()[kind])
+
+
+def _passes(gates: Tuple[Tuple[str, ...], ...], view: str) -> bool:
+    return all(any(lit in view for lit in group) for group in gates)
+
+
 def find(
     kind: str,
     views: Tuple[str, ...],
@@ -208,11 +281,11 @@ def find(
     `prefilter` must have been built from the message this sentence is part of."""
     found = []
     hay = "\n".join(views)
-    patterns = load()[kind]
+    patterns, gates = load()[kind], _gates(kind)
     for index in _candidates(kind, hay, prefilter):
         category, raw, rx, _ = patterns[index]
         for view in views:
-            if not view:
+            if not view or not _passes(gates[index], view):
                 continue
             m = rx.search(view)
             if m:
