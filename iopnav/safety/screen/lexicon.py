@@ -121,14 +121,15 @@ _PRIME = np.uint64(1_000_003)
 
 def _gram_codes(text: str, n: int) -> "np.ndarray":
     """A hash of every n characters in a row of the text, for all positions
-    at once (uint64 arithmetic wraps; a collision only costs a search)."""
+    at once (uint64 arithmetic wraps; a collision only costs a search),
+    folded to 32 bits: half the bytes to sort, and sorting is most of it."""
     chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(chars) < n:
-        return np.zeros(0, dtype=np.uint64)
+        return np.zeros(0, dtype=np.uint32)
     codes = np.full(len(chars) - n + 1, n, dtype=np.uint64)
     for k in range(n):
         codes = codes * _PRIME + chars[k : len(chars) - n + 1 + k]
-    return codes
+    return (codes ^ (codes >> np.uint64(32))).astype(np.uint32)
 
 
 def _code(text: str) -> int:
@@ -142,7 +143,7 @@ def _ends(kind: str) -> Tuple["np.ndarray", "np.ndarray"]:
     literals = _index(kind)[0]
     starts = [_code(lit[: min(GRAM, len(lit))]) for lit in literals]
     ends = [_code(lit[-min(GRAM, len(lit)) :]) for lit in literals]
-    return np.array(starts, dtype=np.uint64), np.array(ends, dtype=np.uint64)
+    return np.array(starts, dtype=np.uint32), np.array(ends, dtype=np.uint32)
 
 
 class Prefilter:
@@ -263,11 +264,23 @@ def literal_gates(pattern: str, flags: int = 0) -> Tuple[Tuple[str, ...], ...]:
 
 @lru_cache(maxsize=None)
 def _gates(kind: str) -> Tuple[Tuple[Tuple[str, ...], ...], ...]:
-    return tuple(literal_gates(rx.pattern, rx.flags) for _, _, rx, _ in load()[kind])
+    """Each pattern's gates, the likely rarest (longest) group first."""
+    return tuple(
+        tuple(sorted(literal_gates(rx.pattern, rx.flags), key=lambda g: -min(map(len, g))))
+        for _, _, rx, _ in load()[kind]
+    )
 
 
 def _passes(gates: Tuple[Tuple[str, ...], ...], view: str) -> bool:
-    return all(any(lit in view for lit in group) for group in gates)
+    """The view holds a string of every group (plain loops: this runs
+    hundreds of times a long message)."""
+    for group in gates:
+        for lit in group:
+            if lit in view:
+                break
+        else:
+            return False
+    return True
 
 
 def find(
@@ -284,6 +297,8 @@ def find(
     patterns, gates = load()[kind], _gates(kind)
     for index in _candidates(kind, hay, prefilter):
         category, raw, rx, _ = patterns[index]
+        if not _passes(gates[index], hay):  # the hay holds every view
+            continue
         for view in views:
             if not view or not _passes(gates[index], view):
                 continue
