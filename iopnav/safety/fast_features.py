@@ -26,7 +26,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 # A word's char n-gram columns, kept for this many distinct words a process.
-_WORD_CACHE_MAX = 200_000
+_WORD_CACHE_MAX = 50_000  # about 10 MB at most
 
 
 class _Block:
