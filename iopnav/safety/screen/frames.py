@@ -166,11 +166,13 @@ class MessageFrames:
 
     @cached_property
     def prefilter(self) -> Prefilter:
-        """For the sentences' patterns: every view of every sentence."""
+        """For the sentences' patterns: what `lexicon.find` searches in each
+        sentence (its views joined, and its views read as reported)."""
         return Prefilter(
-            view
+            "\n".join(views)
             for frames in self.sentence_frames
-            for view in (*frames.views.views, *frames.views.reported)
+            for views in (frames.views.views, frames.views.reported)
+            if views
         )
 
     def present_part(self) -> str:

@@ -9,6 +9,7 @@ for the plain spelling. Also: sentences, and whether a message is Spanish.
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import List
 
 from iopnav.safety.screen.lexicon import required_literals
@@ -120,13 +121,15 @@ _EMOJI = {
     "\u26b0": " coffin ",
     "\U0001faa6": " grave ",
 }
+# Each with the characters one of which it replaces: most texts have none of
+# them, and a substring test is cheaper than scanning with the regex.
 _LEET = [
-    (re.compile(r"(?<=[a-z])[!1|](?=[a-z])"), "i"),
-    (re.compile(r"(?<=[a-z])3(?=[a-z])"), "e"),
-    (re.compile(r"(?<=[a-z])0(?=[a-z])"), "o"),
-    (re.compile(r"(?<=[a-z])@(?=[a-z])"), "a"),
-    (re.compile(r"(?<=[a-z])\$(?=[a-z])"), "s"),
-    (re.compile(r"(?<![\w$])\$(?=[a-z]{3})"), "s"),
+    (re.compile(r"(?<=[a-z])[!1|](?=[a-z])"), "i", "!1|"),
+    (re.compile(r"(?<=[a-z])3(?=[a-z])"), "e", "3"),
+    (re.compile(r"(?<=[a-z])0(?=[a-z])"), "o", "0"),
+    (re.compile(r"(?<=[a-z])@(?=[a-z])"), "a", "@"),
+    (re.compile(r"(?<=[a-z])\$(?=[a-z])"), "s", "$"),
+    (re.compile(r"(?<![\w$])\$(?=[a-z]{3})"), "s", "$"),
 ]
 # Risk words that people mask or spell out; a masked or spaced token that can
 # only be one of these is read as that word.
@@ -174,8 +177,13 @@ _DOUBLED = re.compile(r"\b[a-z]*([a-z])\1[a-z]*\b")
 
 
 def _undouble(m: "re.Match") -> str:
-    """ "dieee", "killll", "deadd": a stretched risk word reads as the word."""
-    word = m.group(0)
+    return _undouble_word(m.group(0))
+
+
+@lru_cache(maxsize=20_000)
+def _undouble_word(word: str) -> str:
+    """ "dieee", "killll", "deadd": a stretched risk word reads as the word
+    (cached: "feel", "too", "all" come in almost every message)."""
     return _BY_COLLAPSED.get(_collapse(word), word) if word not in _BY_COLLAPSED.values() else word
 
 
@@ -194,14 +202,17 @@ def normalise(text: str) -> str:
         text,
     )
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    text = "".join(
-        c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
-    )
+    text = text.lower()
+    if not text.isascii():  # ASCII has no accents to strip
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
     for emoji, word in _EMOJI.items():
         if emoji in text:
             text = text.replace(emoji, word)
-    for rx, repl in _LEET:
-        text = rx.sub(repl, text)
+    for rx, repl, chars in _LEET:
+        if any(c in text for c in chars):
+            text = rx.sub(repl, text)
     if "*" in text:
         text = _MASKED.sub(lambda m: _unmask(m.group(0)), text)
     text = _SPACED.sub(lambda m: _unspace(m.group(0)), text)
