@@ -54,8 +54,8 @@ GATES = [
     ),
     Gate("intents, first hold-out", eval_nlu.evaluate, "tests/nlu_holdout.yml", (0.95, None)),
     # Written blind: the fallback share meets its 5% target; macro-F1 is
-    # gated at today's figure (target 0.95).
-    Gate("intents, blind hold-out", eval_nlu.evaluate, "tests/nlu_holdout_blind.yml", (0.87, 0.05)),
+    # gated just under today's figure, 0.910 (target 0.95).
+    Gate("intents, blind hold-out", eval_nlu.evaluate, "tests/nlu_holdout_blind.yml", (0.90, 0.05)),
     # Entity F1 of each of condition, insurance, location, age_group and
     # program_type as a visitor gets them (issue 13's target: 0.90 each).
     Gate(
