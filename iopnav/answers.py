@@ -97,14 +97,28 @@ def mentions_nicotine(text: str, entities: Sequence[Dict[str, Any]] = ()) -> boo
     return any(_NICOTINE.search(v) for v in [text, *values])
 
 
-def age_group_asked(entities: Sequence[Dict[str, Any]]) -> Optional[str]:
+def age_group_asked(entities: Sequence[Dict[str, Any]], text: str = "") -> Optional[str]:
     """The age group the message itself names ("teenagers", "he is 16")."""
     for entity in entities:
         if entity.get("entity") == "age_group":
             group = vocab.normalise("age_group", str(entity.get("value") or ""))
             if group:
                 return group
-    return None
+    # The extractor can miss an age said in passing: read the words too, and
+    # a number only where it is said as an age ("he is 16", not "16 months").
+    lowered = text.lower()
+    said_age = _SAID_AGE.search(lowered)
+    if said_age:
+        return vocab.age_group_for_age(int(said_age.group(1) or said_age.group(2)))
+    words = (vocab.normalise("age_group", w) for w in re.findall(r"[a-zñ]{4,}", lowered))
+    return next((g for g in words if g), None)
+
+
+_SAID_AGE = re.compile(
+    r"\b(?:is|he's|she's|they're|i'm|i am|turned|turns|aged?|tiene|tengo)\s+(\d{1,2})\b"
+    r"(?!\s*(?:%|days?|weeks?|months?|hours?))"
+    r"|\b(\d{1,2})[ -]?(?:yo|y/o|years?[ -]old|year-old|años)\b"
+)
 
 
 def choose(
@@ -121,7 +135,7 @@ def choose(
     if intent not in GENERAL:
         return None
     given = set(given)
-    asked_age = age_group_asked(entities)
+    asked_age = age_group_asked(entities, text)
     program = named_program(text, programs, asked_age or age_group)
     if program is not None:
         return Choice("answer_program", program)

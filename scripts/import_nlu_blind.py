@@ -62,10 +62,18 @@ def read_blind(path: Path) -> List[Tuple[str, str, str]]:
     return items
 
 
+# The blind follow-ups (messages after a hand-off) are a test set too.
+FOLLOWUPS = ROOT / "tests" / "safety" / "followups_blind.yml"
+
+
 def seen_before(out: Path) -> List[str]:
-    """Every training and hold-out message, except the file being rebuilt."""
+    """Every training, hold-out and follow-up test message, except the file
+    being rebuilt."""
     files = sorted((ROOT / "data" / "nlu").glob("*.yml")) + HOLDOUTS
-    return nlu_texts(*[f for f in files if f.exists() and f.resolve() != out.resolve()])
+    followups = yaml.safe_load(FOLLOWUPS.read_text(encoding="utf-8"))["messages"]
+    return nlu_texts(*[f for f in files if f.exists() and f.resolve() != out.resolve()]) + [
+        m["text"] for m in followups
+    ]
 
 
 def build(paths: List[Path], out: Path) -> Tuple[Dict[str, List[str]], Dict[str, int]]:

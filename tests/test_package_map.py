@@ -37,6 +37,9 @@ SAFETY_API: Dict[str, Set[str]] = {
         # How to reach the line in each language (the Spanish SMS HELP answer).
         "crisis_ways",
     },
+    # Spanish SMS in GSM-7 letters, as the Spanish hand-offs are sent: the
+    # channels' own Spanish SMS texts use the same spelling.
+    "iopnav.safety.spanish": {"sms_plain"},
     # Crisis flags: recorded by the tracker store, listed and followed up by staff.
     "iopnav.safety.flags": {
         "CrisisFlag",

@@ -14,7 +14,7 @@ vote, so no single mechanism decides alone:
                                          -> crisis (the ML catches wording the
                                             patterns lack)
   screen says distress (ambiguous)       -> express_distress (one question)
-  its crisis or hopelessness (express_distress) score >= 0.6
+  its crisis score >= 0.6, or its hopelessness (express_distress) >= 0.8
                                          -> express_distress: the screening
                                             question, which names 988 too
   ML leans to risk, but the screen found an idiom / remote history /
@@ -157,7 +157,11 @@ class Thresholds:
     # labelled gate (docs/safety.md): recall first, false alarms held where
     # they were before the risk model came.
     crisis: float = 0.8  # intent classifier's crisis confidence: hand-off
-    ask: float = 0.6  # intent classifier's risk confidence: the question
+    ask: float = 0.6  # intent classifier's crisis confidence: the question
+    # Its distress vote alone asked 97 risk-free messages of the external dev
+    # set for 3 crises (0 on the risk held-out and the blind set): at 0.8,
+    # 44 for 2 (docs/safety.md).
+    ask_distress: float = 0.8
     risk_handoff: float = 0.7  # risk model, no counter-evidence: hand-off
     risk_sure: float = 0.95  # risk model: hand-off even with counter-evidence
     risk_ask: float = 0.3  # risk model: the question
@@ -218,7 +222,8 @@ def decide(
     # Being the classifier's top guess is not enough: heavy but risk-free
     # messages often are, and asking all of them buried the question.
     ml_distress = (
-        max(scores.get(CRISIS_INTENT, 0.0), scores.get(DISTRESS_INTENT, 0.0)) >= ask_threshold
+        scores.get(CRISIS_INTENT, 0.0) >= ask_threshold
+        or scores.get(DISTRESS_INTENT, 0.0) >= thresholds.ask_distress
     )
     if ml_distress and not doubted:
         return DISTRESS_INTENT, "ml"
@@ -254,6 +259,7 @@ class SafetyScreen(GraphComponent, IntentClassifier):
         return {
             "crisis_threshold": defaults.crisis,
             "ask_threshold": defaults.ask,
+            "ask_distress": defaults.ask_distress,
             "risk_handoff": defaults.risk_handoff,
             "risk_sure": defaults.risk_sure,
             "risk_ask": defaults.risk_ask,
@@ -267,6 +273,7 @@ class SafetyScreen(GraphComponent, IntentClassifier):
         orders = (
             ("ask_threshold", "crisis_threshold"),
             ("risk_ask", "risk_handoff", "risk_sure"),
+            ("ask_distress",),
         )
         for keys in orders:
             values = [config[key] for key in keys]

@@ -252,3 +252,10 @@ def test_with_the_directory_unreachable_the_question_still_gets_its_answer(monke
     monkeypatch.setenv("IOP_DATABASE_URL", "postgresql://iop:x@127.0.0.1:9/iop")  # closed port
     said = text_of(seen(conversation("does the bayview program take aetna?", "ask_insurance")))
     assert said == paragraph("utter_ask_insurance")
+
+
+def test_an_age_said_in_passing_counts_even_when_the_extractor_misses_it():
+    assert answers.age_group_asked([], "Do you treat teenagers? He is 16.") == "teen"
+    assert answers.age_group_asked([], "mi hijo tiene 15 años") == "teen"
+    assert answers.age_group_asked([], "he is 16 days sober, what do you treat") is None
+    assert answers.age_group_asked([], "what conditions do you treat") is None

@@ -70,6 +70,14 @@ def test_feelings_with_no_risk_signal_get_support_not_the_question():
     )
 
 
+def test_only_a_sure_distress_vote_alone_asks_the_question():
+    # Heavy but risk-free posts get a middling distress vote: support, not the question.
+    middling = ranking(("express_distress", 0.7), ("share_feelings", 0.2))
+    assert decide(Assessment("none"), middling, risk(0.1)) == ("share_feelings", "no_risk_signal")
+    sure = ranking(("express_distress", 0.85), ("share_feelings", 0.1))
+    assert decide(Assessment("none"), sure, risk(0.1)) == ("express_distress", "ml")
+
+
 def test_clear_non_risk_message_keeps_the_ml_intent():
     assert decide(Assessment("none"), ranking(("ask_schedule", 0.95), ("crisis", 0.01)))[0] is None
 
