@@ -104,21 +104,8 @@ def age_group_asked(entities: Sequence[Dict[str, Any]], text: str = "") -> Optio
             group = vocab.normalise("age_group", str(entity.get("value") or ""))
             if group:
                 return group
-    # The extractor can miss an age said in passing: read the words too, and
-    # a number only where it is said as an age ("he is 16", not "16 months").
-    lowered = text.lower()
-    said_age = _SAID_AGE.search(lowered)
-    if said_age:
-        return vocab.age_group_for_age(int(said_age.group(1) or said_age.group(2)))
-    words = (vocab.normalise("age_group", w) for w in re.findall(r"[a-zñ]{4,}", lowered))
-    return next((g for g in words if g), None)
-
-
-_SAID_AGE = re.compile(
-    r"\b(?:is|he's|she's|they're|i'm|i am|turned|turns|aged?|tiene|tengo)\s+(\d{1,2})\b"
-    r"(?!\s*(?:%|days?|weeks?|months?|hours?))"
-    r"|\b(\d{1,2})[ -]?(?:yo|y/o|years?[ -]old|year-old|años)\b"
-)
+    # The extractor can miss an age said in passing ("he is 16", "teenagers").
+    return vocab.age_group_said(text)
 
 
 def choose(

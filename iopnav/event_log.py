@@ -212,21 +212,24 @@ def stored_replies(engine: Engine, sender_id: str, message_id: str) -> Optional[
 def outline(engine: Engine, sender_id: str) -> List[Dict[str, Any]]:
     """Every event of the conversation, across sessions, with only its type,
     name and time ({"event", "name", "timestamp"}, as the tracker's dicts
-    name them), and for slot events the slot's name and value: what the
-    crisis reminder and the conversation's language read, without the JSON
-    of every event or a tracker built from it."""
+    name them), for slot events the slot's name and value, and for user
+    events the intent: what the crisis reminder, the conversation's language
+    and a channel's general answer read, without the JSON of every event or
+    a tracker built from it."""
     ev = events
     slot_data = sa.case((ev.c.type_name == "slot", ev.c.data), else_=None)
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.select(ev.c.type_name, ev.c.action_name, ev.c.timestamp, slot_data)
+            sa.select(ev.c.type_name, ev.c.action_name, ev.c.timestamp, slot_data, ev.c.intent_name)
             .where(ev.c.sender_id == sender_id)
             .order_by(ev.c.id)
         ).fetchall()
-    return [_outline_row(kind, name, ts, data) for kind, name, ts, data in rows]
+    return [_outline_row(*row) for row in rows]
 
 
-def _outline_row(kind: str, name: Any, ts: Any, data: Any) -> Dict[str, Any]:
+def _outline_row(kind: str, name: Any, ts: Any, data: Any, intent: Any = None) -> Dict[str, Any]:
+    if kind == "user":
+        return {"event": kind, "name": name, "timestamp": ts, "intent": intent}
     if kind != "slot" or not data:
         return {"event": kind, "name": name, "timestamp": ts}
     slot = json.loads(data)

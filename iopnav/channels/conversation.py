@@ -13,6 +13,7 @@ from rasa.shared.core.trackers import EventVerbosity
 
 from iopnav.bilingual import SLOT as LANGUAGE_SLOT
 from iopnav.channels import texts
+from iopnav.channels.general_answer import general_answer, last_intent
 from iopnav.channels.idempotency import innermost
 from iopnav.safety.session import crisis_reminder
 
@@ -64,6 +65,9 @@ class AfterTurn(NamedTuple):
     stand_in: Optional[str] = None  # when the dialogue said nothing
     reminder: Optional[str] = None  # the crisis reminder to end with
     language: Optional[str] = None  # the conversation's language after the turn
+    # When the dialogue said nothing to a knowledge question: its general
+    # paragraph (a domain response), sent instead of the stand-in.
+    general: Optional[Dict[str, Any]] = None
 
 
 async def after_turn(app: Any, sender_id: str, answered: bool, channel: str) -> AfterTurn:
@@ -75,9 +79,13 @@ async def after_turn(app: Any, sender_id: str, answered: bool, channel: str) -> 
         logger.exception("could not read the tracker for the crisis reminder")
         return AfterTurn(None if answered else NO_REPLY)
     language = last_language(events)
+    reminder = crisis_reminder(events, language, channel)
     if not answered:
+        general = await general_answer(app.ctx.agent, last_intent(events), language, channel)
+        if general:
+            return AfterTurn(None, reminder, language, general)
         return AfterTurn(texts.say("no_reply", language, channel), None, language)
-    return AfterTurn(None, crisis_reminder(events, language, channel), language)
+    return AfterTurn(None, reminder, language)
 
 
 def last_turn_options(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

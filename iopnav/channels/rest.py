@@ -51,6 +51,7 @@ from sanic.response import HTTPResponse
 from iopnav.channels import fallback, idempotency, limits, message_ids, payloads, texts
 from iopnav.channels.cleaning import BadInput, CleanMessage, clean_text_async
 from iopnav.channels.conversation import (
+    AfterTurn,
     after_turn,
     offered_options,
     without_topic_buttons,
@@ -206,16 +207,17 @@ class SafeRestInput(InputChannel):
                 replies.append(say(sender, handoff))
             if not replies:
                 return unavailable(request_language(request, message.text))
-            stand_in, reminder, language = None, None, None
+            turn = AfterTurn()
         else:
             fallback.flag_handoff(
                 sender, message_id, [r.get("text") or "" for r in replies], self.name()
             )
-            stand_in, reminder, language = await after_turn(
-                request.app, sender, bool(replies), self.name()
-            )
-        if stand_in:
-            replies.append(say(sender, stand_in))
+            turn = await after_turn(request.app, sender, bool(replies), self.name())
+        if turn.general:
+            replies.append({"recipient_id": sender, **turn.general})
+        if turn.stand_in:
+            replies.append(say(sender, turn.stand_in))
+        reminder, language = turn.reminder, turn.language
         note = message.note(self.name())
         if note:
             replies.insert(0, say(sender, note))

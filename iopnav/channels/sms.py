@@ -330,13 +330,16 @@ class TwilioSMSInput(InputChannel):
         rendered = sms_text.render(collector.messages)
         # Nothing from the dialogue (a custom action failed): say so rather
         # than leave the texter waiting.
-        stand_in, reminder, _language = await after_turn(
-            request.app, sender, bool(rendered), self.name()
-        )
-        if reminder:  # after a hand-off: no numbered topic options
-            rendered = sms_text.render(without_topic_buttons(collector.messages))
-        answer = "\n\n".join(notes + [rendered or stand_in or ""])
-        return reply_text(answer.strip(), reminder)
+        turn = await after_turn(request.app, sender, bool(rendered), self.name())
+        # Its buttons are not stored, so a number sent back could not be read.
+        replies: List[Dict[str, Any]] = list(collector.messages)
+        if turn.general:
+            replies.append({"text": turn.general.get("text")})
+        if turn.reminder:  # after a hand-off: no numbered topic options
+            replies = without_topic_buttons(replies)
+        rendered = sms_text.render(replies)
+        answer = "\n\n".join(notes + [rendered or turn.stand_in or ""])
+        return reply_text(answer.strip(), turn.reminder)
 
     async def rescued(
         self,

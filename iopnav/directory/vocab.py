@@ -545,6 +545,28 @@ def age_group_for_text(text: str) -> Optional[str]:
     return age_group_for_age(int(match.group(1)))
 
 
+# A number said as a person's age in a whole message ("he is 16", "my 15 yo"),
+# not a count of something else ("is 16 percent", "16 months").
+_SAID_AGE = re.compile(
+    r"\b(?:is|he's|she's|they're|i'm|i am|turned|turns|aged?|tiene|tengo)\s+(\d{1,2})\b"
+    r"(?!\s*(?:%|percent|por ?ciento|days?|weeks?|months?|hours?|minutes?|miles?|dollars?|"
+    r"d[ií]as?|semanas?|meses|horas?|minutos?|millas?|d[oó]lares))"
+    r"|\b(\d{1,2})[ -]?(?:yo|y/o|years?[ -]old|year-old|años)\b"
+)
+
+
+def age_group_said(text: str) -> Optional[str]:
+    """The age group a whole message names: a number said as an age, or an
+    age-group word ("teenagers", "adolescentes"). age_group_for_text reads an
+    extracted span, where a bare number is an age."""
+    lowered = text.lower()
+    said_age = _SAID_AGE.search(lowered)
+    if said_age:
+        return age_group_for_age(int(said_age.group(1) or said_age.group(2)))
+    words = (normalise("age_group", w) for w in re.findall(r"[a-zñ]{4,}", lowered))
+    return next((g for g in words if g), None)
+
+
 # Languages are a free list in the directory ("English|Spanish|Polish"), as
 # staff type them; these are the names a visitor may use for them instead.
 _LANGUAGE_NAMES = {

@@ -8,12 +8,11 @@ entity of the same type, or one the CRF missed, is kept.
 
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
+
+from iopnav.nlu.rewriter import MessageRewriter
 
 CONTEXT = "CRFEntityExtractor"
 WORD_LIST = "RegexEntityExtractor"
@@ -39,25 +38,12 @@ def resolve(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class EntityOverlapResolver(GraphComponent):
+class EntityOverlapResolver(MessageRewriter):
     """Drops lookup-table entities that the CRF reads as another type."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "EntityOverlapResolver":
-        """See parent class."""
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
+    def rewrite(self, message: Message) -> None:
         """See the module docstring."""
-        for message in messages:
-            entities = message.get(ENTITIES) or []
-            kept = resolve(entities)
-            if len(kept) != len(entities):
-                message.set(ENTITIES, kept, add_to_output=True)
-        return messages
+        entities = message.get(ENTITIES) or []
+        kept = resolve(entities)
+        if len(kept) != len(entities):
+            message.set(ENTITIES, kept, add_to_output=True)

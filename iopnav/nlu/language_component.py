@@ -8,51 +8,26 @@ the slot keeps its value. Button payloads ("/find_program") skip the NLU
 pipeline and keep it too.
 """
 
-from typing import Any, Dict, List, Text
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from iopnav.nlu import language
+from iopnav.nlu.rewriter import MessageRewriter
 
 ENTITY = "language"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class LanguageDetector(GraphComponent):
+class LanguageDetector(MessageRewriter):
     """Adds the entity `language` ("en" or "es") when the text has a clear one."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "LanguageDetector":
-        """See parent class."""
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Tags each message with its language (see the module docstring)."""
-        for message in messages:
-            found = language.detect(message.get(TEXT) or "")
-            entities = [e for e in (message.get(ENTITIES) or []) if e.get("entity") != ENTITY]
-            if found:
-                entities.append(
-                    {
-                        "entity": ENTITY,
-                        "value": found,
-                        "start": 0,
-                        "end": len(message.get(TEXT) or ""),
-                        "confidence_entity": 1.0,
-                        "extractor": type(self).__name__,
-                    }
-                )
-            message.set(ENTITIES, entities, add_to_output=True)
-            message.set(ENTITY, found, add_to_output=True)
-        return messages
+    def rewrite(self, message: Message) -> None:
+        """Tags the message with its language (see the module docstring)."""
+        text = message.get(TEXT) or ""
+        found = language.detect(text)
+        entities = [e for e in (message.get(ENTITIES) or []) if e.get("entity") != ENTITY]
+        if found:
+            entities.append(self.whole_span(ENTITY, found, 0, len(text)))
+        message.set(ENTITIES, entities, add_to_output=True)
+        message.set(ENTITY, found, add_to_output=True)

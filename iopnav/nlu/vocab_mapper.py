@@ -10,16 +10,14 @@ handled the way the search handles them. A value vocab cannot map keeps the
 visitor's words, so the answer can say honestly that it does not know it.
 """
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
 
 from iopnav.directory import vocab
+from iopnav.nlu.rewriter import MessageRewriter
 
 # Entity types with a canonical vocabulary; `group_language` values are
 # language names as the directory lists them.
@@ -36,28 +34,15 @@ def canonical_value(entity_type: str, text: str) -> Optional[str]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class VocabSynonymMapper(GraphComponent):
+class VocabSynonymMapper(MessageRewriter):
     """Sets each entity's value to vocab's canonical value for its type."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "VocabSynonymMapper":
-        """See parent class."""
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
+    def rewrite(self, message: Message) -> None:
         """Maps the values of the entities found earlier in the pipeline."""
-        for message in messages:
-            entities = message.get(ENTITIES) or []
-            for entity in entities:
-                value = canonical_value(entity.get("entity", ""), str(entity.get("value", "")))
-                if value and value != entity.get("value"):
-                    entity["value"] = value
-                    entity.setdefault("processors", []).append(type(self).__name__)
-            message.set(ENTITIES, entities, add_to_output=True)
-        return messages
+        entities = message.get(ENTITIES) or []
+        for entity in entities:
+            value = canonical_value(entity.get("entity", ""), str(entity.get("value", "")))
+            if value and value != entity.get("value"):
+                entity["value"] = value
+                entity.setdefault("processors", []).append(type(self).__name__)
+        message.set(ENTITIES, entities, add_to_output=True)

@@ -351,6 +351,27 @@ def test_a_retried_sms_webhook_is_answered_again_without_a_second_turn(channels,
     assert channels.stored_user_texts(number) == [QUESTION]
 
 
+@pytest.mark.parametrize(
+    "question, paragraph",
+    [
+        ("when do the groups meet?", "hours of treatment a week"),
+        ("¿a qué hora son los grupos?", "horas de tratamiento a la semana"),
+    ],
+)
+def test_without_the_action_server_a_knowledge_question_gets_its_general_answer(
+    channels, sender, number, question, paragraph
+):
+    # The fault: the tailored answer is a custom action, and with no action
+    # server in-process the dialogue says nothing.
+    assert channels.handle_directly("probe-" + sender, question) == []
+    status, replies, _ = channels.rest(sender, question)
+    assert status == 200 and paragraph in replies[-1]["text"]
+    assert [b["payload"] for b in replies[-1]["buttons"]] == ["/find_program"]
+    status, texts = channels.sms(number, question)
+    # No numbered option: the general answer is not stored, so "1" could not be read.
+    assert status == 200 and paragraph in texts[0] and "Reply 1" not in texts[0]
+
+
 def test_a_replayed_stop_does_not_undo_a_later_start(channels, number):
     stop_sid = "SM" + uuid.uuid4().hex
     assert "unsubscribed" in channels.sms(number, "STOP", sid=stop_sid)[1][0]

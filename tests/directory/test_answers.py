@@ -258,4 +258,6 @@ def test_an_age_said_in_passing_counts_even_when_the_extractor_misses_it():
     assert answers.age_group_asked([], "Do you treat teenagers? He is 16.") == "teen"
     assert answers.age_group_asked([], "mi hijo tiene 15 años") == "teen"
     assert answers.age_group_asked([], "he is 16 days sober, what do you treat") is None
+    assert answers.age_group_asked([], "my copay is 16 percent, what do you treat") is None
+    assert answers.age_group_asked([], "tengo 30 dólares para el copago") is None
     assert answers.age_group_asked([], "what conditions do you treat") is None
