@@ -143,12 +143,19 @@ test: install
 # faults, timeouts and server starts; each test owns its ports, PostgreSQL
 # schema, Redis database and key prefix, so they run beside the rest.
 PYTEST := $(PY) -m pytest -q --durations=15
+# One thread per math library in every test process and the servers they
+# start: the two lanes run many model-holding processes on two cores, and
+# TensorFlow's and BLAS's own pools (one thread per core each) spin against
+# each other (docs/performance.md: make test's time).
+THREADS_ONE := $(addsuffix =1,TF_NUM_INTRAOP_THREADS TF_NUM_INTEROP_THREADS \
+               TF_INTRA_OP_PARALLELISM_THREADS TF_INTER_OP_PARALLELISM_THREADS \
+               OMP_NUM_THREADS OPENBLAS_NUM_THREADS MKL_NUM_THREADS)
 test-servers: install train
-	$(PYTEST) tests/faults tests/scale
-	$(MAKE) --no-print-directory gates
+	$(THREADS_ONE) $(PYTEST) tests/faults tests/scale
+	$(THREADS_ONE) $(MAKE) --no-print-directory gates
 test-rest: install train
-	$(PYTEST) tests --ignore=tests/faults --ignore=tests/scale
-	$(MAKE) --no-print-directory stories
+	$(THREADS_ONE) $(PYTEST) tests --ignore=tests/faults --ignore=tests/scale
+	$(THREADS_ONE) $(MAKE) --no-print-directory stories
 
 # The safety, intent and entity gates, one model load (scripts/gates.py says which and why).
 gates: install train

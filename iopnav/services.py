@@ -40,8 +40,9 @@ INHERITED_ENV = {
     "SSL_CERT_DIR",
     "REQUESTS_CA_BUNDLE",
 }
-# Locale, Python/Rasa/TensorFlow/Sanic switches, PostgreSQL client settings.
-INHERITED_PREFIXES = ("LC_", "PYTHON", "RASA_", "TF_", "SANIC_", "PG")
+# Locale, Python/Rasa/TensorFlow/Sanic switches, PostgreSQL client settings,
+# and the math libraries' thread counts (make test sets them: Makefile).
+INHERITED_PREFIXES = ("LC_", "PYTHON", "RASA_", "TF_", "SANIC_", "PG", "OMP_", "OPENBLAS_", "MKL_")
 # Secrets go only to the processes named with them (Service.secrets).
 SECRET_ENV = {
     "IOP_TWILIO_AUTH_TOKEN",  # Rasa (SMS signatures)
