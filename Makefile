@@ -177,14 +177,15 @@ system-deps:
 test-fast: install lint haproxy-deps
 	$(PY) -m pytest -q -m "not browser and not postgres and not e2e and not slow" tests
 
-bench: install train
+bench: install train haproxy-deps
 	$(PY) scripts/bench_safety.py
 	@echo "External crisis set (evaluation only; skipped when ../shared/eval is absent):"
 	$(PY) scripts/bench_crisis_external.py
 	@# Every safety, intent and entity set, gated or not, with one model load.
 	$(PY) scripts/gates.py --report
-	@# Turn speed next to a stock `rasa init` bot (docs/performance.md); a few
-	@# minutes. `make bench ROWS=1,32` picks rows, TARGET=name=url adds a column.
+	@# Turn speed next to a stock `rasa init` bot, one server and the scaled
+	@# set-up (docs/performance.md); a few minutes. `make bench ROWS=1,32`
+	@# picks rows, TARGET=name=url adds a column.
 	$(PY) scripts/bench_turns.py $(if $(ROWS),--rows $(ROWS)) $(if $(TARGET),--target $(TARGET))
 
 # Slow: trains a pipeline per fold (deployed: about 15 minutes on 2 cores);

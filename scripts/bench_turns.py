@@ -1,7 +1,8 @@
 """Turn speed of this assistant next to a stock `rasa init` bot, side by side.
 
-  python scripts/bench_turns.py                     # every row, both bots
+  python scripts/bench_turns.py                     # every row, every bot
   python scripts/bench_turns.py --rows 1,32         # some rows only
+  python scripts/bench_turns.py --bots stock,scaled --servers 3
   python scripts/bench_turns.py --target scaled=http://127.0.0.1:8000
                                                     # + an assistant already running
 
@@ -20,6 +21,9 @@ the assistant's per-conversation request budget.
   (Rasa, action server, web page, staff console; SQLite stores), with a fresh
   var folder and free ports. `--assistant-env KEY=VALUE` adds settings, e.g.
   IOP_TRACKER_STORE_URL=postgresql://... for the PostgreSQL tracker store.
+- scaled: `python -m iopnav.scale` exactly as `make scale` starts it
+  (`--servers` Rasa servers, one per core by default, and 2 action servers
+  behind HAProxy; PostgreSQL and Redis), on free ports and bench databases.
 - `--baseline PATH --bots stock,baseline,assistant`: the assistant of another
   checkout (another commit, with its trained model) as one more column.
 - `--target NAME=URL`: one more column for an assistant that is already
@@ -31,7 +35,8 @@ msgs/s and p95), `cold` (process start to the first answer), `memory`
 (resident memory of all the bot's processes, after the load rows); with
 the load rows also the CPU time of all the bot's processes per answered
 message in the busiest one (on a shared machine, the figure that other
-load moves least). The ratio column is assistant / stock for every row.
+load moves least). The ratio columns are assistant / stock and scaled /
+stock for every row.
 Each run's logs and databases stay in the temporary folder it prints.
 """
 
@@ -289,6 +294,26 @@ def assistant_bot(name: str, root: Path, var_dir: Path, logs: Path, extra: Dict[
     return Bot(name, cmd, root, child_env({**env, **extra}), ports["RASA"], logs / f"{name}.log")
 
 
+def scaled_bot(servers: int, var_dir: Path, logs: Path) -> Bot:
+    """`make scale` (docs/scaling.md): `servers` Rasa servers and 2 action
+    servers behind HAProxy, PostgreSQL stores and the Redis lock store, on
+    free ports and databases of its own (iop_bench, iop_bench_rasa, Redis
+    db 2), so a run never writes into `make scale`'s conversations. Its CPU
+    figure counts the processes it starts, not PostgreSQL or Redis."""
+    ports = {part: free_port() for part in ("RASA", "ACTIONS", "WEB", "CONSOLE")}
+    env = {f"IOP_{part}_PORT": str(port) for part, port in ports.items()}
+    env.update(
+        {
+            "IOP_VAR_DIR": str(var_dir),
+            "IOP_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/iop_bench",
+            "IOP_TRACKER_STORE_URL": "postgresql://postgres@127.0.0.1:5432/iop_bench_rasa",
+            "IOP_LOCK_STORE_URL": "redis://127.0.0.1:6379/2",
+        }
+    )
+    cmd = [str(VENV_BIN / "python"), "-m", "iopnav.scale", "--rasa", str(servers)]
+    return Bot("scaled", cmd, ROOT, child_env(env), ports["RASA"], logs / "scaled.log")
+
+
 # ---- the table ----------------------------------------------------------------------------
 
 
@@ -362,18 +387,16 @@ def print_table(columns: List[Column], titles: Dict[str, str]) -> None:
     for column in columns:
         labels += [label for label in column.cells if label not in labels]
     by_name = {c.name: c for c in columns}
-    ratio = "stock" in by_name and "assistant" in by_name
-    head = (
-        [""]
-        + [titles.get(c.name, c.name) for c in columns]
-        + (["assistant/stock"] if ratio else [])
-    )
+    # Each of ours next to the stock bot.
+    ours = [n for n in ("assistant", "scaled") if "stock" in by_name and n in by_name]
+    head = [""] + [titles.get(c.name, c.name) for c in columns] + [f"{n}/stock" for n in ours]
     print("\n| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for label in labels:
         cells = [label] + [c.cells.get(label, ("-", 0.0))[0] for c in columns]
-        if ratio:
-            stock, mine = by_name["stock"].cells.get(label), by_name["assistant"].cells.get(label)
+        stock = by_name["stock"].cells.get(label) if ours else None
+        for name in ours:
+            mine = by_name[name].cells.get(label)
             cells.append(f"{mine[1] / stock[1]:.2f}x" if stock and mine and stock[1] else "-")
         print("| " + " | ".join(cells) + " |")
 
@@ -382,7 +405,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", default=",".join(ALL_ROWS), help="of " + ",".join(ALL_ROWS))
     parser.add_argument("--seconds", type=float, default=20, help="measured seconds per load row")
-    parser.add_argument("--bots", default="stock,assistant", help="which bots to start")
+    parser.add_argument(
+        "--bots",
+        default="stock,assistant,scaled",
+        help="which bots to start (stock, assistant, scaled: make scale's set-up, baseline)",
+    )
+    parser.add_argument(
+        "--servers", type=int, default=os.cpu_count() or 1, help="Rasa servers of the scaled bot"
+    )
     parser.add_argument("--target", action="append", default=[], help="NAME=URL, already running")
     parser.add_argument("--assistant-env", action="append", default=[], help="KEY=VALUE")
     parser.add_argument("--stock-dir", type=Path, default=ROOT / "var" / "bench" / "stock-bot")
@@ -405,6 +435,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     makers: Dict[str, Callable[[], Bot]] = {
         "stock": lambda: stock_bot(build_stock_bot(args.stock_dir, args.rebuild), work),
         "assistant": lambda: assistant_bot("assistant", ROOT, work / "var", work, extra),
+        "scaled": lambda: scaled_bot(args.servers, work / "scaled-var", work),
     }
     if args.baseline:
         makers["baseline"] = lambda: assistant_bot(
@@ -423,6 +454,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         + ("PostgreSQL" if "postgres" in extra.get("IOP_TRACKER_STORE_URL", "") else "SQLite")
         + ")",
         "baseline": f"baseline ({args.baseline})",
+        "scaled": f"scaled (`make scale`: {args.servers} Rasa servers, HAProxy, PostgreSQL, Redis)",
     }
     print_table(columns, titles)
     print(f"\nload after: {os.getloadavg()[0]:.2f} (1 min average)")
