@@ -17,7 +17,8 @@ TOOLS_STAMP := $(TOOLS)/.installed-$(shell cat requirements-tools.txt 2>/dev/nul
 SPACY_MODEL := var/spacy/en_iop
 MODEL_STAMP := models/.trained
 WORDLLAMA   := var/wordllama/l2_supercat_256.safetensors
-TRAIN_INPUTS := config.yml crisis_resources.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
+# The folders too: a folder's time changes when a file in it is removed.
+TRAIN_INPUTS := config.yml crisis_resources.yml $(shell find domain data -name '*.yml' -o -type d 2>/dev/null) \
                 iopnav/embeddings.py iopnav/directory/vocab.py iopnav/directory/geo.py $(shell find iopnav/safety iopnav/nlu -name '*.py' -o -name '*.yml' -o -name '*.txt' 2>/dev/null) \
                 $(WORDLLAMA)
 

@@ -43,17 +43,17 @@ GATES = [
     ),
     # The risk model's held-out part (written blind, never tuned on): per-class
     # recall is printed; the gate holds today's figures (target 0.97 / 0.95).
-    # 0.90 / 0.845 since 2026-12-02 (session 9): 3,493 held-out items, today
-    # 0.910 / 0.853 (Spanish 0.886, from 0.800 before 1,600 Spanish messages).
+    # 0.91 / 0.845 since 2026-12-02 (session 9): 3,627 held-out items, today
+    # 0.917 / 0.849 (Spanish 0.902, from 0.800 before 2,100 Spanish messages).
     Gate(
         "safety, risk held-out part",
         eval_safety.evaluate,
         "iopnav/safety/risk_data/heldout.yml",
-        (0.90, 0.845),
+        (0.91, 0.845),
     ),
     Gate("intents, first hold-out", eval_nlu.evaluate, "tests/nlu_holdout.yml", (0.95, None)),
     # Written blind: the fallback share meets its 5% target; macro-F1 is
-    # gated just under today's figure, 0.923 (target 0.95).
+    # gated just under today's figure, 0.922 (target 0.95).
     Gate(
         "intents, blind hold-out", eval_nlu.evaluate, "tests/nlu_holdout_blind.yml", (0.915, 0.05)
     ),

@@ -162,9 +162,9 @@ class Thresholds:
     # set for 3 crises (0 on the risk held-out and the blind set): at 0.8,
     # 44 for 2 (docs/safety.md).
     ask_distress: float = 0.8
-    # 0.65 since 2026-12-02 (session 9): the model trained with 2,740 more
+    # 0.6 since 2026-12-02 (session 9): the model trained with 3,410 more
     # blind messages scores a little lower on crises (docs/safety.md).
-    risk_handoff: float = 0.65  # risk model, no counter-evidence: hand-off
+    risk_handoff: float = 0.6  # risk model, no counter-evidence: hand-off
     risk_sure: float = 0.95  # risk model: hand-off even with counter-evidence
     risk_ask: float = 0.3  # risk model: the question
 

@@ -59,7 +59,7 @@ def test_feelings_with_no_risk_signal_get_support_not_the_question():
     )
     assert decide(Assessment("none"), ranking(("share_feelings", 0.9)), risk(0.1))[0] is None
     # Any one reader seeing risk brings the question back.
-    assert decide(Assessment("none"), weak_distress, risk(0.6))[0] == "express_distress"
+    assert decide(Assessment("none"), weak_distress, risk(0.5))[0] == "express_distress"
     assert (
         decide(Assessment("ambiguous", "ambiguous_distress"), ranking(("share_feelings", 0.9)))[0]
         == "express_distress"
@@ -130,7 +130,7 @@ def test_counter_evidence_holds_back_an_unsure_risk_score_but_not_a_sure_one():
 
 
 def test_a_middling_risk_score_gets_the_screening_question():
-    forced, source = decide(Assessment("none"), ranking(("ask_cost", 0.4)), risk(0.6))
+    forced, source = decide(Assessment("none"), ranking(("ask_cost", 0.4)), risk(0.5))
     assert (forced, source) == ("express_distress", "risk_model")
 
 
