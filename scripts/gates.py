@@ -43,13 +43,13 @@ GATES = [
     ),
     # The risk model's held-out part (written blind, never tuned on): per-class
     # recall is printed; the gate holds today's figures (target 0.97 / 0.95).
-    # 0.91 / 0.845 since 2026-12-02 (session 9): 3,627 held-out items, today
-    # 0.917 / 0.849 (Spanish 0.902, from 0.800 before 2,100 Spanish messages).
+    # 0.92 / 0.845 since session 10 (2026-12-02): 3,992 held-out items, today
+    # 0.923 / 0.847 (Spanish 0.913 / 0.850).
     Gate(
         "safety, risk held-out part",
         eval_safety.evaluate,
         "iopnav/safety/risk_data/heldout.yml",
-        (0.91, 0.845),
+        (0.92, 0.845),
     ),
     Gate("intents, first hold-out", eval_nlu.evaluate, "tests/nlu_holdout.yml", (0.95, None)),
     # Written blind: the fallback share meets its 5% target; macro-F1 is

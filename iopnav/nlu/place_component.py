@@ -8,6 +8,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from iopnav.directory import geo
 from iopnav.nlu.places import find_places, place_value
 from iopnav.nlu.rewriter import MessageRewriter
 
@@ -17,6 +18,11 @@ ENTITY = "location"
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class PlaceExtractor(MessageRewriter):
     """Adds `location` entities for the places named in the text."""
+
+    @classmethod
+    def prepare(cls) -> None:
+        """The ZIP table's city index is built when the model loads."""
+        geo.load_tables()
 
     def rewrite(self, message: Message) -> None:
         """Tags the message's places (see the module docstring)."""

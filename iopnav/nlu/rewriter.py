@@ -21,7 +21,12 @@ class MessageRewriter(GraphComponent):
         execution_context: ExecutionContext,
     ) -> GraphComponent:
         """See parent class."""
+        cls.prepare()
         return cls()
+
+    @classmethod
+    def prepare(cls) -> None:
+        """What a component loads once, before its first message (none here)."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         """See `rewrite`."""

@@ -24,6 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from iopnav.nlu import storage
+from iopnav.safety.fast_features import FastFeatures
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "tfidf_svm.pkl"
@@ -166,11 +167,22 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
+    def _fast_features(self) -> Optional[FastFeatures]:
+        """The feature row without scikit-learn's per-call overhead (the same
+        numbers: iopnav/safety/fast_features.py); None keeps the slow path."""
+        if not hasattr(self, "_fast"):
+            self._fast = FastFeatures.from_union(self.pipeline[0]) if self.pipeline else None
+        return self._fast
+
     def rank(self, text: str) -> List[Dict[str, Any]]:
         """The top `ranking_length` intents, most likely first; [] when untrained."""
         if self.pipeline is None or not text.strip():
             return []
-        scores = self.pipeline.decision_function([text])[0]
+        fast = self._fast_features()
+        if fast is None:
+            scores = self.pipeline.decision_function([text])[0]
+        else:
+            scores = self.pipeline[-1].decision_function(fast.row(text))[0]
         probs = softmax(np.asarray(scores, dtype=float), self.config["temperature"])
         classes = self.pipeline.classes_
         order = np.argsort(-probs)[: self.config["ranking_length"]]

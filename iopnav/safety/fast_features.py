@@ -102,11 +102,23 @@ def _reproducible(vectorizer) -> bool:
     )
 
 
+def _union_steps(union) -> List:
+    """A FeatureUnion's transformers, or [] for anything else (or weighted)."""
+    from sklearn.pipeline import FeatureUnion
+
+    if type(union) is not FeatureUnion or union.transformer_weights:
+        return []
+    return [t for _, t in union.transformer_list]
+
+
 class FastFeatures:
     """The whole feature row of one message, as RiskModel._features gives it."""
 
-    def __init__(self, blocks: List[_Block], embedder, embedding_weight: float) -> None:
+    def __init__(
+        self, blocks: List[_Block], embedder, embedding_weight: float, sort: bool = False
+    ) -> None:
         self.blocks = blocks
+        self.sort = sort
         self.embedder = embedder
         self.embedding_weight = embedding_weight
         self.width = sum(b.size for b in blocks) + (
@@ -115,14 +127,28 @@ class FastFeatures:
 
     @classmethod
     def from_model(cls, vectorizer, embedder, embedding_weight: float) -> Optional["FastFeatures"]:
-        from sklearn.pipeline import FeatureUnion
-
-        if type(vectorizer) is not FeatureUnion or vectorizer.transformer_weights:
-            return None
-        steps = [t for _, t in vectorizer.transformer_list]
+        """The risk model's: a union of TF-IDF blocks, the embedding beside it."""
+        steps = _union_steps(vectorizer)
         if not steps or not all(_reproducible(t) for t in steps):
             return None
         return cls([_Block(t) for t in steps], embedder, embedding_weight)
+
+    @classmethod
+    def from_union(cls, union) -> Optional["FastFeatures"]:
+        """The intent classifier's: TF-IDF blocks, then SentenceVectors last."""
+        from iopnav.nlu.sentence_vectors import SentenceVectors
+
+        steps = _union_steps(union)
+        vectors = steps.pop() if steps and type(steps[-1]) is SentenceVectors else None
+        if not steps or not all(_reproducible(t) for t in steps):
+            return None
+        # A union with a dense block is joined through COO, which sorts each
+        # row's columns: so are these.
+        if vectors is None:
+            return cls([_Block(t) for t in steps], None, 0.0)
+        from iopnav import embeddings
+
+        return cls([_Block(t) for t in steps], embeddings.load(), vectors.weight, sort=True)
 
     def row(self, text: str) -> csr_matrix:
         """A 1 x width CSR row, equal (indices, data, order) to the slow path."""
@@ -135,11 +161,16 @@ class FastFeatures:
             values.append(vals)
             offset += block.size
         if self.embedder is not None and self.embedding_weight:
-            dense = (self.embedder.embed([text]) * self.embedding_weight)[0]
+            # Both slow paths embed the lower-cased, space-joined text.
+            lowered = " ".join(text.lower().split())
+            dense = (self.embedder.embed([lowered]) * self.embedding_weight)[0]
             nonzero = np.flatnonzero(dense)
             columns.append(nonzero + offset)
             values.append(dense[nonzero].astype(np.float64))
         indices = np.concatenate(columns).astype(np.int32)
         data = np.concatenate(values)
         indptr = np.array([0, len(indices)], dtype=np.int32)
-        return csr_matrix((data, indices, indptr), shape=(1, self.width))
+        row = csr_matrix((data, indices, indptr), shape=(1, self.width))
+        if self.sort:
+            row.sort_indices()
+        return row

@@ -72,3 +72,14 @@ def test_the_component_replaces_a_partial_crf_location_with_the_whole_place():
     PlaceExtractor().process([message])
     found = [(e["entity"], e["value"]) for e in message.get(ENTITIES)]
     assert found == [("condition", "x"), ("location", "Houston, TX 77002")]
+
+
+def test_the_city_tables_are_built_when_the_model_loads_not_at_the_first_place():
+    """Building them takes over a second: the first visitor naming a place
+    would wait for it, in the middle of a conversation."""
+    from iopnav.directory import geo
+    from iopnav.nlu.place_component import PlaceExtractor
+
+    geo._city_sizes.cache_clear()
+    PlaceExtractor.create({}, None, None, None)
+    assert geo._city_sizes.cache_info().currsize == 1

@@ -91,3 +91,25 @@ def test_a_negative_embedding_weight_is_refused():
         TfidfIntentClassifier.validate_config(
             {**TfidfIntentClassifier.get_default_config(), "embedding_weight": -1}
         )
+
+
+def test_the_fast_feature_row_scores_exactly_as_scikit_learn(trained):
+    """rank() builds the feature row itself (iopnav/safety/fast_features.py):
+    bit-equal rows and scores to the pipeline's own, on every training and
+    hold-out text and on odd input."""
+    fast = trained._fast_features()
+    assert fast is not None  # the deployed settings take the fast path
+    union, svm = trained.pipeline[0], trained.pipeline[-1]
+    texts = [e.get("text") for e in load_data(str(ROOT / "data" / "nlu")).intent_examples]
+    for holdout in ("nlu_holdout.yml", "nlu_holdout_blind.yml", "nlu_holdout_es.yml"):
+        texts += [e.get("text") for e in load_data(str(ROOT / "tests" / holdout)).intent_examples]
+    texts += ["", "   ", "ÑANDÚ  Tabs\tand\nnewlines", "a" * 3000, "999-555 ??!!"]
+    assert len(texts) > 5000
+    for text in texts:
+        slow_row = union.transform([text]).tocsr()
+        row = fast.row(text)
+        assert row.indices.tolist() == slow_row.indices.tolist(), text
+        assert row.data.tolist() == slow_row.data.tolist(), text
+        assert svm.decision_function(row).tolist() == trained.pipeline.decision_function(
+            [text]
+        ).tolist()
