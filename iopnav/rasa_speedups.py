@@ -24,6 +24,10 @@ Measured with py-spy under 32 closed-loop clients (docs/performance.md):
   only when no state holds text (TED trained without end-to-end stories),
   else the arrays decide as before.
 
+- The dialogue states of the whole conversation (`past_states`, which
+  replays every earlier turn) are computed by each policy for the same
+  tracker and turn: kept on the tracker until its events change.
+
 Installed when our tracker store is created (tracker_store.py), which every
 Rasa server of ours does before it takes a message.
 """
@@ -41,11 +45,13 @@ from jsonschema import exceptions, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.policy import SupportedData
 from rasa.core.policies.ted_policy import TED, TEDPolicy
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
 
 _rasa_validate = RemoteAction._validate_action_result
 _rasa_predict = TED._rasa_predict
 _rasa_policy_predict = TEDPolicy.predict_action_probabilities
+_rasa_past_states = DialogueStateTracker.past_states
 PREDICTIONS_KEPT = 4096  # per model; one entry is a few KB
 
 
@@ -139,10 +145,41 @@ def dialogue_states_key(
     return hashlib.blake2b(encoded, digest_size=20).digest()
 
 
+def past_states_once(
+    tracker: DialogueStateTracker,
+    domain: Any,
+    omit_unset_slots: bool = False,
+    ignore_rule_only_turns: bool = False,
+    rule_only_data: Optional[Dict[str, Any]] = None,
+) -> Any:
+    """DialogueStateTracker.past_states, kept on the tracker per arguments
+    while its events stay the same (the first and last event objects and
+    their count: events are only ever appended). Callers change the states
+    they get (the featurisers drop text in place), so each gets a copy."""
+    events = tracker.events
+    version = (len(events), id(events[0]), id(events[-1])) if events else (0, 0, 0)
+    key = (
+        id(domain),
+        omit_unset_slots,
+        ignore_rule_only_turns,
+        json.dumps(rule_only_data, sort_keys=True, default=repr),
+    )
+    memo = tracker.__dict__.get("_iop_past_states")
+    if memo is None or memo[0] != version:
+        memo = (version, {})
+        tracker.__dict__["_iop_past_states"] = memo
+    if key not in memo[1]:
+        memo[1][key] = _rasa_past_states(
+            tracker, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data
+        )
+    return copy.deepcopy(memo[1][key])
+
+
 def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result
     if TED._rasa_predict is _rasa_predict:  # once
         TED._rasa_predict = remembering(_rasa_predict)
+    DialogueStateTracker.past_states = past_states_once
     if TEDPolicy.predict_action_probabilities is _rasa_policy_predict:
         TEDPolicy.predict_action_probabilities = remembering(
             _rasa_policy_predict, key=dialogue_states_key

@@ -89,3 +89,43 @@ def test_only_the_latest_inputs_are_kept():
     for value in (1, 2, 3, 1):
         predict(model, states(value))
     assert model.runs == 4  # 1 was dropped when 3 came
+
+
+# ---- the conversation's dialogue states, kept per tracker until it changes ----------
+
+
+@pytest.fixture(scope="module")
+def domain():
+    from rasa.shared.core.domain import Domain
+
+    from iopnav import settings
+
+    return Domain.load(str(settings.PROJECT_ROOT / "domain"))
+
+
+def test_past_states_are_kept_until_the_conversation_changes(domain):
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker.from_events(
+        "kept",
+        [
+            ActionExecuted("action_listen"),
+            UserUttered("do you take aetna", {"name": "ask_insurance", "confidence": 0.9}),
+        ],
+        domain.slots,
+    )
+    own = rasa_speedups._rasa_past_states(tracker, domain)
+    first = rasa_speedups.past_states_once(tracker, domain)
+    assert first == own
+    first[-1].clear()  # a caller changing its copy changes nothing kept
+    assert rasa_speedups.past_states_once(tracker, domain) == own
+    # Other arguments are other states.
+    assert rasa_speedups.past_states_once(
+        tracker, domain, ignore_rule_only_turns=True, rule_only_data={"slots": ["language"]}
+    ) == rasa_speedups._rasa_past_states(tracker, domain, False, True, {"slots": ["language"]})
+    # A new event is a new conversation state.
+    tracker.update(ActionExecuted("utter_insurance"))
+    tracker.update(SlotSet("language", "es"))
+    after = rasa_speedups.past_states_once(tracker, domain)
+    assert after == rasa_speedups._rasa_past_states(tracker, domain) != own

@@ -1,8 +1,8 @@
-"""TED's predictions kept per dialogue state (iopnav.rasa_speedups) are the
-predictions TED makes, on the trained model: every call of several
-conversations (questions, a program search, the intake form, Spanish, a
-crisis) is answered both ways and compared, including the calls answered
-from what was kept."""
+"""What iopnav.rasa_speedups keeps gives what Rasa computes, on the trained
+model, over several conversations (questions, a program search, the intake
+form, Spanish, a crisis): TED's predictions kept per dialogue state (every
+call answered both ways), and the dialogue states kept per tracker (the
+same actions, chosen by the same policies with the same confidences)."""
 
 import asyncio
 from typing import List
@@ -10,6 +10,8 @@ from typing import List
 import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.ted_policy import TEDPolicy
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from iopnav import rasa_speedups
 
@@ -21,6 +23,35 @@ CONVERSATIONS = [
     ["hola", "¿qué es un programa intensivo?", "¿aceptan Medi-Cal?"],
     ["I want to kill myself tonight", "ok", "what is an IOP?"],
 ]
+
+
+def without_action_server(monkeypatch) -> None:
+    async def no_action_server(*_args, **_kwargs):
+        return []  # custom actions run elsewhere; here the dialogue goes on without them
+
+    monkeypatch.setattr(RemoteAction, "run", no_action_server)
+
+
+def talk(agent, prefix: str) -> List[List[tuple]]:
+    """Each conversation's actions: (name, policy, confidence)."""
+
+    async def run() -> List[List[tuple]]:
+        actions = []
+        for number, texts in enumerate(CONVERSATIONS):
+            sender = f"{prefix}-{number}"
+            for text in texts:
+                await agent.handle_text(text, sender_id=sender)
+            tracker = await agent.tracker_store.retrieve(sender)
+            actions.append(
+                [
+                    (e.action_name, e.policy, e.confidence)
+                    for e in tracker.events
+                    if isinstance(e, ActionExecuted)
+                ]
+            )
+        return actions
+
+    return asyncio.run(run())
 
 
 @pytest.fixture(scope="module")
@@ -61,18 +92,19 @@ def test_kept_predictions_equal_teds_own_on_the_trained_model(agent, monkeypatch
     for node in ted_nodes:
         monkeypatch.setattr(node, "_fn", both)
 
-    async def no_action_server(*_args, **_kwargs):
-        return []  # custom actions run elsewhere; here the dialogue goes on without them
-
-    monkeypatch.setattr(RemoteAction, "run", no_action_server)
-
-    async def talk() -> None:
-        for number, texts in enumerate(CONVERSATIONS):
-            for text in texts:
-                await agent.handle_text(text, sender_id=f"kept-{number}")
-
-    asyncio.run(talk())
+    without_action_server(monkeypatch)
+    talk(agent, "kept")
     assert len(compared) >= 40
     # Conversations of the same shape meet the same states again: those
     # calls were answered from what was kept, and still equal TED's own.
     assert len(set(compared)) < len(compared) - 10
+
+
+def test_kept_dialogue_states_choose_the_same_actions(agent, monkeypatch):
+    without_action_server(monkeypatch)
+    monkeypatch.setattr(DialogueStateTracker, "past_states", rasa_speedups._rasa_past_states)
+    own = talk(agent, "own-states")
+    monkeypatch.setattr(DialogueStateTracker, "past_states", rasa_speedups.past_states_once)
+    kept = talk(agent, "kept-states")
+    assert sum(len(c) for c in own) >= 40
+    assert kept == own
