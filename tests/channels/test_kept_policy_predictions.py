@@ -18,7 +18,7 @@ from iopnav import rasa_speedups
 CONVERSATIONS = [
     ["hi", "what is an IOP?", "how many hours a week is it?", "do you take aetna?", "bye"],
     ["hello", "what does intensive outpatient mean", "do you accept cigna", "thanks, bye"],
-    ["find a program for teens near Austin TX", "do you treat anxiety?", "is it covered by medicaid"],
+    ["find a program for teens near Austin TX", "do you treat anxiety?", "covered by medicaid?"],
     ["I'd like to start the intake", "Sam", "I'm 34", "555 201 3344", "yes"],
     ["hola", "¿qué es un programa intensivo?", "¿aceptan Medi-Cal?"],
     ["I want to kill myself tonight", "ok", "what is an IOP?"],

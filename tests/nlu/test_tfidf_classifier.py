@@ -110,6 +110,7 @@ def test_the_fast_feature_row_scores_exactly_as_scikit_learn(trained):
         row = fast.row(text)
         assert row.indices.tolist() == slow_row.indices.tolist(), text
         assert row.data.tolist() == slow_row.data.tolist(), text
-        assert svm.decision_function(row).tolist() == trained.pipeline.decision_function(
-            [text]
-        ).tolist()
+        assert (
+            svm.decision_function(row).tolist()
+            == trained.pipeline.decision_function([text]).tolist()
+        )
