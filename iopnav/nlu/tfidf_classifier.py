@@ -23,8 +23,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from iopnav.fast_features import FastFeatures
 from iopnav.nlu import storage
-from iopnav.safety.fast_features import FastFeatures
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "tfidf_svm.pkl"
@@ -169,7 +169,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     def _fast_features(self) -> Optional[FastFeatures]:
         """The feature row without scikit-learn's per-call overhead (the same
-        numbers: iopnav/safety/fast_features.py); None keeps the slow path."""
+        numbers: iopnav/fast_features.py); None keeps the slow path."""
         if not hasattr(self, "_fast"):
             self._fast = FastFeatures.from_union(self.pipeline[0]) if self.pipeline else None
         return self._fast

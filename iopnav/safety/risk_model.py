@@ -23,7 +23,7 @@ from typing import Dict, Iterable, List, Optional, Sequence
 import numpy as np
 import yaml
 
-from iopnav.safety.fast_features import FastFeatures
+from iopnav.fast_features import FastFeatures
 
 DATA_DIR = Path(__file__).resolve().parent / "risk_data"
 TRAIN_FILE = DATA_DIR / "train.yml"

@@ -1,5 +1,6 @@
-"""The risk model's features for one message, without scikit-learn's
-per-call overhead, and bit for bit the same as its slow path.
+"""The risk model's and the intent classifier's features for one message,
+without scikit-learn's per-call overhead, and bit for bit the same as their
+slow paths (shared by iopnav.safety and iopnav.nlu, so it sits in neither).
 
 RiskModel._features builds, through a FeatureUnion of two TfidfVectorizers
 and scipy's hstack, one sparse row: word 1-2-grams, then character 2-5-grams
