@@ -140,9 +140,10 @@ test: install
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-servers test-rest
 
 # make test's two lanes, side by side (each lane's output is shown when it
-# ends). The fault and scale-out suites spend most of their time waiting on
-# faults, timeouts and server starts; each test owns its ports, PostgreSQL
-# schema, Redis database and key prefix, so they run beside the rest.
+# ends). The fault and scale-out suites (with the channels' fault tests, which
+# balance the lanes' times) spend most of their time waiting on faults,
+# timeouts and server starts; each test owns its ports, PostgreSQL schema,
+# Redis database and key prefix, so they run beside the rest.
 PYTEST := $(PY) -m pytest -q --durations=15
 # One thread per math library in every test process and the servers they
 # start: the two lanes run many model-holding processes on two cores, and
@@ -151,11 +152,12 @@ PYTEST := $(PY) -m pytest -q --durations=15
 THREADS_ONE := $(addsuffix =1,TF_NUM_INTRAOP_THREADS TF_NUM_INTEROP_THREADS \
                TF_INTRA_OP_PARALLELISM_THREADS TF_INTER_OP_PARALLELISM_THREADS \
                OMP_NUM_THREADS OPENBLAS_NUM_THREADS MKL_NUM_THREADS)
+FAULT_TESTS := tests/faults tests/scale tests/channels/test_channel_faults.py
 test-servers: install train
-	$(THREADS_ONE) $(PYTEST) tests/faults tests/scale
+	$(THREADS_ONE) $(PYTEST) $(FAULT_TESTS)
 	$(THREADS_ONE) $(MAKE) --no-print-directory gates
 test-rest: install train
-	$(THREADS_ONE) $(PYTEST) tests --ignore=tests/faults --ignore=tests/scale
+	$(THREADS_ONE) $(PYTEST) tests $(addprefix --ignore=,$(FAULT_TESTS))
 	$(THREADS_ONE) $(MAKE) --no-print-directory stories
 
 # The safety, intent and entity gates, one model load (scripts/gates.py says which and why).
