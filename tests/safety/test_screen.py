@@ -69,6 +69,46 @@ def test_idioms_do_not_escalate(text):
     assert assess(text).level == NONE
 
 
+# Everyday words that share a shape with danger (pressure, eviction, "a toll",
+# a collapsing plan, "odd", dating, "the edge of burnout", cutting ties,
+# throwing oneself into work), each next to the danger it must still catch.
+@pytest.mark.parametrize(
+    "safe,danger",
+    [
+        ("my supervisor keeps pushing me to cover extra shifts", "he pushed me down the stairs"),
+        ("when I try to talk she just pushes me away", "my husband pushes me around when he drinks"),
+        ("my landlord kicked me out in October", "my stepdad kicked me in the ribs"),
+        (
+            "two jobs have taken a toll and my plans are collapsing",
+            "I took a handful of pills and my friend collapsed",
+        ),
+        ("her voice sounded odd on the phone", "my brother OD'd and isn't waking up"),
+        ("I've dated a few people since I got sober", "I picked a date to end it"),
+        ("I'm on the edge of burnout at this job", "I'm sitting on the edge of the roof"),
+        ("my dad wants to cut ties with his brother", "I want to cut myself tonight"),
+        ("I threw myself into my studies this term", "I'm going to throw myself into traffic"),
+    ],
+)
+def test_everyday_look_alikes_stay_calm_and_the_danger_still_escalates(safe, danger):
+    assert assess(safe).level == NONE
+    assert assess(danger).level == CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've never been closer to ending it all than tonight",
+        "i have never wanted to die more than I do right now",
+    ],
+)
+def test_a_comparison_with_never_is_not_a_denial(text):
+    assert assess(text).level == CRISIS
+
+
+def test_a_denial_with_rather_than_is_still_a_denial():
+    assert assess("I would never kill myself rather than ask for help").level == AMBIGUOUS
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -14,7 +14,14 @@ _NEGATION = re.compile(
 _NEGATION_BLOCKERS = re.compile(
     r"\b(?:sure|if|whether|know|why|only|just|but|stop|quit|help|wait|anymore|keep|day go by|day"
     r" goes by|anyone|care"
-    r"|thought i|thought that|imagined i|expected to|ever thought|kidding|joking|joke)\b"
+    r"|thought i|thought that|imagined i|expected to|ever thought|kidding|joking|joke"
+    # "never been closer to ...": a comparison says more, not less
+    r"|closer|nearer|this close|so close)\b"
+)
+# "I've never wanted to die more than tonight": the comparison follows the match.
+_COMPARISON_AFTER = re.compile(
+    r"^(?:\s+\S+){0,3}?\s+(?<!rather )"
+    r"(?:more than|than|as much as|as badly as|this much|this badly)\b"
 )
 # A negation governs its own clause only: "he won't leave, he has a gun".
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|so|because|cause|cuz|then)\b")
@@ -26,4 +33,9 @@ def negated(view: str, match_text: str) -> bool:
         return False
     clause = _CLAUSE_BREAK.split(view[:idx])[-1]
     window = " ".join(clause.split()[-5:])
-    return bool(_NEGATION.search(window + " ")) and not _NEGATION_BLOCKERS.search(window)
+    after = view[idx + len(match_text) :]
+    return (
+        bool(_NEGATION.search(window + " "))
+        and not _NEGATION_BLOCKERS.search(window)
+        and not _COMPARISON_AFTER.search(after)
+    )
