@@ -160,8 +160,9 @@ class Thresholds:
     ask: float = 0.6  # intent classifier's crisis confidence: the question
     # Its distress vote alone asked 97 risk-free messages of the external dev
     # set for 3 crises (0 on the risk held-out and the blind set): at 0.8,
-    # 44 for 2 (docs/safety.md).
-    ask_distress: float = 0.8
+    # 44 for 2; in session 11 at 0.8, 84 for 4, at 0.95, 25 for 1
+    # (docs/safety.md). Those it no longer asks get support with 988.
+    ask_distress: float = 0.95
     # 0.6 since 2026-12-02 (session 9): the model trained with 3,410 more
     # blind messages scores a little lower on crises. 0.55 was measured in
     # session 10 and not taken: the crises it adds already got the question,

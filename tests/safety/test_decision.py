@@ -65,16 +65,16 @@ def test_feelings_with_no_risk_signal_get_support_not_the_question():
         == "express_distress"
     )
     assert (
-        decide(Assessment("none"), ranking(("express_distress", 0.8)), risk(0.1))[0]
+        decide(Assessment("none"), ranking(("express_distress", 0.97)), risk(0.1))[0]
         == "express_distress"
     )
 
 
 def test_only_a_sure_distress_vote_alone_asks_the_question():
     # Heavy but risk-free posts get a middling distress vote: support, not the question.
-    middling = ranking(("express_distress", 0.7), ("share_feelings", 0.2))
+    middling = ranking(("express_distress", 0.85), ("share_feelings", 0.1))
     assert decide(Assessment("none"), middling, risk(0.1)) == ("share_feelings", "no_risk_signal")
-    sure = ranking(("express_distress", 0.85), ("share_feelings", 0.1))
+    sure = ranking(("express_distress", 0.97), ("share_feelings", 0.02))
     assert decide(Assessment("none"), sure, risk(0.1)) == ("express_distress", "ml")
 
 

@@ -105,6 +105,37 @@ def test_a_comparison_with_never_is_not_a_denial(text):
     assert assess(text).level == CRISIS
 
 
+# Method seeking about self-injury (the class 1): ways to injure
+# oneself, to make it bleed, to hide it, asked flatly or as a general
+# "how do you"; questions about self-harm as a topic and ordinary first aid
+# stay calm.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's an easy way to fracture my own finger",
+        "how do I make my arm bruise without hitting anything obvious",
+        "how do you conceal self-harm from a school nurse",
+        "how can I hide fresh cuts from my boyfriend",
+        "tips for making cuts bleed more",
+    ],
+)
+def test_asking_how_to_injure_oneself_or_hide_it_escalates(text):
+    assert assess(text).level == CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do you support a teen who self-harms?",
+        "what's the best way to avoid injuring myself when I start running again",
+        "how do I cover a scar from my knee surgery",
+        "how do I keep from burning myself out as a caregiver",
+    ],
+)
+def test_self_harm_as_a_topic_and_first_aid_stay_calm(text):
+    assert assess(text).level != CRISIS
+
+
 def test_a_denial_with_rather_than_is_still_a_denial():
     assert assess("I would never kill myself rather than ask for help").level == AMBIGUOUS
 

@@ -34,6 +34,13 @@ _SERVICE_WORDS = re.compile(
     r"s|training|trained"
     r"|resources|steps|warning signs|signs|talk to|support|survivors|mention\w*|families|parents)\b"
 )
+# Asking for a way to do something: worded like a general question, but a
+# request for a method when what follows is self-injury.
+_HOW_TO = re.compile(
+    r"\b(?:how (?:do|can|could|would|should|might) (?:you|u|one|i)\b|how to\b"
+    r"|(?:best|easiest|quickest|fastest|least painful|safest|cleanest) way\b|ways? to\b"
+    r"|tips? (?:for|on|to)\b|tricks? (?:for|to)\b|techniques? (?:for|to)\b)"
+)
 _GENERIC_SUBJECT = re.compile(
     r"\b(?:people|someone|somebody|anyone|patients|clients|those|a"
     r" person|teens|kids|individuals|folks|a patient|a client|residents|members)\b"
@@ -264,6 +271,11 @@ def told_as_history(s: SentenceFrames, m: Match) -> bool:
 @frame('a question about services or people in general ("do you treat self-harm?")')
 def service_question(s: SentenceFrames, m: Match) -> bool:
     return s.service_question
+
+
+@frame('a request for a way to do it ("how do you...", "best way to", "tips for")')
+def how_to_request(s: SentenceFrames, m: Match) -> bool:
+    return bool(_HOW_TO.search(s.sentence))
 
 
 @frame('a general information question ("what are the signs of overdose?")')
