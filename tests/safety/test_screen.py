@@ -76,7 +76,7 @@ def test_idioms_do_not_escalate(text):
     "safe,danger",
     [
         ("my supervisor keeps pushing me to cover extra shifts", "he pushed me down the stairs"),
-        ("when I try to talk she just pushes me away", "my husband pushes me around when he drinks"),
+        ("when we talk she just pushes me away", "my husband pushes me around when he drinks"),
         ("my landlord kicked me out in October", "my stepdad kicked me in the ribs"),
         (
             "two jobs have taken a toll and my plans are collapsing",
