@@ -71,7 +71,8 @@ def test_idioms_do_not_escalate(text):
 
 # Everyday words that share a shape with danger (pressure, eviction, "a toll",
 # a collapsing plan, "odd", dating, "the edge of burnout", cutting ties,
-# throwing oneself into work), each next to the danger it must still catch.
+# throwing oneself into work, cutting oneself off from friends), each next to
+# the danger it must still catch.
 @pytest.mark.parametrize(
     "safe,danger",
     [
@@ -87,6 +88,7 @@ def test_idioms_do_not_escalate(text):
         ("I'm on the edge of burnout at this job", "I'm sitting on the edge of the roof"),
         ("my dad wants to cut ties with his brother", "I want to cut myself tonight"),
         ("I threw myself into my studies this term", "I'm going to throw myself into traffic"),
+        ("I cut myself off from my friends this winter", "I cut myself again last night"),
     ],
 )
 def test_everyday_look_alikes_stay_calm_and_the_danger_still_escalates(safe, danger):
