@@ -209,6 +209,25 @@ def stored_replies(engine: Engine, sender_id: str, message_id: str) -> Optional[
     return [Event.from_parameters(json.loads(data)).message() for (data,) in rows]
 
 
+def session_data(engine: Engine, sender_id: str, all_sessions: bool = False) -> List[str]:
+    """The JSON of each event of the conversation's latest session (of every
+    session with `all_sessions`), in id order: the rows Rasa's
+    SQLTrackerStore reads to build a tracker, and the same session rule
+    (events stamped at or after the latest `session_started`), without its
+    ORM objects, which cost more than the query itself."""
+    ev = events
+    query = sa.select(ev.c.data).where(ev.c.sender_id == sender_id)
+    if not all_sessions:
+        started = (
+            sa.select(sa.func.max(ev.c.timestamp))
+            .where(ev.c.sender_id == sender_id, ev.c.type_name == "session_started")
+            .scalar_subquery()
+        )
+        query = query.where(sa.or_(ev.c.timestamp >= started, started.is_(None)))
+    with engine.connect() as conn:
+        return [data for (data,) in conn.execute(query.order_by(ev.c.id))]
+
+
 def outline(engine: Engine, sender_id: str) -> List[Dict[str, Any]]:
     """Every event of the conversation, across sessions, with only its type,
     name and time ({"event", "name", "timestamp"}, as the tracker's dicts

@@ -251,9 +251,14 @@ class EnvSQLTrackerStore(SQLTrackerStore):
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> Optional[DialogueStateTracker]:
-        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        if tracker is not None:
-            event_log.mark_stored(tracker)
+        """Rasa's read (the same rows, the same tracker), one Core query."""
+        rows = event_log.session_data(self.engine, sender_id, fetch_events_from_all_sessions)
+        if not (self.domain and rows):
+            return None
+        tracker = DialogueStateTracker.from_dict(
+            sender_id, [json.loads(data) for data in rows], self.domain.slots
+        )
+        event_log.mark_stored(tracker)
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:

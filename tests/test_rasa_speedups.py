@@ -129,3 +129,64 @@ def test_past_states_are_kept_until_the_conversation_changes(domain):
     tracker.update(SlotSet("language", "es"))
     after = rasa_speedups.past_states_once(tracker, domain)
     assert after == rasa_speedups._rasa_past_states(tracker, domain) != own
+
+
+# ---- event classes looked up once ------------------------------------------------------
+
+
+def test_each_event_type_name_gives_rasas_class_and_unknown_names_rasas_answer(monkeypatch):
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+
+    names = {cls.type_name for cls in rasa.shared.utils.common.all_subclasses(Event)}
+    assert {"user", "action", "slot", "bot", "session_started"} <= names
+    for name in names:
+        assert rasa_speedups.resolve_by_type(name) is rasa_speedups._rasa_resolve_by_type(name)
+    assert rasa_speedups.resolve_by_type("no_such_event", UserUttered) is UserUttered
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        rasa_speedups.resolve_by_type("no_such_event")
+    assert rasa_speedups.resolve_by_type("topic") is None
+
+    # Once found, a class is not searched for again among Event's subclasses.
+    rasa_speedups.resolve_by_type("action")
+    monkeypatch.setattr(
+        rasa.shared.utils.common,
+        "all_subclasses",
+        lambda _cls: pytest.fail("walked Event's subclasses again"),
+    )
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(rasa_speedups.resolve_by_type))
+    event = Event.from_parameters({"event": "action", "name": "utter_greet", "timestamp": 1.0})
+    assert isinstance(event, ActionExecuted) and event.action_name == "utter_greet"
+
+
+# ---- RulePolicy's applicable rules kept per (rules, states) ------------------------------
+
+
+class Rules:
+    """Stands in for RulePolicy: a rule applies when its key names the state's
+    intent; counts its checks."""
+
+    def __init__(self):
+        self.checks = 0
+
+    def _is_rule_applicable(self, rule_key, _turn, state):
+        self.checks += 1
+        return state.get("user", {}).get("intent") in rule_key
+
+
+def test_applicable_rules_are_kept_per_states_and_follow_a_change_of_rules():
+    policy = Rules()
+    rules = {"greet->utter_greet": "utter_greet", "crisis->utter_crisis_handoff": "x"}
+    greet = [{"user": {"intent": "greet"}}]
+    crisis = [{"user": {"intent": "crisis"}}]
+    assert rasa_speedups.possible_rule_keys(policy, rules, greet) == {"greet->utter_greet"}
+    checks = policy.checks
+    assert rasa_speedups.possible_rule_keys(policy, rules, greet) == {"greet->utter_greet"}
+    assert policy.checks == checks  # kept
+    assert rasa_speedups.possible_rule_keys(policy, rules, crisis) == {
+        "crisis->utter_crisis_handoff"
+    }
+    rules.pop("greet->utter_greet")  # training removes a rule: never the old answer
+    assert rasa_speedups.possible_rule_keys(policy, rules, greet) == set()
+    rules["greet->utter_other"] = "utter_other"
+    assert rasa_speedups.possible_rule_keys(policy, rules, greet) == {"greet->utter_other"}

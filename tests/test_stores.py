@@ -90,6 +90,44 @@ def test_tracker_store_keeps_the_conversation_and_flags_a_crisis(db_url, monkeyp
     wait_for(lambda: is_flagged("visitor-9", url=db_url))
 
 
+def test_a_read_gives_the_tracker_rasas_own_read_gives(db_url, monkeypatch):
+    """The store reads with one Core query (docs/performance.md); the
+    latest session alone, or every session, exactly as Rasa's read does."""
+    from rasa.shared.core.events import SessionStarted, SlotSet
+
+    from iopnav import migrate
+
+    migrate.upgrade(db_url)
+    monkeypatch.setenv("IOP_TRACKER_STORE_URL", db_url)
+    monkeypatch.setenv("IOP_DATABASE_URL", db_url)
+    domain = Domain.from_dict({"intents": ["greet"], "slots": {}})
+    store = EnvSQLTrackerStore(domain=domain)
+    now = time.time()
+    events = []
+    for session, texts in enumerate([["hi", "what is an iop"], ["hello again", "bye"]]):
+        events += [
+            ActionExecuted("action_session_start", timestamp=now + session * 100),
+            SessionStarted(timestamp=now + session * 100),
+            ActionExecuted("action_listen", timestamp=now + session * 100 + 1),
+        ]
+        for turn, said in enumerate(texts):
+            at = now + session * 100 + 2 + turn
+            events += [
+                UserUttered(said, {"name": "greet", "confidence": 1.0}, timestamp=at),
+                SlotSet("language", "en", timestamp=at),
+                ActionExecuted("utter_greet", timestamp=at),
+            ]
+    asyncio.run(store.save(DialogueStateTracker.from_events("visitor-s", events)))
+
+    for all_sessions in (False, True):
+        ours = asyncio.run(store._retrieve("visitor-s", all_sessions))
+        rasas = asyncio.run(SQLTrackerStore._retrieve(store, "visitor-s", all_sessions))
+        assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in rasas.events]
+        texts = [e.text for e in ours.events if isinstance(e, UserUttered)]
+        assert texts == (["hi", "what is an iop"] if all_sessions else []) + ["hello again", "bye"]
+    assert asyncio.run(store.retrieve("nobody")) is None
+
+
 def crisis_tracker(sender: str, message_id: str = "c1") -> DialogueStateTracker:
     return DialogueStateTracker.from_events(
         sender,

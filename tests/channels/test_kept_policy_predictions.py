@@ -108,3 +108,22 @@ def test_kept_dialogue_states_choose_the_same_actions(agent, monkeypatch):
     kept = talk(agent, "kept-states")
     assert sum(len(c) for c in own) >= 40
     assert kept == own
+
+
+def test_kept_rule_keys_equal_rulepolicys_own_on_the_trained_model(agent, monkeypatch):
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    compared: List[str] = []
+
+    def both(policy, lookup, states):
+        own = rasa_speedups._rasa_possible_keys(policy, lookup, states)
+        fast = rasa_speedups.possible_rule_keys(policy, lookup, states)
+        assert fast == own, states
+        compared.append(repr(states))
+        return own
+
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", both)
+    without_action_server(monkeypatch)
+    talk(agent, "rule-keys")
+    assert len(compared) >= 40
+    assert len(set(compared)) < len(compared) - 10  # answered from what was kept
