@@ -4,7 +4,6 @@ rasa_sdk's FormValidationAction needs it for (their forms' required slots).
 docs/performance.md, cut 13."""
 
 import ast
-from pathlib import Path
 
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
