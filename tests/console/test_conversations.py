@@ -100,8 +100,10 @@ def test_filters(console, data):
     ) not in listed("fallback=1")
     assert listed("q=EVENING+groups") == [console.key(data["calm"])]
     assert listed("q=%25") == []  # a LIKE wildcard is searched literally
-    today = time.strftime("%Y-%m-%d", time.gmtime())
-    recent = listed(f"start={today}")
+    # The calm chat's own day, not today's: it is half an hour old, which is
+    # yesterday in the first half hour after midnight UTC.
+    calm_day = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 1800))
+    recent = listed(f"start={calm_day}")
     assert console.key(data["calm"]) in recent and console.key(data["old"]) not in recent
     old_day = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 40 * DAY))
     assert listed(f"start={old_day}&end={old_day}") == [console.key(data["old"])]
