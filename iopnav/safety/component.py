@@ -221,8 +221,11 @@ def decide(
         return CRISIS_INTENT, "ml"
     if assessment.level == AMBIGUOUS:
         return DISTRESS_INTENT, "screen"
-    # A sure reading of the classifier holds off the risk model's question (GUARDS).
-    if risk_score >= thresholds.risk_ask and not guards:
+    # A sure reading of the classifier holds off the risk model's question
+    # (GUARDS); a score high enough for the hand-off, held off only by doubt,
+    # still gets the question unless the message is a short follow-up.
+    holding = [g for g in guards if g.holds_handoff or risk_score < thresholds.risk_handoff]
+    if risk_score >= thresholds.risk_ask and not holding:
         return DISTRESS_INTENT, "risk_model"
     # Being the classifier's top guess is not enough: heavy but risk-free
     # messages often are, and asking all of them buried the question.

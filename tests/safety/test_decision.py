@@ -161,3 +161,17 @@ def test_a_middling_risk_score_does_not_take_over_a_question_the_classifier_is_s
     assert decide(Assessment("none"), sure, risk(0.75))[0] == "crisis"
     unsure = ranking(("ask_how_to_choose", 0.45), ("ask_insurance", 0.4))
     assert decide(Assessment("none"), unsure, risk(0.45))[0] == "express_distress"
+
+
+def test_a_score_high_enough_for_the_hand_off_held_off_by_doubt_still_gets_the_question():
+    # Doubt (a question about services) holds the risk model's hand-off off;
+    # the classifier being sure of an ordinary question must not then also
+    # hold off the question, or a method request worded as a service question
+    # got nothing.
+    doubted = Assessment("none", suppressed=["question_about_services"])
+    sure = ranking(("ask_conditions", 0.7), ("ask_cost", 0.1))
+    assert decide(doubted, sure, risk(0.45))[0] is None
+    assert decide(doubted, sure, risk(0.8)) == ("express_distress", "risk_model")
+    # A short follow-up the classifier is sure of still holds it off.
+    follow_up = ranking(("thank", 0.95), ("goodbye", 0.02))
+    assert decide(doubted, follow_up, risk(0.8), text="ok thanks, bye for tonight")[0] is None

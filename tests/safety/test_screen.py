@@ -63,6 +63,8 @@ def test_risk_buried_in_an_ordinary_question_escalates():
         "my feet are killing me after work",
         "I killed it at my job interview",
         "it just hit me that I need more help than weekly therapy",
+        "the grief hits me hard on Sundays, is there a weekend group?",
+        "my confidence took a big hit after the layoff",
     ],
 )
 def test_idioms_do_not_escalate(text):
@@ -119,6 +121,13 @@ def test_a_comparison_with_never_is_not_a_denial(text):
         "how do you conceal self-harm from a school nurse",
         "how can I hide fresh cuts from my boyfriend",
         "tips for making cuts bleed more",
+        # other verbs for the same request (session 13)
+        "is there a way to cause nerve damage to my own hand",
+        "how could someone give themselves a concussion, asking for me",
+        "how do I give myself an infection bad enough for the ER",
+        "best way to inflict pain on myself that nobody notices",
+        "how do I cover up the burns on my arm so my coach doesn't see",
+        "self-strangling, how long until you pass out",
     ],
 )
 def test_asking_how_to_injure_oneself_or_hide_it_escalates(text):
@@ -132,6 +141,8 @@ def test_asking_how_to_injure_oneself_or_hide_it_escalates(text):
         "what's the best way to avoid injuring myself when I start running again",
         "how do I cover a scar from my knee surgery",
         "how do I keep from burning myself out as a caregiver",
+        "how do I avoid causing damage to my knees when I run",
+        "what causes self-inflicted injuries in teenagers?",
     ],
 )
 def test_self_harm_as_a_topic_and_first_aid_stay_calm(text):
@@ -157,6 +168,13 @@ def test_history_told_as_history_does_not_escalate(text):
 def test_history_with_present_risk_escalates():
     assert assess("I attempted years ago and lately I'm thinking about it again").level == CRISIS
     assert assess("I used to cut but lately the urges are back").level == CRISIS
+    assert assess("my attempt was in 2020 and recently the thoughts came back").level == CRISIS
+
+
+def test_an_attempt_at_something_named_is_not_a_suicide_attempt():
+    # "attempted yoga ... lately" once read as a past attempt coming back.
+    text = "I attempted yoga and journaling, but lately I just feel flat"
+    assert assess(text).level != CRISIS
 
 
 @pytest.mark.parametrize(

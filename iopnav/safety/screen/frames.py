@@ -76,6 +76,12 @@ _IDIOMS = re.compile(
     r"|shoot me a message|i could die (?:of|from)|i am dying here (?:lol|haha)|dying laughing"
     r"|(?:kill|strangle|murder) me for (?:telling|saying|this|sharing|asking|being late|posting)"
     r"|(?:it|that|this|reality|the news) (?:just |really |finally |suddenly )?(?:hit|hits) me"
+    # a feeling or a loss that "hits me hard" is not a blow; nor is a "hit" to self-esteem
+    r"|(?:pain|grief|loss|sadness|depression|anxiety|guilt|loneliness|memory|memories|realization"
+    r"|truth|passing|death|wave|feeling|feelings)(?: of \w+)? (?:just |really |finally |suddenly "
+    r"|still |often |always |sometimes )?(?:hit|hits) me"
+    r"|tak(?:e|es|ing|en) a (?:big |huge |real )?hit"
+    r"|kick me\W{0,2} sign"
     r"|(?:phone|phones|battery|laptop|computer|car|truck|engine|plant|plants|headphones|earbuds|ai"
     r"rpods|charger|tablet|ipad|tv|wifi"
     r"|internet|printer|flowers|garden|conversation|group chat)\b(?:'s)?(?:"
