@@ -128,6 +128,7 @@ def test_a_comparison_with_never_is_not_a_denial(text):
         "best way to inflict pain on myself that nobody notices",
         "how do I cover up the burns on my arm so my coach doesn't see",
         "self-strangling, how long until you pass out",
+        "where can I cut so it won't show at the pool",
     ],
 )
 def test_asking_how_to_injure_oneself_or_hide_it_escalates(text):
@@ -163,6 +164,11 @@ def test_a_denial_with_rather_than_is_still_a_denial():
 )
 def test_history_told_as_history_does_not_escalate(text):
     assert assess(text).level == NONE
+
+
+def test_a_finished_note_escalates_and_a_note_to_someone_does_not():
+    assert assess("already wrote my note. what else do I need to do").level == CRISIS
+    assert assess("I wrote my note to the landlord about the broken heater").level != CRISIS
 
 
 def test_history_with_present_risk_escalates():

@@ -51,7 +51,10 @@ _HYPOTHETICAL = re.compile(
     r"|ask(?:ed|s)? (?:me )?(?:if|whether))\b"
 )
 _MEDIA = re.compile(
-    r"\b(?:book|novel|movie|film|show|episode|series|season|song|lyrics|game|character|characters|"
+    # "show" as a programme, not the verb ("so it won't show")
+    r"\b(?:(?:the|a|this|that|tv|netflix|new|favorite|favourite|reality|crime|comedy|talk|cooking)"
+    r"(?: (?!not|does|do|did|will|would|can|could|should|may|might)\w+)? shows?"
+    r"|book|novel|movie|film|episode|series|season|song|lyrics|game|character|characters|"
     r"news|article|documentary"
     r"|video|podcast|anime|manga|netflix|hbo|tv|essay|character's|villain|hero|memoir|album|band|m"
     r"etallica|reading"
