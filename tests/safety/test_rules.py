@@ -15,7 +15,11 @@ from iopnav.safety.screen.rules import RULES_PATH, default_rules, load_rules, pa
 RULE_EXAMPLES = {
     ("strong", "idiom"): ("I'm gonna kill this presentation tomorrow", NONE, "idiom"),
     ("strong", "history"): ("used to cut. clean 1 yr", NONE, "history"),
-    ("strong", "service_question"): ("suicide warning signs?", NONE, "question_about_services"),
+    ("strong", "service_question"): (
+        "does your program take people with suicidal thoughts?",
+        NONE,
+        "question_about_services",
+    ),
     ("strong", "self_injury_how_to"): ("how do you make cuts bleed less?", CRISIS, None),
     ("strong", "info_question"): (
         "How would I know if my roommate overdosed?",

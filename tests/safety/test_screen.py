@@ -160,6 +160,10 @@ def test_a_denial_with_rather_than_is_still_a_denial():
         "I attempted in 2019 and I'm stable now",
         "I used to self-harm as a teenager, 6 years clean now",
         "after my overdose three years ago I got sober, do you have alumni groups?",
+        # ages then and now, school grades, Spanish, and ordinary present life
+        "I tried to kill myself at 17. I'm 40 now and I still go to meetings, any evening groups?",
+        "I cut myself in ninth grade. I want to tell my own kids about it, any advice?",
+        "hace cinco años intenté quitarme la vida. hoy estoy bien y quiero ser voluntaria",
     ],
 )
 def test_history_told_as_history_does_not_escalate(text):
@@ -175,6 +179,9 @@ def test_history_with_present_risk_escalates():
     assert assess("I attempted years ago and lately I'm thinking about it again").level == CRISIS
     assert assess("I used to cut but lately the urges are back").level == CRISIS
     assert assess("my attempt was in 2020 and recently the thoughts came back").level == CRISIS
+    assert assess("I tried to kill myself at 17. I'm 40 now and I still think about it").level == (
+        CRISIS
+    )
 
 
 def test_an_attempt_at_something_named_is_not_a_suicide_attempt():
@@ -189,6 +196,10 @@ def test_an_attempt_at_something_named_is_not_a_suicide_attempt():
         "do you treat self-harm?",
         "does the program help people with suicidal thoughts?",
         "what is your policy if someone in group is suicidal?",
+        # named by what they ask about, whatever word they start with
+        "suicide warning signs in teenage boys?",
+        "risk factors for suicide after rehab, for a class presentation?",
+        "estadisticas de suicidio en adolescentes?",
     ],
 )
 def test_questions_about_services_do_not_escalate(text):

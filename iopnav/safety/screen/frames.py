@@ -123,6 +123,12 @@ _INFO_QUESTION = re.compile(
     r"|okay for|ok for|age|teach|lesson|class|curriculum|research|study|studies|why do|why"
     r" does|why would)\b"
 )
+# Questions named by what they ask about, whatever word they start with
+# ("warning signs of suicide in older adults?", "señales de alerta de suicidio?").
+_INFO_TOPIC = re.compile(
+    r"\b(?:warning signs?|risk factors?|statistics|stats|prevention|awareness|contagion|postvention"
+    r"|senales de (?:alerta|advertencia|riesgo)|prevencion|estadisticas|factores de riesgo)\b"
+)
 # A named person ("my 13 year old", "my wife"): a question about them is not
 # a question about services.
 _SPECIFIC_OTHER = re.compile(
@@ -223,7 +229,8 @@ class SentenceFrames:
 
     @cached_property
     def info_question(self) -> bool:
-        return bool(_INFO_QUESTION.search(self.sentence)) and self.is_question
+        asks = _INFO_QUESTION.search(self.sentence) or _INFO_TOPIC.search(self.sentence)
+        return bool(asks) and self.is_question
 
     @cached_property
     def first_person(self) -> bool:

@@ -39,6 +39,15 @@ _REMOTE_TIME = re.compile(
     r"|(?:in|back in|during|since) (?:19|20)\d\d|in (?:19|20)\d\d|'\d\d\b"
     r"|(?:when|while) i (?:was|were|be) (?:younger|young|a kid|a child|a teen|a"
     r" teenager|little|in (?:high school|middle school|college|school)|\d+)"
+    # an age then and an age now ("tried at 19. i'm 31"), seasons and school
+    # grades ago, and the Spanish forms ("hace cinco años", "de adolescente")
+    r"|at (?:age )?\d{1,2}\b.*\bi (?:am|be) (?:now )?\d{2}\b"
+    r"|(?:two|three|four|five|several|a few|\d+) (?:summers|winters|springs|christmases) ago"
+    r"|in (?:\d{1,2}(?:st|nd|rd|th)|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth) grade"
+    r"|(?:for|over|almost|nearly) (?:two|three|\d+) decades"
+    r"|hace (?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|muchos)"
+    r" (?:anos|ano|decadas)|hace (?:mucho )?tiempo|hace anos|de (?:adolescente|joven|nino|nina)"
+    r"|cuando (?:tenia|era) (?:\d+|nino|nina|joven|adolescente|chico|chica)"
     r"|as a (?:kid|child|teen|teenager|young adult)|in (?:high school|middle school|college|my"
     r" teens|my twenties|my 20s)"
     r"|(?:long|a long) time ago|years back|last year|in my past|in the past(?! (?:\w+"
@@ -51,7 +60,14 @@ _REMOTE_TIME = re.compile(
 _PRESENT_RISK = re.compile(
     r"\b(?:again|lately|recently|these days|right now|tonight|today|this week|this morning|last"
     r" night|yesterday"
-    r"|still|(?:keep|keeps|kept)(?! (?:it that way|it up|my"
+    # "still" and "want to" followed by ordinary present life ("still see my
+    # therapist", "want to tell her") do not end a history frame
+    r"|still(?! (?:go|going|see|seeing|in therapy|talk|talking|run|running|work|working|send"
+    r"|sober|clean|remember|miss|have (?:bad|hard|tough|rough|off) (?:days|weeks)|get (?:anxious"
+    r"|panic|nervous)|jump|worry|carry|a little|here|kicking|help|something|worth|needs|has"
+    r"|do (?:na|aa)|attend|use (?:dbt|the|my|those|these) skills|married|together|close"
+    r"|in touch|on (?:meds|medication)|take (?:my|meds)))"
+    r"|(?:keep|keeps|kept)(?! (?:it that way|it up|my"
     r" (?:appointment|spot|job|insurance)|going to (?:group|meetings|therapy)|(?:me|myself)"
     r" (?:sober|clean|safe|busy)))|coming back|are back|is back|come back|came back|starting"
     r" to|started to|start to|urge|urges"
@@ -62,7 +78,10 @@ _PRESENT_RISK = re.compile(
     r"|work|try|see|sign|enroll|apply|come|attend|do (?:iop|group|the|a|an|some)|be a|become|give"
     r" back|share|say|thank|understand|check"
     r"|schedule|book|switch|change|hear|meet|go back|return|focus|address|deal|work on|be part|be"
-    r" in|be there|mention|note|add|let))"
+    r" in|be there|mention|note|add|let|tell|point|refer|put together|recommend|donate|include"
+    r"|send|line up|partner|write|pay it forward|nip|intervene|overstep|show|go deeper|go to|wear"
+    r"|celebrate|be (?:proactive|careful|upfront|connected|ready|honest|open|prepared|foster|the"
+    r"|involved|supportive)|do (?:it right|it responsibly|more|this right)))"
     r"|last week|last weekend|this month|last month|(?:a few|few|couple of|a couple"
     r" of|two|three|\d+) (?:days|weeks|hours|minutes) ago"
     r"|the other (?:day|night)|this (?:afternoon|evening)|earlier today|just now|an hour ago"
