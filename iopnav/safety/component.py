@@ -7,7 +7,7 @@ the rule-based screen, the risk model and the intent classifier's `crisis`
 vote, so no single mechanism decides alone:
 
   screen says crisis                     -> crisis
-  risk model >= risk_handoff (0.6), no counter-evidence; or >= risk_sure
+  risk model >= risk_handoff (0.55), no counter-evidence; or >= risk_sure
   (0.95) even with counter-evidence      -> crisis
   risk model >= risk_ask (0.3)           -> express_distress (the question)
   intent classifier's crisis score >= 0.8, no counter-evidence
@@ -167,7 +167,11 @@ class Thresholds:
     # blind messages scores a little lower on crises. 0.55 was measured in
     # session 10 and not taken: the crises it adds already got the question,
     # and it hands off ordinary questions ("how long is the wait"; docs/safety.md).
-    risk_handoff: float = 0.6  # risk model, no counter-evidence: hand-off
+    # 0.55 since session 13 (2026-12-03), with the embedding network averaged
+    # in (risk_model.RiskModel): its scores sit lower on crises (at 0.6 the
+    # held-out part's recall fell to 0.910); at 0.5 ordinary questions were
+    # handed off ("how many days a week would I need to go?"; docs/safety.md).
+    risk_handoff: float = 0.55  # risk model, no counter-evidence: hand-off
     risk_sure: float = 0.95  # risk model: hand-off even with counter-evidence
     risk_ask: float = 0.3  # risk model: the question
 

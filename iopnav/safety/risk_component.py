@@ -47,6 +47,9 @@ class RiskModelComponent(GraphComponent):
             "use_embeddings": True,
             "embedding_weight": 1.0,
             "C": 16.0,
+            # Share of the network on the sentence embedding in the score
+            # (risk_model.RiskModel); 0 turns it off.
+            "dense_weight": 0.3,
         }
 
     @classmethod
@@ -96,6 +99,7 @@ class RiskModelComponent(GraphComponent):
             risk_model.default_embedder(self.config["use_embeddings"]),
             C=self.config["C"],
             embedding_weight=self.config["embedding_weight"],
+            dense_weight=self.config["dense_weight"],
         )
         storage.save(self.model_storage, self.resource, MODEL_FILE, self.model)
         return self.resource

@@ -130,7 +130,7 @@ def test_counter_evidence_holds_back_an_unsure_risk_score_but_not_a_sure_one():
 
 
 def test_a_middling_risk_score_gets_the_screening_question():
-    forced, source = decide(Assessment("none"), ranking(("ask_cost", 0.4)), risk(0.5))
+    forced, source = decide(Assessment("none"), ranking(("ask_cost", 0.4)), risk(0.45))
     assert (forced, source) == ("express_distress", "risk_model")
 
 

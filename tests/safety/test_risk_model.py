@@ -84,6 +84,17 @@ def test_a_saved_model_scores_the_same_after_loading():
     )
 
 
+def test_the_embedding_network_is_averaged_in_and_survives_saving():
+    plain = RiskModel.fit(TINY, embeddings.load())
+    blended = RiskModel.fit(TINY, embeddings.load(), dense_weight=0.3)
+    texts = ["i want to end my life", "when do groups meet"]
+    dense = blended.dense_clf.predict_proba(embeddings.load().embed(texts))[:, 1]
+    expected = [0.7 * s.crisis + 0.3 * d for s, d in zip(plain.score(texts), dense, strict=True)]
+    assert [s.crisis for s in blended.score(texts)] == pytest.approx(expected, abs=1e-6)
+    loaded = pickle.loads(pickle.dumps(blended))
+    assert [s.crisis for s in loaded.score(texts)] == pytest.approx(expected, abs=1e-6)
+
+
 def test_sentence_vectors_are_unit_length_and_empty_text_is_zero():
     vectors = embeddings.load().embed(["a burden to my family", ""])
     assert vectors.shape == (2, embeddings.DIMENSIONS)
