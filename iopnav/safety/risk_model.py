@@ -97,7 +97,7 @@ class RiskModel:
     Why the network: the linear model leans on spelling and reads the
     writers' habits (explicit words mostly in look-alikes); a non-linear
     reader of meaning alone generalised better to messages written by others
-    (docs/safety.md, session 13: external hand-off recall 0.811 -> 0.832)."""
+    (docs/safety.md, session 13: external hand-off recall 0.811 -> 0.823)."""
 
     def __init__(
         self,
