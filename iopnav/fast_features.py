@@ -21,7 +21,7 @@ of the safety sets, and `from_model` returns None (the slow path stays)
 for any vectorizer setting it does not reproduce.
 """
 
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -112,19 +112,25 @@ def _union_steps(union) -> List:
     return [t for _, t in union.transformer_list]
 
 
+# A dense block: its width and text -> its (width,) vector.
+Dense = Tuple[int, Callable[[str], np.ndarray]]
+
+
+def _lowered(text: str) -> str:
+    # Every slow path embeds the lower-cased, space-joined text.
+    return " ".join(text.lower().split())
+
+
 class FastFeatures:
     """The whole feature row of one message, as RiskModel._features gives it."""
 
     def __init__(
-        self, blocks: List[_Block], embedder, embedding_weight: float, sort: bool = False
+        self, blocks: List[_Block], dense: Sequence[Dense] = (), sort: bool = False
     ) -> None:
         self.blocks = blocks
+        self.dense = list(dense)
         self.sort = sort
-        self.embedder = embedder
-        self.embedding_weight = embedding_weight
-        self.width = sum(b.size for b in blocks) + (
-            embedder.table.shape[1] if embedder is not None and embedding_weight else 0
-        )
+        self.width = sum(b.size for b in blocks) + sum(width for width, _ in self.dense)
 
     @classmethod
     def from_model(cls, vectorizer, embedder, embedding_weight: float) -> Optional["FastFeatures"]:
@@ -132,24 +138,31 @@ class FastFeatures:
         steps = _union_steps(vectorizer)
         if not steps or not all(_reproducible(t) for t in steps):
             return None
-        return cls([_Block(t) for t in steps], embedder, embedding_weight)
+        dense: List[Dense] = []
+        if embedder is not None and embedding_weight:
+            dense.append(
+                (
+                    embedder.table.shape[1],
+                    lambda text: embedder.embed([_lowered(text)])[0] * embedding_weight,
+                )
+            )
+        return cls([_Block(t) for t in steps], dense)
 
     @classmethod
     def from_union(cls, union) -> Optional["FastFeatures"]:
-        """The intent classifier's: TF-IDF blocks, then SentenceVectors last."""
-        from iopnav.nlu.sentence_vectors import SentenceVectors
+        """The intent classifier's: TF-IDF blocks, then its sentence-vector blocks."""
+        from iopnav.nlu.sentence_vectors import ContextualVectors, SentenceVectors
 
         steps = _union_steps(union)
-        vectors = steps.pop() if steps and type(steps[-1]) is SentenceVectors else None
+        vectors: List = []
+        while steps and type(steps[-1]) in (SentenceVectors, ContextualVectors):
+            vectors.insert(0, steps.pop())
         if not steps or not all(_reproducible(t) for t in steps):
             return None
         # A union with a dense block is joined through COO, which sorts each
         # row's columns: so are these.
-        if vectors is None:
-            return cls([_Block(t) for t in steps], None, 0.0)
-        from iopnav import embeddings
-
-        return cls([_Block(t) for t in steps], embeddings.load(), vectors.weight, sort=True)
+        dense = [(v.width, lambda text, v=v: v.transform([text])[0]) for v in vectors]
+        return cls([_Block(t) for t in steps], dense, sort=bool(dense))
 
     def row(self, text: str) -> csr_matrix:
         """A 1 x width CSR row, equal (indices, data, order) to the slow path."""
@@ -161,13 +174,12 @@ class FastFeatures:
             columns.append(cols + offset)
             values.append(vals)
             offset += block.size
-        if self.embedder is not None and self.embedding_weight:
-            # Both slow paths embed the lower-cased, space-joined text.
-            lowered = " ".join(text.lower().split())
-            dense = (self.embedder.embed([lowered]) * self.embedding_weight)[0]
-            nonzero = np.flatnonzero(dense)
+        for width, vector_of in self.dense:
+            vector = vector_of(text)
+            nonzero = np.flatnonzero(vector)
             columns.append(nonzero + offset)
-            values.append(dense[nonzero].astype(np.float64))
+            values.append(vector[nonzero].astype(np.float64))
+            offset += width
         indices = np.concatenate(columns).astype(np.int32)
         data = np.concatenate(values)
         indptr = np.array([0, len(indices)], dtype=np.int32)

@@ -1,10 +1,12 @@
-"""WordLlama sentence vectors as a scikit-learn feature block, so the intent
-classifier sees meaning as well as spelling: "do I sleep there" and "is it
-residential" share no n-gram but sit close together (docs/pipeline.md has
-the measurement that chose the weight).
+"""Sentence vectors as scikit-learn feature blocks, so the intent classifier
+sees meaning as well as spelling: "do I sleep there" and "is it residential"
+share no n-gram but sit close together (docs/pipeline.md has the
+measurements that chose the weights).
 
-The 16 MB token table is never pickled into the model archive: it is loaded
-from var/wordllama (iopnav/embeddings.py) when the model is loaded.
+Two encoders: WordLlama's static token vectors (iopnav/embeddings.py) and
+the MiniLM transformer (iopnav/contextual.py). Their weights are never
+pickled into the model archive: they are loaded from var/ when the model is
+first used.
 """
 
 from typing import Any, Optional, Sequence
@@ -12,26 +14,50 @@ from typing import Any, Optional, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from iopnav import contextual, embeddings
 
-class SentenceVectors(BaseEstimator, TransformerMixin):
-    """texts -> weight * L2-normalised mean token vectors (dense, 256 wide)."""
+
+class _EncoderBlock(BaseEstimator, TransformerMixin):
+    """texts -> weight * the encoder's L2-normalised sentence vectors (dense)."""
 
     def __init__(self, weight: float = 1.0) -> None:
         self.weight = weight
-        self._embedder: Optional[Any] = None
+        self._encoder: Optional[Any] = None
 
-    def fit(self, texts: Sequence[str], y: Any = None) -> "SentenceVectors":
+    @staticmethod
+    def _load() -> Any:
+        raise NotImplementedError
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> "_EncoderBlock":
         return self
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
-        if self._embedder is None:
-            from iopnav import embeddings
-
-            self._embedder = embeddings.load()
+        if self._encoder is None:
+            self._encoder = self._load()
         lowered = [" ".join(str(t).lower().split()) for t in texts]
-        return self._embedder.embed(lowered) * self.weight
+        return self._encoder.embed(lowered) * self.weight
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["_embedder"] = None
+        state["_encoder"] = None
         return state
+
+
+class SentenceVectors(_EncoderBlock):
+    """WordLlama: the mean of static token vectors (256 wide, ~0.02 ms)."""
+
+    width = embeddings.DIMENSIONS
+
+    @staticmethod
+    def _load() -> Any:
+        return embeddings.load()
+
+
+class ContextualVectors(_EncoderBlock):
+    """all-MiniLM-L6-v2: tokens read in context (384 wide, ~12 ms)."""
+
+    width = contextual.DIMENSIONS
+
+    @staticmethod
+    def _load() -> Any:
+        return contextual.load()

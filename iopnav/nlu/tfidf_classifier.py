@@ -44,10 +44,12 @@ def build_pipeline(config: Dict[Text, Any]):
             min_df=config["char_min_df"],
         ),
     ]
-    if config["embedding_weight"]:
-        from iopnav.nlu.sentence_vectors import SentenceVectors
+    from iopnav.nlu.sentence_vectors import ContextualVectors, SentenceVectors
 
+    if config["embedding_weight"]:
         blocks.append(SentenceVectors(config["embedding_weight"]))
+    if config["contextual_weight"]:
+        blocks.append(ContextualVectors(config["contextual_weight"]))
     return make_pipeline(make_union(*blocks), LinearSVC(C=config["C"]))
 
 
@@ -83,6 +85,8 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             # WordLlama sentence vectors next to the n-grams (0 = off); the
             # weight sets their share of the SVM's feature space.
             "embedding_weight": 0.0,
+            # MiniLM contextual sentence vectors beside them (0 = off).
+            "contextual_weight": 0.0,
             # Margins of a linear SVM are roughly in [-1.5, 1.5]; this spreads
             # them so a clear winner gets > 0.8 and a toss-up < 0.4.
             "temperature": 5.0,
@@ -112,8 +116,11 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             for key in ("word_ngrams", "char_ngrams")
             if not (len(config[key]) == 2 and 1 <= config[key][0] <= config[key][1])
         ]
-        if config["embedding_weight"] < 0:
-            problems.append("embedding_weight must be 0 (off) or above")
+        problems += [
+            f"{key} must be 0 (off) or above"
+            for key in ("embedding_weight", "contextual_weight")
+            if config[key] < 0
+        ]
         problems += [
             f"{key} must be above 0"
             for key in ("C", "temperature", "char_min_df", "ranking_length")
