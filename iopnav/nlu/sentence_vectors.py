@@ -42,6 +42,11 @@ class _EncoderBlock(BaseEstimator, TransformerMixin):
         state["_encoder"] = None
         return state
 
+    def __setstate__(self, state: dict) -> None:
+        # Models trained before 2026-12-03 stored the encoder as `_embedder`.
+        state.pop("_embedder", None)
+        self.__dict__.update(state, _encoder=None)
+
 
 class SentenceVectors(_EncoderBlock):
     """WordLlama: the mean of static token vectors (256 wide, ~0.02 ms)."""
