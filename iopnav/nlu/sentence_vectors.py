@@ -59,7 +59,7 @@ class SentenceVectors(_EncoderBlock):
 
 
 class ContextualVectors(_EncoderBlock):
-    """all-MiniLM-L6-v2: tokens read in context (384 wide, ~12 ms)."""
+    """all-MiniLM-L6-v2: tokens read in context (384 wide, ~14 ms)."""
 
     width = contextual.DIMENSIONS
 
