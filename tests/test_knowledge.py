@@ -9,6 +9,8 @@ tests exercise the classifier as well as the responses.
 
 from typing import Any, Dict, Iterable, List
 
+import pytest
+
 
 def reply(assistant, message: str, sender: str = None) -> str:
     """The bot's whole reply to one message, lower-cased for matching."""
@@ -200,6 +202,25 @@ def test_gibberish_gets_rephrase_and_a_person_button(assistant):
     assert_mentions(text, ["rephrase"], message)
     person = [b for b in buttons(messages) if b["title"] == "Talk to a person"]
     assert person and person[0]["payload"] == "/request_human"
+
+
+# Not the training examples' own strings: the class, not the sentence.
+@pytest.mark.parametrize("message", ["\u2026\u2026", ". .", "!!!!", "?!?!", "- -"])
+def test_punctuation_alone_is_not_taken_for_an_answer(assistant, message):
+    """A few dots or marks say nothing: the visitor is asked to rephrase (with
+    the person button), never answered as if they had said yes."""
+    messages = assistant.send(message)
+    text = "\n".join(m.get("text", "") for m in messages).lower()
+    assert_mentions(text, ["rephrase"], message)
+    assert any(b["title"] == "Talk to a person" for b in buttons(messages)), text
+
+
+def test_silence_after_the_screening_question_is_unclear_not_yes(assistant):
+    sender = assistant.new_sender()
+    asked = reply(assistant, "I can't take this anymore", sender)
+    assert "thoughts of ending your life" in asked
+    answer = reply(assistant, "\u2026", sender)
+    assert_mentions(answer, ["are you safe right now", "988"], "\u2026")
 
 
 def test_thanks_then_no_ends_the_chat(assistant):

@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from iopnav.fast_features import FastFeatures
 from iopnav.nlu import storage
+from iopnav.nlu.wordless import FALLBACK_INTENT, is_wordless
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "tfidf_svm.pkl"
@@ -185,6 +186,8 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         """The top `ranking_length` intents, most likely first; [] when untrained."""
         if self.pipeline is None or not text.strip():
             return []
+        if is_wordless(text):  # nothing to read (wordless.py)
+            return [{"name": FALLBACK_INTENT, "confidence": 1.0}]
         fast = self._fast_features()
         if fast is None:
             scores = self.pipeline.decision_function([text])[0]

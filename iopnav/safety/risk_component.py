@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from iopnav import settings
 from iopnav.nlu import storage
+from iopnav.nlu.wordless import is_wordless
 from iopnav.safety import risk_model
 
 logger = logging.getLogger(__name__)
@@ -123,8 +124,10 @@ class RiskModelComponent(GraphComponent):
         """See parent class."""
         if self.model is None:
             return messages
-        texts = [m.get(TEXT) or "" for m in messages]
-        for message, score in zip(messages, self.model.score(texts), strict=True):
+        # A message without words is left unscored (iopnav/nlu/wordless.py).
+        scored = [m for m in messages if not is_wordless(m.get(TEXT) or "")]
+        texts = [m.get(TEXT) or "" for m in scored]
+        for message, score in zip(scored, self.model.score(texts), strict=True):
             message.set(RISK_KEY, score.as_dict(), add_to_output=True)
         return messages
 

@@ -65,6 +65,14 @@ def test_empty_text_leaves_the_message_unclassified(trained):
     assert parse(trained, "   ").get("intent") is None
 
 
+def test_a_message_without_words_is_not_understood(trained):
+    """Dots and marks are the fallback, not a guess (a few dots had been a
+    confident "yes")."""
+    for text in ("...", "?!?", "\u2026 \u2026"):
+        assert parse(trained, text).get("intent") == {"name": "nlu_fallback", "confidence": 1.0}
+    assert parse(trained, "...yes").get("intent")["name"] == "affirm"
+
+
 def test_untrained_model_storage_loads_without_crashing(tmp_path):
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(GraphSchema({}), "test")

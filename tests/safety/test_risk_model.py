@@ -95,6 +95,23 @@ def test_the_embedding_network_is_averaged_in_and_survives_saving():
     assert [s.crisis for s in loaded.score(texts)] == pytest.approx(expected, abs=1e-6)
 
 
+def test_the_component_leaves_a_message_without_words_unscored(tmp_path):
+    """A few dots say nothing to weigh (iopnav/nlu/wordless.py); the words
+    around the same dots are scored."""
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+
+    from iopnav.safety.risk_component import RISK_KEY, RiskModelComponent
+
+    model = RiskModel.fit(TINY, embeddings.load())
+    component = RiskModelComponent({}, LocalModelStorage(tmp_path), Resource("risk"), model)
+    dots, words = Message.build(text="...."), Message.build(text="i want to end my life....")
+    component.process([dots, words])
+    assert dots.get(RISK_KEY) is None
+    assert words.get(RISK_KEY)["crisis"] > 0.5
+
+
 def test_sentence_vectors_are_unit_length_and_empty_text_is_zero():
     vectors = embeddings.load().embed(["a burden to my family", ""])
     assert vectors.shape == (2, embeddings.DIMENSIONS)
