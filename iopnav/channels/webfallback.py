@@ -82,12 +82,19 @@ def event_key(sender: str, text: str, now: Optional[float] = None) -> str:
 
 
 def handoff_reply(
-    sender: str, raw: Any, verdict: Verdict, why: str, hint: Optional[str] = None
+    sender: str,
+    raw: Any,
+    verdict: Verdict,
+    why: str,
+    hint: Optional[str] = None,
+    message_id: Optional[str] = None,
 ) -> List[Dict[str, Any]]:
-    """Flag the crisis for staff and return the hand-off, as Rasa would."""
+    """Flag the crisis for staff and return the hand-off, as Rasa would.
+    With the widget's message id the flag has the key Rasa's turn for that
+    message has, so a resend that Rasa answers later is the same moment."""
     outbox.enqueue_flag(
         sender,
-        event_key(sender, str(raw)),
+        message_id or event_key(sender, str(raw)),
         verdict.category or "unspecified",
         CHANNEL,
         evidence=json.dumps(verdict.evidence or []),
@@ -109,11 +116,16 @@ def stand_in_reply(sender: str, text: str = NOT_DELIVERED) -> List[Dict[str, Any
 
 
 def reply(
-    sender: str, raw: Any, verdict: Verdict, why: str, hint: Optional[str] = None
+    sender: str,
+    raw: Any,
+    verdict: Verdict,
+    why: str,
+    hint: Optional[str] = None,
+    message_id: Optional[str] = None,
 ) -> List[Dict[str, Any]]:
     """The page's answer for a turn Rasa did not answer."""
     if verdict.crisis:
-        return handoff_reply(sender, raw, verdict, why, hint)
+        return handoff_reply(sender, raw, verdict, why, hint, message_id)
     language = language_of(raw, hint)
     answer = stand_in_reply(sender, texts.say("not_delivered", language))
     if verdict.unread:

@@ -327,7 +327,9 @@ async def chat_turn(request: Request, config: WebConfig, rasa: Turns) -> HTTPRes
         verdict = await screen(message)
         if verdict.crisis:
             turns.handed_off(verdict.kind, "web_page")
-            handoff = webfallback.handoff_reply(sender, message, verdict, "rate limit", hint)
+            handoff = webfallback.handoff_reply(
+                sender, message, verdict, "rate limit", hint, message_id
+            )
             return hand_out(response.json(handoff, headers=cors), session, cors, config)
         retry = max(
             PER_IP.retry_after(client_ip(request)), PER_SESSION.retry_after(session.session_id), 1
@@ -352,7 +354,7 @@ async def chat_turn(request: Request, config: WebConfig, rasa: Turns) -> HTTPRes
     turns.fell_back("rasa_error" if why.startswith("rasa_") else f"rasa_{why}")
     if verdict.crisis:
         turns.handed_off(verdict.kind, "web_page")
-    replies = webfallback.reply(sender, message, verdict, why, hint)
+    replies = webfallback.reply(sender, message, verdict, why, hint, message_id)
     headers = {**cors, "X-IOP-Fallback": why}
     return hand_out(response.json(replies, headers=headers), session, cors, config)
 

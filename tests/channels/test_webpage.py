@@ -319,6 +319,30 @@ def test_an_unreachable_assistant_still_gets_the_crisis_handoff(offline_web_page
     assert flags(offline_web_page.database_url, replies[0]["recipient_id"])
 
 
+def test_a_crisis_the_page_answered_is_one_moment_when_the_assistant_answers_its_resend(
+    offline_web_page,
+):
+    """The page flags the crisis under the widget's message id, the key the
+    assistant's own turn for that message records: a resend that reaches the
+    assistant later is the same moment, not a second one (a scale-out run
+    with a server killed mid-conversation counted two)."""
+    from iopnav.safety.flags import Recorded, record_moment
+
+    message_id = "m" + uuid.uuid4().hex
+    visitor = Visitor(offline_web_page.url)
+    status, _, replies = visitor.chat({"message": CRISIS, "message_id": message_id})
+    assert status == 200 and texts(replies) == expected_handoff()
+    sender = replies[0]["recipient_id"]
+    [flag] = flags(offline_web_page.database_url, sender)
+    assert flag.event_key == message_id
+    # The assistant's turn for the same message (tracker_store.py keys it by its id).
+    assert record_moment(sender, message_id, url=offline_web_page.database_url) == (
+        Recorded.DUPLICATE
+    )
+    [flag] = flags(offline_web_page.database_url, sender)
+    assert flag.moments == 1
+
+
 # --- rate limits ---------------------------------------------------------------
 
 
