@@ -18,6 +18,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -25,7 +26,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from iopnav.fast_features import FastFeatures
 from iopnav.nlu import storage
-from iopnav.nlu.wordless import FALLBACK_INTENT, is_wordless
+from iopnav.nlu.wordless import is_wordless
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "tfidf_svm.pkl"
@@ -187,7 +188,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         if self.pipeline is None or not text.strip():
             return []
         if is_wordless(text):  # nothing to read (wordless.py)
-            return [{"name": FALLBACK_INTENT, "confidence": 1.0}]
+            return [{"name": DEFAULT_NLU_FALLBACK_INTENT_NAME, "confidence": 1.0}]
         fast = self._fast_features()
         if fast is None:
             scores = self.pipeline.decision_function([text])[0]

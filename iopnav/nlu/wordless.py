@@ -11,7 +11,6 @@ screen still reads it. Emoji and any letter or digit are words here.
 
 import unicodedata
 
-FALLBACK_INTENT = "nlu_fallback"
 # Punctuation (P*), spaces and separators (Z*), control characters (C*) and
 # the ASCII-like math and modifier symbols (Sm: + = < > | ~, Sk: ^ `).
 _NO_WORD = ("P", "Z", "C", "Sm", "Sk")
