@@ -3,9 +3,14 @@
     PER_IP = limiter("web_ip", "60/minute")   # IOP_RATE_LIMIT_WEB_IP="120/minute" overrides
     if not await PER_IP.hit_async(client_ip): ...
 
-Fixed windows counted in Redis when IOP_RATE_LIMIT_URL is set (several
-servers then share one budget per key: INCR + EXPIRE in one transaction),
-else in this process's memory.
+A sliding log: a key may have at most `limit` allowed requests within any
+`seconds`; refused ones are not counted, and Retry-After is when the oldest
+counted one leaves the window. (Fixed windows let twice the budget through
+around a window's edge: a full budget at 12:00:59, another at 12:01:00.)
+Kept in Redis when IOP_RATE_LIMIT_URL is set (several servers then share one
+budget per key: a sorted set of request times, trimmed, added to and counted
+in one transaction), else in this process's memory. A log holds at most
+`limit` times a key, and the budgets are small.
 
 Why not the `limits` package: every release that supports Python 3.10 needs
 packaging>=21, and Rasa 3.6 pins packaging<21.
@@ -20,8 +25,10 @@ import logging
 import re
 import threading
 import time
+import uuid
+from collections import deque
 from dataclasses import dataclass
-from typing import Dict, Optional, Tuple
+from typing import Deque, Dict, Optional, Tuple
 
 import redis
 import redis.asyncio as aioredis
@@ -54,27 +61,26 @@ def parse_rate(text: str) -> Rate:
     return Rate(int(limit), window)
 
 
-class MemoryCounter:
-    """Fixed-window counts in this process (one server, tests)."""
+class MemoryLog:
+    """Each key's allowed request times within the window (one server, tests)."""
 
     def __init__(self) -> None:
-        self._counts: Dict[str, Tuple[int, int]] = {}
+        self._times: Dict[str, Deque[float]] = {}
         self._lock = threading.Lock()
 
-    def incr(self, key: str, window: int, now: float) -> Tuple[int, int]:
-        """(count in the current window after this hit, window start)."""
-        start = int(now // window) * window
+    def hit(self, key: str, rate: Rate, now: float) -> Tuple[bool, float]:
+        """(allowed, when the key has room again if it was refused)."""
+        since = now - rate.seconds
         with self._lock:
-            if len(self._counts) > 100_000:  # a flood of fresh keys: drop closed windows
-                self._counts = {k: v for k, v in self._counts.items() if v[1] + window > now}
-            count, seen_start = self._counts.get(key, (0, start))
-            count = count + 1 if seen_start == start else 1
-            self._counts[key] = (count, start)
-        return count, start
-
-    def peek(self, key: str) -> Optional[Tuple[int, int]]:
-        with self._lock:
-            return self._counts.get(key)
+            if len(self._times) > 100_000:  # a flood of fresh keys: drop quiet ones
+                self._times = {k: t for k, t in self._times.items() if t and t[-1] > since}
+            times = self._times.setdefault(key, deque())
+            while times and times[0] <= since:
+                times.popleft()
+            if len(times) >= rate.limit:
+                return False, times[0] + rate.seconds
+            times.append(now)
+        return True, now
 
 
 class Limiter:
@@ -82,23 +88,25 @@ class Limiter:
         self.name = name
         self.rate = rate
         self.redis_url = redis_url
-        self._memory = MemoryCounter()
+        self._memory = MemoryLog()
         self._sync: Optional[redis.Redis] = None
         self._async: Optional[aioredis.Redis] = None
         self._outage_logged = False
+        self._free_at: Dict[str, float] = {}  # when each refused key has room again
 
-    def _key(self, key: str, start: int) -> str:
+    def _key(self, key: str) -> str:
         prefix = settings.env("IOP_RATE_LIMIT_PREFIX", "iop:rl")
-        return f"{prefix}:{self.name}:{key}:{start}"
+        return f"{prefix}:{self.name}:{key}:log"
 
-    def _window_start(self, now: float) -> int:
-        return int(now // self.rate.seconds) * self.rate.seconds
-
-    def _allowed(self, count: int) -> bool:
+    def _answer(self, key: str, allowed: bool, free_at: float) -> bool:
         if self._outage_logged:
             logger.info("rate limiter %s reaches Redis again", self.name)
             self._outage_logged = False
-        return count <= self.rate.limit
+        if len(self._free_at) > 10_000:  # only the latest refusals are asked about
+            self._free_at.clear()
+        if not allowed:
+            self._free_at[key] = free_at
+        return allowed
 
     def _fail_open(self, exc: Exception) -> bool:
         if not self._outage_logged:
@@ -110,56 +118,77 @@ class Limiter:
             self._outage_logged = True
         return True
 
+    def _queue(self, pipe, name: str, now: float) -> str:
+        """Trim, add this request, count, and read the oldest, in one transaction."""
+        member = f"{now:.6f}:{uuid.uuid4().hex[:8]}"
+        pipe.zremrangebyscore(name, 0, now - self.rate.seconds)
+        pipe.zadd(name, {member: now})
+        pipe.zcard(name)
+        pipe.zrange(name, 0, 0, withscores=True)
+        pipe.expire(name, self.rate.seconds + 1)
+        return member
+
+    def _read(self, results: list) -> Tuple[bool, float, bool]:
+        """(allowed, free at, whether this request must be taken off the log)."""
+        count, oldest = int(results[2]), results[3]
+        if count <= self.rate.limit:
+            return True, 0.0, False
+        return False, (oldest[0][1] if oldest else 0.0) + self.rate.seconds, True
+
     def hit(self, key: str) -> bool:
         """Count one request for `key`; True if it is within the budget."""
         now = time.time()
         if not self.redis_url:
-            return self._memory.incr(key, self.rate.seconds, now)[0] <= self.rate.limit
+            return self._answer(key, *self._memory.hit(key, self.rate, now))
         if self._sync is None:
             self._sync = redis.Redis.from_url(
                 self.redis_url,
                 socket_timeout=REDIS_TIMEOUT_SECONDS,
                 socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
             )
-        name = self._key(key, self._window_start(now))
+        name = self._key(key)
         try:
             pipe = self._sync.pipeline(transaction=True)
-            pipe.incr(name)
-            pipe.expire(name, self.rate.seconds + 1)
-            count = pipe.execute()[0]
+            member = self._queue(pipe, name, now)
+            allowed, free_at, undo = self._read(pipe.execute())
+            if undo:  # a refused request does not use up the budget
+                self._sync.zrem(name, member)
         except redis.RedisError as exc:
             return self._fail_open(exc)
-        return self._allowed(int(count))
+        return self._answer(key, allowed, free_at)
 
     async def hit_async(self, key: str) -> bool:
         """hit() for an event loop: never blocks it on Redis."""
         now = time.time()
         if not self.redis_url:
-            return self._memory.incr(key, self.rate.seconds, now)[0] <= self.rate.limit
+            return self._answer(key, *self._memory.hit(key, self.rate, now))
         if self._async is None:
             self._async = aioredis.Redis.from_url(
                 self.redis_url,
                 socket_timeout=REDIS_TIMEOUT_SECONDS,
                 socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
             )
-        name = self._key(key, self._window_start(now))
+        name = self._key(key)
         try:
             async with self._async.pipeline(transaction=True) as pipe:
-                pipe.incr(name)
-                pipe.expire(name, self.rate.seconds + 1)
-                count = (await pipe.execute())[0]
+                member = self._queue(pipe, name, now)
+                allowed, free_at, undo = self._read(await pipe.execute())
+            if undo:
+                await self._async.zrem(name, member)
         except (redis.RedisError, OSError) as exc:
             return self._fail_open(exc)
-        return self._allowed(int(count))
+        return self._answer(key, allowed, free_at)
 
     def retry_after(self, key: str) -> int:
-        """Seconds until `key` has budget again (for a Retry-After header)."""
-        now = time.time()
-        return max(1, int(self._window_start(now) + self.rate.seconds - now + 0.999))
+        """Seconds until `key` has room again (for a Retry-After header),
+        from its latest refusal by this limiter."""
+        wait = self._free_at.get(key, 0.0) - time.time()
+        return max(1, min(self.rate.seconds, int(wait) + 1))
 
     def reset(self) -> None:
         """Forget the in-memory counts (tests; Redis windows expire by themselves)."""
-        self._memory = MemoryCounter()
+        self._memory = MemoryLog()
+        self._free_at.clear()
 
 
 _limiters: Dict[str, Limiter] = {}

@@ -43,13 +43,44 @@ def test_in_memory_the_budget_is_per_key():
     assert 1 <= budget.retry_after("a") <= 60
 
 
-def test_a_new_window_gives_the_budget_back(monkeypatch):
-    now = [1_000_000.0]
+@pytest.fixture
+def clock(monkeypatch):
+    """The limiter's time, set by the test: [epoch seconds], on a minute's edge."""
+    now = [1_000_020.0]
     monkeypatch.setattr(ratelimit.time, "time", lambda: now[0])
-    budget = Limiter("t", Rate(1, 10))
-    assert budget.hit("a") and not budget.hit("a")
-    now[0] += 10
-    assert budget.hit("a")
+    return now
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=needs_redis)])
+def store(request, monkeypatch):
+    """Where counts are kept: this process, or Redis shared by servers."""
+    monkeypatch.setenv("IOP_RATE_LIMIT_PREFIX", "iop-test-" + uuid.uuid4().hex)
+    return "" if request.param == "memory" else "redis://127.0.0.1:6379/15"
+
+
+def test_the_budget_does_not_double_across_a_windows_edge(clock, store):
+    """Five tries in the last second of a minute and five in the first second
+    of the next would pass two fixed windows: ten in two seconds."""
+    budget = Limiter("edge", Rate(5, 60), store)
+    clock[0] += 59
+    assert all(budget.hit("a") for _ in range(5))
+    clock[0] += 1.5
+    assert not budget.hit("a")
+    assert 55 <= budget.retry_after("a") <= 60, "the five leave the window a minute after"
+
+
+def test_the_budget_comes_back_as_the_window_slides(clock, store):
+    budget = Limiter("slide", Rate(4, 60), store)
+    assert budget.hit("a") and budget.hit("a")
+    clock[0] += 30
+    assert budget.hit("a") and budget.hit("a") and not budget.hit("a")
+    wait = budget.retry_after("a")
+    assert 29 <= wait <= 31, "the two of 30 s ago leave the window in 30 s"
+    clock[0] += wait - 3
+    assert not budget.hit("a"), "asking before Retry-After is still too soon"
+    clock[0] += 3
+    assert budget.hit("a") and budget.hit("a"), "refused tries did not use up the budget"
+    assert not budget.hit("a") and budget.hit("b"), "another key has its own budget"
 
 
 @needs_redis

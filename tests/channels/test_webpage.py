@@ -352,7 +352,7 @@ def limited_page(assistant, tmp_path_factory):
         assistant.rasa_url,
         tmp_path_factory.mktemp("web-limited"),
         assistant.database_url,
-        IOP_RATE_LIMIT_WEB_SESSION="3/day",  # fixed windows: no boundary mid-test
+        IOP_RATE_LIMIT_WEB_SESSION="3/day",
         IOP_RATE_LIMIT_WEB_IP="5/day",
     ) as service:
         yield service
