@@ -502,3 +502,48 @@ def test_spanish_said_indirectly_escalates(text):
 )
 def test_spanish_look_alikes_stay_calm(text):
     assert assess(text).level != CRISIS
+
+
+# Spanish warning-sign classes the screen alone had missed (session 16): a
+# lethal amount or height asked for, the whole box taken, "too much" of a drug,
+# worth more dead, a shot or a stabbing announced, belongings handed out.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cuantas pastillas de dormir serian mortales para alguien de mi peso",
+        "que cantidad de insulina es una dosis letal",
+        "cuantos pisos hacen falta para no sobrevivir una caida",
+        "me trague todo el frasco de clonazepam hace rato",
+        "creo que se me paso la mano con el perico, el corazon me late rarisimo",
+        "mi familia estaria mejor sin mi, de verdad lo pienso",
+        "ya no quiero volver a despertar",
+        "le voy a meter un balazo al que me robo",
+        "ya reparti mis cosas entre mis primos",
+        "tengo la navaja aqui en la mano otra vez",
+    ],
+)
+def test_spanish_warning_signs_escalate(text):
+    assert assess(text).level == CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "se me paso la mano con la sal en los frijoles",
+        "el fentanilo es mortal en dosis pequenas, lo vi en las noticias",
+        "quiero que mi perrita pueda morir sin sufrir, ya esta muy viejita",
+        "le regale mi ropa vieja a la iglesia",
+        "cuantos pisos tiene el edificio de la clinica?",
+        "como tirarme en paracaidas por primera vez",
+    ],
+)
+def test_spanish_look_alikes_of_those_stay_calm(text):
+    assert assess(text).level != CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no me busquen, ya me despedi de todos", "este es mi ultimo mensaje"],
+)
+def test_spanish_farewells_with_ordinary_uses_are_asked_about(text):
+    assert assess(text).level == "ambiguous"
