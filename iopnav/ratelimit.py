@@ -128,12 +128,12 @@ class Limiter:
         pipe.expire(name, self.rate.seconds + 1)
         return member
 
-    def _read(self, results: list) -> Tuple[bool, float, bool]:
-        """(allowed, free at, whether this request must be taken off the log)."""
+    def _read(self, results: list) -> Tuple[bool, float]:
+        """(allowed, free at); a refused request is then taken off the log."""
         count, oldest = int(results[2]), results[3]
         if count <= self.rate.limit:
-            return True, 0.0, False
-        return False, (oldest[0][1] if oldest else 0.0) + self.rate.seconds, True
+            return True, 0.0
+        return False, (oldest[0][1] if oldest else 0.0) + self.rate.seconds
 
     def hit(self, key: str) -> bool:
         """Count one request for `key`; True if it is within the budget."""
@@ -150,8 +150,8 @@ class Limiter:
         try:
             pipe = self._sync.pipeline(transaction=True)
             member = self._queue(pipe, name, now)
-            allowed, free_at, undo = self._read(pipe.execute())
-            if undo:  # a refused request does not use up the budget
+            allowed, free_at = self._read(pipe.execute())
+            if not allowed:  # a refused request does not use up the budget
                 self._sync.zrem(name, member)
         except redis.RedisError as exc:
             return self._fail_open(exc)
@@ -172,8 +172,8 @@ class Limiter:
         try:
             async with self._async.pipeline(transaction=True) as pipe:
                 member = self._queue(pipe, name, now)
-                allowed, free_at, undo = self._read(await pipe.execute())
-            if undo:
+                allowed, free_at = self._read(await pipe.execute())
+            if not allowed:
                 await self._async.zrem(name, member)
         except (redis.RedisError, OSError) as exc:
             return self._fail_open(exc)

@@ -333,6 +333,54 @@ def test_past_risk_said_to_be_over_is_history(text):
     assert assess(text).level == NONE, text
 
 
+# A word of the present ("today", "this week", "keep") in a sentence that says
+# nothing of risk does not undo the history: before, any "today" anywhere did.
+# (Past risk with "again", "recently" or "tonight" anywhere is still read as
+# coming back: history.recurrence, unchanged.)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I overdosed on my mom's sleeping pills when I was 19. Today I'm 31 and I coach"
+        " little league. Do you have weekend groups?",
+        "My suicide attempt was in 2014. This week I started a new job and the stress is a lot,"
+        " is IOP too much for that?",
+        "Eight years ago I tried to end my life. I keep a journal now and I want a group for"
+        " anxiety.",
+        "Cut myself all through high school. That was 2012. Last month I moved here and I'm"
+        " looking for evening groups.",
+    ],
+)
+def test_a_present_word_away_from_the_risk_keeps_the_history(text):
+    assert assess(text).level == NONE, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the time of the present is in the sentence about the risk
+        "I overdosed in 2016. Tonight I have the pills counted out again.",
+        "Two attempts in my twenties. Right now I can't stop thinking about dying.",
+        # an intent said anywhere ends the frame
+        "I attempted at 17. I'm 40 now. I'm going to do it this weekend.",
+        # a wrong done to the writer long ago, and harm planned now
+        "my uncle hurt me when I was a kid and never paid for it. I know where he lives and"
+        " tonight I finish it.",
+    ],
+)
+def test_a_present_word_with_the_risk_ends_the_history(text):
+    assert assess(text).level == CRISIS, text
+
+
+def test_a_misspelling_pattern_does_not_take_the_right_spelling():
+    # "suicide prevention" is excluded from the word's own pattern; the
+    # misspelling pattern ("sucide", "s1cide") took it back as a crisis.
+    assert (
+        assess("I need suicide risk screening tools for my clinic, do you share them?").level
+        == NONE
+    )
+    assert assess("thinking of sucide tonight").level == CRISIS
+
+
 def test_recent_attempt_is_not_history():
     assert assess("our daughter attempted last night and is in the ER").level == CRISIS
     assert assess("I was doing better but now I want to die").level == CRISIS
@@ -547,3 +595,18 @@ def test_spanish_look_alikes_of_those_stay_calm(text):
 )
 def test_spanish_farewells_with_ordinary_uses_are_asked_about(text):
     assert assess(text).level == "ambiguous"
+
+
+# A boss or a teacher who "will kill me" over lateness is an idiom; the same
+# words about a partner, or with fear, stay a hand-off.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("mi jefe me va a matar si llego tarde otra vez", "none"),
+        ("la maestra me va a matar si no entrego la tarea", "none"),
+        ("mi esposo me va a matar si se entera que escribi", CRISIS),
+        ("me va a matar, tengo mucho miedo", CRISIS),
+    ],
+)
+def test_spanish_boss_will_kill_me_is_an_idiom(text, level):
+    assert assess(text).level == level

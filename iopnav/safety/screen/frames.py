@@ -91,6 +91,10 @@ _IDIOMS = re.compile(
     r" (?!i\b|me\b|myself\b|want|wanna|wish)\S+){0,7}?"
     r" (?:die|dying|died|dead)"
     r"|(?:had|have|has) me (?:dying|dead|crying laughing)"
+    # a boss or a teacher who "will kill me" over lateness or a grade (Spanish)
+    r"|(?:mi|el|la) (?:jefe|jefa|profe|profesor|profesora|maestro|maestra|entrenador|entrenadora"
+    r"|coach|supervisor|supervisora) me va a matar si (?:llego|no llego|no entrego|no termino"
+    r"|repruebo|pierdo|no paso|se me olvida|me ve|me vuelvo a)"
     r"|kill(?:ing|ed)? (?:this|that|the|my|it|a|our)"
     r" (?:presentation|test|exam|interview|game|workout|performance|audition|set|speech"
     r"|race|shift|project|assignment|match|routine|look|outfit|song|paper|recital|solo))\b"

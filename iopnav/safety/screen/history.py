@@ -20,15 +20,18 @@ _REMOTE_TIME = re.compile(
     r" (?:year|years|yrs|decade|decades) ago|years ago|decades ago|ages ago"
     r"|(?:it is been|it has been|it been|been|that was|that is been|that has been) (?:over |more"
     r" than |almost |about |nearly |well over |at least )?"
-    r"(?:(?:\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten|a dozen)"
+    r"(?:(?:\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|a dozen)"
     r" (?:years?|yrs|decades?)|a decade|decades)"
     r"|(?:over|more than|almost|nearly) a decade|a decade ago"
     r"|(?:during|through|throughout|in) (?:college|high school|middle school|junior"
     r" high|university|grad school|the army|the military"
-    r"|my (?:early |mid |late )?(?:teens|twenties|20s|thirties|30s|forties|40s)|my"
+    r"|(?:my|his|her|their) (?:early |mid |late )?(?:teens|twenties|20s|thirties|30s|forties"
+    r"|40s|fifties|50s|sixties|60s)|the (?:19)?[5-9]0s|the (?:fifties|sixties|seventies|eighties"
+    r"|nineties)|my"
     r" addiction|active addiction|my (?:drinking|using|addiction) days)"
     r"|before i got (?:sober|clean|help|treatment|into recovery)"
-    r"|(?<![\d/.$-])(?:19[5-9]\d|200\d|201\d|202[0-3])(?![\d/.%])"
+    r"|(?<![\d/.$-])(?:19[5-9]\d|200\d|201\d|202[0-3])(?![\d/%]|\.\d)"
     r"|(?:spent|wasted|lost) my (?:early |mid |late )?(?:teens|teenage"
     r" years|twenties|20s|thirties|30s|youth|childhood)"
     r"|(?:clean|sober|free) (?:from|of) [\w-]+(?: \w+)? (?:for|since)"
@@ -41,7 +44,11 @@ _REMOTE_TIME = re.compile(
     r" teenager|little|in (?:high school|middle school|college|school)|\d+)"
     # an age then and an age now ("tried at 19. i'm 31"), seasons and school
     # grades ago, and the Spanish forms ("hace cinco años", "de adolescente")
-    r"|at (?:age )?\d{1,2}\b.*\bi (?:am|be) (?:now )?\d{2}\b"
+    r"|(?:at|i was|he was|she was) (?:age )?\d{1,2}\b.*\b(?:i|he|she) (?:am|is|be) (?:now )?\d{2}\b"
+    r"|(?:been|stayed|was) (?:well|stable|sober|clean|safe|healthy|fine|ok|okay|in recovery)"
+    r" (?:for|since) (?:over |more than |almost |about |nearly )?(?:\d+|a few|several|many|two"
+    r"|three|four|five|six|seven|eight|nine|ten|a dozen|twenty) (?:years|yrs|decades)"
+    r"|(?:a year and a half|over a year|more than a year|a year|eighteen months|\d{2} months) ago"
     r"|(?:two|three|four|five|several|a few|\d+) (?:summers|winters|springs|christmases) ago"
     r"|in (?:\d{1,2}(?:st|nd|rd|th)|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth) grade"
     r"|(?:for|over|almost|nearly) (?:two|three|\d+) decades"
@@ -57,9 +64,23 @@ _REMOTE_TIME = re.compile(
     r"|(?:from|in|during) my (?:teen|teenage|college|younger|high school|twenties|20s)"
     r" years|history of|(?:a |my )?past (?:self-harm|suicid\w*|attempt\w*|overdos\w*|cutting))\b"
 )
+# Words that say the risk is here now ("the urges", "thinking about it",
+# "I'm going to"): anywhere in the message, they end a history frame.
+_COMING_BACK = r"coming back|come back|came back|thinking about (?:it|doing it)"
+_RISK_NOW = re.compile(
+    rf"\b(?:{_COMING_BACK}|urges?|relapsed|relaps(?:e|es|ing) (?:again|into)"
+    r"|can not stop|scared i will|afraid i will|might do it|planning"
+    r"|i am (?:planning|considering|about to)"
+    r"|i am going to(?! (?:start|join|try|call|ask|talk|get|need|be (?:in|at|late)|come|attend|do"
+    r" (?:iop|group|the)|miss|bring|sign|look|see))"
+    r"|i am ready(?! (?:to (?:talk|start|get|work|join|do|begin|try|share|open|go"
+    r" to|come|make|change|face|heal|deal|address)|for (?:help|treatment|iop|change))))\b"
+)
+# Words of the present that may speak of the risk ("again", "still",
+# "want to"): they end a history frame in a sentence that speaks of risk
+# (_RISK_OR_IT_CUE), not in "I'm close to my kids again".
 _PRESENT_RISK = re.compile(
-    r"\b(?:again|lately|recently|these days|right now|tonight|today|this week|this morning|last"
-    r" night|yesterday"
+    r"\b(?:again"
     # "still" and "want to" followed by ordinary present life ("still see my
     # therapist", "want to tell her") do not end a history frame
     r"|still(?! (?:go|going|see|seeing|in therapy|talk|talking|run|running|work|working|send"
@@ -69,9 +90,8 @@ _PRESENT_RISK = re.compile(
     r"|in touch|on (?:meds|medication)|take (?:my|meds)))"
     r"|(?:keep|keeps|kept)(?! (?:it that way|it up|my"
     r" (?:appointment|spot|job|insurance)|going to (?:group|meetings|therapy)|(?:me|myself)"
-    r" (?:sober|clean|safe|busy)))|coming back|are back|is back|come back|came back|starting"
-    r" to|started to|start to|urge|urges"
-    r"|relapse\w*|planning|thinking about it|can not stop|scared i will|afraid i will|might do it"
+    r" (?:sober|clean|safe|busy)))|are back|is back|starting to|started to|start to"
+    r"|relapse\w*"
     r"|(?<!used to )(?:want to|wanna)(?!"
     r" (?:get|find|join|know|learn|start|ask|talk|volunteer|help|stay|keep|continue|make sure|be"
     r" sure"
@@ -82,15 +102,35 @@ _PRESENT_RISK = re.compile(
     r"|send|line up|partner|write|pay it forward|nip|intervene|overstep|show|go deeper|go to|wear"
     r"|celebrate|be (?:proactive|careful|upfront|connected|ready|honest|open|prepared|foster|the"
     r"|involved|supportive)|do (?:it right|it responsibly|more|this right)))"
-    r"|last week|last weekend|this month|last month|(?:a few|few|couple of|a couple"
-    r" of|two|three|\d+) (?:days|weeks|hours|minutes) ago"
-    r"|the other (?:day|night)|this (?:afternoon|evening)|earlier today|just now|an hour ago"
-    r"|i am (?:thinking|planning|considering|about to)|for the first time"
-    r"|i am going to(?! (?:start|join|try|call|ask|talk|get|need|be (?:in|at|late)|come|attend|do"
-    r" (?:iop|group|the)|miss|bring|sign|look|see))"
-    r"|i am ready(?! (?:to (?:talk|start|get|work|join|do|begin|try|share|open|go"
-    r" to|come|make|change|face|heal|deal|address)|for (?:help|treatment|iop|change))))\b"
+    r"|i am thinking|for the first time)\b"
 )
+# A time of the present ("today", "recently") ends a history frame only in a
+# sentence that speaks of risk: "Today I'm six years clean" or "I recently
+# got an ADHD diagnosis" says nothing of the risk told as the past, and the
+# sentences that do are screened on their own (frames.py: history covers only
+# the sentences told in the past).
+_PRESENT_TIME = re.compile(
+    r"\b(?:lately|recently|these days|right now|tonight|today|this week|this morning|last"
+    r" night|yesterday|last week|last weekend|this month|last month|(?:a few|few|couple of|a"
+    r" couple of|two|three|\d+) (?:days|weeks|hours|minutes) ago"
+    r"|the other (?:day|night)|this (?:afternoon|evening)|earlier today|just now|an hour ago)\b"
+)
+_SENTENCE_END = re.compile(r"[.!?;]+")
+# What makes a sentence speak of risk: a risk word, a means, a wish to die,
+# distress, the risk referred to ("that way", "those thoughts").
+_RISK_WORDS = (
+    r"attempt\w*|suicid\w*|overdos\w*|od'?d|self-harm\w*|cut\w*|burn\w*|kill\w*|die|dying"
+    r"|dead|death|end (?:it|my life|things)|hurt\w*|harm\w*|pills?|meds?|gun\w*|rope|knife|blade"
+    r"|razor\w*|bridge|jump\w*|note|letter|goodbye\w*|plan\w*|urges?|thoughts?|dark\w*|hopeless"
+    r"|can not|cannot|give up|relaps\w*|drink\w*|drank|drunk|using|used|high|scared|afraid"
+    r"|unsafe|not safe|bad place|struggl\w*|spiral\w*|trigger\w*|same way|that way|like that|those"
+    r" (?:thoughts|feelings)|not (?:ok|okay|fine|well)|voices?|hospital\w*|er|icu|911|988"
+)
+_RISK_CUE = re.compile(rf"\b(?:{_RISK_WORDS})\b")
+# For "again", "still", "want to": also the risk as "it" ("I want to do it").
+_RISK_OR_IT_CUE = re.compile(rf"\b(?:{_RISK_WORDS}|it|that|those|them|the same|feelings?)\b")
+
+
 # Weaker signs of the present ("and now", "every day"): they end a history
 # frame unless the message also says the person is stable now.
 _WEAK_PRESENT = re.compile(
@@ -111,11 +151,10 @@ _RISK_HISTORY = re.compile(
     r" myself|suicid\w*|od'?d|oding"
     r"|i cut|^cut|cutting)\b"
 )
+# ...with a word for it coming back, anywhere in the message.
 _RECURRENCE = re.compile(
-    r"\b(?:again|lately|recently|these days|coming back|come back|came back|are back|is"
-    r" back|returning|right now|last night|yesterday"
-    r"|this morning|earlier today"
-    r"|tonight|starting to|started to|thinking about it|thinking about doing it)\b"
+    rf"\b(?:again|lately|recently|these days|{_COMING_BACK}|are back|is back|returning|right"
+    r" now|last night|yesterday|this morning|earlier today|tonight|starting to|started to)\b"
 )
 _STABLE = re.compile(
     r"\b(?:stable|sober|clean|in recovery|recovered|doing (?:well|better|good|great|ok|okay)|fine"
@@ -155,12 +194,35 @@ _STABLE_TODAY = re.compile(
 )
 
 
+def _present_with_risk(text: str, words: re.Pattern, cue: re.Pattern) -> Optional[str]:
+    """One of `words` in a sentence that speaks of risk (`cue`)."""
+    for sentence in _SENTENCE_END.split(text):
+        now = words.search(sentence)
+        if now and cue.search(sentence):
+            return now.group(0)
+    return None
+
+
 def message_is_history(norm: str) -> bool:
     """The message tells risk as the past: no present risk, and a remote time
     (unless a weak sign of the present and no word of being stable now), or
     past risk said to be over."""
-    if _PRESENT_RISK.search(_STABLE_TODAY.sub(" ", norm)):
+    text = _STABLE_TODAY.sub(" ", norm)
+    if _RISK_NOW.search(text):
         return False
+    if _PRESENT_RISK.search(text) or _PRESENT_TIME.search(text):
+        # A word of the present outside the sentences that speak of risk
+        # leaves the frame only to a message that tells its own past risk
+        # (an attempt, an overdose): a past wrong told as the reason for
+        # harm planned now ("he abused me when I was a kid; tonight...") is
+        # not history.
+        told_own_risk = _RISK_HISTORY.search(norm) or _PAST_RISK.search(norm)
+        if (
+            not told_own_risk
+            or _present_with_risk(text, _PRESENT_RISK, _RISK_OR_IT_CUE)
+            or _present_with_risk(text, _PRESENT_TIME, _RISK_CUE)
+        ):
+            return False
     stable = bool(_STABLE.search(norm))
     return (bool(_REMOTE_TIME.search(norm)) and (stable or not _WEAK_PRESENT.search(norm))) or (
         bool(_PAST_RISK.search(norm)) and bool(_STABLE_NOW.search(norm))
