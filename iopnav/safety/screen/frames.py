@@ -19,7 +19,7 @@ from iopnav.safety.screen import history, speaker
 from iopnav.safety.screen.lexicon import Match, Prefilter
 from iopnav.safety.screen.negation import negated
 from iopnav.safety.screen.normalise import is_spanish, split_sentences
-from iopnav.safety.screen.views import SentenceViews
+from iopnav.safety.screen.views import SentenceViews, prime_lemmas
 
 _QUESTION_START = re.compile(
     r"^\s*(?:do|does|did|can|could|is|are|will|would|should|how|what|which|who|whom|any|anyone|if|"
@@ -185,6 +185,7 @@ class MessageFrames:
     @cached_property
     def sentence_frames(self) -> List["SentenceFrames"]:
         last = len(self.sentences) - 1
+        prime_lemmas(self.sentences)
         return [
             SentenceFrames(self, SentenceViews.of(s), i == last)
             for i, s in enumerate(self.sentences)

@@ -155,6 +155,16 @@ def _lemmatise_chunks(chunks: List[str]) -> Dict[str, str]:
     return learned
 
 
+def prime_lemmas(texts: List[str]) -> None:
+    """Learn the chunks of several texts in one spaCy call (a message's
+    sentences: one call a message, not one a sentence; each call costs
+    about a quarter of a millisecond before any work)."""
+    known = _CHUNK_LEMMAS
+    missing = [c for text in texts for c in dict.fromkeys(text.split(" ")) if c not in known]
+    if missing:
+        _lemmatise_chunks(list(dict.fromkeys(missing)))
+
+
 def lemma_text(text: str) -> str:
     """The text's lemmas, space-joined ("killed myself" -> "kill myself"):
     the same as spacy_lemma_text, chunk by chunk from the cache."""
