@@ -24,6 +24,10 @@ from iopnav.safety.screen.views import SentenceViews, prime_lemmas
 _QUESTION_START = re.compile(
     r"^\s*(?:do|does|did|can|could|is|are|will|would|should|how|what|which|who|whom|any|anyone|if|"
     r"when|where|y'?all)\b"
+    # Spanish: an opening mark, or an interrogative ("que" alone also opens
+    # statements: "que Dios me perdone")
+    r"|^\s*¿|^\s*(?:como|cual|cuales|cuando|donde|por que|hay|tienen|pueden|se puede|es normal"
+    r"|deberia|debo|que (?:hago|puedo|debo|deberia|hacer|significa|pasa si|senales|tan))\b"
 )
 _SERVICE_WORDS = re.compile(
     r"\b(?:you|your|y'?all|program|programs|iop|iops|clinic|staff|therap\w*|counsel\w*|treat\w*|he"
@@ -32,7 +36,10 @@ _SERVICE_WORDS = re.compile(
     r" with|specializ\w*|group|groups|patient|patients|client|clients|people|someone|somebody"
     r"|anyone|a person|those|insurance|cover\w*|intake|assessment\w*|screen\w*|prevention|awarenes"
     r"s|training|trained"
-    r"|resources|steps|warning signs|signs|talk to|support|survivors|mention\w*|families|parents)\b"
+    r"|resources|steps|warning signs|signs|talk to|support|survivors|mention\w*|families|parents"
+    r"|ustedes|programas?|clinica|terapia\w*|consejer\w*|tratan|tratamientos?|atienden|aceptan"
+    r"|admiten|grupos?|pacientes|gente|personas|alguien|seguro|cubre|prevencion|capacitacion\w*"
+    r"|talleres|taller|charlas?|recursos|folletos?|materiales|apoyo|familias|padres)\b"
 )
 # Asking for a way to do something: worded like a general question, but a
 # request for a method when what follows is self-injury.
@@ -40,6 +47,26 @@ _HOW_TO = re.compile(
     r"\b(?:how (?:do|can|could|would|should|might) (?:you|u|one|i)\b|how to\b"
     r"|(?:best|easiest|quickest|fastest|least painful|safest|cleanest) way\b|ways? to\b"
     r"|tips? (?:for|on|to)\b|tricks? (?:for|to)\b|techniques? (?:for|to)\b)"
+)
+# Asking for a method, an amount or a dose that would kill ("what method
+# would be quickest", "how many pills would it take", "que metodo seria mas
+# rapido", "cuantas pastillas bastan"): method seeking, even wrapped as a
+# novel, a film or a documentary.
+_METHOD_REQUEST = re.compile(
+    r"\b(?:(?:which|what|best|quickest|fastest|easiest|surest|cleanest|least painful|most"
+    r" (?:effective|realistic|painless|reliable|lethal|common)) (?:\w+ )?(?:method|methods|way"
+    r"|ways|dose|dosage|amount)"
+    r"|how (?:many|much) (?:\w+ ){0,3}(?:would|to|does it take|it takes|is|are|will)"
+    r" (?:kill|be (?:lethal|fatal|deadly)|lethal|fatal|deadly|overdose|die)"
+    r"|(?:lethal|fatal|deadly) (?:dose|dosage|amount|quantity)|amount of \w+ (?:is|would be)"
+    r" (?:lethal|fatal|deadly)"
+    r"|(?:que|cual|cuales) (?:es el |es la |son los |son las |seria el |seria la )?(?:metodos?"
+    r"|formas?|maneras?|dosis|cantidad)"
+    r"|(?:metodo|forma|manera)s? (?:mas|menos) (?:rapid\w*|efectiv\w*|doloros\w*|realista|segur\w*"
+    r"|facil)"
+    r"|cuant[oa]s? (?:\w+ ){0,4}(?:bastan|basta|hacen falta|se necesitan|necesito|matan|mata|para"
+    r" (?:no despertar|morir|matar))"
+    r"|dosis (?:letal|mortal))\b"
 )
 _GENERIC_SUBJECT = re.compile(
     r"\b(?:people|someone|somebody|anyone|patients|clients|those|a"
@@ -59,7 +86,10 @@ _MEDIA = re.compile(
     r"|video|podcast|anime|manga|netflix|hbo|tv|essay|character's|villain|hero|memoir|album|band|m"
     r"etallica|reading"
     r"|scene|scenes|plot|chapter|storyline|watched|headline|reporter|actor|actress|singer|rapper|c"
-    r"elebrity|poem|musical)\b"
+    r"elebrity|poem|musical"
+    r"|pelicula|peli|serie|telenovela|cancion|corrido|letra de|libro|capitulo|episodio|temporada"
+    r"|videojuego|personaje|noticias?|noticiero|periodico|articulo|documental|poema|cantante"
+    r"|actor|actriz)\b"
 )
 _IDIOMS = re.compile(
     r"\b(?:(?:be|is|are|was|it|this|that|\w+) killing me|kill(?:s|ing)? me"
@@ -126,6 +156,11 @@ _INFO_QUESTION = re.compile(
     r" up|store|statistics|rates?|causes?|happens?|steps|explain|appropriate"
     r"|okay for|ok for|age|teach|lesson|class|curriculum|research|study|studies|why do|why"
     r" does|why would)\b"
+    r"|^\s*¿?\s*(?:como|que|por que|cuales?|cuando|donde|hay|es|son|se puede|puedo|debo|deberia"
+    r"|tienen)\b.*\b(?:senales?|sintomas?|riesgos?|comun|normal|prevenir|prevencion|apoyar|ayudar"
+    r" a|hablar con|hablarle|decirle|preguntarle|saber si|darme cuenta|reconocer|detectar"
+    r"|responder|reaccionar|manejar|acercarme|proteger|guardar|estadisticas|tasas?|causas?|pasos"
+    r"|explicar\w*|edad|ensenar\w*|investigacion|estudios?)\b"
 )
 # Questions named by what they ask about, whatever word they start with
 # ("warning signs of suicide in older adults?", "señales de alerta de suicidio?").
@@ -297,6 +332,11 @@ def service_question(s: SentenceFrames, m: Match) -> bool:
 @frame('a request for a way to do it ("how do you...", "best way to", "tips for")')
 def how_to_request(s: SentenceFrames, m: Match) -> bool:
     return bool(_HOW_TO.search(s.sentence))
+
+
+@frame('the message asks for a method, amount or dose that would kill ("which method is quickest")')
+def asks_for_method(s: SentenceFrames, m: Match) -> bool:
+    return bool(_METHOD_REQUEST.search(s.message.norm))
 
 
 @frame('a general information question ("what are the signs of overdose?")')

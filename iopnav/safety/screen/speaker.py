@@ -41,7 +41,10 @@ _SELF_IMPLIED = re.compile(
     r" (?:not )?(?:want|wanna|feel|think|wish"
     r"|hope|keep|be|have|still|sometimes|always|never)|anyone else"
     r" (?:feel|want|wanna|think|get|have|ever)|am i the only one"
-    r"|how do i stop|why do i|something wrong with me)\b"
+    r"|how do i stop|why do i|something wrong with me"
+    r"|es (?:normal|malo|raro|grave) (?:querer|sentir|pensar|desear|tener ganas|no querer)"
+    r"|alguien mas (?:siente|quiere|piensa|tiene)|soy (?:el|la) unic[oa]"
+    r"|por que (?:yo )?(?:quiero|siento|pienso|no puedo))\b"
 )
 # A professional writing about a patient or student.
 _PROFESSIONAL = re.compile(
