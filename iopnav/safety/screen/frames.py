@@ -210,12 +210,16 @@ class MessageFrames:
         return history.message_is_history(self.norm)
 
     @cached_property
+    def asks_for_method(self) -> bool:
+        return bool(_METHOD_REQUEST.search(self.norm))
+
+    @cached_property
     def sentences(self) -> List[str]:
         return split_sentences(self.norm) or [self.norm]
 
     @cached_property
     def segments(self) -> List[str]:
-        return re.split(r"[.!?;\n]+", self.norm)
+        return history.SEGMENT_END.split(self.norm)
 
     @cached_property
     def sentence_frames(self) -> List["SentenceFrames"]:
@@ -336,7 +340,7 @@ def how_to_request(s: SentenceFrames, m: Match) -> bool:
 
 @frame('the message asks for a method, amount or dose that would kill ("which method is quickest")')
 def asks_for_method(s: SentenceFrames, m: Match) -> bool:
-    return bool(_METHOD_REQUEST.search(s.message.norm))
+    return s.message.asks_for_method
 
 
 @frame('a general information question ("what are the signs of overdose?")')

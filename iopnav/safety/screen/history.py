@@ -115,7 +115,8 @@ _PRESENT_TIME = re.compile(
     r" couple of|two|three|\d+) (?:days|weeks|hours|minutes) ago"
     r"|the other (?:day|night)|this (?:afternoon|evening)|earlier today|just now|an hour ago)\b"
 )
-_SENTENCE_END = re.compile(r"[.!?;]+")
+# Where a message's parts end (frames.py splits messages with it too).
+SEGMENT_END = re.compile(r"[.!?;\n]+")
 # What makes a sentence speak of risk: a risk word, a means, a wish to die,
 # distress, the risk referred to ("that way", "those thoughts").
 _RISK_WORDS = (
@@ -194,13 +195,9 @@ _STABLE_TODAY = re.compile(
 )
 
 
-def _present_with_risk(text: str, words: re.Pattern, cue: re.Pattern) -> Optional[str]:
+def _present_with_risk(text: str, words: re.Pattern, cue: re.Pattern) -> bool:
     """One of `words` in a sentence that speaks of risk (`cue`)."""
-    for sentence in _SENTENCE_END.split(text):
-        now = words.search(sentence)
-        if now and cue.search(sentence):
-            return now.group(0)
-    return None
+    return any(words.search(part) and cue.search(part) for part in SEGMENT_END.split(text))
 
 
 def message_is_history(norm: str) -> bool:

@@ -159,10 +159,9 @@ def prime_lemmas(texts: List[str]) -> None:
     """Learn the chunks of several texts in one spaCy call (a message's
     sentences: one call a message, not one a sentence; each call costs
     about a quarter of a millisecond before any work)."""
-    known = _CHUNK_LEMMAS
-    missing = [c for text in texts for c in dict.fromkeys(text.split(" ")) if c not in known]
+    missing = [c for c in dict.fromkeys(" ".join(texts).split(" ")) if c not in _CHUNK_LEMMAS]
     if missing:
-        _lemmatise_chunks(list(dict.fromkeys(missing)))
+        _lemmatise_chunks(missing)
 
 
 def lemma_text(text: str) -> str:
