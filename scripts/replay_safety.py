@@ -1,0 +1,211 @@
+"""Replay the safety decision in seconds, for tuning the screen or the
+thresholds without parsing every message again.
+
+The first run parses each message of the safety sets once with the trained
+model and stores what the SafetyScreen receives from the components before
+it (the intent ranking and the risk model's scores) under var/replay/,
+keyed by a hash of the model and of each text (never the text: the file
+may hold the external set's readings). Every run then re-runs the current
+screen (`assess`) and the current `decide` on those readings and prints, as
+deployed: recall and precision on the labelled, blind and held-out sets
+(per language where there are two), hand-off / question rates on
+../shared/eval/crisis_dev_external.json when it is there (evaluation only,
+figures only), and the screen alone on the risk model's training part,
+which is the only part to tune on. A change of the intent classifier or the
+risk model needs a new model, so a new cache: it is rebuilt by itself.
+
+    python scripts/replay_safety.py [--sets labelled,blind,heldout,external]
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Tuple
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import yaml  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from iopnav.evaluation import DEFAULT_MODEL, print_outcome_table  # noqa: E402
+
+EXTERNAL = ROOT.parent / "shared" / "eval" / "crisis_dev_external.json"
+CACHE_DIR = ROOT / "var" / "replay"
+SAFE_LABELS = {"none", "not_crisis"}
+OUTCOME = {"crisis": "handoff", "express_distress": "question"}
+
+# name -> (path, whether the set is scored as deployed or by the screen alone)
+YAML_SETS = {
+    "labelled": ROOT / "tests" / "safety" / "labelled.yml",
+    "blind": ROOT / "tests" / "safety" / "blind.yml",
+    "blind_s17": ROOT / "tests" / "safety" / "blind_s17.yml",
+    "heldout": ROOT / "iopnav" / "safety" / "risk_data" / "heldout.yml",
+}
+TRAIN = ROOT / "iopnav" / "safety" / "risk_data" / "train.yml"
+Row = Dict[str, str]
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _model_key(model: Path) -> str:
+    digest = hashlib.sha256()
+    with open(model, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def _rows(name: str) -> List[Row]:
+    if name == "external":
+        if not EXTERNAL.exists():
+            return []
+        return [
+            {"text": r["text"], "label": r["label"], "category": r["category"], "lang": "en"}
+            for r in json.loads(EXTERNAL.read_text(encoding="utf-8"))
+        ]
+    return _rows_from(YAML_SETS[name])
+
+
+def readings(texts: List[str], model: Path) -> Dict[str, Dict]:
+    """text hash -> {"ranking", "risk"} as the SafetyScreen received them,
+    parsing (once per model) only the texts not yet in the cache."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    path = CACHE_DIR / f"{_model_key(model)}.jsonl"
+    cache: Dict[str, Dict] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            cache[record.pop("key")] = record
+    missing = [t for t in dict.fromkeys(texts) if _key(t) not in cache]
+    if missing:
+        print(f"parsing {len(missing)} messages once with {model.name} ...", flush=True)
+        with open(path, "a", encoding="utf-8") as out:
+            for key, record in _parse_readings(missing, model):
+                cache[key] = record
+                out.write(json.dumps({"key": key, **record}) + "\n")
+    return cache
+
+
+def _parse_readings(texts: List[str], model: Path):
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+
+    from iopnav.evaluation import load_parser
+    from iopnav.safety import component
+
+    seen: Dict[str, Dict] = {}
+    original = component.SafetyScreen._screen
+
+    def spy(self, message) -> None:
+        ranking = list(message.get(INTENT_RANKING_KEY) or [])
+        if not ranking and message.get(INTENT):
+            ranking = [message.get(INTENT)]
+        seen[message.get(TEXT) or ""] = {
+            "ranking": ranking,
+            "risk": message.get(component.RISK_KEY),
+        }
+        original(self, message)
+
+    component.SafetyScreen._screen = spy  # type: ignore[method-assign]
+    try:
+        parse = load_parser(model)
+        for text in texts:
+            seen.clear()
+            parse(text)
+            # Rasa strips the text it hands the pipeline; one reading a parse.
+            record = next(iter(seen.values()), {"ranking": [], "risk": None})
+            yield _key(text), record
+    finally:
+        component.SafetyScreen._screen = original  # type: ignore[method-assign]
+
+
+def deployed(cache: Dict[str, Dict]) -> Callable[[str], str]:
+    """text -> handoff | question | neither, from the current screen and decide."""
+    from iopnav.safety.component import Thresholds, decide
+    from iopnav.safety.screen import assess
+
+    thresholds = Thresholds()
+
+    def outcome(text: str) -> str:
+        record = cache[_key(text)]
+        forced, _ = decide(assess(text), record["ranking"], record["risk"], thresholds, text)
+        top = forced or (record["ranking"][0].get("name") if record["ranking"] else None)
+        return OUTCOME.get(str(top), "neither")
+
+    return outcome
+
+
+def recall_precision(rows: List[Row], outcome: Dict[str, str]) -> Tuple[float, float, int]:
+    """Hand-off recall and precision, and crises neither handed off nor asked."""
+    crisis = [r for r in rows if r["label"] == "crisis"]
+    tp = sum(outcome[r["text"]] == "handoff" for r in crisis)
+    fp = sum(outcome[r["text"]] == "handoff" for r in rows if r["label"] in SAFE_LABELS)
+    unasked = sum(outcome[r["text"]] == "neither" for r in crisis)
+    return tp / max(len(crisis), 1), tp / max(tp + fp, 1), unasked
+
+
+def report(name: str, rows: List[Row], outcome: Dict[str, str]) -> None:
+    if name == "external":
+        print(f"\n== external ({len(rows)} messages, evaluation only)")
+        print_outcome_table(
+            [(r["label"] == "crisis", r["category"], outcome[r["text"]]) for r in rows]
+        )
+        return
+    parts = [("all", rows)]
+    languages = sorted({r["lang"] for r in rows})
+    if len(languages) > 1:
+        parts += [(lang, [r for r in rows if r["lang"] == lang]) for lang in languages]
+    for part, subset in parts:
+        recall, precision, unasked = recall_precision(subset, outcome)
+        print(
+            f"{name:10} {part:4} n={len(subset):5d}  recall {recall:.3f}  "
+            f"precision {precision:.3f}  crises neither handed off nor asked {unasked}"
+        )
+
+
+def screen_alone_on_training() -> None:
+    """The tuning set: the screen alone on the risk model's training part."""
+    from iopnav.safety.screen import assess
+
+    rows = _rows_from(TRAIN)
+    outcome = {r["text"]: "handoff" if assess(r["text"]).is_crisis else "neither" for r in rows}
+    report("train/scr", rows, outcome)
+
+
+def _rows_from(path: Path) -> List[Row]:
+    if not path.exists():
+        return []
+    messages = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+    return [{**m, "lang": m.get("lang", "en")} for m in messages]
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sets", default="labelled,blind,blind_s17,heldout,external")
+    ap.add_argument("--model", default=str(DEFAULT_MODEL))
+    ap.add_argument("--train", action="store_true", help="also the screen alone on train.yml")
+    args = ap.parse_args(argv)
+    model = Path(args.model)
+    if not model.exists():
+        print(f"No model at {model}: run `make train` first.")
+        return 1
+    sets = {name: _rows(name) for name in args.sets.split(",")}
+    cache = readings([r["text"] for rows in sets.values() for r in rows], model)
+    decide_one = deployed(cache)
+    for name, rows in sets.items():
+        if rows:
+            report(name, rows, {r["text"]: decide_one(r["text"]) for r in rows})
+    if args.train:
+        screen_alone_on_training()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
