@@ -98,10 +98,11 @@ def _parse_readings(texts: List[str], model: Path):
     from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 
     from iopnav.evaluation import load_parser
-    from iopnav.safety import component
+    from iopnav.safety.component import SafetyScreen
+    from iopnav.safety.risk_component import RISK_KEY
 
     seen: Dict[str, Dict] = {}
-    original = component.SafetyScreen._screen
+    original = SafetyScreen._screen
 
     def spy(self, message) -> None:
         ranking = list(message.get(INTENT_RANKING_KEY) or [])
@@ -109,11 +110,11 @@ def _parse_readings(texts: List[str], model: Path):
             ranking = [message.get(INTENT)]
         seen[message.get(TEXT) or ""] = {
             "ranking": ranking,
-            "risk": message.get(component.RISK_KEY),
+            "risk": message.get(RISK_KEY),
         }
         original(self, message)
 
-    component.SafetyScreen._screen = spy  # type: ignore[method-assign]
+    SafetyScreen._screen = spy  # type: ignore[method-assign]
     try:
         parse = load_parser(model)
         for text in texts:
@@ -123,19 +124,17 @@ def _parse_readings(texts: List[str], model: Path):
             record = next(iter(seen.values()), {"ranking": [], "risk": None})
             yield _key(text), record
     finally:
-        component.SafetyScreen._screen = original  # type: ignore[method-assign]
+        SafetyScreen._screen = original  # type: ignore[method-assign]
 
 
 def deployed(cache: Dict[str, Dict]) -> Callable[[str], str]:
     """text -> handoff | question | neither, from the current screen and decide."""
-    from iopnav.safety.component import Thresholds, decide
+    from iopnav.safety.component import decide
     from iopnav.safety.screen import assess
-
-    thresholds = Thresholds()
 
     def outcome(text: str) -> str:
         record = cache[_key(text)]
-        forced, _ = decide(assess(text), record["ranking"], record["risk"], thresholds, text)
+        forced, _ = decide(assess(text), record["ranking"], record["risk"], text=text)
         top = forced or (record["ranking"][0].get("name") if record["ranking"] else None)
         return OUTCOME.get(str(top), "neither")
 
