@@ -64,9 +64,12 @@ def test_the_env_lock_store_is_the_atomic_one_with_its_lifetime(monkeypatch):
     assert isinstance(store, AtomicRedisLockStore) and store.lifetime == 7
 
 
-def test_the_harness_catches_stock_redis_lock_store_letting_two_servers_in(prefix):
-    # rasa #9213: issue_ticket is GET, then SET, so two servers get one number.
-    # A turn left waiting for ever by a lost ticket is cut short at 0.5 s.
+def test_the_harness_catches_stock_redis_lock_store_failing_under_a_race(prefix):
+    # rasa #9213: the stock store reads the lock, then writes it back. Which way
+    # that fails depends on timing (a loaded CI machine saw the second): two
+    # servers get one ticket number and hold the conversation together, or a
+    # waiting server writes back a ticket that has already finished, and every
+    # later turn waits on it for its whole lifetime (cut short at 0.5 s here).
     report = run_race(
         lambda: with_latency(stock_store(prefix), LATENCY),
         "visitor-1",
@@ -74,7 +77,7 @@ def test_the_harness_catches_stock_redis_lock_store_letting_two_servers_in(prefi
         TURNS,
         turn_timeout=0.5,
     )
-    assert report.overlaps > 0, report
+    assert report.overlaps > 0 or report.stuck > 0, report
 
 
 def test_atomic_lock_store_serves_one_turn_at_a_time_in_ticket_order(prefix):
