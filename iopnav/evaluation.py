@@ -3,6 +3,7 @@ trained model exactly as the Rasa server does (NLU pipeline incl. the safety
 screen), without starting a server."""
 
 import asyncio
+import hashlib
 import logging
 from pathlib import Path
 from typing import Callable, Dict, List, Tuple
@@ -22,6 +23,12 @@ CONTRACT_INTENTS = frozenset(
 # the screening question (express_distress) or support without it
 # (share_feelings) is the safety decision, scored by the safety sets.
 SAME_ANSWER = {"share_feelings": "express_distress"}
+
+
+def text_key(text: str) -> str:
+    """A short stable hash of a message: the scripts that keep per-message
+    readings or decisions on disk store this, never the text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def same_answer(intent: str) -> str:

@@ -33,11 +33,12 @@ import yaml  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from iopnav.evaluation import DEFAULT_MODEL, print_outcome_table  # noqa: E402
+from eval_safety import score  # noqa: E402
+
+from iopnav.evaluation import DEFAULT_MODEL, print_outcome_table, text_key  # noqa: E402
 
 EXTERNAL = ROOT.parent / "shared" / "eval" / "crisis_dev_external.json"
 CACHE_DIR = ROOT / "var" / "replay"
-SAFE_LABELS = {"none", "not_crisis"}
 OUTCOME = {"crisis": "handoff", "express_distress": "question"}
 
 # name -> (path, whether the set is scored as deployed or by the screen alone)
@@ -49,10 +50,6 @@ YAML_SETS = {
 }
 TRAIN = ROOT / "iopnav" / "safety" / "risk_data" / "train.yml"
 Row = Dict[str, str]
-
-
-def _key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def _model_key(model: Path) -> str:
@@ -84,7 +81,7 @@ def readings(texts: List[str], model: Path) -> Dict[str, Dict]:
         for line in path.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             cache[record.pop("key")] = record
-    missing = [t for t in dict.fromkeys(texts) if _key(t) not in cache]
+    missing = [t for t in dict.fromkeys(texts) if text_key(t) not in cache]
     if missing:
         print(f"parsing {len(missing)} messages once with {model.name} ...", flush=True)
         with open(path, "a", encoding="utf-8") as out:
@@ -122,7 +119,7 @@ def _parse_readings(texts: List[str], model: Path):
             parse(text)
             # Rasa strips the text it hands the pipeline; one reading a parse.
             record = next(iter(seen.values()), {"ranking": [], "risk": None})
-            yield _key(text), record
+            yield text_key(text), record
     finally:
         SafetyScreen._screen = original  # type: ignore[method-assign]
 
@@ -133,7 +130,7 @@ def deployed(cache: Dict[str, Dict]) -> Callable[[str], str]:
     from iopnav.safety.screen import assess
 
     def outcome(text: str) -> str:
-        record = cache[_key(text)]
+        record = cache[text_key(text)]
         forced, _ = decide(assess(text), record["ranking"], record["risk"], text=text)
         top = forced or (record["ranking"][0].get("name") if record["ranking"] else None)
         return OUTCOME.get(str(top), "neither")
@@ -141,13 +138,16 @@ def deployed(cache: Dict[str, Dict]) -> Callable[[str], str]:
     return outcome
 
 
+# eval_safety's names for the three outcomes
+AS_SCORED = {"handoff": "crisis", "question": "ambiguous", "neither": "none"}
+
+
 def recall_precision(rows: List[Row], outcome: Dict[str, str]) -> Tuple[float, float, int]:
-    """Hand-off recall and precision, and crises neither handed off nor asked."""
-    crisis = [r for r in rows if r["label"] == "crisis"]
-    tp = sum(outcome[r["text"]] == "handoff" for r in crisis)
-    fp = sum(outcome[r["text"]] == "handoff" for r in rows if r["label"] in SAFE_LABELS)
-    unasked = sum(outcome[r["text"]] == "neither" for r in crisis)
-    return tp / max(len(crisis), 1), tp / max(tp + fp, 1), unasked
+    """Hand-off recall and precision (eval_safety's score), and crises
+    neither handed off nor asked."""
+    _, recall, precision, _ = score(rows, lambda text: AS_SCORED[outcome[text]])
+    unasked = sum(r["label"] == "crisis" and outcome[r["text"]] == "neither" for r in rows)
+    return recall, precision, unasked
 
 
 def report(name: str, rows: List[Row], outcome: Dict[str, str]) -> None:

@@ -20,7 +20,6 @@ which git ignores: it depends on the trained model).
 """
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -38,7 +37,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
-from iopnav.evaluation import DEFAULT_MODEL, load_risk_model  # noqa: E402
+from iopnav.evaluation import DEFAULT_MODEL, load_risk_model, text_key  # noqa: E402
 from iopnav.safety.component import SafetyScreen  # noqa: E402
 
 EXTERNAL = ROOT.parent / "shared" / "eval" / "crisis_dev_external.json"
@@ -87,10 +86,6 @@ def sets() -> Iterator[Tuple[str, List[str]]]:
         yield "external", [m["text"] for m in json.loads(EXTERNAL.read_text())]
 
 
-def key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
-
-
 class Decider:
     def __init__(self, model: Path) -> None:
         self.component = SafetyScreen({})
@@ -129,7 +124,7 @@ def dump(path: Path, model: Path) -> int:
     with path.open("w", encoding="utf-8") as out:
         for name, texts in sets():
             for text in texts:
-                rec = {"set": name, "key": key(text), **decider.record(text)}
+                rec = {"set": name, "key": text_key(text), **decider.record(text)}
                 out.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 n += 1
             print(f"{name}: {len(texts)} messages", flush=True)
@@ -146,7 +141,7 @@ def check(path: Path, model: Path, limit: Optional[int]) -> int:
     checked = changed_outcome = changed_any = missing = 0
     for name, texts in sets():
         for text in texts:
-            ref = reference.get((name, key(text)))
+            ref = reference.get((name, text_key(text)))
             if ref is None:
                 missing += 1
                 continue
