@@ -17,6 +17,8 @@ vote, so no single mechanism decides alone:
   its crisis score >= 0.6, or its hopelessness (express_distress) >= 0.8
                                          -> express_distress: the screening
                                             question, which names 988 too
+  screen read only feelings (lonely, crying, numb), no reader sees risk
+                                         -> share_feelings (support, below)
   ML leans to risk, but the screen found an idiom / remote history /
   negation / question about services     -> the classifier's next intent
   ML leans to risk or feelings, and no reader sees risk
@@ -42,7 +44,14 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from iopnav.safety.risk_component import RISK_KEY
-from iopnav.safety.screen import AMBIGUOUS, CRISIS, Assessment, Suppression, default_screen
+from iopnav.safety.screen import (
+    AMBIGUOUS,
+    CRISIS,
+    FEELINGS,
+    Assessment,
+    Suppression,
+    default_screen,
+)
 
 # The kind of danger picks the hand-off that names the right help
 # (crisis_resources.yml). Screen categories map to kinds; the risk model
@@ -239,6 +248,10 @@ def decide(
     )
     if ml_distress and not doubted:
         return DISTRESS_INTENT, "ml"
+    if assessment.level == FEELINGS and not doubted:
+        # Feelings the screen read and no reader sees risk in: support, even
+        # where the classifier took the message for something else.
+        return SUPPORT_INTENT, "screen"
     if top in RISK_INTENTS and doubted:
         # Counter-evidence overrules the ML's risk vote: use its next guess.
         for entry in ranking:

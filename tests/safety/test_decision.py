@@ -175,3 +175,19 @@ def test_a_score_high_enough_for_the_hand_off_held_off_by_doubt_still_gets_the_q
     # A short follow-up the classifier is sure of still holds it off.
     follow_up = ranking(("thank", 0.95), ("goodbye", 0.02))
     assert decide(doubted, follow_up, risk(0.8), text="ok thanks, bye for tonight")[0] is None
+
+
+def test_feelings_the_screen_read_get_support_unless_a_reader_sees_risk():
+    feelings = Assessment("feelings", "feelings")
+    # The classifier took it for something else: still support, not a topic answer.
+    assert decide(feelings, ranking(("ask_schedule", 0.6)), risk(0.1)) == (
+        "share_feelings",
+        "screen",
+    )
+    assert decide(feelings, ranking(("express_distress", 0.6)), risk(0.1))[0] == "share_feelings"
+    # The risk model or a sure classifier vote brings the question or the hand-off back.
+    assert decide(feelings, ranking(("share_feelings", 0.9)), risk(0.4))[0] == "express_distress"
+    assert decide(feelings, ranking(("express_distress", 0.97)), risk(0.1))[0] == (
+        "express_distress"
+    )
+    assert decide(feelings, ranking(("share_feelings", 0.9)), risk(0.7))[0] == "crisis"

@@ -140,6 +140,13 @@ def test_distress_gets_one_screening_question(assistant):
     assert flags(assistant.database_url, sender)
 
 
+@pytest.mark.parametrize("message", ["I feel so alone", "i cant stop crying"])
+def test_feelings_without_danger_get_support_with_988_not_the_question(assistant, message):
+    reply = assistant.texts(message, assistant.new_sender())
+    assert "988" in reply and "IOP" in reply
+    assert "thoughts of ending your life" not in reply and "741741" not in reply
+
+
 def test_handoff_arrives_when_the_action_server_is_down(assistant_without_actions):
     sender = assistant_without_actions.new_sender()
     assert_handoff(

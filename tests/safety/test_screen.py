@@ -6,7 +6,7 @@ tests/safety/labelled.yml is scored by scripts/eval_safety.py.
 
 import pytest
 
-from iopnav.safety.screen import AMBIGUOUS, CRISIS, NONE, assess, normalise
+from iopnav.safety.screen import AMBIGUOUS, CRISIS, FEELINGS, NONE, assess, normalise
 
 CRISIS_CASES = {
     "suicidal_explicit": [
@@ -226,6 +226,21 @@ def test_negated_or_hypothetical_first_person_asks_instead():
 )
 def test_distress_without_explicit_risk_is_ambiguous(text):
     assert assess(text).level == AMBIGUOUS
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I feel so alone lately", "i cant stop crying", "honestly I feel like such a failure"],
+)
+def test_feelings_alone_are_read_as_feelings_not_as_risk(text):
+    assert assess(text).level == FEELINGS
+
+
+def test_feelings_with_hopelessness_or_entrapment_are_still_asked_about():
+    assert assess("I feel so alone and what's even the point").level == AMBIGUOUS
+    assert assess("I feel so trapped").level == AMBIGUOUS
+    assert assess("i cant stop crying. i want to die").level == CRISIS
+    assert assess("I'm not lonely, I just want to know the schedule").level == NONE
 
 
 def test_media_mentions_do_not_escalate():

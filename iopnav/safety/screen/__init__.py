@@ -5,6 +5,8 @@ they are wrong.
 assess(text) returns an Assessment with a level:
   "crisis"     hand off to crisis help now;
   "ambiguous"  distress without explicit risk: ask one screening question;
+  "feelings"   only feelings without a sign of danger (lonely, numb, crying):
+               support, unless another reader sees risk;
   "none"       nothing found, or only idioms, history, negated or
                question-about-services mentions (the `suppressed` reasons say
                which, so the ML's own crisis vote can be overruled with cause).
@@ -29,7 +31,14 @@ it matches patterns, so novel phrasing relies on the risk model and the ML
 
 from functools import lru_cache
 
-from iopnav.safety.screen.crisis_screen import AMBIGUOUS, CRISIS, NONE, Assessment, CrisisScreen
+from iopnav.safety.screen.crisis_screen import (
+    AMBIGUOUS,
+    CRISIS,
+    FEELINGS,
+    NONE,
+    Assessment,
+    CrisisScreen,
+)
 from iopnav.safety.screen.lexicon import Match
 from iopnav.safety.screen.normalise import normalise
 from iopnav.safety.screen.rules import RuleTableError, Suppression
@@ -37,6 +46,7 @@ from iopnav.safety.screen.rules import RuleTableError, Suppression
 __all__ = [
     "AMBIGUOUS",
     "CRISIS",
+    "FEELINGS",
     "NONE",
     "Assessment",
     "CrisisScreen",

@@ -13,6 +13,8 @@ from iopnav.safety.screen.rules import Outcome, RuleTable, Suppression, default_
 from iopnav.safety.screen.views import SentenceViews, lemma_text
 
 CRISIS, AMBIGUOUS, NONE = "crisis", "ambiguous", "none"
+# Only feelings matched (lexicon category `feelings`): support, not the question.
+FEELINGS = "feelings"
 
 # Most specific first: a third party or a medical emergency changes what
 # staff should do, so it names the flag even if a generic term matched too.
@@ -139,9 +141,10 @@ def _verdict(message: MessageFrames, found: Findings) -> Assessment:
             message.language,
         )
     if found.ambiguous:
+        feelings_only = all(m.category == FEELINGS for m in found.ambiguous)
         return Assessment(
-            AMBIGUOUS,
-            "ambiguous_distress",
+            FEELINGS if feelings_only else AMBIGUOUS,
+            FEELINGS if feelings_only else "ambiguous_distress",
             [m.text for m in found.ambiguous],
             found.suppressed,
             message.language,
