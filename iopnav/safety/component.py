@@ -14,7 +14,7 @@ vote, so no single mechanism decides alone:
                                          -> crisis (the ML catches wording the
                                             patterns lack)
   screen says distress (ambiguous)       -> express_distress (one question)
-  its crisis score >= 0.6, or its hopelessness (express_distress) >= 0.8
+  its crisis score >= 0.6 (its distress vote alone never asks)
                                          -> express_distress: the screening
                                             question, which names 988 too
   screen read only feelings (lonely, crying, numb), no reader sees risk
@@ -167,11 +167,6 @@ class Thresholds:
     # they were before the risk model came.
     crisis: float = 0.8  # intent classifier's crisis confidence: hand-off
     ask: float = 0.6  # intent classifier's crisis confidence: the question
-    # Its distress vote alone asked 97 risk-free messages of the external dev
-    # set for 3 crises (0 on the risk held-out and the blind set): at 0.8,
-    # 44 for 2; in session 11 at 0.8, 84 for 4, at 0.95, 25 for 1
-    # (docs/safety.md). Those it no longer asks get support with 988.
-    ask_distress: float = 0.95
     # 0.6 since 2026-12-02 (session 9): the model trained with 3,410 more
     # blind messages scores a little lower on crises. 0.55 was measured in
     # session 10 and not taken: the crises it adds already got the question,
@@ -240,13 +235,9 @@ def decide(
     holding = [g for g in guards if g.holds_handoff or risk_score < thresholds.risk_handoff]
     if risk_score >= thresholds.risk_ask and not holding:
         return DISTRESS_INTENT, "risk_model"
-    # Being the classifier's top guess is not enough: heavy but risk-free
-    # messages often are, and asking all of them buried the question.
-    ml_distress = (
-        scores.get(CRISIS_INTENT, 0.0) >= ask_threshold
-        or scores.get(DISTRESS_INTENT, 0.0) >= thresholds.ask_distress
-    )
-    if ml_distress and not doubted:
+    # The classifier's distress intent alone never asks (its vote reads
+    # feelings, not danger: docs/safety.md, session 19); its crisis vote does.
+    if scores.get(CRISIS_INTENT, 0.0) >= ask_threshold and not doubted:
         return DISTRESS_INTENT, "ml"
     if assessment.level == FEELINGS and not doubted:
         # Feelings the screen read and no reader sees risk in: support, even
@@ -284,7 +275,6 @@ class SafetyScreen(GraphComponent, IntentClassifier):
         return {
             "crisis_threshold": defaults.crisis,
             "ask_threshold": defaults.ask,
-            "ask_distress": defaults.ask_distress,
             "risk_handoff": defaults.risk_handoff,
             "risk_sure": defaults.risk_sure,
             "risk_ask": defaults.risk_ask,
@@ -298,7 +288,6 @@ class SafetyScreen(GraphComponent, IntentClassifier):
         orders = (
             ("ask_threshold", "crisis_threshold"),
             ("risk_ask", "risk_handoff", "risk_sure"),
-            ("ask_distress",),
         )
         for keys in orders:
             values = [config[key] for key in keys]

@@ -64,18 +64,22 @@ def test_feelings_with_no_risk_signal_get_support_not_the_question():
         decide(Assessment("ambiguous", "ambiguous_distress"), ranking(("share_feelings", 0.9)))[0]
         == "express_distress"
     )
-    assert (
-        decide(Assessment("none"), ranking(("express_distress", 0.97)), risk(0.1))[0]
-        == "express_distress"
+
+
+def test_the_distress_vote_alone_never_asks_the_question():
+    # Heavy but risk-free posts get a sure distress vote too: support, not the question.
+    for confidence in (0.85, 0.999):
+        distress = ranking(("express_distress", confidence), ("share_feelings", 0.0))
+        assert decide(Assessment("none"), distress, risk(0.1)) == (
+            "share_feelings",
+            "no_risk_signal",
+        )
+    # With the classifier's crisis vote or the risk model, the question stays.
+    both = ranking(("express_distress", 0.3), ("crisis", 0.65))
+    assert decide(Assessment("none"), both, risk(0.1)) == ("express_distress", "ml")
+    assert decide(Assessment("none"), ranking(("express_distress", 0.99)), risk(0.35))[0] == (
+        "express_distress"
     )
-
-
-def test_only_a_sure_distress_vote_alone_asks_the_question():
-    # Heavy but risk-free posts get a middling distress vote: support, not the question.
-    middling = ranking(("express_distress", 0.85), ("share_feelings", 0.1))
-    assert decide(Assessment("none"), middling, risk(0.1)) == ("share_feelings", "no_risk_signal")
-    sure = ranking(("express_distress", 0.97), ("share_feelings", 0.02))
-    assert decide(Assessment("none"), sure, risk(0.1)) == ("express_distress", "ml")
 
 
 def test_clear_non_risk_message_keeps_the_ml_intent():
@@ -187,7 +191,5 @@ def test_feelings_the_screen_read_get_support_unless_a_reader_sees_risk():
     assert decide(feelings, ranking(("express_distress", 0.6)), risk(0.1))[0] == "share_feelings"
     # The risk model or a sure classifier vote brings the question or the hand-off back.
     assert decide(feelings, ranking(("share_feelings", 0.9)), risk(0.4))[0] == "express_distress"
-    assert decide(feelings, ranking(("express_distress", 0.97)), risk(0.1))[0] == (
-        "express_distress"
-    )
+    assert decide(feelings, ranking(("crisis", 0.65)), risk(0.1))[0] == "express_distress"
     assert decide(feelings, ranking(("share_feelings", 0.9)), risk(0.7))[0] == "crisis"
