@@ -14,7 +14,7 @@ figures only), and the screen alone on the risk model's training part,
 which is the only part to tune on. A change of the intent classifier or the
 risk model needs a new model, so a new cache: it is rebuilt by itself.
 
-    python scripts/replay_safety.py [--sets labelled,blind,heldout,external]
+    python scripts/replay_safety.py [--sets labelled,blind,heldout,external] [--train] [--sources]
 """
 
 import argparse
@@ -33,7 +33,7 @@ import yaml  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eval_safety import score  # noqa: E402
+from eval_safety import SAFE_LABELS, score  # noqa: E402
 
 from iopnav.evaluation import DEFAULT_MODEL, print_outcome_table, text_key  # noqa: E402
 
@@ -124,18 +124,41 @@ def _parse_readings(texts: List[str], model: Path):
         SafetyScreen._screen = original  # type: ignore[method-assign]
 
 
-def deployed(cache: Dict[str, Dict]) -> Callable[[str], str]:
-    """text -> handoff | question | neither, from the current screen and decide."""
+Decision = Tuple[str, str, str]  # outcome, the reader that decided (decide's source), screen level
+
+
+def decisions(cache: Dict[str, Dict]) -> Callable[[str], Decision]:
+    """text -> (handoff | question | neither, source, screen level), from the
+    current screen and decide."""
     from iopnav.safety.component import decide
     from iopnav.safety.screen import assess
 
-    def outcome(text: str) -> str:
+    def decision(text: str) -> Decision:
         record = cache[text_key(text)]
-        forced, _ = decide(assess(text), record["ranking"], record["risk"], text=text)
+        assessment = assess(text)
+        forced, source = decide(assessment, record["ranking"], record["risk"], text=text)
         top = forced or (record["ranking"][0].get("name") if record["ranking"] else None)
-        return OUTCOME.get(str(top), "neither")
+        return OUTCOME.get(str(top), "neither"), source, assessment.level
 
-    return outcome
+    return decision
+
+
+def errors_by_source(rows: List[Row], decided: Dict[str, Decision]) -> None:
+    """Counts (never texts) of the wrong outcomes, by the reader that decided:
+    where a change would have to act."""
+    counts: Dict[Tuple[str, str, str], int] = {}
+    for row in rows:
+        outcome, source, level = decided[row["text"]]
+        if row["label"] == "crisis" and outcome != "handoff":
+            wrong = f"crisis -> {outcome}"
+        elif row["label"] in SAFE_LABELS and outcome != "neither":
+            wrong = f"safe -> {outcome}"
+        else:
+            continue
+        key = (wrong, source, level)
+        counts[key] = counts.get(key, 0) + 1
+    for (wrong, source, level), n in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1])):
+        print(f"    {n:4d}  {wrong:18} decided by {source:15} screen {level}")
 
 
 # eval_safety's names for the three outcomes
@@ -190,6 +213,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--sets", default="labelled,blind,blind_s17,heldout,external")
     ap.add_argument("--model", default=str(DEFAULT_MODEL))
     ap.add_argument("--train", action="store_true", help="also the screen alone on train.yml")
+    ap.add_argument(
+        "--sources", action="store_true", help="count each set's errors by the reader that decided"
+    )
     args = ap.parse_args(argv)
     model = Path(args.model)
     if not model.exists():
@@ -197,10 +223,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 1
     sets = {name: _rows(name) for name in args.sets.split(",")}
     cache = readings([r["text"] for rows in sets.values() for r in rows], model)
-    decide_one = deployed(cache)
+    decide_one = decisions(cache)
     for name, rows in sets.items():
         if rows:
-            report(name, rows, {r["text"]: decide_one(r["text"]) for r in rows})
+            decided = {r["text"]: decide_one(r["text"]) for r in rows}
+            report(name, rows, {text: d[0] for text, d in decided.items()})
+            if args.sources:
+                errors_by_source(rows, decided)
     if args.train:
         screen_alone_on_training()
     return 0
