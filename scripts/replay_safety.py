@@ -14,7 +14,8 @@ figures only), and the screen alone on the risk model's training part,
 which is the only part to tune on. A change of the intent classifier or the
 risk model needs a new model, so a new cache: it is rebuilt by itself.
 
-    python scripts/replay_safety.py [--sets labelled,blind,heldout,external] [--train] [--sources]
+    python scripts/replay_safety.py [--sets labelled,blind,heldout,external]
+        [--train] [--oof] [--sources]
 """
 
 import argparse
@@ -201,6 +202,59 @@ def screen_alone_on_training() -> None:
     report("train/scr", rows, outcome)
 
 
+def oof_risk(model: Path, folds: int = 5) -> Dict[str, Dict]:
+    """text hash -> the risk model's score of each training-part message from
+    a model fitted on the other folds (as deployed: the component's settings
+    and the in-scope NLU examples), computed once per model (~5 minutes)."""
+    path = CACHE_DIR / f"{_model_key(model)}-oof{folds}.jsonl"
+    if path.exists():
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        return {r["key"]: r["risk"] for r in records}
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from iopnav.safety.risk_component import RiskModelComponent
+    from iopnav.safety.risk_model import default_embedder, load_examples, out_of_fold_scores
+
+    [entry] = [
+        c
+        for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+        if c["name"].endswith("RiskModelComponent")
+    ]
+    config = {**RiskModelComponent.get_default_config(), **entry}
+    print(f"fitting the risk model {folds} times for out-of-fold scores ...", flush=True)
+    scores = out_of_fold_scores(
+        load_examples(ROOT / config["train_file"]),
+        RiskModelComponent.in_scope_examples(load_data(str(ROOT / "data" / "nlu"))),
+        folds,
+        default_embedder(config["use_embeddings"]),
+        C=config["C"],
+        embedding_weight=config["embedding_weight"],
+        dense_weight=config["dense_weight"],
+    )
+    risk = {text_key(text): score.as_dict() for text, score in scores.items()}
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "".join(json.dumps({"key": k, "risk": r}) + "\n" for k, r in risk.items()),
+        encoding="utf-8",
+    )
+    return risk
+
+
+def deployed_on_training(model: Path, sources: bool) -> None:
+    """The whole decision on the training part, with out-of-fold risk scores
+    (the intent classifier never trains on the risk data): the part to tune
+    the decision's thresholds on."""
+    rows = _rows_from(TRAIN)
+    cache = readings([r["text"] for r in rows], model)
+    risk = oof_risk(model)
+    oof = {key: {**record, "risk": risk.get(key)} for key, record in cache.items()}
+    decide_one = decisions(oof)
+    decided = {r["text"]: decide_one(r["text"]) for r in rows}
+    report("train/oof", rows, {text: d[0] for text, d in decided.items()})
+    if sources:
+        errors_by_source(rows, decided)
+
+
 def _rows_from(path: Path) -> List[Row]:
     if not path.exists():
         return []
@@ -213,6 +267,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--sets", default="labelled,blind,blind_s17,heldout,external")
     ap.add_argument("--model", default=str(DEFAULT_MODEL))
     ap.add_argument("--train", action="store_true", help="also the screen alone on train.yml")
+    ap.add_argument(
+        "--oof",
+        action="store_true",
+        help="also the whole decision on train.yml, with out-of-fold risk scores (slow once)",
+    )
     ap.add_argument(
         "--sources", action="store_true", help="count each set's errors by the reader that decided"
     )
@@ -232,6 +291,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                 errors_by_source(rows, decided)
     if args.train:
         screen_alone_on_training()
+    if args.oof:
+        deployed_on_training(model, args.sources)
     return 0
 
 

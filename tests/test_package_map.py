@@ -74,6 +74,10 @@ SAFETY_API: Dict[str, Set[str]] = {
         "HELDOUT_FILE",
         "split_heldout",
         "load_examples",
+        # scripts/replay_safety.py --oof: the decision on scores of the
+        # training part from models that did not fit those messages.
+        "out_of_fold_scores",
+        "default_embedder",
     },
 }
 SAFETY_MODULES = {name.rsplit(".", 1)[1] for name in SAFETY_API}

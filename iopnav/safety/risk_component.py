@@ -82,6 +82,15 @@ class RiskModelComponent(GraphComponent):
         """See parent class."""
         return cls(config, model_storage, resource)
 
+    @staticmethod
+    def in_scope_examples(training_data: TrainingData) -> List[risk_model.Example]:
+        """The NLU examples of intents without risk, as risk-free examples."""
+        return [
+            risk_model.Example(e.get(TEXT), risk_model.NOT_CRISIS, "in_scope_" + e.get(INTENT))
+            for e in training_data.intent_examples
+            if e.get(TEXT) and e.get(INTENT) not in RISK_INTENTS
+        ]
+
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on the risk data file plus the in-scope NLU examples as risk-free.
 
@@ -90,11 +99,7 @@ class RiskModelComponent(GraphComponent):
         "nope" after a question scored as a crisis.
         """
         examples = risk_model.load_examples(_project_path(self.config["train_file"]))
-        examples += [
-            risk_model.Example(e.get(TEXT), risk_model.NOT_CRISIS, "in_scope_" + e.get(INTENT))
-            for e in training_data.intent_examples
-            if e.get(TEXT) and e.get(INTENT) not in RISK_INTENTS
-        ]
+        examples += self.in_scope_examples(training_data)
         self.model = risk_model.RiskModel.fit(
             examples,
             risk_model.default_embedder(self.config["use_embeddings"]),

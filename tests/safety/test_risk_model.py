@@ -74,6 +74,23 @@ def test_a_fitted_model_scores_risk_and_names_the_kind():
     assert model.score_one("took all the pills with vodka").kind == "overdose"
 
 
+def test_out_of_fold_scores_come_from_models_that_did_not_see_the_message():
+    # Both classes and two kinds in every fit, whatever the fold holds.
+    always = TINY[:1] + TINY[3:4] + TINY[5:7]
+    examples = TINY[1:3] + TINY[4:5] + TINY[7:]
+    scores = risk_model.out_of_fold_scores(examples, always, 2, embeddings.load())
+    assert set(scores) == {e.text for e in examples}
+    for fold in (0, 1):
+        held = [e for e in examples if risk_model.fold_of(e.text, 2) == fold]
+        rest = [e for e in examples if risk_model.fold_of(e.text, 2) != fold]
+        alone = RiskModel.fit(rest + always, embeddings.load())
+        for example, score in zip(held, alone.score([e.text for e in held]), strict=True):
+            assert scores[example.text].crisis == pytest.approx(score.crisis)
+    # Not the model fitted on everything: that one has seen the message.
+    full = RiskModel.fit(examples + always, embeddings.load())
+    assert any(abs(full.score_one(e.text).crisis - scores[e.text].crisis) > 1e-3 for e in examples)
+
+
 def test_a_saved_model_scores_the_same_after_loading():
     model = RiskModel.fit(TINY, embeddings.load())
     loaded = pickle.loads(pickle.dumps(model))
