@@ -9,7 +9,7 @@ vote, so no single mechanism decides alone:
   screen says crisis                     -> crisis
   risk model >= risk_handoff (0.55), no counter-evidence; or >= risk_sure
   (0.95) even with counter-evidence      -> crisis
-  risk model >= risk_ask (0.3)           -> express_distress (the question)
+  risk model >= risk_ask (0.25)          -> express_distress (the question)
   intent classifier's crisis score >= 0.8, no counter-evidence
                                          -> crisis (the ML catches wording the
                                             patterns lack)
@@ -177,7 +177,10 @@ class Thresholds:
     # handed off ("how many days a week would I need to go?"; docs/safety.md).
     risk_handoff: float = 0.55  # risk model, no counter-evidence: hand-off
     risk_sure: float = 0.95  # risk model: hand-off even with counter-evidence
-    risk_ask: float = 0.3  # risk model: the question
+    # 0.25 since session 19, chosen on the training part's out-of-fold
+    # scores (replay_safety.py --oof): either-recall 0.957 -> 0.961 for 1.2
+    # points of false questions there (docs/safety.md).
+    risk_ask: float = 0.25  # risk model: the question
 
 
 def danger_kind(assessment: Assessment, risk: Optional[Dict[str, Any]]) -> str:

@@ -193,3 +193,11 @@ def test_feelings_the_screen_read_get_support_unless_a_reader_sees_risk():
     assert decide(feelings, ranking(("share_feelings", 0.9)), risk(0.4))[0] == "express_distress"
     assert decide(feelings, ranking(("crisis", 0.65)), risk(0.1))[0] == "express_distress"
     assert decide(feelings, ranking(("share_feelings", 0.9)), risk(0.7))[0] == "crisis"
+
+
+def test_a_risk_score_from_a_quarter_asks_the_question():
+    assert decide(Assessment("none"), ranking(("share_feelings", 0.5)), risk(0.27))[0] == (
+        "express_distress"
+    )
+    # Below it the classifier's own intent stands (here, support).
+    assert decide(Assessment("none"), ranking(("share_feelings", 0.5)), risk(0.2))[0] is None
