@@ -240,11 +240,16 @@ class RiskModel:
         self._fast_layout()
 
 
+def _coin(text: str, salt: str = "") -> int:
+    """A stable 32-bit number per message (a hash of its normalised text)."""
+    digest = hashlib.sha256((salt + " ".join(text.lower().split())).encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
 def is_heldout(text: str, share: float = 0.2) -> bool:
     """A stable coin per message (a hash of its text), so adding data never
     moves a message between the training and held-out parts."""
-    digest = hashlib.sha256(" ".join(text.lower().split()).encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big") < share * 2**32
+    return _coin(text) < share * 2**32
 
 
 def split_heldout(examples: Sequence[Example]) -> "tuple[List[Example], List[Example]]":
@@ -263,9 +268,8 @@ def default_embedder(enabled: bool = True) -> Optional[object]:
 
 
 def fold_of(text: str, folds: int) -> int:
-    """A stable fold per message (a hash of its text, like is_heldout)."""
-    digest = hashlib.sha256(("fold:" + " ".join(text.lower().split())).encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big") % folds
+    """A stable fold per message (its own coin, independent of is_heldout's)."""
+    return _coin(text, "fold:") % folds
 
 
 def out_of_fold_scores(
