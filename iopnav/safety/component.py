@@ -144,10 +144,17 @@ FOLLOW_UP = Guard(
 # question ("what should I ask the programs I call?"): answer the question.
 # 0.5 was chosen on the external dev set's curve: it cost 0.008 of
 # hand-off-or-question recall there and kept in-scope questions answered.
+# Not for a question the assistant would decline anyway (out of scope, or
+# medical advice): a way to injure oneself or to overdose "without anyone
+# noticing" lands there, and the question costs such a visitor nothing
+# (session 20, on the training part's out-of-fold scores: crises neither
+# handed off nor asked 352 -> 314, false questions 9.8% -> 10.9%).
 ORDINARY_QUESTION = Guard(
     "ordinary_question",
     sure=0.5,
-    excluded=frozenset(RISK_INTENTS | {SUPPORT_INTENT, "ask_help_now"}),
+    excluded=frozenset(
+        RISK_INTENTS | {SUPPORT_INTENT, "ask_help_now", "ask_medical_advice", "out_of_scope"}
+    ),
 )
 # The table of guards decide() reads.
 GUARDS = (FOLLOW_UP, ORDINARY_QUESTION)

@@ -167,6 +167,16 @@ def test_a_middling_risk_score_does_not_take_over_a_question_the_classifier_is_s
     assert decide(Assessment("none"), unsure, risk(0.45))[0] == "express_distress"
 
 
+def test_a_middling_risk_score_asks_when_the_assistant_would_decline_the_question():
+    # A way to injure oneself read as out of scope, or an overdose "without
+    # side effects" read as a medical question: no answer would help, so
+    # the middling score gets the screening question (session 20).
+    for declined in ("out_of_scope", "ask_medical_advice"):
+        sure = ranking((declined, 0.96), ("ask_insurance", 0.01))
+        assert decide(Assessment("none"), sure, risk(0.45)) == ("express_distress", "risk_model")
+        assert decide(Assessment("none"), sure, risk(0.1))[0] is None
+
+
 def test_a_score_high_enough_for_the_hand_off_held_off_by_doubt_still_gets_the_question():
     # Doubt (a question about services) holds the risk model's hand-off off;
     # the classifier being sure of an ordinary question must not then also

@@ -21,6 +21,7 @@ RULE_EXAMPLES = {
         "question_about_services",
     ),
     ("strong", "self_injury_how_to"): ("how do you make cuts bleed less?", CRISIS, None),
+    ("strong", "method_how_to"): ("how would someone hang themselves", CRISIS, None),
     ("strong", "info_question"): (
         "How would I know if my roommate overdosed?",
         NONE,
@@ -30,6 +31,11 @@ RULE_EXAMPLES = {
         "in the movie he jumps off a bridge at the end and I cried",
         NONE,
         "media",
+    ),
+    ("strong", "question_about_the_word"): (
+        "is it true suicide goes up around the holidays?",
+        AMBIGUOUS,
+        "question_about_services",
     ),
     ("strong", "loss_now"): ("my dad just killed himself", CRISIS, "loss"),
     ("strong", "loss"): (
@@ -51,11 +57,17 @@ RULE_EXAMPLES = {
     ("strong", "negated"): ("im not gonna hurt myself lol", AMBIGUOUS, "negated_or_hypothetical"),
     ("topic", "history"): ("self harm free since 2018", NONE, "history"),
     ("topic", "negated"): ("not suicidal, just want help", NONE, "negated"),
+    ("topic", "topic_compound"): (
+        "our church wants to host a suicide prevention night",
+        NONE,
+        "question_about_services",
+    ),
     ("topic", "media"): (
         "I'm writing an essay on overdose deaths in our county for school",
         NONE,
         "media",
     ),
+    ("topic", "topic_how_to"): ("could you tell me a way to overdose on my pills", CRISIS, None),
     ("topic", "service_question_about_people"): (
         "what do I do if someone overdoses in front of me?",
         AMBIGUOUS,
@@ -71,6 +83,12 @@ RULE_EXAMPLES = {
         NONE,
         "question_about_services",
     ),
+    ("topic", "question_about_the_topic"): (
+        "is suicidality higher after a breakup?",
+        AMBIGUOUS,
+        "question_about_services",
+    ),
+    ("topic", "loss"): ("my sister died of an overdose last spring and I miss her", AMBIGUOUS, "loss"),
     ("topic", "hypothetical"): ("what if i feel suicidal during group", AMBIGUOUS, "hypothetical"),
     ("topic", "conditional_report"): (
         "how do I ask my friend if she's thinking about suicide without making it worse?",

@@ -28,6 +28,7 @@ CATEGORY_ORDER = (
     "suicidal_explicit",
     "suicidal_passive",
     "slang",
+    "suicide_word",
 )
 
 

@@ -23,7 +23,7 @@ from iopnav.safety.screen.views import SentenceViews, prime_lemmas
 
 _QUESTION_START = re.compile(
     r"^\s*(?:do|does|did|can|could|is|are|will|would|should|how|what|which|who|whom|any|anyone|if|"
-    r"when|where|y'?all)\b"
+    r"when|where|y'?all)\b(?! not\b)"  # "can not stop cutting" is a statement
     # Spanish: an opening mark, or an interrogative ("que" alone also opens
     # statements: "que Dios me perdone")
     r"|^\s*¿|^\s*(?:como|cual|cuales|cuando|donde|por que|hay|tienen|pueden|se puede|es normal"
@@ -44,9 +44,32 @@ _SERVICE_WORDS = re.compile(
 # Asking for a way to do something: worded like a general question, but a
 # request for a method when what follows is self-injury.
 _HOW_TO = re.compile(
-    r"\b(?:how (?:do|can|could|would|should|might) (?:you|u|one|i)\b|how to\b"
+    r"\b(?:how (?:do|does|can|could|would|should|might) (?:you|u|one|i|someone|somebody|people|a"
+    r" person)\b|how to\b"
     r"|(?:best|easiest|quickest|fastest|least painful|safest|cleanest) way\b|ways? to\b"
     r"|tips? (?:for|on|to)\b|tricks? (?:for|to)\b|techniques? (?:for|to)\b)"
+)
+# The only words that may stand between a how-to and a risk word for the
+# risk word to be the thing asked for ("how to overdose", "how can i do
+# self-harm", "a way to commit suicide"); any other ("how to stop cutting",
+# "how to depict suicide", "how to give narcan for an overdose") makes it the
+# topic.
+_DOING = frozenset(
+    "do doing commit committing attempt attempting try trying perform get a an the some just"
+    " actually really quickly safely painlessly successfully properly".split()
+)
+# "suicide" as a modifier names a subject, not someone's danger ("suicide
+# prevention", "suicide rates", "tasas de suicidio"). Not "risk", "crisis",
+# "hotline" or "survivor": those can be the writer's own.
+_TOPIC_NOUN_AFTER = re.compile(
+    r"\s+(?:prevention|awareness|education|trainings?|statistics|stats|numbers|rates?|research"
+    r"|postvention|month|week|day|talks?|presentation|workshops?|walk|module|unit|curriculum|policy"
+    r"|protocol|resources|materials|screenings?|assessments?|warning signs|loss|epidemic|deaths"
+    r"|response|kits?)\b"
+)
+_TOPIC_NOUN_BEFORE = re.compile(
+    r"\b(?:prevencion|tasas?|estadisticas|capacitacion|perdida|duelo|investigacion) (?:de|del|por)"
+    r" (?:el )?$"
 )
 # Asking for a method, an amount or a dose that would kill ("what method
 # would be quickest", "how many pills would it take", "que metodo seria mas
@@ -333,9 +356,42 @@ def service_question(s: SentenceFrames, m: Match) -> bool:
     return s.service_question
 
 
+@frame('the sentence is a question ("...?", "how", "what", "is it")')
+def question(s: SentenceFrames, m: Match) -> bool:
+    return s.is_question
+
+
 @frame('a request for a way to do it ("how do you...", "best way to", "tips for")')
 def how_to_request(s: SentenceFrames, m: Match) -> bool:
     return bool(_HOW_TO.search(s.sentence))
+
+
+@frame('the match is what a how-to asks for ("how to overdose", "a way to do self-harm")')
+def how_to_do_it(s: SentenceFrames, m: Match) -> bool:
+    if _HOW_TO.match(m.text):  # the pattern itself is the request ("how do you hang yourself")
+        return True
+    for view in (m.view, s.sentence):
+        at = view.find(m.text)
+        if at < 0:
+            continue
+        before = view[:at].split()[-4:]
+        for start in range(len(before)):
+            head = " ".join(before[start:])
+            found = _HOW_TO.match(head)
+            if found and _DOING.issuperset(head[found.end() :].split()):
+                return True
+    return False
+
+
+@frame('the match names a subject ("suicide prevention", "suicide rates", "tasas de suicidio")')
+def topic_compound(s: SentenceFrames, m: Match) -> bool:
+    for view in (m.view, s.sentence):
+        at = view.find(m.text)
+        if at >= 0 and (
+            _TOPIC_NOUN_AFTER.match(view, at + len(m.text)) or _TOPIC_NOUN_BEFORE.search(view[:at])
+        ):
+            return True
+    return False
 
 
 @frame('the message asks for a method, amount or dose that would kill ("which method is quickest")')

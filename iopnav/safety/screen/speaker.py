@@ -60,7 +60,14 @@ _ME_AS_LISTENER = re.compile(
     r"called"
     r"|show|showed|let|email|emailed|give|gave) me\b"
 )
-_SELF_CATEGORIES = {"suicidal_explicit", "suicidal_passive", "plan_or_means", "self_harm", "slang"}
+_SELF_CATEGORIES = {
+    "suicidal_explicit",
+    "suicidal_passive",
+    "plan_or_means",
+    "self_harm",
+    "slang",
+    "suicide_word",
+}
 
 
 def speaks_of_self_now(sentence: str, lemmas: str) -> bool:
