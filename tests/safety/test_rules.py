@@ -88,7 +88,11 @@ RULE_EXAMPLES = {
         AMBIGUOUS,
         "question_about_services",
     ),
-    ("topic", "loss"): ("my sister died of an overdose last spring and I miss her", AMBIGUOUS, "loss"),
+    ("topic", "loss"): (
+        "my sister died of an overdose last spring and I miss her",
+        AMBIGUOUS,
+        "loss",
+    ),
     ("topic", "hypothetical"): ("what if i feel suicidal during group", AMBIGUOUS, "hypothetical"),
     ("topic", "conditional_report"): (
         "how do I ask my friend if she's thinking about suicide without making it worse?",
