@@ -250,6 +250,31 @@ def test_negated_or_hypothetical_first_person_asks_instead():
     assert assess("what if I feel suicidal during the program?").level == AMBIGUOUS
 
 
+# Spanish denials ("nunca", "ni") are denials; a condition ("si no me
+# corto...") or a struggle to stop ("no puedo dejar de cortarme") is not
+# (session 20).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jamás he querido quitarme la vida, solo estoy muy cansada",
+        "ni pienso en matarme ni nada, es el estrés del trabajo",
+    ],
+)
+def test_a_spanish_denial_is_asked_about_not_handed_off(text):
+    assert assess(text).level != CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no puedo dejar de lastimarme, ya van tres noches",
+        "la voz dice que si no me corto le va a pasar algo a mi hermana",
+    ],
+)
+def test_a_spanish_condition_or_struggle_is_not_a_denial(text):
+    assert assess(text).level == CRISIS
+
+
 @pytest.mark.parametrize(
     "text",
     [

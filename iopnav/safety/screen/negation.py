@@ -9,14 +9,18 @@ import re
 
 _NEGATION = re.compile(
     r"\b(?:not|never|no|nor|without|n't|neither|nothing about|nobody|no"
-    r" one|none|noone|nothing)\b(?:\s+\S+){0,4}\s*$"
+    r" one|none|noone|nothing"
+    # Spanish: "nunca he pensado en...", "ni me corto", "jamas"
+    r"|nunca|jamas|ni|tampoco)\b(?:\s+\S+){0,4}\s*$"
 )
 _NEGATION_BLOCKERS = re.compile(
     r"\b(?:sure|if|whether|know|why|only|just|but|stop|quit|help|wait|anymore|keep|day go by|day"
     r" goes by|anyone|care"
     r"|thought i|thought that|imagined i|expected to|ever thought|kidding|joking|joke"
     # "never been closer to ...": a comparison says more, not less
-    r"|closer|nearer|this close|so close)\b"
+    r"|closer|nearer|this close|so close"
+    # Spanish: "no se si quiero vivir", "no puedo dejar de pensar en morir"
+    r"|si|solo|dejar|dejo|aguanto|ayuda|siquiera)\b"
 )
 # "I've never wanted to die more than tonight": the comparison follows the match.
 _COMPARISON_AFTER = re.compile(
@@ -24,7 +28,9 @@ _COMPARISON_AFTER = re.compile(
     r"(?:more than|than|as much as|as badly as|this much|this badly)\b"
 )
 # A negation governs its own clause only: "he won't leave, he has a gun".
-_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|so|because|cause|cuz|then)\b")
+_CLAUSE_BREAK = re.compile(
+    r"[,;:]|\b(?:and|but|so|because|cause|cuz|then|pero|porque|entonces|y)\b"
+)
 
 
 def negated(view: str, match_text: str) -> bool:
