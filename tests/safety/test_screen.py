@@ -305,6 +305,9 @@ def test_feelings_with_hopelessness_or_entrapment_are_still_asked_about():
 
 def test_media_mentions_do_not_escalate():
     assert assess("in the book we read the main character kills himself").level == NONE
+    # a thesis or an essay about it, in Spanish too (session 20)
+    assert assess("mi tesis es sobre el suicidio en la literatura del siglo XIX").level == NONE
+    assert assess("writing a dissertation on suicide in rural towns, any data?").level != CRISIS
 
 
 def test_category_names_the_most_actionable_risk():

@@ -112,7 +112,7 @@ _MEDIA = re.compile(
     r"elebrity|poem|musical"
     r"|pelicula|peli|serie|telenovela|cancion|corrido|letra de|libro|capitulo|episodio|temporada"
     r"|videojuego|personaje|noticias?|noticiero|periodico|articulo|documental|poema|cantante"
-    r"|actor|actriz)\b"
+    r"|actor|actriz|ensayo|tesis|novela|reportaje|thesis|dissertation)\b"
 )
 _IDIOMS = re.compile(
     r"\b(?:(?:be|is|are|was|it|this|that|\w+) killing me|kill(?:s|ing)? me"
