@@ -2,9 +2,10 @@
 assistant: Rasa's reply format for good requests, a clear 400 for bad ones,
 long messages answered (shortened, with a note) instead of dropped."""
 
+import http.client
 import json
-import urllib.error
-import urllib.request
+import select
+import urllib.parse
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -14,13 +15,30 @@ from tests.support.waiting import wait_for
 HANDOFF_MARKERS = ("988", "911", "741741")
 
 
+MAX_BODY = 64 * 1024
+
+
 def post_raw(url: str, body: bytes):
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    """POST `body` as JSON; (status, parsed answer).
+
+    A body over the limit is refused from its Content-Length, before it is
+    read: the client waits for that early answer instead of sending the
+    body, or it races the server's close and sees a broken pipe."""
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     try:
-        with urllib.request.urlopen(request, timeout=60) as resp:
-            return resp.status, json.loads(resp.read().decode())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read().decode())
+        conn.putrequest("POST", parts.path)
+        conn.putheader("Content-Type", "application/json")
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders()
+        wait = 10.0 if len(body) > MAX_BODY else 0.0
+        answered_early, _, _ = select.select([conn.sock], [], [], wait)
+        if not answered_early:
+            conn.send(body)
+        resp = conn.getresponse()
+        return resp.status, json.loads(resp.read().decode())
+    finally:
+        conn.close()
 
 
 @pytest.fixture
