@@ -13,7 +13,7 @@ costs none of them.
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, Iterator, List, Tuple
 
 from iopnav.safety.screen import history, speaker
 from iopnav.safety.screen.lexicon import Match, Prefilter
@@ -366,17 +366,22 @@ def how_to_request(s: SentenceFrames, m: Match) -> bool:
     return bool(_HOW_TO.search(s.sentence))
 
 
+def _surroundings(s: SentenceFrames, m: Match) -> Iterator[Tuple[str, str]]:
+    """(text before, text after) the match, in its own view and in the sentence."""
+    for view in (m.view, s.sentence):
+        at = view.find(m.text)
+        if at >= 0:
+            yield view[:at], view[at + len(m.text) :]
+
+
 @frame('the match is what a how-to asks for ("how to overdose", "a way to do self-harm")')
 def how_to_do_it(s: SentenceFrames, m: Match) -> bool:
     if _HOW_TO.match(m.text):  # the pattern itself is the request ("how do you hang yourself")
         return True
-    for view in (m.view, s.sentence):
-        at = view.find(m.text)
-        if at < 0:
-            continue
-        before = view[:at].split()[-4:]
-        for start in range(len(before)):
-            head = " ".join(before[start:])
+    for before, _ in _surroundings(s, m):
+        words = before.split()[-4:]
+        for start in range(len(words)):
+            head = " ".join(words[start:])
             found = _HOW_TO.match(head)
             if found and _DOING.issuperset(head[found.end() :].split()):
                 return True
@@ -385,13 +390,10 @@ def how_to_do_it(s: SentenceFrames, m: Match) -> bool:
 
 @frame('the match names a subject ("suicide prevention", "suicide rates", "tasas de suicidio")')
 def topic_compound(s: SentenceFrames, m: Match) -> bool:
-    for view in (m.view, s.sentence):
-        at = view.find(m.text)
-        if at >= 0 and (
-            _TOPIC_NOUN_AFTER.match(view, at + len(m.text)) or _TOPIC_NOUN_BEFORE.search(view[:at])
-        ):
-            return True
-    return False
+    return any(
+        _TOPIC_NOUN_AFTER.match(after) or _TOPIC_NOUN_BEFORE.search(before)
+        for before, after in _surroundings(s, m)
+    )
 
 
 @frame('the message asks for a method, amount or dose that would kill ("which method is quickest")')
