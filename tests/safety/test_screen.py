@@ -719,3 +719,81 @@ def test_spanish_prevention_and_media_questions_are_not_handed_off(text):
 )
 def test_a_method_asked_for_a_story_is_still_a_crisis(text):
     assert assess(text).level == CRISIS
+
+
+# Method seeking in other words: poisons swallowed or injected, one's own
+# medicine taken in excess on purpose, an injury done "deliberately", wounds
+# or their evidence hidden so nobody notices, self-harm "engaged in", how
+# long until a body is found, how many of something it takes to die.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thinking of swallowing the rat poison in the garage",
+        "i want to inject myself with bleach",
+        "could i deliberately take my prescribed pills excessively and sleep forever",
+        "best way to deliberately break my own wrist so it looks like an accident",
+        "need to conceal the evidence of self-burning before the pool party",
+        "ways to hide the cuts on my thigh without my coach noticing",
+        "how could someone practice self-harm where it won't show",
+        "how long after a person hangs themselves do they usually get found?",
+        "how many sleeping pills does it take to die",
+    ],
+)
+def test_methods_in_other_words_are_a_crisis(text):
+    assert assess(text).level == CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much flour does it take to make two loaves?",
+        "my kid swallowed a penny, is that an emergency?",
+        "I deliberately left my phone at home this weekend",
+        "how to hide acne marks on my face with makeup",
+        "how long does it take for insurance to find my records after I switch plans?",
+    ],
+)
+def test_look_alikes_of_those_methods_stay_calm(text):
+    assert assess(text).level != CRISIS
+
+
+# Passive ideation said as doubt about living: asked about, not handed off.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lately i'm kind of ambivalent about being alive",
+        "some nights i ask myself whether my life is worth living",
+        "there doesn't seem to be any way out of this for me",
+    ],
+)
+def test_doubt_about_living_gets_the_question(text):
+    assert assess(text).level == "ambiguous"
+
+
+# Words of danger used for something else: a past "today was the day" told
+# as a story, forgiving someone who hurt the writer long ago, feeling "as if
+# attacked" in an argument, attempts at something named.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "today was the day I finally asked for a raise and it went great",
+        "how do I stop resenting someone who hurt me in high school?",
+        "when my sister criticizes me I feel like I'm being attacked",
+        "our attempts at couples counseling haven't worked lately",
+    ],
+)
+def test_past_stories_and_similes_are_not_danger(text):
+    assert assess(text).level != CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "today is the day, I've made up my mind",
+        "my stepdad hurt me again tonight",
+        "I was attacked outside my building an hour ago",
+        "I attempted at 16 and lately the thoughts are coming back",
+    ],
+)
+def test_the_same_words_said_of_now_stay_a_crisis(text):
+    assert assess(text).level == CRISIS

@@ -56,7 +56,8 @@ _HOW_TO = re.compile(
 # topic.
 _DOING = frozenset(
     "do doing commit committing attempt attempting try trying perform get a an the some just"
-    " actually really quickly safely painlessly successfully properly".split()
+    " actually really quickly safely painlessly successfully properly engage engaging in"
+    " practice practise practicing practising".split()
 )
 # "suicide" as a modifier names a subject, not someone's danger ("suicide
 # prevention", "suicide rates", "tasas de suicidio"). Not "risk", "crisis",
@@ -379,7 +380,7 @@ def how_to_do_it(s: SentenceFrames, m: Match) -> bool:
     if _HOW_TO.match(m.text):  # the pattern itself is the request ("how do you hang yourself")
         return True
     for before, _ in _surroundings(s, m):
-        words = before.split()[-4:]
+        words = before.split()[-6:]  # "how can i engage in"
         for start in range(len(words)):
             head = " ".join(words[start:])
             found = _HOW_TO.match(head)

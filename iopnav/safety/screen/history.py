@@ -140,12 +140,14 @@ _WEAK_PRESENT = re.compile(
 # Past risk that is coming back ("attempted years ago ... thinking about it
 # again") is present risk, whatever the history frame says.
 _RISK_HISTORY = re.compile(
-    # "attempt" as a suicide attempt ("attempted last year", "my attempt."),
-    # not an attempt at something named ("attempted journaling")
+    # "attempt" as a suicide attempt ("attempted last year", "my attempt.",
+    # "attempted at 15"), not an attempt at something named ("attempted
+    # journaling", "attempts at communication")
     r"\b(?:attempt\w*(?=\s*(?:$|[.,;:!?)]|(?:suicide|to (?:kill|end|hurt|take|die|overdose|od)"
     r"|on (?:my|his|her|their) (?:own )?life|last|in|years?|months?|weeks?|days?|twice|once"
     r"|\w+ times"
-    r"|again|before|when|while|after|at|as|and|but|so|because|with|using|by|that"
+    r"|again|before|when|while|after|at (?=\d|age\b|home\b|school\b|work\b)|as|and|but|so|because"
+    r"|with|using|by|that"
     r"|was|were|is|are|had|has|have|left|put|landed|failed|nearly|almost|did|i|he|she|they|we|it"
     r"|scared|happened|changed|\d+)\b))"
     r"|tried to (?:kill|end|hurt)|overdos\w*|self-harm\w*|cut(?:ting)?"
