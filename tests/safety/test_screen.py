@@ -797,3 +797,38 @@ def test_past_stories_and_similes_are_not_danger(text):
 )
 def test_the_same_words_said_of_now_stay_a_crisis(text):
     assert assess(text).level == CRISIS
+
+
+# Method details asked as general questions: the tool or the depth for
+# self-inflicted wounds, "a method of" overdosing, a means named for the act,
+# throwing oneself from a height or impaling oneself said as a fragment,
+# pushing someone into suicide asked about anyone.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what sorts of blades would someone use for self-inflicted cuts",
+        "the safest angle for self-inflicted cuts?",
+        "is there a method of overdosing that looks natural",
+        "what happens to the body when using a rope to commit suicide?",
+        "hurling myself from the parking garage roof tonight",
+        "impaling myself is all I think about",
+        "what would you say to drive a coworker into suicide",
+        "best rumors to spread to make her kill herself",
+        "ways to induce a concussion in myself",
+    ],
+)
+def test_method_details_asked_in_general_are_a_crisis(text):
+    assert assess(text).level == CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what methods of suicide prevention work in schools?",
+        "the ideal temperature for a bath to relax sore muscles",
+        "what kinds of tools could you use to fix a leaky faucet",
+        "my daughter is being bullied at school and she seems withdrawn",
+    ],
+)
+def test_look_alikes_of_method_details_stay_calm(text):
+    assert assess(text).level != CRISIS

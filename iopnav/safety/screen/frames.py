@@ -47,7 +47,13 @@ _HOW_TO = re.compile(
     r"\b(?:how (?:do|does|can|could|would|should|might) (?:you|u|one|i|someone|somebody|people|a"
     r" person)\b|how to\b"
     r"|(?:best|easiest|quickest|fastest|least painful|safest|cleanest) way\b|ways? to\b"
-    r"|tips? (?:for|on|to)\b|tricks? (?:for|to)\b|techniques? (?:for|to)\b)"
+    r"|tips? (?:for|on|to)\b|tricks? (?:for|to)\b|techniques? (?:for|to)\b"
+    # "a method of overdosing", "what kinds of objects could you use to...",
+    # "the ideal depth for..."
+    r"|methods? (?:of|for)\b"
+    r"|what (?:kinds?|types?|sorts?) of (?:\w+ ){0,2}(?:can|could|would|should)"
+    r" (?:i|you|one|someone|a person) use\b|(?:ideal|best|right|optimal|safest|proper)"
+    r" (?:depth|angle|spot|place|temperature|amount|tool|object|blade)s? (?:for|to)\b)"
 )
 # The only words that may stand between a how-to and a risk word for the
 # risk word to be the thing asked for ("how to overdose", "how can i do
@@ -56,7 +62,8 @@ _HOW_TO = re.compile(
 # topic.
 _DOING = frozenset(
     "do doing commit committing attempt attempting try trying perform get a an the some just"
-    " actually really quickly safely painlessly successfully properly engage engaging in"
+    " actually really quickly safely painlessly successfully properly engage engaging in to"
+    " create creating cause causing inflict inflicting"
     " practice practise practicing practising".split()
 )
 # "suicide" as a modifier names a subject, not someone's danger ("suicide
