@@ -690,6 +690,23 @@ def test_spanish_boss_will_kill_me_is_an_idiom(text, level):
     assert assess(text).level == level
 
 
+# Dying "of laughter" or "of embarrassment", a job or the traffic "killing
+# me": idioms. Wanting to die said plainly, or "de pena" (sorrow in much of
+# the Spanish-speaking world), stays a hand-off.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("me muero de risa con los memes que me manda mi hermano", "none"),
+        ("me quiero morir de la verguenza, llegue tarde a la entrevista", "none"),
+        ("el trafico de la mañana me esta matando, hay grupos en la tarde?", "none"),
+        ("me quiero morir de pena desde que se fue mi esposa", CRISIS),
+        ("me quiero morir, ya no puedo con esto", CRISIS),
+    ],
+)
+def test_spanish_dying_of_laughter_is_an_idiom(text, level):
+    assert assess(text).level == level
+
+
 # Spanish questions about prevention, warning signs or a documentary are
 # questions, as in English (the question, service and media frames had
 # English words only).

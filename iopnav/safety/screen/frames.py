@@ -156,6 +156,14 @@ _IDIOMS = re.compile(
     r"|(?:mi|el|la) (?:jefe|jefa|profe|profesor|profesora|maestro|maestra|entrenador|entrenadora"
     r"|coach|supervisor|supervisora) me va a matar si (?:llego|no llego|no entrego|no termino"
     r"|repruebo|pierdo|no paso|se me olvida|me ve|me vuelvo a)"
+    # dying "of laughter", "of embarrassment" (not "de pena": sorrow in much of
+    # the Spanish-speaking world); a job or the traffic "killing me" (Spanish)
+    r"|me (?:quiero |voy a |iba a |estoy )?(?:morir|muero|muriendo) de (?:la |el )?(?:risa"
+    r"|verguenza|sueno|hambre|frio|calor|aburrimiento|envidia|ganas|nervios|cansancio|sed|ternura"
+    r"|emocion)"
+    r"|(?:este|esta|ese|esa|el|la|mi) (?:trabajo|chamba|jale|escuela|uni|universidad|trafico|calor"
+    r"|estres|semana|horario|turno|examen|clase|rutina|tarea|dolor de cabeza|dolor de espalda)"
+    r"(?: \S+){0,3}? me (?:va a matar|esta matando|mata)"
     r"|kill(?:ing|ed)? (?:this|that|the|my|it|a|our)"
     r" (?:presentation|test|exam|interview|game|workout|performance|audition|set|speech"
     r"|race|shift|project|assignment|match|routine|look|outfit|song|paper|recital|solo))\b"
