@@ -675,8 +675,10 @@ def test_spanish_farewells_with_ordinary_uses_are_asked_about(text):
     assert assess(text).level == "ambiguous"
 
 
-# A boss or a teacher who "will kill me" over lateness is an idiom; the same
-# words about a partner, or with fear, stay a hand-off.
+# A boss or a teacher who "will kill me" over lateness, dying "of laughter"
+# or "of embarrassment", a job or the traffic "killing me": idioms. The same
+# words about a partner, or with fear, wanting to die said plainly, or "de
+# pena" (sorrow in much of the Spanish-speaking world) stay a hand-off.
 @pytest.mark.parametrize(
     "text, level",
     [
@@ -684,18 +686,6 @@ def test_spanish_farewells_with_ordinary_uses_are_asked_about(text):
         ("la maestra me va a matar si no entrego la tarea", "none"),
         ("mi esposo me va a matar si se entera que escribi", CRISIS),
         ("me va a matar, tengo mucho miedo", CRISIS),
-    ],
-)
-def test_spanish_boss_will_kill_me_is_an_idiom(text, level):
-    assert assess(text).level == level
-
-
-# Dying "of laughter" or "of embarrassment", a job or the traffic "killing
-# me": idioms. Wanting to die said plainly, or "de pena" (sorrow in much of
-# the Spanish-speaking world), stays a hand-off.
-@pytest.mark.parametrize(
-    "text, level",
-    [
         ("me muero de risa con los memes que me manda mi hermano", "none"),
         ("me quiero morir de la verguenza, llegue tarde a la entrevista", "none"),
         ("el trafico de la mañana me esta matando, hay grupos en la tarde?", "none"),
@@ -703,7 +693,7 @@ def test_spanish_boss_will_kill_me_is_an_idiom(text, level):
         ("me quiero morir, ya no puedo con esto", CRISIS),
     ],
 )
-def test_spanish_dying_of_laughter_is_an_idiom(text, level):
+def test_spanish_idioms_of_killing_and_dying(text, level):
     assert assess(text).level == level
 
 
