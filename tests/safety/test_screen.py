@@ -839,3 +839,34 @@ def test_method_details_asked_in_general_are_a_crisis(text):
 )
 def test_look_alikes_of_method_details_stay_calm(text):
     assert assess(text).level != CRISIS
+
+
+# Risk told as history: a word of the present in a sentence about something
+# else ("I recently started a new job") is not the risk coming back; a time
+# of something happening now ("tonight") is, wherever it stands.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I made two suicide attempts in my twenties, both over a decade ago. I've been"
+        " stable for years. I recently started a new job and want a weekly group.",
+        "When I was seventeen I took an overdose. I'm 40 now and doing well. Do you have"
+        " an evening group for anxiety?",
+        "My sister attempted in 2016 and has been stable since. Right now she is looking"
+        " for a program for her panic attacks.",
+    ],
+)
+def test_history_with_ordinary_present_news_is_not_a_crisis(text):
+    assert assess(text).level != CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My son has a history of self-harm but he's been doing well for two years. Tonight"
+        " he locked himself in his room after a fight and won't answer me.",
+        "I attempted years ago and I'm mostly stable, but lately I keep thinking about"
+        " doing it again.",
+    ],
+)
+def test_history_with_something_happening_now_stays_a_crisis(text):
+    assert assess(text).level == CRISIS

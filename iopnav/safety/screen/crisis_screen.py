@@ -112,7 +112,7 @@ class CrisisScreen:
             for m in lexicon.find("message", (whole, frames.lemmas), whole):
                 found.add(m, *self.rules.decide("message", frames, m))
         if not found.crisis:
-            coming_back = history.recurrence(message.norm)
+            coming_back = history.recurrence(message.norm, message.history)
             if coming_back:
                 found.crisis.append(coming_back)
 

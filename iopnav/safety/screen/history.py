@@ -41,7 +41,8 @@ _REMOTE_TIME = re.compile(
     r" addiction|still using|still drinking)"
     r"|(?:in|back in|during|since) (?:19|20)\d\d|in (?:19|20)\d\d|'\d\d\b"
     r"|(?:when|while) i (?:was|were|be) (?:younger|young|a kid|a child|a teen|a"
-    r" teenager|little|in (?:high school|middle school|college|school)|\d+)"
+    r" teenager|little|in (?:high school|middle school|college|school)|\d+|\w+teen"
+    r"|(?:twenty|thirty|forty|fifty|sixty)(?:[- ]\w+)?)"
     # an age then and an age now ("tried at 19. i'm 31"), seasons and school
     # grades ago, and the Spanish forms ("hace cinco años", "de adolescente")
     r"|(?:at|i was|he was|she was) (?:age )?\d{1,2}\b.*\b(?:i|he|she) (?:am|is|be) (?:now )?\d{2}\b"
@@ -154,6 +155,12 @@ _RISK_HISTORY = re.compile(
     r" myself|suicid\w*|od'?d|oding"
     r"|i cut|^cut|cutting)\b"
 )
+# The time of something happening now ("tonight he locked himself in the
+# bathroom"): the risk coming back wherever it stands, even in a message
+# told as history.
+_INCIDENT_TIME = re.compile(
+    r"\b(?:tonight|last night|this morning|earlier today|yesterday|just now|an hour ago)\b"
+)
 # ...with a word for it coming back, anywhere in the message.
 _RECURRENCE = re.compile(
     rf"\b(?:again|lately|recently|these days|{_COMING_BACK}|are back|is back|returning|right"
@@ -177,7 +184,7 @@ _PAST_RISK = re.compile(
     r"\b(?:i (?:was|were) (?:\w+ )?(?:suicidal|hospitalized|cutting|self-harming|in an"
     r" abusive|abused|overdosing)"
     r"|i (?:tried|attempted|survived|overdosed|odd|cut myself|self-harmed|burned myself|used"
-    r" to|wrote a (?:suicide )?note)"
+    r" to|wrote a (?:suicide )?note|took an overdose)|(?:and|then) (?:tried|attempted) to"
     r"|my (?:last|past|previous|old|only) (?:suicide )?(?:attempt|overdose))\b"
 )
 _STABLE_NOW = re.compile(
@@ -238,11 +245,21 @@ def says_stable(norm: str) -> bool:
     return bool(_STABLE.search(norm))
 
 
-def recurrence(norm: str) -> Optional[Match]:
+def recurrence(norm: str, told_as_history: bool = False) -> Optional[Match]:
     """Past risk that is coming back ("attempted years ago ... thinking about
-    it again"): present risk, whatever the history frame says."""
-    coming_back = _RISK_HISTORY.search(norm) and _RECURRENCE.search(_STABLE_TODAY.sub(" ", norm))
+    it again"): present risk, whatever the history frame says. In a message
+    told as history the word of the present must stand in a sentence that
+    speaks of the risk: "I recently got an ADHD diagnosis" after "two
+    attempts, both over ten years ago" is not the risk coming back."""
+    text = _STABLE_TODAY.sub(" ", norm)
+    coming_back = _RISK_HISTORY.search(norm) and _RECURRENCE.search(text)
     if not coming_back or negated(norm, coming_back.group(0)):
+        return None
+    if (
+        told_as_history
+        and not _INCIDENT_TIME.search(text)
+        and not _present_with_risk(text, _RECURRENCE, _RISK_OR_IT_CUE)
+    ):
         return None
     # The category reads the recurrence words ("again"), which never say
     # self-harm: kept as it was (a refactor changes no decision).
