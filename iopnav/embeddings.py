@@ -57,7 +57,10 @@ class SentenceEmbedder:
         out = np.zeros((len(texts), self.table.shape[1]), dtype=np.float32)
         if not texts:
             return out
-        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        if len(texts) == 1:  # one message (every turn): no thread pool to wake
+            encodings = [self.tokenizer.encode(texts[0], add_special_tokens=False)]
+        else:
+            encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
         for row, encoding in enumerate(encodings):
             ids: List[int] = encoding.ids[:MAX_TOKENS]
             if ids:

@@ -44,16 +44,18 @@ class _Block:
         self._words: Dict[str, np.ndarray] = {}
 
     def _columns(self, text: str) -> np.ndarray:
-        """The vocabulary columns of every n-gram of the text, with repeats."""
+        """The vocabulary columns of every n-gram of the text, with repeats
+        (as int32: numpy sorts them about ten times faster than int64, and
+        np.unique's sort was a tenth of a long message's scoring)."""
         if self.analyzer == "word":
             get = self.vocabulary.get
             found = [j for j in map(get, self._analyze(text)) if j is not None]
-            return np.asarray(found, dtype=np.int64)
+            return np.asarray(found, dtype=np.int32)
         # char_wb reads each whitespace-separated word alone (padded with
         # spaces), after lower-casing: the same per word in any message.
         words = self.vectorizer._white_spaces.sub(" ", text.lower()).split()
         parts = [self._word_columns(w) for w in words]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
 
     def _word_columns(self, word: str) -> np.ndarray:
         cols = self._words.get(word)
@@ -62,7 +64,7 @@ class _Block:
                 self._words.clear()
             get = self.vocabulary.get
             grams = self.vectorizer._char_wb_ngrams(word)
-            cols = np.asarray([j for j in map(get, grams) if j is not None], dtype=np.int64)
+            cols = np.asarray([j for j in map(get, grams) if j is not None], dtype=np.int32)
             self._words[word] = cols
         return cols
 

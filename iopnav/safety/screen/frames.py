@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Callable, Dict, Iterator, List, Tuple
 
 from iopnav.safety.screen import history, speaker
-from iopnav.safety.screen.lexicon import Match, Prefilter
+from iopnav.safety.screen.lexicon import Match, Prefilter, literal_gates, passes
 from iopnav.safety.screen.negation import negated
 from iopnav.safety.screen.normalise import is_spanish, split_sentences
 from iopnav.safety.screen.views import SentenceViews, prime_lemmas
@@ -168,6 +168,9 @@ _IDIOMS = re.compile(
     r" (?:presentation|test|exam|interview|game|workout|performance|audition|set|speech"
     r"|race|shift|project|assignment|match|routine|look|outfit|song|paper|recital|solo))\b"
 )
+# What every idiom holds one of ("kill", "dying ", "hit"...): a sentence
+# with none skips the idiom regex, which every sentence would otherwise pay.
+_IDIOM_GATES = literal_gates(_IDIOMS.pattern)
 # "If my friend says she wants to die, what should I do?": the risk is
 # inside a conditional about someone else in an advice question: ask, don't alarm.
 _COND_REPORT = re.compile(
@@ -263,7 +266,9 @@ class MessageFrames:
     @cached_property
     def sentence_frames(self) -> List["SentenceFrames"]:
         last = len(self.sentences) - 1
-        prime_lemmas(self.sentences)
+        # With the whole text: the message-wide patterns read its lemmas too, and
+        # its chunks ("tonight.") differ from the sentences' (one spaCy call, not two).
+        prime_lemmas(self.sentences + [self.norm])
         return [
             SentenceFrames(self, SentenceViews.of(s), i == last)
             for i, s in enumerate(self.sentences)
@@ -321,6 +326,8 @@ class SentenceFrames:
 
     @cached_property
     def idioms(self) -> List[str]:
+        if not passes(_IDIOM_GATES, self.sentence):
+            return []
         return [m.group(0) for m in _IDIOMS.finditer(self.sentence)]
 
     @cached_property

@@ -236,6 +236,13 @@ def literal_gates(pattern: str, flags: int = 0) -> Tuple[Tuple[str, ...], ...]:
             if op is sc.LITERAL:
                 run += chr(av)
                 continue
+            if op in (sc.MAX_REPEAT, sc.MIN_REPEAT) and av[0] >= 1 and _one_literal(av[2]):
+                # "km+s+" holds "km" and "ms": its first "m" follows the "k" and
+                # its last is followed by the "s" (no gates, it ran on every view).
+                ch = chr(av[2][0][1])
+                found.append({run + ch})
+                run = ch
+                continue
             if run:
                 found.append({run})
                 run = ""
@@ -256,10 +263,73 @@ def literal_gates(pattern: str, flags: int = 0) -> Tuple[Tuple[str, ...], ...]:
             found.append({run})
         return found
 
+    def _one_literal(seq) -> bool:
+        return len(seq) == 1 and seq[0][0] is sc.LITERAL
+
     try:
         return tuple(tuple(sorted(group)) for group in groups(sre_parse.parse(pattern, flags)))
     except Exception:  # an unusual construct: no gates, the regex decides alone
         return ()
+
+
+_WORD_CHAR = re.compile(r"\w")
+_MAX_PATHS = 256
+
+
+def leading_words(pattern: str) -> Optional[Tuple[Tuple[str, str], ...]]:
+    """For a pattern that opens with a whole word ("\\bwon'?t\\b", "\\b(he|she)'d"):
+    the (literal, word) pairs one of which every match starts with, the word
+    being the whole first word of the match; None for any other pattern.
+
+    A long message holds "won" and "'t" somewhere, but rarely the word "wont"
+    or "won't": the text's set of words is a cheaper and sharper test than
+    literal_gates for these (normalise.py's expansions)."""
+    import sre_constants as sc
+    import sre_parse
+
+    # Each path: (literal so far, its first word once that word has ended).
+    Paths = List[Tuple[str, Optional[str]]]
+
+    def step(paths: Paths, op, av) -> Optional[Paths]:
+        if op is sc.LITERAL:
+            ch = chr(av)
+            ends = not _WORD_CHAR.match(ch)
+            return [(lit + ch, word if word or not ends else lit) for lit, word in paths]
+        if op is sc.AT and av is sc.AT_BOUNDARY:
+            # After a word character, a boundary ends the word.
+            return [(lit, word or lit) for lit, word in paths]
+        if op is sc.SUBPATTERN and not av[1] and not av[2]:  # no (?i:...)
+            return walk(paths, av[-1], top=False)
+        if op is sc.BRANCH:
+            return join([walk(paths, branch, top=False) for branch in av[1]])
+        if op in (sc.MAX_REPEAT, sc.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+            return join([paths, walk(paths, av[2], top=False)])
+        return None
+
+    def join(alternatives: List[Optional[Paths]]) -> Optional[Paths]:
+        if any(a is None for a in alternatives):
+            return None
+        return [path for a in alternatives for path in a]
+
+    def walk(paths: Paths, seq, top: bool) -> Optional[Paths]:
+        for op, av in seq:
+            longer = step(paths, op, av)
+            if longer is None or len(longer) > _MAX_PATHS:
+                # Where every first word is known, the literals so far will do.
+                return paths if top and all(word for _, word in paths) else None
+            paths = longer
+        return paths
+
+    try:
+        parsed = list(sre_parse.parse(pattern))
+    except Exception:  # an unusual construct: no words, the regex decides alone
+        return None
+    if not parsed or parsed[0] != (sc.AT, sc.AT_BOUNDARY):
+        return None
+    paths = walk([("", None)], parsed[1:], top=True)
+    if not paths or not all(word and _WORD_CHAR.match(word[0]) for _, word in paths):
+        return None
+    return tuple(sorted(set(paths)))
 
 
 @lru_cache(maxsize=None)
@@ -271,7 +341,7 @@ def _gates(kind: str) -> Tuple[Tuple[Tuple[str, ...], ...], ...]:
     )
 
 
-def _passes(gates: Tuple[Tuple[str, ...], ...], view: str) -> bool:
+def passes(gates: Tuple[Tuple[str, ...], ...], view: str) -> bool:
     """The view holds a string of every group (plain loops: this runs
     hundreds of times a long message)."""
     for group in gates:
@@ -281,6 +351,78 @@ def _passes(gates: Tuple[Tuple[str, ...], ...], view: str) -> bool:
         else:
             return False
     return True
+
+
+def halves(pattern: str) -> Optional[Tuple["re.Pattern", "re.Pattern"]]:
+    """(head, tail) of a pattern "head.*tail" (the first ".*" outside any
+    group, class or alternation), or None.
+
+    Such a pattern tries `.*tail` after every place the head matches, to the
+    end of the text and back: on a long message with a common head ("took",
+    "gun") that is most of the screen's time. It cannot match unless the tail
+    matches after the head first does, which two plain searches tell."""
+    depth, i, in_class, split = 0, 0, False, None
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 2 if pattern[i + 1 : i + 2] in ("]", "^") else 1  # "[]" and "[^]" hold "]"
+            continue
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            return None  # head.*tail|other: either side may match
+        elif split is None and depth == 0 and pattern.startswith(".*", i):
+            split = i
+        i += 1
+    if split is None:
+        return None
+    try:
+        head, tail = re.compile(pattern[:split]), re.compile(pattern[split + 2 :])
+    except re.error:  # a back-reference across the halves
+        return None
+    return (head, tail) if head.flags == tail.flags == re.compile(pattern).flags else None
+
+
+@lru_cache(maxsize=None)
+def _halves(kind: str) -> Tuple[Optional[Tuple["re.Pattern", "re.Pattern"]], ...]:
+    return tuple(halves(rx.pattern) for _, _, rx, _ in load()[kind])
+
+
+# A view this long is first asked whether a head.*tail pattern can match
+# (sentences are shorter: for them the pattern's own search is cheaper).
+LONG_VIEW = 300
+
+
+class _Held:
+    """A long text that remembers its substring tests (`lit in held`): the
+    message-wide patterns test the same drug names, weapons and people in
+    it, and the whole message is long enough for each test to count."""
+
+    __slots__ = ("text", "_known")
+
+    def __init__(self, text: str) -> None:
+        self.text, self._known = text, {}
+
+    def __contains__(self, literal: str) -> bool:
+        known = self._known.get(literal)
+        if known is None:
+            known = self._known[literal] = literal in self.text
+        return known
+
+
+def _held(text: str):
+    return _Held(text) if len(text) >= LONG_VIEW else text
+
+
+def _may_match(head: "re.Pattern", tail: "re.Pattern", view: str) -> bool:
+    first = head.search(view)
+    return first is not None and tail.search(view, first.start()) is not None
 
 
 def find(
@@ -294,13 +436,17 @@ def find(
     `prefilter` must have been built from the message this sentence is part of."""
     found = []
     hay = "\n".join(views)
-    patterns, gates = load()[kind], _gates(kind)
-    for index in _candidates(kind, hay, prefilter):
+    held = _held(hay)
+    views_held = [_held(view) for view in views] if held is not hay else views
+    patterns, gates, split = load()[kind], _gates(kind), _halves(kind)
+    for index in _candidates(kind, hay if prefilter else held, prefilter):
         category, raw, rx, _ = patterns[index]
-        if not _passes(gates[index], hay):  # the hay holds every view
+        if not passes(gates[index], held):  # the hay holds every view
             continue
-        for view in views:
-            if not view or not _passes(gates[index], view):
+        for view, view_held in zip(views, views_held, strict=True):
+            if not view or not passes(gates[index], view_held):
+                continue
+            if split[index] and len(view) >= LONG_VIEW and not _may_match(*split[index], view):
                 continue
             m = rx.search(view)
             if m:

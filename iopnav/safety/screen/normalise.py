@@ -8,11 +8,12 @@ for the plain spelling. Also: sentences, and whether a message is Spanish.
 """
 
 import re
+import sre_parse
 import unicodedata
 from functools import lru_cache
-from typing import List
+from typing import List, Set
 
-from iopnav.safety.screen.lexicon import required_literals
+from iopnav.safety.screen.lexicon import leading_words, literal_gates, passes
 
 # SMS spellings and contractions, expanded before lemmatising so that
 # "im gonna kms", "i dont wanna live" and "I'm not okay" read alike.
@@ -107,9 +108,27 @@ _EXPANSION_TABLE = [
     (r"\bsh'?ing\b", "self-harming"),
     (r"\b([a-z])\.([a-z])\.([a-z])\.?(?=\s|$)", r"\1\2\3"),
 ]
-# Each with the literals one of which it needs: most expansions are skipped
-# by a substring test, without scanning the text with their regex.
-_EXPANSIONS = [(re.compile(p), r, required_literals(p)) for p, r in _EXPANSION_TABLE]
+
+
+def _expansion(pattern: str, replacement: str) -> tuple:
+    """The regex, the replacement as `re.sub` reads it (once, not every
+    match), every group of literals a match needs one of ("'d" as well as
+    "he", "she"...) and, when it opens with a whole word, the words it can
+    open with: most expansions are skipped by substring and set tests,
+    without scanning the text with their regex (a long message has "i" and
+    "m", rarely "im")."""
+    rx = re.compile(pattern)
+    return (
+        rx,
+        sre_parse.parse_template(replacement, rx),
+        literal_gates(pattern),
+        leading_words(pattern),
+    )
+
+
+_EXPANSIONS = [_expansion(p, r) for p, r in _EXPANSION_TABLE]
+_WORDS = re.compile(r"\w+")
+_IS_WORD_CHAR = re.compile(r"\w").match
 
 # Emoji that name a means; "su!c!de", "k1ll", "s*icide", "k m s" read as words.
 _EMOJI = {
@@ -218,10 +237,44 @@ def normalise(text: str) -> str:
     text = _SPACED.sub(lambda m: _unspace(m.group(0)), text)
     text = re.sub(r"(\w)\1{2,}", r"\1\1", text)  # "soooo" -> "soo"
     text = _DOUBLED.sub(_undouble, text)
-    for pattern, repl, literals in _EXPANSIONS:
-        if literals is None or any(lit in text for lit in literals):
-            text = pattern.sub(repl, text)
+    text = _expand(text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _expand(text: str) -> str:
+    """The SMS spellings and contractions, one after the other."""
+    words = set(_WORDS.findall(text))
+    for pattern, template, gates, leading in _EXPANSIONS:
+        if not passes(gates, text):
+            continue
+        if leading is not None and not any(w in words and lit in text for lit, w in leading):
+            continue
+        text = _substitute(pattern, template, text, words)
+    return text
+
+
+def _substitute(pattern: "re.Pattern", template, text: str, words: Set[str]) -> str:
+    """pattern.sub(replacement, text), adding to `words` the words around each
+    replacement: `words` keeps every word of the text (and perhaps some it
+    lost, which only costs a search) without reading the whole text again."""
+    spans = []
+
+    def replace(m: "re.Match") -> str:
+        new = sre_parse.expand_template(template, m)  # what re.sub inserts
+        spans.append((m.start(), m.end(), len(new)))
+        return new
+
+    out = pattern.sub(replace, text)
+    shift = 0
+    for start, end, size in spans:
+        a, b = start + shift, start + shift + size
+        shift += size - (end - start)
+        while a > 0 and _IS_WORD_CHAR(out[a - 1]):
+            a -= 1
+        while b < len(out) and _IS_WORD_CHAR(out[b]):
+            b += 1
+        words.update(_WORDS.findall(out, a, b))
+    return out
 
 
 def split_sentences(text: str) -> List[str]:

@@ -170,7 +170,9 @@ def lemma_text(text: str) -> str:
     chunks = text.split(" ")
     known = _CHUNK_LEMMAS
     missing = [c for c in dict.fromkeys(chunks) if c not in known]
-    learned = _lemmatise_chunks(missing) if missing else {}
+    if not missing:  # the usual case: every chunk read before
+        return " ".join(filter(None, map(known.get, chunks)))
+    learned = _lemmatise_chunks(missing)
     return " ".join(filter(None, (known.get(c) or learned.get(c, "") for c in chunks)))
 
 
@@ -189,7 +191,8 @@ class SentenceViews:
     def _stripped(self) -> Tuple[str, str]:
         return _FILLERS.sub("", self.lemmas).strip(), _FILLERS.sub("", self.sentence).strip()
 
-    @property
+    # Cached: each kind of pattern and the prefilter read them again.
+    @cached_property
     def views(self) -> Tuple[str, ...]:
         """Surface, lemmas, and each without fillers when that differs ("" otherwise)."""
         stripped, stripped_surface = self._stripped
@@ -200,7 +203,7 @@ class SentenceViews:
             stripped_surface if stripped_surface != self.sentence else "",
         )
 
-    @property
+    @cached_property
     def reported(self) -> Tuple[str, ...]:
         """The filler-free views with the third person as the speaker, when
         the sentence speaks of someone else (empty otherwise)."""
