@@ -9,6 +9,8 @@ equal risk scores). scripts/safety_decisions.py checks the decisions
 themselves on every set against a dump taken before a change.
 """
 
+import importlib
+import re
 from pathlib import Path
 from typing import List
 
@@ -25,6 +27,8 @@ from iopnav.safety.screen.normalise import normalise
 from iopnav.safety.screen.views import lemma_text, spacy_lemma_text
 
 SAFETY = settings.PROJECT_ROOT / "tests" / "safety"
+# The module (the package exports its `normalise` function under the same name).
+normalise_module = importlib.import_module("iopnav.safety.screen.normalise")
 
 
 def _texts(path: Path) -> List[str]:
@@ -85,6 +89,38 @@ def test_literal_gates_are_what_every_match_contains():
     gates = lexicon.literal_gates(r"\b(?:kill|end) (?:myself|my life)( tonight)?\b")
     assert gates == (("end", "kill"), (" my",), (" life", "self"))
     assert lexicon.literal_gates("(?i:kill) me") == ()  # case-insensitive: no gates
+
+
+def test_literal_gates_read_a_repeated_letter_as_its_neighbours():
+    assert lexicon.literal_gates(r"\bkm+s+\b") == (("km",), ("ms",), ("s",))
+
+
+def test_leading_words_are_the_whole_first_word_of_every_match():
+    assert lexicon.leading_words(r"\bcan'?t\b") == (("can't", "can"), ("cant", "cant"))
+    assert lexicon.leading_words(r"\b(he|she)'d\b") == (("he'd", "he"), ("she'd", "she"))
+    assert lexicon.leading_words(r"\bw/") == (("w/", "w"),)
+    # The first word's end unknown ("\bkm+s", "\bfoo"), or no word at the start: None.
+    for pattern in (r"\bim+a\b", r"\bfoo", r"\b'x", r"kill\b", r"\b(?i:kms)\b"):
+        assert lexicon.leading_words(pattern) is None, pattern
+
+
+def test_halves_split_at_the_first_top_level_any_run():
+    head, tail = lexicon.halves(r"\bgun\b.*\bnote\b.*x")
+    assert (head.pattern, tail.pattern) == (r"\bgun\b", r"\bnote\b.*x")
+    for pattern in (r"a.*b|c", r"(a.*b)", r"a[.*]b", r"a\.*b", r"[]a.*]b", r"ab"):
+        assert lexicon.halves(pattern) is None, pattern
+
+
+def _expand_every_pattern(text: str) -> str:
+    for pattern, replacement in normalise_module._EXPANSION_TABLE:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+def test_the_gated_expansions_give_what_every_expansion_gives(messages):
+    odd = ["i'm im u r ur w/ w life", "he's been he'd o.d'd a.b.c. sh'ing shing", "killin bout"]
+    for text in odd + [m.lower() for m in messages]:
+        assert normalise_module._expand(text) == _expand_every_pattern(text), text
 
 
 @pytest.fixture(scope="module")

@@ -371,7 +371,8 @@ def halves(pattern: str) -> Optional[Tuple["re.Pattern", "re.Pattern"]]:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-            i += 2 if pattern[i + 1 : i + 2] in ("]", "^") else 1  # "[]" and "[^]" hold "]"
+            i += 2 if pattern.startswith("^", i + 1) else 1
+            i += 1 if pattern.startswith("]", i) else 0  # "[]...]" and "[^]...]" hold "]"
             continue
         elif ch in "()":
             depth += 1 if ch == "(" else -1
@@ -421,6 +422,8 @@ def _held(text: str):
 
 
 def _may_match(head: "re.Pattern", tail: "re.Pattern", view: str) -> bool:
+    if tail.search(view) is None:  # the tail ("end it", symptoms) is the rarer half
+        return False
     first = head.search(view)
     return first is not None and tail.search(view, first.start()) is not None
 
