@@ -307,9 +307,12 @@ def leading_words(pattern: str) -> Optional[Tuple[Tuple[str, str], ...]]:
         return None
 
     def join(alternatives: List[Optional[Paths]]) -> Optional[Paths]:
-        if any(a is None for a in alternatives):
-            return None
-        return [path for a in alternatives for path in a]
+        joined: Paths = []
+        for alternative in alternatives:
+            if alternative is None:
+                return None
+            joined.extend(alternative)
+        return joined
 
     def walk(paths: Paths, seq, top: bool) -> Optional[Paths]:
         for op, av in seq:
@@ -321,7 +324,7 @@ def leading_words(pattern: str) -> Optional[Tuple[Tuple[str, str], ...]]:
         return paths
 
     try:
-        parsed = list(sre_parse.parse(pattern))
+        parsed = list(sre_parse.parse(pattern).data)
     except Exception:  # an unusual construct: no words, the regex decides alone
         return None
     if not parsed or parsed[0] != (sc.AT, sc.AT_BOUNDARY):
@@ -329,7 +332,7 @@ def leading_words(pattern: str) -> Optional[Tuple[Tuple[str, str], ...]]:
     paths = walk([("", None)], parsed[1:], top=True)
     if not paths or not all(word and _WORD_CHAR.match(word[0]) for _, word in paths):
         return None
-    return tuple(sorted(set(paths)))
+    return tuple(sorted({(lit, word) for lit, word in paths if word}))
 
 
 @lru_cache(maxsize=None)
@@ -408,7 +411,8 @@ class _Held:
     __slots__ = ("text", "_known")
 
     def __init__(self, text: str) -> None:
-        self.text, self._known = text, {}
+        self.text = text
+        self._known: Dict[str, bool] = {}
 
     def __contains__(self, literal: str) -> bool:
         known = self._known.get(literal)
@@ -449,7 +453,8 @@ def find(
         for view, view_held in zip(views, views_held, strict=True):
             if not view or not passes(gates[index], view_held):
                 continue
-            if split[index] and len(view) >= LONG_VIEW and not _may_match(*split[index], view):
+            head_tail = split[index]
+            if head_tail and len(view) >= LONG_VIEW and not _may_match(*head_tail, view):
                 continue
             m = rx.search(view)
             if m:
