@@ -691,6 +691,8 @@ def test_spanish_farewells_with_ordinary_uses_are_asked_about(text):
         ("el trafico de la mañana me esta matando, hay grupos en la tarde?", "none"),
         ("me quiero morir de pena desde que se fue mi esposa", CRISIS),
         ("me quiero morir, ya no puedo con esto", CRISIS),
+        ("mi gato me va a matar de un susto, se subio al refri", "none"),
+        ("la cuenta de la luz me va a matar este mes", "none"),
     ],
 )
 def test_spanish_idioms_of_killing_and_dying(text, level):
@@ -870,3 +872,17 @@ def test_history_with_ordinary_present_news_is_not_a_crisis(text):
 )
 def test_history_with_something_happening_now_stays_a_crisis(text):
     assert assess(text).level == CRISIS
+
+
+# A heart attack feared during a panic attack, or someone's past one, is not
+# a medical emergency now; one happening now is.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("during my last panic attack I thought I was having a heart attack", "none"),
+        ("my grandfather died of a heart attack when I was ten", "none"),
+        ("my mom is having a heart attack, she can't breathe", CRISIS),
+    ],
+)
+def test_a_heart_attack_now_is_an_emergency_a_feared_one_is_not(text, level):
+    assert assess(text).level == level
