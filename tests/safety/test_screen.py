@@ -886,3 +886,19 @@ def test_history_with_something_happening_now_stays_a_crisis(text):
 )
 def test_a_heart_attack_now_is_an_emergency_a_feared_one_is_not(text, level):
     assert assess(text).level == level
+
+
+# Spanish history: a remote time ("el año pasado", "en la prepa", "de
+# chavo") and being well now ("estoy bien", "llevo 3 años limpio") tell the
+# risk as the past; the risk said again now stays a crisis.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("intenté suicidarme en la prepa, ahora estoy bien y estudio enfermería", "none"),
+        ("mi hermano tuvo una sobredosis el año pasado y lleva ocho meses limpio", "none"),
+        ("hace 5 años intenté suicidarme y ahora estoy pensando en hacerlo otra vez", CRISIS),
+        ("el año pasado me corté y esta noche tengo las navajas listas", CRISIS),
+    ],
+)
+def test_spanish_history_is_told_as_the_past(text, level):
+    assert assess(text).level == level

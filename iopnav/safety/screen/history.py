@@ -53,6 +53,8 @@ _REMOTE_TIME = re.compile(
     r"|(?:two|three|four|five|several|a few|\d+) (?:summers|winters|springs|christmases) ago"
     r"|in (?:\d{1,2}(?:st|nd|rd|th)|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth) grade"
     r"|(?:for|over|almost|nearly) (?:two|three|\d+) decades"
+    r"|el ano pasado|en la (?:prepa|preparatoria|secundaria|adolescencia|juventud)"
+    r"|de (?:chavo|chava|chamaco|chamaca)|en mis peores (?:tiempos|momentos|anos)"
     r"|hace (?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|muchos)"
     r" (?:anos|ano|decadas)|hace (?:mucho )?tiempo|hace anos|de (?:adolescente|joven|nino|nina)"
     r"|cuando (?:tenia|era) (?:\d+|nino|nina|joven|adolescente|chico|chica)"
@@ -70,6 +72,10 @@ _REMOTE_TIME = re.compile(
 _COMING_BACK = r"coming back|come back|came back|thinking about (?:it|doing it)"
 _RISK_NOW = re.compile(
     rf"\b(?:{_COMING_BACK}|urges?|relapsed|relaps(?:e|es|ing) (?:again|into)"
+    r"|(?:pensando|pienso|quiero|ganas|cortando|corto|intentar\w*|matarme|suicidarme)"
+    r"(?: \w+){0,3} (?:otra vez|de nuevo)|esta noche|ahorita|ahora mismo|no aguanto|ya no puedo"
+    r"|(?:estoy pensando|lo estoy pensando|pienso) en (?:matarme|suicidarme|morir|hacerlo|eso)"
+    r"|quiero (?:morir|matarme|hacerlo|cortarme|desaparecer|dejar de vivir)"
     r"|can not stop|scared i will|afraid i will|might do it|planning"
     r"|i am (?:planning|considering|about to)"
     r"|i am going to(?! (?:start|join|try|call|ask|talk|get|need|be (?:in|at|late)|come|attend|do"
@@ -166,6 +172,13 @@ _RECURRENCE = re.compile(
     rf"\b(?:again|lately|recently|these days|{_COMING_BACK}|are back|is back|returning|right"
     r" now|last night|yesterday|this morning|earlier today|tonight|starting to|started to)\b"
 )
+# Stable now, in Spanish ("estoy bien", "llevo 3 años limpio", "sobreviviente").
+_STABLE_ES = (
+    r"(?:estoy|esta|estamos|ando|anda) (?:bien|estable|mejor|mucho mejor|sobri[oa]|limpi[oa])"
+    r"|(?:llevo|lleva|tengo|tiene) (?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve"
+    r"|diez) (?:anos|ano|meses) (?:limpi[oa]|sobri[oa]|bien|sin|en recuperacion)"
+    r"|sobreviviente"
+)
 _STABLE = re.compile(
     r"\b(?:stable|sober|clean|in recovery|recovered|doing (?:well|better|good|great|ok|okay)|fine"
     r" now|okay now|ok now"
@@ -174,6 +187,7 @@ _STABLE = re.compile(
     r"|no longer|have not since|not since|behind me|better place|doing great|changed"
     r" that|scars|proud|peer (?:counselor|mentor|support)"
     r"|lived experience|not anymore|do not feel that way|got out|much better"
+    rf"|{_STABLE_ES}"
     r"|now i (?:want|would like|need|am looking|am dealing|am ready|am working|am trying to"
     r" get)\b(?! to (?:die|kill|end|hurt|cut|disappear))"
     r")\b"
@@ -193,7 +207,7 @@ _STABLE_NOW = re.compile(
     r"|now (?:i am|i be) (?:fine|ok|okay|stable|safe|well|good|doing)|do not feel that way"
     r" (?:anymore|now)|not anymore|no longer"
     r"|have not since|not since|changed that|got help|in recovery|recovered|(?:sober|clean)"
-    r" (?:for|since)|years (?:sober|clean))\b"
+    rf" (?:for|since)|years (?:sober|clean)|{_STABLE_ES})\b"
 )
 _STABLE_TODAY = re.compile(
     r"\b(?:(?:in )?(?:a )?(?:much |so much )?(?:better|good|great|safe|stable|healthy)"
