@@ -898,7 +898,19 @@ def test_a_heart_attack_now_is_an_emergency_a_feared_one_is_not(text, level):
         ("mi hermano tuvo una sobredosis el año pasado y lleva ocho meses limpio", "none"),
         ("hace 5 años intenté suicidarme y ahora estoy pensando en hacerlo otra vez", CRISIS),
         ("el año pasado me corté y esta noche tengo las navajas listas", CRISIS),
+        ("cuando me siento mal me quemo con el encendedor", CRISIS),
+        ("me queme con la plancha sin querer, necesito ir al doctor?", "none"),
     ],
 )
 def test_spanish_history_is_told_as_the_past(text, level):
     assert assess(text).level == level
+
+
+def test_spanish_thats_fine_is_not_being_well_now():
+    # A farewell with "hace años" in it: "así está bien" ("that's fine") must
+    # not make it history, whose doubt would hold off the risk model's hand-off.
+    text = (
+        "Le devolví a mi hermano lo que le debía desde hace años. Ya dejé todo"
+        " listo en mi cuarto. Nadie sospecha nada y así está bien."
+    )
+    assert "history" not in [reason.value for reason in assess(text).suppressed]

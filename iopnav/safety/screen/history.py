@@ -174,7 +174,9 @@ _RECURRENCE = re.compile(
 )
 # Stable now, in Spanish ("estoy bien", "llevo 3 años limpio", "sobreviviente").
 _STABLE_ES = (
-    r"(?:estoy|esta|estamos|ando|anda) (?:bien|estable|mejor|mucho mejor|sobri[oa]|limpi[oa])"
+    # (not a bare "está bien": "así está bien" is "that's fine")
+    r"(?:estoy|estamos|ando|(?:ahora|hoy|ya|el|ella) (?:esta|anda)) (?:bien|estable|mejor|mucho"
+    r" mejor|sobri[oa]|limpi[oa])"
     r"|(?:llevo|lleva|tengo|tiene) (?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve"
     r"|diez) (?:anos|ano|meses) (?:limpi[oa]|sobri[oa]|bien|sin|en recuperacion)"
     r"|sobreviviente"
