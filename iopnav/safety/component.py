@@ -48,6 +48,7 @@ from iopnav.safety.screen import (
     AMBIGUOUS,
     CRISIS,
     FEELINGS,
+    OTHERS_AT_RISK,
     Assessment,
     Suppression,
     default_screen,
@@ -195,6 +196,16 @@ def danger_kind(assessment: Assessment, risk: Optional[Dict[str, Any]]) -> str:
     if risk and float(risk.get("kind_confidence") or 0.0) >= SURE_KIND and risk.get("kind"):
         return str(risk["kind"])
     return KIND_OF_SCREEN_CATEGORY.get(assessment.category or "", DEFAULT_KIND)
+
+
+def question_kind(assessment: Assessment) -> str:
+    """harm_others | suicide: which screening question a risk turn gets, about
+    hurting someone or about ending one's life. It is the turn's crisis_kind,
+    so a typed "yes" gets the hand-off for that danger (data/rules/safety.yml).
+    Only the screen's reading of anger out of control picks the first: the
+    question names that anger, and the risk model's kind of a message it is
+    unsure of ("my toddler..." read as harm to others) would not fit it."""
+    return "harm_others" if assessment.category in OTHERS_AT_RISK else DEFAULT_KIND
 
 
 def _intent_scores(ranking: List[Dict[str, Any]]) -> Dict[Optional[str], float]:
@@ -356,24 +367,12 @@ class SafetyScreen(GraphComponent, IntentClassifier):
             if not category and source == "risk_model" and risk:
                 category = f"risk_{risk.get('kind')}"
             category = category or "ml_detected"
-            kind = danger_kind(assessment, risk)
-            entities = [
-                e
-                for e in (message.get(ENTITIES) or [])
-                if e.get("entity") not in ("crisis_category", "crisis_kind")
-            ]
-            entities.extend(
-                {
-                    "entity": name,
-                    "value": value,
-                    "start": 0,
-                    "end": len(text),
-                    "confidence_entity": 1.0,
-                    "extractor": "SafetyScreen",
-                }
-                for name, value in (("crisis_category", category), ("crisis_kind", kind))
+            _set_danger(
+                message, text, crisis_category=category, crisis_kind=danger_kind(assessment, risk)
             )
-            message.set(ENTITIES, entities, add_to_output=True)
+        elif forced == DISTRESS_INTENT:
+            # The kind picks the question (domain/crisis.yml) and the hand-off a "yes" gets.
+            _set_danger(message, text, crisis_kind=question_kind(assessment))
         message.set(
             "safety",
             {
@@ -386,6 +385,27 @@ class SafetyScreen(GraphComponent, IntentClassifier):
             },
             add_to_output=True,
         )
+
+
+def _set_danger(message: Message, text: str, **values: str) -> None:
+    """Replace the message's crisis_category / crisis_kind entities with these."""
+    entities = [
+        e
+        for e in (message.get(ENTITIES) or [])
+        if e.get("entity") not in ("crisis_category", "crisis_kind")
+    ]
+    entities.extend(
+        {
+            "entity": name,
+            "value": value,
+            "start": 0,
+            "end": len(text),
+            "confidence_entity": 1.0,
+            "extractor": "SafetyScreen",
+        }
+        for name, value in values.items()
+    )
+    message.set(ENTITIES, entities, add_to_output=True)
 
 
 def _set_intent(message: Message, name: str, ranking: List[Dict[str, Any]]) -> None:

@@ -87,6 +87,18 @@ def risk_check_text(r: Dict) -> str:
     )
 
 
+def risk_check_others_text(r: Dict) -> str:
+    """The question for anger the person says they cannot control: about
+    hurting someone, not about ending their life (component.question_kind)."""
+    return (
+        "Thank you for telling me. Anger that feels out of control is hard to carry. "
+        "I'd like to ask you directly, because it matters: are you having thoughts of hurting "
+        "someone, or afraid you might? (yes or no) "
+        f"If anyone is in danger right now, call {r['emergency_number']}; to talk with "
+        f"someone, call or text {r['crisis_line']['call']}."
+    )
+
+
 def risk_check_no_text(r: Dict) -> str:
     """A "no", or a "no, but..." with distress: support, then the crisis line
     as an option, then what an IOP could do, in that order. The safety screen
@@ -97,6 +109,19 @@ def risk_check_no_text(r: Dict) -> str:
         "carry it alone. "
         "If those thoughts ever come, or you feel unsafe, you can call or text "
         f"{r['crisis_line']['call']} any time, day or night. "
+        "An intensive outpatient program (IOP) could also help: group and one-on-one support "
+        "a few hours a day, several days a week, while you keep living at home. "
+        "Would you like to hear more about it?"
+    )
+
+
+def risk_check_others_no_text(r: Dict) -> str:
+    """A "no" to the question about hurting someone: support, the crisis line
+    (it helps with urges to hurt someone too), then what an IOP could do."""
+    return (
+        "Thank you for telling me. Anger like that is exhausting, and you don't have to handle "
+        "it alone. If you ever feel you might hurt someone, call or text "
+        f"{r['crisis_line']['call']} any time: they help with that too, without judgment. "
         "An intensive outpatient program (IOP) could also help: group and one-on-one support "
         "a few hours a day, several days a week, while you keep living at home. "
         "Would you like to hear more about it?"
@@ -133,11 +158,25 @@ def risk_check_unsure_text(r: Dict) -> str:
     )
 
 
+def risk_check_others_unsure_text(r: Dict) -> str:
+    """ "Maybe" to the question about hurting someone: is everyone safe now."""
+    return (
+        "Thank you for being honest. Not being sure is okay. Can I ask: is everyone safe right "
+        "now, you and the people around you? If someone could get hurt, call "
+        f"{r['emergency_number']}; to talk it through with someone, call or text "
+        f"{r['crisis_line']['call']}."
+    )
+
+
 # A tapped "Yes" (or "I'm not safe") is a crisis turn: the crisis intent sets
 # crisis_flagged and crisis_mode inside Rasa, like a crisis the screen found.
 # A typed "yes" is read as affirm, and the rule in data/rules/safety.yml hands
 # off (without crisis mode: docs/safety.md, "After a hand-off").
 CRISIS_ANSWER = '/crisis{"crisis_kind": "suicide", "crisis_category": "screening_yes"}'
+OTHERS_ANSWER = '/crisis{"crisis_kind": "harm_others", "crisis_category": "screening_yes"}'
+# The questions about hurting someone are the variations for this kind of the
+# crisis_kind slot, which the question's turn sets (component.question_kind).
+ABOUT_OTHERS = [{"type": "slot", "name": "crisis_kind", "value": "harm_others"}]
 
 
 def _kind_variations(general: handoffs.Texts, kinds: Dict[str, handoffs.Texts]) -> List[Dict]:
@@ -201,21 +240,39 @@ def _yes_no(titles: Tuple[str, str], payloads: Tuple[str, str]) -> List[Dict[str
 def screening_responses(r: Dict) -> Dict[str, Tuple[List[Dict], List[Dict]]]:
     """Response name -> (English variations, Spanish variations) around the
     screening question; the buttons' payloads are the same in both."""
-    check = (CRISIS_ANSWER, "/deny")
-    unsure = ("/affirm", CRISIS_ANSWER)
+    check, check_others = (CRISIS_ANSWER, "/deny"), (OTHERS_ANSWER, "/deny")
+    unsure, unsure_others = ("/affirm", CRISIS_ANSWER), ("/affirm", OTHERS_ANSWER)
     return {
         "utter_risk_check": (
-            [{"text": risk_check_text(r), "buttons": _yes_no(("Yes", "No"), check)}],
+            [
+                {"text": risk_check_text(r), "buttons": _yes_no(("Yes", "No"), check)},
+                {
+                    "text": risk_check_others_text(r),
+                    "buttons": _yes_no(("Yes", "No"), check_others),
+                    "condition": ABOUT_OTHERS,
+                },
+            ],
             [
                 {
                     "text": spanish.risk_check(r),
                     "buttons": _yes_no(spanish.RISK_CHECK_BUTTONS, check),
-                }
+                },
+                {
+                    "text": spanish.risk_check_others(r),
+                    "buttons": _yes_no(spanish.RISK_CHECK_BUTTONS, check_others),
+                    "condition": ABOUT_OTHERS,
+                },
             ],
         ),
         "utter_risk_check_no": (
-            [{"text": risk_check_no_text(r)}],
-            [{"text": spanish.risk_check_no(r)}],
+            [
+                {"text": risk_check_no_text(r)},
+                {"text": risk_check_others_no_text(r), "condition": ABOUT_OTHERS},
+            ],
+            [
+                {"text": spanish.risk_check_no(r)},
+                {"text": spanish.risk_check_others_no(r), "condition": ABOUT_OTHERS},
+            ],
         ),
         "utter_share_feelings_support": (
             [{"text": t} for t in share_feelings_texts(r)],
@@ -226,13 +283,25 @@ def screening_responses(r: Dict) -> Dict[str, Tuple[List[Dict], List[Dict]]]:
                 {
                     "text": risk_check_unsure_text(r),
                     "buttons": _yes_no(("I'm safe right now", "I'm not safe"), unsure),
-                }
+                },
+                {
+                    "text": risk_check_others_unsure_text(r),
+                    "buttons": _yes_no(
+                        ("Everyone is safe", "Someone could get hurt"), unsure_others
+                    ),
+                    "condition": ABOUT_OTHERS,
+                },
             ],
             [
                 {
                     "text": spanish.risk_check_unsure(r),
                     "buttons": _yes_no(spanish.RISK_CHECK_UNSURE_BUTTONS, unsure),
-                }
+                },
+                {
+                    "text": spanish.risk_check_others_unsure(r),
+                    "buttons": _yes_no(spanish.RISK_CHECK_OTHERS_UNSURE_BUTTONS, unsure_others),
+                    "condition": ABOUT_OTHERS,
+                },
             ],
         ),
     }

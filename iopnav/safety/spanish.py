@@ -180,6 +180,36 @@ def risk_check(r: Dict) -> str:
     )
 
 
+def risk_check_others(r: Dict) -> str:
+    return (
+        "Gracias por contármelo. El enojo que se siente fuera de control es difícil de cargar. "
+        "Quiero preguntarte algo directamente, porque importa: ¿estás pensando en lastimar a "
+        "alguien, o tienes miedo de hacerlo? (sí o no) "
+        f"Si alguien está en peligro ahora mismo, llama al {r['emergency_number']}; para "
+        f"hablar con alguien, {line_options(r)}."
+    )
+
+
+def risk_check_others_no(r: Dict) -> str:
+    return (
+        "Gracias por decírmelo. Un enojo así agota, y no tienes que manejarlo a solas. "
+        f"Si alguna vez sientes que podrías lastimar a alguien, {line_options(r)}, a cualquier "
+        "hora: también ayudan con eso, sin juzgarte. "
+        "Un programa intensivo ambulatorio (IOP) también podría ayudarte: apoyo en grupo e "
+        "individual unas horas al día, varios días a la semana, mientras sigues viviendo "
+        "en casa. ¿Quieres saber más?"
+    )
+
+
+def risk_check_others_unsure(r: Dict) -> str:
+    return (
+        "Gracias por tu sinceridad. Está bien no estar seguro o segura. ¿Puedo preguntarte "
+        "algo: están todos a salvo ahora mismo, tú y las personas a tu alrededor? Si alguien "
+        f"podría salir lastimado, llama al {r['emergency_number']}; para hablarlo con alguien, "
+        f"{line_options(r)}."
+    )
+
+
 def risk_check_no(r: Dict) -> str:
     return (
         "Gracias por decírmelo. Lo que sientes suena difícil, y no tienes que cargarlo solo "
@@ -217,6 +247,7 @@ def risk_check_unsure(r: Dict) -> str:
 
 RISK_CHECK_BUTTONS = ("Sí", "No")
 RISK_CHECK_UNSURE_BUTTONS = ("Estoy a salvo ahora", "No estoy a salvo")
+RISK_CHECK_OTHERS_UNSURE_BUTTONS = ("Todos estamos a salvo", "Alguien podría salir lastimado")
 
 
 # --- after a hand-off (followups.py has the English)

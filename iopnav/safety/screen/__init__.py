@@ -36,6 +36,7 @@ from iopnav.safety.screen.crisis_screen import (
     CRISIS,
     FEELINGS,
     NONE,
+    OTHERS_AT_RISK,
     Assessment,
     CrisisScreen,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "CRISIS",
     "FEELINGS",
     "NONE",
+    "OTHERS_AT_RISK",
     "Assessment",
     "CrisisScreen",
     "Match",

@@ -15,6 +15,11 @@ from iopnav.safety.screen.views import SentenceViews, lemma_text
 CRISIS, AMBIGUOUS, NONE = "crisis", "ambiguous", "none"
 # Only feelings matched (lexicon category `feelings`): support, not the question.
 FEELINGS = "feelings"
+# Asked matches about hurting someone else (anger out of control): the
+# screening question asks about that, not about ending one's life
+# (component.decide). Not `harm_others`: its asked matches are mostly negated
+# self-harm wording ("he isn't thinking about hurting himself").
+OTHERS_AT_RISK = ("losing_control",)
 
 # Most specific first: a third party or a medical emergency changes what
 # staff should do, so it names the flag even if a generic term matched too.
@@ -145,7 +150,7 @@ def _verdict(message: MessageFrames, found: Findings) -> Assessment:
         feelings_only = all(m.category == FEELINGS for m in found.ambiguous)
         return Assessment(
             FEELINGS if feelings_only else AMBIGUOUS,
-            FEELINGS if feelings_only else "ambiguous_distress",
+            FEELINGS if feelings_only else _ask_category(found.ambiguous),
             [m.text for m in found.ambiguous],
             found.suppressed,
             message.language,
@@ -154,6 +159,11 @@ def _verdict(message: MessageFrames, found: Findings) -> Assessment:
     if message.history and history.says_stable(message.norm):
         suppressed.append(Suppression.HISTORY)
     return Assessment(NONE, None, [], sorted(set(suppressed)), message.language)
+
+
+def _ask_category(matches: List[Match]) -> str:
+    cats = {m.category for m in matches}
+    return next((cat for cat in OTHERS_AT_RISK if cat in cats), "ambiguous_distress")
 
 
 def _category(matches: List[Match]) -> str:
