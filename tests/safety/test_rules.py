@@ -89,7 +89,7 @@ RULE_EXAMPLES = {
         "question_about_services",
     ),
     ("topic", "loss"): (
-        "my sister died of an overdose last spring and I miss her",
+        "my sister died of an overdose in March and I miss her",
         AMBIGUOUS,
         "loss",
     ),

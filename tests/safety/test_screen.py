@@ -199,6 +199,14 @@ def test_a_denial_with_rather_than_is_still_a_denial():
         "I tried to kill myself at 17. I'm 40 now and I still go to meetings, any evening groups?",
         "I cut myself in ninth grade. I want to tell my own kids about it, any advice?",
         "hace cinco años intenté quitarme la vida. hoy estoy bien y quiero ser voluntaria",
+        # a survivor, a former self-harmer, "sober N years after", "N now", seasons past
+        "I'm an overdose survivor and I mentor people in my church group now. Any volunteer spots?",
+        "Former self-harmer and attempt survivor here. Stable since my twenties. DBT groups?",
+        "sober six years after my second overdose, looking for a group for my brother",
+        "made an attempt at 15. 28 now and married, want a refresher group",
+        "my daughter took too many pills last fall, she's stable now with her therapist",
+        "mi hermano se cortaba a los 15, ahora tiene 30 y está bien. ¿tienen grupos familiares?",
+        "cuando yo tenía 16 intenté matarme. Ahora soy maestra y quiero ayudar a mis alumnos",
     ],
 )
 def test_history_told_as_history_does_not_escalate(text):
@@ -212,6 +220,14 @@ def test_a_finished_note_escalates_and_a_note_to_someone_does_not():
 
 def test_history_with_present_risk_escalates():
     assert assess("I attempted years ago and lately I'm thinking about it again").level == CRISIS
+    # "since last winter" runs up to now
+    assert assess("been burning my legs since last summer and it's worse now").level == CRISIS
+    assert (
+        assess("I'm a suicide attempt survivor and the thoughts are back tonight").level == CRISIS
+    )
+    assert assess("Sober 3 years after an overdose. I have all my pills out right now").level == (
+        CRISIS
+    )
     assert assess("I used to cut but lately the urges are back").level == CRISIS
     assert assess("my attempt was in 2020 and recently the thoughts came back").level == CRISIS
     assert assess("I tried to kill myself at 17. I'm 40 now and I still think about it").level == (

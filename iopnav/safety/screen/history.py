@@ -51,7 +51,14 @@ _REMOTE_TIME = re.compile(
     r"|three|four|five|six|seven|eight|nine|ten|a dozen|twenty) (?:years|yrs|decades)"
     r"|(?:a year and a half|over a year|more than a year|a year|eighteen months|\d{2} months) ago"
     r"|(?:two|three|four|five|several|a few|\d+) (?:summers|winters|springs|christmases) ago"
-    r"|in (?:\d{1,2}(?:st|nd|rd|th)|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth) grade"
+    r"|in (?:the )?(?:\d{1,2}(?:st|nd|rd|th)|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)"
+    r" grade"
+    # "sober 4 years after...", "31 now", "last winter", "back in the day"
+    r"|(?:clean|sober|free) (?:\d+|a|two|three|four|five|six|seven|eight|nine|ten|several|many|a"
+    r" few) (?:years?|yrs)|at (?:age )?\d{1,2}\b.*\b\d{2} now\b"
+    r"|(?<!since )last (?:winter|summer|spring|fall|semester|school year)|back in the day"
+    r"|hace (?:una|mas de una|casi una) decada|cuando yo (?:tenia|era)"
+    r"|a los \d{1,2}\b.*\bahora (?:tengo|tiene) \d{2}"
     r"|(?:for|over|almost|nearly) (?:two|three|\d+) decades"
     r"|el ano pasado|en la (?:prepa|preparatoria|secundaria|adolescencia|juventud)"
     r"|de (?:chavo|chava|chamaco|chamaca)|en mis peores (?:tiempos|momentos|anos)"
@@ -201,7 +208,14 @@ _PAST_RISK = re.compile(
     r" abusive|abused|overdosing)"
     r"|i (?:tried|attempted|survived|overdosed|odd|cut myself|self-harmed|burned myself|used"
     r" to|wrote a (?:suicide )?note|took an overdose)|(?:and|then) (?:tried|attempted) to"
-    r"|my (?:last|past|previous|old|only) (?:suicide )?(?:attempt|overdose))\b"
+    r"|my (?:last|past|previous|old|only) (?:suicide )?(?:attempt|overdose)"
+    # a survivor of it, a former self-harmer, an attempt had, a history listed
+    r"|(?:survivor of|survived) (?:both )?(?:a |an |my |two |\w+ )?(?:suicide attempt|attempt"
+    r"|overdose)|(?:suicide attempt|attempt|overdose|suicide loss) survivor"
+    r"|(?:former|recovering|ex) self-harmer"
+    r"|(?:i|he|she|they) had (?:a |an |my |one |two |\w+ )?(?:suicide attempt|attempt|overdose"
+    r"|hospitalization)|after (?:trying|attempting|i tried|he tried|she tried) to (?:end|kill|take)"
+    r"|(?:my|his|her|their) (?:long )?history(?: :| includes| is| of)|history includes)\b"
 )
 _STABLE_NOW = re.compile(
     r"\b(?:behind me|(?:a |much |in a )?(?:better|good|great)"
@@ -209,7 +223,10 @@ _STABLE_NOW = re.compile(
     r"|now (?:i am|i be) (?:fine|ok|okay|stable|safe|well|good|doing)|do not feel that way"
     r" (?:anymore|now)|not anymore|no longer"
     r"|have not since|not since|changed that|got help|in recovery|recovered|(?:sober|clean)"
-    rf" (?:for|since)|years (?:sober|clean)|{_STABLE_ES})\b"
+    r" (?:for|since)|years (?:sober|clean)|(?:stable|well|safe) since"
+    # a survivor of it says it is over
+    r"|(?:attempt|overdose) survivor|survivor of (?:a |an |my |both a )?(?:suicide attempt"
+    rf"|attempt|overdose)|{_STABLE_ES})\b"
 )
 _STABLE_TODAY = re.compile(
     r"\b(?:(?:in )?(?:a )?(?:much |so much )?(?:better|good|great|safe|stable|healthy)"
