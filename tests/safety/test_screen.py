@@ -91,6 +91,18 @@ def test_idioms_do_not_escalate(text):
         ("my dad wants to cut ties with his brother", "I want to cut myself tonight"),
         ("I threw myself into my studies this term", "I'm going to throw myself into traffic"),
         ("I cut myself off from my friends this winter", "I cut myself again last night"),
+        # cutting back, a place that is gone, a care home, a life plan, nostalgia "hitting"
+        ("is cutting out caffeine worth it for my nerves?", "I keep cutting and I can't stop"),
+        ("the diner where we met doesn't exist anymore", "I just want to not exist anymore"),
+        (
+            "grandpa would never want to live in a nursing home, so he moved in with us",
+            "I never want to live another day like this",
+        ),
+        (
+            "I had a plan for five years and now I have a degree and no job",
+            "I have a plan and the pills are ready",
+        ),
+        ("los domingos me pega la nostalgia de mi pueblo", "mi esposo me pega cuando toma"),
     ],
 )
 def test_everyday_look_alikes_stay_calm_and_the_danger_still_escalates(safe, danger):
