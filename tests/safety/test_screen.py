@@ -18,6 +18,20 @@ CRISIS_CASES = {
         "honestly no point waking up tomorrow",
         "everyone would be better off without me",
         "i dont want to be here anymore",
+        # waking disappointed, hoping sleep or God takes me, time running out,
+        # following someone who died, others relieved or "cleaner" without me
+        "every morning there's this disappointment that I woke up again",
+        "honestly I'd rather not have woken up today",
+        "some nights I pray the Lord will call me home",
+        "feels like I'm just running out the clock",
+        "my only plan is to not be around for my next birthday",
+        "I stopped caring whether I live or not",
+        "since my son passed I just want to go be with him again",
+        "my parents would be relieved if I was gone",
+        "their life would be simpler if I was just out of the picture",
+        "Cut this morning before class.",
+        # "good news, bad news" about one's own life is not the news (media)
+        "Good news, the kids are settled. Bad news, I hope to not be around much longer",
     ],
     "plan_or_means": [
         "ive been saving up my sleeping pills",

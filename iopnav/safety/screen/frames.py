@@ -113,7 +113,9 @@ _MEDIA = re.compile(
     r"\b(?:(?:the|a|this|that|tv|netflix|new|favorite|favourite|reality|crime|comedy|talk|cooking)"
     r"(?: (?!not|does|do|did|will|would|can|could|should|may|might)\w+)? shows?"
     r"|book|novel|movie|film|episode|series|season|song|lyrics|game|character|characters|"
-    r"news|article|documentary"
+    # not "good news, bad news" about one's own life
+    r"(?<!good )(?<!bad )(?<!great )(?<!sad )(?<!happy )(?<!terrible )(?<!awful )(?<!big )news"
+    r"|article|documentary"
     r"|video|podcast|anime|manga|netflix|hbo|tv|essay|character's|villain|hero|memoir|album|band|m"
     r"etallica|reading"
     r"|scene|scenes|plot|chapter|storyline|watched|headline|reporter|actor|actress|singer|rapper|c"
