@@ -85,6 +85,13 @@ def evaluation_texts(root: Path) -> List[str]:
     return found
 
 
+def scored_texts(root: Path) -> List[str]:
+    """evaluation_texts and the intent hold-outs: the risk model's score
+    decides some of their intents (a hand-off), so it learns from none of them."""
+    holdouts = sorted((root / "tests").glob("nlu_holdout*.yml"))
+    return evaluation_texts(root) + nlu_texts(*holdouts)
+
+
 def nlu_texts(*paths: Path) -> List[str]:
     """The plain text (entity markup removed) of every intent example in
     Rasa NLU files or folders."""

@@ -7,9 +7,9 @@ message is {"text", "label": "crisis"|"not_crisis", "category", "lang"}
 (YAML: the risk_data format, a `messages` list). The messages already in
 risk_data/ are read first and kept, so a run only adds. Messages are
 cleaned of exact and near duplicates (token-set similarity above 0.8,
-within the new set and against every evaluation set under tests/), then
-split by class: 80% to iopnav/safety/risk_data/train.yml, 20% to
-heldout.yml, which nothing is tuned on. Writers were briefed with the class
+within the new set and against every safety and intent evaluation set
+under tests/), then split by class: 80% to iopnav/safety/risk_data/train.yml,
+20% to heldout.yml, which nothing is tuned on. Writers were briefed with the class
 descriptions and personas only (../shared/blind-writing.md).
 """
 
@@ -31,7 +31,7 @@ from iopnav.safety.risk_model import (  # noqa: E402
     load_examples,
     split_heldout,
 )
-from iopnav.textsets import NearDuplicateIndex, evaluation_texts  # noqa: E402
+from iopnav.textsets import NearDuplicateIndex, scored_texts  # noqa: E402
 
 HEADER = (
     "# Written blind for the learned risk model (scripts/import_risk_data.py):\n"
@@ -72,7 +72,7 @@ def main(sources: List[str]) -> None:
     unknown = {e.category for e in raw if e.label == "crisis"} - set(KIND_OF_CATEGORY)
     if unknown:
         raise SystemExit(f"unknown crisis categories: {sorted(unknown)}")
-    index = NearDuplicateIndex(evaluation_texts(ROOT))
+    index = NearDuplicateIndex(scored_texts(ROOT))
     kept, dropped = [], 0
     for example in raw:
         if not example.text or index.near(example.text):

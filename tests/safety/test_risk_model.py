@@ -10,7 +10,7 @@ import pytest
 from iopnav import embeddings, settings
 from iopnav.safety import risk_model
 from iopnav.safety.risk_model import CRISIS, KIND_OF_CATEGORY, Example, RiskModel
-from iopnav.textsets import NearDuplicateIndex, evaluation_texts
+from iopnav.textsets import NearDuplicateIndex, scored_texts
 
 ROOT = settings.PROJECT_ROOT
 
@@ -41,8 +41,8 @@ def test_held_out_messages_are_not_in_or_near_the_training_part(data):
     assert not near, near[:5]
 
 
-def test_risk_data_does_not_copy_the_self_written_safety_sets(data):
-    index = NearDuplicateIndex(evaluation_texts(ROOT))
+def test_risk_data_does_not_copy_the_safety_sets_or_the_intent_hold_outs(data):
+    index = NearDuplicateIndex(scored_texts(ROOT))
     copied = [e.text for e in data[0] + data[1] if index.near(e.text)]
     assert not copied, copied[:5]
 

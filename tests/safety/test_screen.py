@@ -717,6 +717,29 @@ def test_spanish_farewells_with_ordinary_uses_are_asked_about(text):
     assert assess(text).level == "ambiguous"
 
 
+# A farewell for good said to whoever reads it: asked about (an angry or
+# dramatic sign-off says the same words); one that says until when, or what
+# it is the last of, is an ordinary sign-off.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("ok. u wont hear from me again", "ambiguous"),
+        ("nobody is gonna hear from me anymore", "ambiguous"),
+        ("final message ever, thanks for being kind", "ambiguous"),
+        ("logging off for the final time", "ambiguous"),
+        ("this is the final time we will talk, so thank you", "ambiguous"),
+        ("this is my last text to anyone", CRISIS),
+        ("you won't hear from me again until after the holidays", "none"),
+        ("the last time we talked you gave me a number", "none"),
+        ("this is my last message for today, thanks", "none"),
+        ("this is the last day of my program, what comes after?", "none"),
+        ("sorry this is my last text i promise, are you open saturdays", "none"),
+    ],
+)
+def test_farewells_for_good_are_asked_about_and_sign_offs_stay_calm(text, level):
+    assert assess(text).level == level
+
+
 # A boss or a teacher who "will kill me" over lateness, dying "of laughter"
 # or "of embarrassment", a job or the traffic "killing me": idioms. The same
 # words about a partner, or with fear, wanting to die said plainly, or "de
