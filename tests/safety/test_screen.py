@@ -37,6 +37,9 @@ CRISIS_CASES = {
         "ive been saving up my sleeping pills",
         "I already wrote goodbye letters to my kids",
         "how many tylenol would it take",
+        # a medicine by its generic name, a dose "that will do it"
+        "will 50 of my propranolol be enough",
+        "which amount of metoprolol would actually do it",
     ],
     "self_harm": ["I cut myself again last night", "the urge to cut is so strong rn"],
     "overdose_medical": [
@@ -117,6 +120,9 @@ def test_idioms_do_not_escalate(text):
             "I have a plan and the pills are ready",
         ),
         ("los domingos me pega la nostalgia de mi pueblo", "mi esposo me pega cuando toma"),
+        # enough for an ordinary purpose; a dose that works for a pain
+        ("are 2 benadryl enough for a long flight?", "are 30 benadryl enough for me"),
+        ("what dose of naproxen will do it for cramps", "what dose of naproxen will do it"),
     ],
 )
 def test_everyday_look_alikes_stay_calm_and_the_danger_still_escalates(safe, danger):
