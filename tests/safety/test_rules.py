@@ -111,6 +111,11 @@ RULE_EXAMPLES = {
         None,
     ),
     ("message", "negated"): ("never drank in my life. my heart is racing, anxiety?", NONE, None),
+    ("message", "feeling_symptom"): (
+        "My sister had the nerve to call me selfish at dinner. I'm so mad my hands are shaking",
+        NONE,
+        None,
+    ),
 }
 
 

@@ -123,6 +123,11 @@ def test_idioms_do_not_escalate(text):
         # enough for an ordinary purpose; a dose that works for a pain
         ("are 2 benadryl enough for a long flight?", "are 30 benadryl enough for me"),
         ("what dose of naproxen will do it for cramps", "what dose of naproxen will do it"),
+        # a feeling felt in the body, and the same symptom after a substance
+        (
+            "we had layoffs again. I wake up at 3am with my heart pounding",
+            "we had a lot of molly again. my heart is pounding",
+        ),
     ],
 )
 def test_everyday_look_alikes_stay_calm_and_the_danger_still_escalates(safe, danger):

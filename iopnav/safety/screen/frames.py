@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Callable, Dict, Iterator, List, Tuple
 
 from iopnav.safety.screen import history, speaker
-from iopnav.safety.screen.lexicon import Match, Prefilter, literal_gates, passes
+from iopnav.safety.screen.lexicon import Match, Prefilter, expand, literal_gates, passes
 from iopnav.safety.screen.negation import negated
 from iopnav.safety.screen.normalise import is_spanish, split_sentences
 from iopnav.safety.screen.views import SentenceViews, prime_lemmas
@@ -494,6 +494,32 @@ def conditional_report(s: SentenceFrames, m: Match) -> bool:
     return bool(_COND_REPORT.search(s.sentence)) and (
         s.is_question or bool(_ADVICE.search(s.sentence))
     )
+
+
+# Strong feelings felt in the body ("so angry i am shaking", "i wake up at
+# 4am with my heart pounding"): the message-wide overdose patterns pair any
+# "did", "had" or "took" with a symptom anywhere after it, so long messages
+# about anger, panic or stress matched them. A substance named anywhere in the
+# match keeps it a crisis ("took a bunch of pills, so scared my heart is racing").
+_FEELING = re.compile(
+    r"\b(?:angry|angrier|furious|mad|livid|rage|enraged|scared|terrified|afraid|frightened"
+    r"|nervous|anxious|anxiety|panic\w*|upset|stressed|stress|crying|cried|sobbing"
+    r"|adrenaline|shock|wake|waking|woke|woken|wakes|when i see|when i think)\b"
+)
+_SUBSTANCE = re.compile(
+    expand(
+        r"\b(?:%DRUG%|%OPIOID%|%SEDATIVE%|%ALCOHOL%|drugs?|drank|drink\w*|drunk|high|coke|meth"
+        r"|snort\w*|smok\w*|inject\w*|swallow\w*|popped|ate|edibles?|gumm\w*|weed|molly|acid"
+        r"|shrooms|mdma|ecstasy|overdos\w*|something|too (?:much|many)|a lot of|a bunch of"
+        r"|doses?|shots?|lines?|bottles?)\b"
+    )
+)
+
+
+@frame('a symptom said as a feeling ("so angry i am shaking"), no substance named')
+def feeling_symptom(s: SentenceFrames, m: Match) -> bool:
+    symptom_clause = re.split(r"[.!?;]", m.text)[-1]
+    return bool(_FEELING.search(symptom_clause)) and not _SUBSTANCE.search(m.text)
 
 
 @frame("a negation governs the match in any view of the sentence")

@@ -30,19 +30,25 @@ class Match:
 
 
 @lru_cache(maxsize=1)
+def _data() -> Dict:
+    return yaml.safe_load(LEXICON_PATH.read_text())
+
+
+def expand(raw: str) -> str:
+    """A pattern with its %NAME% macros written out: `macros:` name shared
+    alternations (drug names, people), for the lexicon and the frames."""
+    macros = _data().get("macros") or {}
+    for _ in range(3):
+        new = re.sub(r"%([A-Z_]+)%", lambda m: macros[m.group(1)], raw)
+        if new == raw:
+            break
+        raw = new
+    return raw
+
+
+@lru_cache(maxsize=1)
 def load() -> Dict[str, List[Tuple[str, str, "re.Pattern", Optional[Tuple[str, ...]]]]]:
-    data = yaml.safe_load(LEXICON_PATH.read_text())
-    # `macros:` name shared alternations (drug names, people) used as %NAME%.
-    macros = dict((data.get("macros") or {}).items())
-
-    def expand(raw: str) -> str:
-        for _ in range(3):
-            new = re.sub(r"%([A-Z_]+)%", lambda m: macros[m.group(1)], raw)
-            if new == raw:
-                break
-            raw = new
-        return raw
-
+    data = _data()
     compiled: Dict[str, list] = {}
     for kind in ("strong", "topic", "ambiguous", "message"):
         compiled[kind] = []
