@@ -751,6 +751,22 @@ def test_farewells_for_good_are_asked_about_and_sign_offs_stay_calm(text, level)
     assert assess(text).level == level
 
 
+# Someone else's death by an overdose named with its drug, or overdoses in the
+# plural, is a loss (asked about), like "died of an overdose"; an overdose
+# happening now, even called "his overdose", stays a hand-off.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("my cousin died from a heroin overdose and i cant stop crying", "ambiguous"),
+        ("our town lost four teenagers to overdoses this year", "ambiguous"),
+        ("his overdose is bad, he won't wake up", CRISIS),
+        ("my friend's overdose is happening what do i do", CRISIS),
+    ],
+)
+def test_a_death_by_overdose_is_a_loss_and_an_overdose_now_a_crisis(text, level):
+    assert assess(text).level == level
+
+
 # A boss or a teacher who "will kill me" over lateness, dying "of laughter"
 # or "of embarrassment", a job or the traffic "killing me": idioms. The same
 # words about a partner, or with fear, wanting to die said plainly, or "de

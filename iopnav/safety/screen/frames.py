@@ -226,9 +226,9 @@ _SPECIFIC_OTHER = re.compile(
 # A death already happened to someone else: loss, not a present crisis.
 _LOSS = re.compile(
     r"\b(?:killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died"
-    r" (?:by|of|from) (?:suicide|an overdose|overdose)"
-    r"|committed suicide|overdosed and died|lost (?:\w+ ){0,3}to (?:suicide|an"
-    r" overdose|overdose)|suicide loss)\b"
+    r" (?:by|of|from) (?:suicide|(?:an? )?(?:\w+ )?overdose)"
+    r"|committed suicide|overdosed and died|lost (?:\w+ ){0,3}to (?:suicide|(?:an? )?(?:\w+ )?"
+    r"overdoses?)|suicide loss)\b"
 )
 _LOSS_NOW = re.compile(
     r"\b(?:just|found|right now|tonight|this morning|today|tried|attempted|almost|nearly)\b"
