@@ -17,8 +17,8 @@ CRISIS, AMBIGUOUS, NONE = "crisis", "ambiguous", "none"
 FEELINGS = "feelings"
 # Asked matches about hurting someone else (anger out of control): the
 # screening question asks about that, not about ending one's life
-# (component.decide). Not `harm_others`: its asked matches are mostly negated
-# self-harm wording ("he isn't thinking about hurting himself").
+# (component.question_kind). Not `harm_others`: its asked matches are mostly
+# negated self-harm wording ("he isn't thinking about hurting himself").
 OTHERS_AT_RISK = ("losing_control",)
 
 # Most specific first: a third party or a medical emergency changes what
