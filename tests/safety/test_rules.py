@@ -45,7 +45,7 @@ RULE_EXAMPLES = {
     ),
     ("strong", "joking_threat"): ("gonna murder this burrito lol", NONE, "joking"),
     ("strong", "hypothetical"): (
-        "The screener asked if I want to hurt myself, I don't, I answered no",
+        "What if I hurt myself someday?",
         AMBIGUOUS,
         "negated_or_hypothetical",
     ),
@@ -55,6 +55,26 @@ RULE_EXAMPLES = {
         "negated_or_hypothetical",
     ),
     ("strong", "negated"): ("im not gonna hurt myself lol", AMBIGUOUS, "negated_or_hypothetical"),
+    ("strong", "asked_and_confirmed"): (
+        "The school nurse asked if I wanted to die and I said yes.",
+        CRISIS,
+        None,
+    ),
+    ("strong", "asked_and_denied"): (
+        "My dad is scared that I'm going to kill myself because I quit school. I'm not.",
+        AMBIGUOUS,
+        "negated_or_hypothetical",
+    ),
+    ("topic", "asked_and_confirmed"): (
+        "My mom asked if I have been self-harming and I said yes.",
+        CRISIS,
+        None,
+    ),
+    ("topic", "asked_and_denied"): (
+        "My mom is worried that I'm self-harming. I'm not, I just pick at my nails.",
+        AMBIGUOUS,
+        "negated_or_hypothetical",
+    ),
     ("topic", "history"): ("self harm free since 2018", NONE, "history"),
     ("topic", "negated"): ("not suicidal, just want help", NONE, "negated"),
     ("topic", "topic_compound"): (

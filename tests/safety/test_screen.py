@@ -1006,3 +1006,79 @@ def test_spanish_thats_fine_is_not_being_well_now():
         " listo en mi cuarto. Nadie sospecha nada y así está bien."
     )
     assert "history" not in [reason.value for reason in assess(text).suppressed]
+
+
+# An age then and an age now in different sentences ("tried at 14. I'm 17
+# now") tell the sentence with the younger age as the past; the same story
+# with no age now, or with something happening now, stays a crisis.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("tried to end my life at 15. im 22 now and honestly doing great. evening groups?", NONE),
+        (
+            "My brother overdosed at 19. He is 27 now and works as a mechanic. Do you take"
+            " Medicaid?",
+            NONE,
+        ),
+        ("I tried to end my life at 15. Everything since has been a blur.", CRISIS),
+        ("I am 22. Tonight I am going to end my life.", CRISIS),
+        ("my son overdosed at 19. he is 27 now and he overdosed again tonight", CRISIS),
+    ],
+)
+def test_an_age_then_and_an_age_now_tell_the_past(text, level):
+    assert assess(text).level == level
+
+
+# A person who "came back from" a deployment or will "come back for" a few
+# sessions is not risk coming back; the thoughts coming back still are.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        (
+            "My dad attempted suicide after he came back from Afghanistan in 2011. He has"
+            " been stable for over a decade. Do you run family groups?",
+            NONE,
+        ),
+        (
+            "I overdosed in 2019 and did your program. I've been clean since 2020 and I'd like"
+            " to come back for a few refresher sessions.",
+            NONE,
+        ),
+        (
+            "I attempted in 2015 and was stable for years, but the thoughts came back this"
+            " week and I'm scared.",
+            CRISIS,
+        ),
+    ],
+)
+def test_coming_back_from_somewhere_is_not_risk_coming_back(text, level):
+    assert assess(text).level == level
+
+
+# A denial told as a screening result ("denies thoughts of suicide", "cero
+# ideas suicidas"), and risk someone else asked about or feared that was
+# answered no, get the question at most; the same question answered yes, or
+# with no answer, stays a hand-off.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("Referral: the client denies suicidal thoughts and wants help with drinking.", AMBIGUOUS),
+        ("cero ideas suicidas, solo mucho estres con el trabajo", NONE),
+        (
+            "My girlfriend keeps asking if I'm going to hurt myself. I told her no, I'm"
+            " burned out from work.",
+            AMBIGUOUS,
+        ),
+        (
+            "My dad is scared that I'm going to kill myself because I quit school. I'm not,"
+            " I just need a plan.",
+            AMBIGUOUS,
+        ),
+        ("The school nurse asked if I wanted to die and I said yes.", CRISIS),
+        ("my therapist asked whether i was thinking of killing myself. i was. i still am", CRISIS),
+        ("Sometimes I think I'm going to hurt myself tonight.", CRISIS),
+        ("My counselor asked about it and I told her I want to kill myself.", CRISIS),
+    ],
+)
+def test_risk_asked_about_and_answered(text, level):
+    assert assess(text).level == level

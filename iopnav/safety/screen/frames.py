@@ -13,7 +13,7 @@ costs none of them.
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Dict, Iterator, List, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from iopnav.safety.screen import history, speaker
 from iopnav.safety.screen.lexicon import Match, Prefilter, expand, literal_gates, passes
@@ -295,7 +295,7 @@ class MessageFrames:
         if not self.history:
             return self.norm
         return " ; ".join(
-            seg for seg in self.segments if seg.strip() and not history.told_in_past(seg)
+            seg for seg in self.segments if seg.strip() and not history.told_in_past(seg, self.norm)
         )
 
 
@@ -346,7 +346,7 @@ class SentenceFrames:
         segment = next(
             (seg for seg in self.message.segments if self.sentence in seg), self.sentence
         )
-        return len(sentences) == 1 or history.told_in_past(segment)
+        return len(sentences) == 1 or history.told_in_past(segment, self.message.norm)
 
     def negated(self, m: Match) -> bool:
         return any(negated(view, m.text) for view in (m.view, self.lemmas, self.sentence))
@@ -520,6 +520,80 @@ _SUBSTANCE = re.compile(
 def feeling_symptom(s: SentenceFrames, m: Match) -> bool:
     symptom_clause = re.split(r"[.!?;]", m.text)[-1]
     return bool(_FEELING.search(symptom_clause)) and not _SUBSTANCE.search(m.text)
+
+
+# Risk named as what someone asked or feared ("my doctor asked if I'm
+# suicidal", "my mom thinks I'm going to hurt myself"), and answered no later
+# in the message ("I said no", "I'm not", "he denied it"): a report of a
+# screening, asked about rather than handed off. A yes, or no answer, stays
+# a crisis.
+_OTHER = r"(?:he|she|they|everyone|everybody|people|(?:my|our|his|her) \w+(?: \w+)?)"
+_ASKED = re.compile(
+    r"\b(?:(?:ask|asks|asked|asking|check\w*|screen\w*|quiz|form|question)\b(?: \S+){0,4}"
+    rf" (?:if|whether|about|asks)|{_OTHER} (?:is |are |was |were |be |keeps |got |gets )?"
+    r"(?:think|thinks|thought|worried|worries|scared|afraid|convinced|assume\w*|freak\w* out"
+    r"|panic\w*)(?: that)? (?:i|he|she|they|you)(?: \S+){0,2}"
+    r" (?:am|is|are|was|were|be|might|will|would|could|wanted|want|wants|meant|looked)"
+    r"|pregunt\w*(?: \S+){0,3} si)\b"
+)
+# The words between the question and the match are its answer ("asked him
+# about it and he said he's tired of being alive"): not a denial.
+_ANSWER = re.compile(r"\b(?:said|says|say|told|tells|answered|replied|dijo|contesto)\b")
+_ANSWERED_NO = re.compile(
+    r"\b(?:(?:i|he|she|they|we) (?:said|says|say|keep saying|kept saying|answered|told \S+"
+    r"|promised)"
+    r"(?: (?:absolutely|of course|god|that|it|honestly|just|he|she|i|is|was|am|be))?"
+    r" (?:no|nope|never|not|not really)\b(?! (?:know|sure|certain|be sure))"
+    r"|(?:i|he|she|they) (?:am|is|are|was|be|were) not\b(?! (?:sure|okay|ok|fine|well|good|certain"
+    r"|safe|doing|lying|going to lie|kidding|joking))|(?:he|she|i) denie[sd]"
+    r"|not suicidal|(?:le|les) dije (?:que|q) no|dijo (?:que|q) no|y es verdad|no,? no\b"
+    r"|(?:i|he|she|they) (?:do|does|did) not (?:mean|think)|i never|i have never"
+    r"|(?:it|that) (?:was|is) (?:a joke|just an expression|an expression|not (?:that|what))"
+    r"|(?:it is|it was|was) not (?:that|a suicide|literal)|not literally"
+    r"|i meant (?!it\b|that\b|every))"
+)
+
+
+# ...and answered yes ("she asked if I was thinking of killing myself. I am"):
+# a crisis, whatever the "if" of the question says.
+_ANSWERED_YES = re.compile(
+    r"\b(?:(?:i|he|she|they) (?:said|says|say|answered|answer|told \S+|tell \S+|admitted|admit"
+    r"|nodded|nod)(?: \S+)?"
+    r" (?:yes|yeah|yep|yea|that (?:i|he|she) (?:am|is|was|do|does|did|had|has))\b"
+    r"|^\W*(?:yes|yeah|yep|honestly yes|the truth is yes)\b"
+    r"|^\W*(?:i am|i do|i did|i have|i was)\W*$)"
+)
+
+
+def _answer(s: SentenceFrames, m: Match) -> Optional[str]:
+    """What follows a question someone asked about the match (the rest of the
+    sentence and the next two), or None when the match is not what was asked."""
+    before, after = next(_surroundings(s, m), ("", ""))
+    before = " ".join(before.split()[-10:])
+    asked = _ASKED.search(before)
+    if not asked or _ANSWER.search(before[asked.end() :]):
+        return None
+    sentences = s.message.sentences
+    here = sentences.index(s.sentence) if s.sentence in sentences else len(sentences)
+    return " ; ".join([after] + sentences[here + 1 : here + 3])
+
+
+@frame(
+    'risk named as what someone asked or feared, answered no ("asked if I\'m suicidal; I said no")'
+)
+def asked_and_denied(s: SentenceFrames, m: Match) -> bool:
+    answer = _answer(s, m)
+    return (
+        answer is not None and bool(_ANSWERED_NO.search(answer)) and not asked_and_confirmed(s, m)
+    )
+
+
+@frame('risk someone asked about, answered yes ("she asked if I want to die. I do")')
+def asked_and_confirmed(s: SentenceFrames, m: Match) -> bool:
+    answer = _answer(s, m)
+    return answer is not None and any(
+        _ANSWERED_YES.search(part.strip()) for part in answer.split(" ; ")
+    )
 
 
 @frame("a negation governs the match in any view of the sentence")

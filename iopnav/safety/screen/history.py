@@ -7,7 +7,7 @@ sentences told in the past (told_in_past).
 """
 
 import re
-from typing import Optional
+from typing import List, Optional
 
 from iopnav.safety.screen.lexicon import Match
 from iopnav.safety.screen.negation import negated
@@ -76,7 +76,13 @@ _REMOTE_TIME = re.compile(
 )
 # Words that say the risk is here now ("the urges", "thinking about it",
 # "I'm going to"): anywhere in the message, they end a history frame.
-_COMING_BACK = r"coming back|come back|came back|thinking about (?:it|doing it)"
+_COMING_BACK = (
+    # not a person coming back from somewhere or to the program ("came back
+    # from Iraq", "come back for a few sessions", "come back to group")
+    r"(?:coming|come|came) back(?! (?:from|for|home|here|to (?:the|your|group|iop|program"
+    r"|school|work|class|therapy|treatment|meetings?|town|college)))"
+    r"|thinking about (?:it|doing it)"
+)
 _RISK_NOW = re.compile(
     rf"\b(?:{_COMING_BACK}|urges?|relapsed|relaps(?:e|es|ing) (?:again|into)"
     r"|(?:pensando|pienso|quiero|ganas|cortando|corto|intentar\w*|matarme|suicidarme)"
@@ -268,9 +274,33 @@ def message_is_history(norm: str) -> bool:
     )
 
 
-def told_in_past(segment: str) -> bool:
-    """This part of the message names a remote time or past risk."""
-    return bool(_REMOTE_TIME.search(segment) or _PAST_RISK.search(segment))
+# An age now ("i am 31", "she is 19 now", "ahora tiene 17") and an age then
+# ("at 19", "when he was 15", "from 13 to 17", "a los 14"): a sentence that
+# gives an age younger than the message's age now is told in the past, though
+# the remote time stands in another sentence ("tried to kill myself at 14. im
+# 17 now").
+_AGE_NOW = re.compile(
+    r"\b(?:(?:i|he|she|they|you) (?:am|is|are|be) (?:now )?|now (?:i|he|she) (?:am|is|be) "
+    r"|(?:tengo|tiene) |ahora (?:tengo|tiene) )(\d{2})(?! (?:days?|weeks?|months?|hours?|minutes?"
+    r"|dias|semanas|meses|horas|minutos|percent|%|pills?|pastillas|mg|times|veces))\b"
+)
+_AGE_THEN = re.compile(
+    r"\b(?:at (?:age )?|when (?:i|he|she|they|we) (?:was|were|be) |from (?:age )?|between (?:age )?"
+    r"|(?:i|he|she|they) (?:was|were|be) |a los |cuando (?:tenia|tenian) )(\d{1,2})\b"
+)
+
+
+def _ages_now(norm: str) -> List[int]:
+    return [int(m.group(1)) for m in _AGE_NOW.finditer(norm)]
+
+
+def told_in_past(segment: str, norm: str = "") -> bool:
+    """This part of the message names a remote time or past risk, or an age
+    younger than the age the message (`norm`) gives for now."""
+    if _REMOTE_TIME.search(segment) or _PAST_RISK.search(segment):
+        return True
+    now = _ages_now(norm) if norm else []
+    return bool(now) and any(int(m.group(1)) < max(now) for m in _AGE_THEN.finditer(segment))
 
 
 def says_stable(norm: str) -> bool:

@@ -10,6 +10,8 @@ import re
 _NEGATION = re.compile(
     r"\b(?:not|never|no|nor|without|n't|neither|nothing about|nobody|no"
     r" one|none|noone|nothing"
+    # a denial told ("denies any thoughts of suicide", "cero ideas suicidas")
+    r"|denies|denied|denying|negative for|zero|cero"
     # Spanish: "nunca he pensado en...", "ni me corto", "jamas"
     r"|nunca|jamas|ni|tampoco)\b(?:\s+\S+){0,4}\s*$"
 )
