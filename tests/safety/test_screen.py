@@ -1082,3 +1082,42 @@ def test_coming_back_from_somewhere_is_not_risk_coming_back(text, level):
 )
 def test_risk_asked_about_and_answered(text, level):
     assert assess(text).level == level
+
+
+# A denial inside the words a pattern found ("he's not talking about hurting
+# himself", "he never hit us") is a denial; the same words with a first time
+# ("never hit me before tonight") or without the negation stay a hand-off.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        (
+            "My son has been down since the move, but he's not talking about hurting himself"
+            " and his therapist checks every week.",
+            AMBIGUOUS,
+        ),
+        ("My stepdad drank a lot. He never hit us, but the yelling was constant.", AMBIGUOUS),
+        ("he never hit me before tonight. now he has and he is still yelling", CRISIS),
+        ("my son keeps talking about hurting himself", CRISIS),
+    ],
+)
+def test_a_denial_inside_the_matched_words_is_a_denial(text, level):
+    assert assess(text).level == level
+
+
+# In Spanish, a death "por suicidio" or "por sobredosis" is a loss (asked
+# about), and rates, talks or workshops "de suicidio" name a subject; the
+# same words about the writer now stay a hand-off.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("Mi compañero perdió a su hermano por suicidio y está destrozado.", AMBIGUOUS),
+        (
+            "Leí que los bomberos tienen tasas muy altas de suicidio. ¿Tienen grupos para ellos?",
+            NONE,
+        ),
+        ("Queremos organizar un taller sobre suicidio para padres en la parroquia.", NONE),
+        ("Estoy pensando en el suicidio todos los días.", CRISIS),
+    ],
+)
+def test_spanish_losses_and_subjects_are_not_handed_off(text, level):
+    assert assess(text).level == level

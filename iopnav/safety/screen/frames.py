@@ -76,8 +76,9 @@ _TOPIC_NOUN_AFTER = re.compile(
     r"|response|kits?)\b"
 )
 _TOPIC_NOUN_BEFORE = re.compile(
-    r"\b(?:prevencion|tasas?|estadisticas|capacitacion|perdida|duelo|investigacion) (?:de|del|por)"
-    r" (?:el )?$"
+    r"\b(?:prevencion|tasas?|estadisticas|capacitacion|perdida|duelo|investigacion|tema|taller"
+    r"|talleres|charlas?|platicas?|senales|guias?|materiales?|folletos?)(?: (?:mas |muy )?(?:altas?"
+    r"|altos?|alarmantes|mas altas))? (?:de|del|por|sobre) (?:el )?$"
 )
 # Asking for a method, an amount or a dose that would kill ("what method
 # would be quickest", "how many pills would it take", "que metodo seria mas
@@ -228,7 +229,10 @@ _LOSS = re.compile(
     r"\b(?:killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died"
     r" (?:by|of|from) (?:suicide|(?:an? )?(?:\w+ )?overdose)"
     r"|committed suicide|overdosed and died|lost (?:\w+ ){0,3}to (?:suicide|(?:an? )?(?:\w+ )?"
-    r"overdoses?)|suicide loss)\b"
+    r"overdoses?)|suicide loss"
+    # Spanish: "murio por suicidio", "perdio a su hermano por sobredosis"
+    r"|(?:murio|murieron|fallecio|fallecieron|perdio|perdieron|perdi|perdimos)(?: \S+){0,4} por"
+    r" (?:suicidio|(?:una )?sobredosis))\b"
 )
 _LOSS_NOW = re.compile(
     r"\b(?:just|found|right now|tonight|this morning|today|tried|attempted|almost|nearly)\b"

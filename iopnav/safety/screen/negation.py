@@ -35,10 +35,23 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# A match whose own words deny it: a pattern with a gap after its subject
+# swallowed the negation ("he's not talking about hurting himself", "he never
+# hit us"); a first time ("never hit me before tonight") is not a denial.
+_DENIED_IN_MATCH = re.compile(
+    r"^(?:he|she|they|(?:my|our|his|her) (?:\S+ )?\S+)(?: be| is| are| was| were| do| does| did"
+    r"| has| have| had)?(?: not (?:talk|talking|talked|say|said|saying|mention\w*)| never (?:talk"
+    r"|talking|talked|say|said|saying|mention\w*|hit|hurt|hurts|threaten\w*|lay a hand))\b"
+)
+_FIRST_TIME = re.compile(r"\b(?:before|until|till|yet)\b")
+
+
 def negated(view: str, match_text: str) -> bool:
     idx = view.find(match_text)
     if idx < 0:
         return False
+    if _DENIED_IN_MATCH.match(match_text) and not _FIRST_TIME.search(view[idx:]):
+        return True
     clause = _CLAUSE_BREAK.split(view[:idx])[-1]
     window = " ".join(clause.split()[-5:])
     after = view[idx + len(match_text) :]
