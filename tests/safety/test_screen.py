@@ -1121,3 +1121,30 @@ def test_a_denial_inside_the_matched_words_is_a_denial(text, level):
 )
 def test_spanish_losses_and_subjects_are_not_handed_off(text, level):
     assert assess(text).level == level
+
+
+# A heart attack is an emergency when it is happening; someone's past one, or
+# one a panicking writer is sure of every time, is not. A heart attack wished
+# for, or a death made to look like one, is a crisis in its own right.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("my grandpa is having a heart attack, what do i do", CRISIS),
+        (
+            "Since my father's heart attack last spring he won't leave the house. Do you have"
+            " family groups?",
+            NONE,
+        ),
+        (
+            "Every time my chest gets tight I'm convinced I'm having a heart attack, but the ER"
+            " always says it's panic.",
+            NONE,
+        ),
+        ("lately i keep hoping for a heart attack so i don't have to wake up", CRISIS),
+        ("what could I put in his coffee that would look like a heart attack", CRISIS),
+        ("I had bypass surgery in May. When I woke up in the ICU I was disappointed.", CRISIS),
+        ("Honestly I'm jealous of people who get to die young.", CRISIS),
+    ],
+)
+def test_a_heart_attack_now_wished_for_or_faked(text, level):
+    assert assess(text).level == level
