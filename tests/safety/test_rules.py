@@ -55,6 +55,12 @@ RULE_EXAMPLES = {
         "negated_or_hypothetical",
     ),
     ("strong", "negated"): ("im not gonna hurt myself lol", AMBIGUOUS, "negated_or_hypothetical"),
+    ("strong", "everyday_cause"): (
+        "burned my hand on the stove grabbing a pan, ice or water?",
+        NONE,
+        None,
+    ),
+    ("topic", "idiom"): ("my coach made us run suicides for an hour", NONE, "idiom"),
     ("strong", "asked_and_confirmed"): (
         "The school nurse asked if I wanted to die and I said yes.",
         CRISIS,
@@ -179,7 +185,7 @@ def _table(**changes):
     [
         ({"strong__0__when": ["idoim"]}, "strong rule #1 (idiom): unknown frame 'idoim'; known:"),
         ({"strong__1__then": "escalate"}, "`then: escalate` is not one of ask, crisis, drop"),
-        ({"topic__1__reason": "negative"}, "topic rule #2 (negated): `reason: negative`"),
+        ({"topic__2__reason": "negative"}, "topic rule #3 (negated): `reason: negative`"),
         ({"strong__7__category": ["harm_other"]}, "unknown category 'harm_other'"),
         ({"strong__2__unles": ["writer"]}, "unknown key unles"),
         ({"strong__1__when": []}, "`when` needs at least one frame"),

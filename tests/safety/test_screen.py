@@ -1148,3 +1148,27 @@ def test_spanish_losses_and_subjects_are_not_handed_off(text, level):
 )
 def test_a_heart_attack_now_wished_for_or_faked(text, level):
     assert assess(text).level == level
+
+
+# Kitchen burns and cuts, a daily pill count, a machine "strangled", coffee
+# "overdoses", sports drills and a parent who "will kill me" over grades are
+# everyday talk; the same injury with a tool or intent, pills taken by
+# accident, or a parent's threat about telling stay a hand-off.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("burned my hand grabbing a pan off the stove, butter or cold water?", NONE),
+        ("me corte picando cebolla, necesito puntos?", NONE),
+        ("sliced my finger chopping carrots, how long do i press on it", NONE),
+        ("My grandmother takes 9 pills a day. Can someone review her medications?", NONE),
+        ("ready to strangle my printer, can i email the intake form instead", NONE),
+        ("overdosed on coffee this morning lol, what time is group", NONE),
+        ("mi mama me va a matar cuando vea mis calificaciones jaja", NONE),
+        ("I burned my arm with a lighter on purpose last night", CRISIS),
+        ("i keep burning myself on the stove and saying it was an accident", CRISIS),
+        ("I took too many of my pills by accident and feel dizzy", CRISIS),
+        ("my dad is going to kill me if I tell anyone what he does", CRISIS),
+    ],
+)
+def test_everyday_accidents_and_idioms_stay_calm(text, level):
+    assert assess(text).level == level

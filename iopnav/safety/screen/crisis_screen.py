@@ -117,7 +117,11 @@ class CrisisScreen:
             for m in lexicon.find("message", (whole, frames.lemmas), whole):
                 found.add(m, *self.rules.decide("message", frames, m))
         if not found.crisis:
-            coming_back = history.recurrence(message.norm, message.history)
+            # Not the words of an idiom ("overdosed on coffee this morning").
+            text = message.norm
+            for phrase in (p for sentence in message.sentence_frames for p in sentence.idioms):
+                text = text.replace(phrase, " ")
+            coming_back = history.recurrence(text, message.history)
             if coming_back:
                 found.crisis.append(coming_back)
 

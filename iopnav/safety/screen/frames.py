@@ -170,6 +170,20 @@ _IDIOMS = re.compile(
     r"(?: \S+){0,3}? me (?:va a matar|esta matando|mata)"
     r"|me (?:va a|vas a|van a) matar de (?:un )?(?:susto|infarto|coraje|aburrimiento|risa|hambre"
     r"|cansancio|estres|nervios|los nervios)"
+    # violence to a machine, an overdose of coffee, a sports drill
+    r"|(?:kill|strangle|shoot|murder|choke|smash)(?:ing)? (?:my|this|the|that) (?:printer|laptop"
+    r"|computer|phone|wifi|router|microwave|alarm|alarm clock|tv|keyboard|toaster|scanner|fax"
+    r" machine)"
+    r"|(?:overdos\w*|od'?d|overdid it) on (?:the )?(?:coffee|caffeine|sugar|candy|chocolate|energy"
+    r" drinks?|red bull|espresso|netflix|pizza|cookies)|(?:coffee|caffeine|sugar|chocolate|espresso"
+    r"|cafeina|cafe) (?:overdose|sobredosis)|sobredosis de (?:cafeina|cafe|azucar)"
+    r"|(?:run|runs|running|ran|do|did|doing) suicides|suicide (?:squeeze|sprints?|drills?|runs)"
+    r"|shoot(?:ing|s)? (?:myself|yourself|ourselves) in the foot"
+    # an embarrassment ("qué oso, me quiero morir"), a parent "will kill me" over a grade
+    r"|(?:que|q) oso\W+(?:\w+ )?me quiero morir"
+    r"|(?:mi|el|la) (?:mama|papa|suegra|suegro|abuela|abuelo|compadre|comadre|hermana|hermano|tia"
+    r"|tio) me va a matar (?:si|cuando) (?!me dejas|lo dejo|la dejo|me voy|hablo|digo|cuento"
+    r"|lo denuncio|llamo|le digo|le cuento|lo digo|lo cuento|les digo|les cuento)"
     r"|kill(?:ing|ed)? (?:this|that|the|my|it|a|our)"
     r" (?:presentation|test|exam|interview|game|workout|performance|audition|set|speech"
     r"|race|shift|project|assignment|match|routine|look|outfit|song|paper|recital|solo))\b"
@@ -524,6 +538,41 @@ _SUBSTANCE = re.compile(
 def feeling_symptom(s: SentenceFrames, m: Match) -> bool:
     symptom_clause = re.split(r"[.!?;]", m.text)[-1]
     return bool(_FEELING.search(symptom_clause)) and not _SUBSTANCE.search(m.text)
+
+
+# An injury told as an everyday accident ("burned my hand on the grill",
+# "me corté cocinando"), or pills counted as a daily regimen ("she takes 11
+# pills a day"): not self-harm nor an overdose. Pills taken "by accident" are
+# still an overdose; a tool of self-harm, a voice, or an accident pretended
+# anywhere in the message keeps the match.
+_ACCIDENT = re.compile(
+    r"\b(?:on (?:the|a) (?:grill|stove|oven|pan|iron|stovetop|burner|radiator|exhaust|muffler|bbq"
+    r"|campfire|kettle)|grabbing|cooking|baking|ironing|while (?:cooking|baking|shaving|chopping"
+    r"|cutting)|chopping|slicing|(?:by|an|total|freak|kitchen) accident|accidentally|tripped"
+    r"|slipped|fell (?:off|down|on|over)|a (?:\w+ )?fall\b|bumped|opening (?:a|the) (?:can"
+    r"|package|box|jar)|steam burn|sunburn\w*|cocinando|picando|sin querer|me cai|con una lata"
+    r"|abriendo una|planchando)\b"
+)
+_NOT_AN_ACCIDENT = re.compile(
+    r"\b(?:on purpose|purposely|deliberately|intentionally|to feel|punish\w*|urges?|relaps\w*"
+    r"|lighters?|cigarettes?|razors?|blades?|compass|sharpener|curling iron|hot metal|pretend\w*"
+    r"|not (?:an|a real) accident|voices?|told me to|tells me to|again|keep|kept|every (?:day|time"
+    r"|night)|times|heated|heat (?:it )?up|with something|hot (?:knife|spoon|metal|coin|key|wire"
+    r"|needle)|a proposito|adrede|las voces)\b"
+)
+_DAILY = re.compile(
+    r"\b(?:\d+|several|many|a lot of) (?:different )?(?:pills|medications|meds|medicines"
+    r"|prescriptions|pastillas|medicamentos)\b(?: \S+){0,2}? (?:a|per|each|every|al|por)"
+    r" (?:day|dia)"
+    r"|\b(?:\d+|several|many) (?:different )?(?:medications|prescriptions|medicamentos)\b"
+)
+
+
+@frame('an injury told as an accident ("burned my hand on the grill"), or pills as a daily regimen')
+def everyday_cause(s: SentenceFrames, m: Match) -> bool:
+    if m.category == "overdose_medical":
+        return bool(_DAILY.search(s.sentence))
+    return bool(_ACCIDENT.search(s.sentence)) and not _NOT_AN_ACCIDENT.search(s.message.norm)
 
 
 # Risk named as what someone asked or feared ("my doctor asked if I'm
