@@ -1172,3 +1172,19 @@ def test_a_heart_attack_now_wished_for_or_faked(text, level):
 )
 def test_everyday_accidents_and_idioms_stay_calm(text, level):
     assert assess(text).level == level
+
+
+# "Zero reasons to live" and "cero ganas de vivir" say what "no reason to
+# live" says; a medication list someone is on is not pills taken tonight.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("honestly i have zero reasons to live", CRISIS),
+        ("cero ganas de seguir viviendo", CRISIS),
+        ("zero thoughts of suicide, just a lot of stress", AMBIGUOUS),
+        ("My mother takes about 12 medications, can your nurse review them?", NONE),
+        ("I took several medications tonight so I won't wake up", CRISIS),
+    ],
+)
+def test_zero_reasons_to_live_and_a_medication_list(text, level):
+    assert assess(text).level == level

@@ -564,7 +564,9 @@ _DAILY = re.compile(
     r"\b(?:\d+|several|many|a lot of) (?:different )?(?:pills|medications|meds|medicines"
     r"|prescriptions|pastillas|medicamentos)\b(?: \S+){0,2}? (?:a|per|each|every|al|por)"
     r" (?:day|dia)"
-    r"|\b(?:\d+|several|many) (?:different )?(?:medications|prescriptions|medicamentos)\b"
+    # a regimen someone is on ("she takes about 12 medications"), not pills taken
+    r"|\b(?:takes|is on|are on|prescribed)(?: like| about| around| over)? (?:\d+|several|many)"
+    r" (?:different )?(?:medications|prescriptions|medicamentos|meds)\b"
 )
 
 
@@ -578,8 +580,8 @@ def everyday_cause(s: SentenceFrames, m: Match) -> bool:
 # Risk named as what someone asked or feared ("my doctor asked if I'm
 # suicidal", "my mom thinks I'm going to hurt myself"), and answered no later
 # in the message ("I said no", "I'm not", "he denied it"): a report of a
-# screening, asked about rather than handed off. A yes, or no answer, stays
-# a crisis.
+# screening, asked about rather than handed off. Answered yes, it is a
+# hand-off (asked_and_confirmed); with no answer, the other rules decide.
 _OTHER = r"(?:he|she|they|everyone|everybody|people|(?:my|our|his|her) \w+(?: \w+)?)"
 _ASKED = re.compile(
     r"\b(?:(?:ask|asks|asked|asking|check\w*|screen\w*|quiz|form|question)\b(?: \S+){0,4}"
