@@ -153,7 +153,9 @@ class Service:
             )
         return self
 
-    def wait_ready(self, timeout: float = 180) -> None:
+    # 300 s: on a loaded 2-core machine two Rasa servers loading the model side
+    # by side took over 180 s (session 24); a crash still fails at once (poll).
+    def wait_ready(self, timeout: float = 300) -> None:
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc and self.proc.poll() is not None:
