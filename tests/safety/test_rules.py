@@ -55,8 +55,13 @@ RULE_EXAMPLES = {
         "negated_or_hypothetical",
     ),
     ("strong", "negated"): ("im not gonna hurt myself lol", AMBIGUOUS, "negated_or_hypothetical"),
-    ("strong", "everyday_cause"): (
+    ("strong", "everyday_accident"): (
         "burned my hand on the stove grabbing a pan, ice or water?",
+        NONE,
+        None,
+    ),
+    ("strong", "daily_regimen"): (
+        "My grandmother takes 11 pills a day and mixes them up.",
         NONE,
         None,
     ),

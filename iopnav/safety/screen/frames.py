@@ -275,6 +275,10 @@ class MessageFrames:
         return history.message_is_history(self.norm)
 
     @cached_property
+    def age_now(self) -> int:
+        return history.age_now(self.norm)
+
+    @cached_property
     def asks_for_method(self) -> bool:
         return bool(_METHOD_REQUEST.search(self.norm))
 
@@ -313,7 +317,9 @@ class MessageFrames:
         if not self.history:
             return self.norm
         return " ; ".join(
-            seg for seg in self.segments if seg.strip() and not history.told_in_past(seg, self.norm)
+            seg
+            for seg in self.segments
+            if seg.strip() and not history.told_in_past(seg, self.age_now)
         )
 
 
@@ -364,7 +370,7 @@ class SentenceFrames:
         segment = next(
             (seg for seg in self.message.segments if self.sentence in seg), self.sentence
         )
-        return len(sentences) == 1 or history.told_in_past(segment, self.message.norm)
+        return len(sentences) == 1 or history.told_in_past(segment, self.message.age_now)
 
     def negated(self, m: Match) -> bool:
         return any(negated(view, m.text) for view in (m.view, self.lemmas, self.sentence))
@@ -570,11 +576,14 @@ _DAILY = re.compile(
 )
 
 
-@frame('an injury told as an accident ("burned my hand on the grill"), or pills as a daily regimen')
-def everyday_cause(s: SentenceFrames, m: Match) -> bool:
-    if m.category == "overdose_medical":
-        return bool(_DAILY.search(s.sentence))
+@frame('an injury told as an everyday accident ("burned my hand on the grill")')
+def everyday_accident(s: SentenceFrames, m: Match) -> bool:
     return bool(_ACCIDENT.search(s.sentence)) and not _NOT_AN_ACCIDENT.search(s.message.norm)
+
+
+@frame('pills counted as a daily regimen ("she takes 11 pills a day")')
+def daily_regimen(s: SentenceFrames, m: Match) -> bool:
+    return bool(_DAILY.search(s.sentence))
 
 
 # Risk named as what someone asked or feared ("my doctor asked if I'm
@@ -633,22 +642,22 @@ def _answer(s: SentenceFrames, m: Match) -> Optional[str]:
     return " ; ".join([after] + sentences[here + 1 : here + 3])
 
 
+def _says_yes(answer: str) -> bool:
+    return any(_ANSWERED_YES.search(part.strip()) for part in answer.split(" ; "))
+
+
 @frame(
     'risk named as what someone asked or feared, answered no ("asked if I\'m suicidal; I said no")'
 )
 def asked_and_denied(s: SentenceFrames, m: Match) -> bool:
     answer = _answer(s, m)
-    return (
-        answer is not None and bool(_ANSWERED_NO.search(answer)) and not asked_and_confirmed(s, m)
-    )
+    return answer is not None and bool(_ANSWERED_NO.search(answer)) and not _says_yes(answer)
 
 
 @frame('risk someone asked about, answered yes ("she asked if I want to die. I do")')
 def asked_and_confirmed(s: SentenceFrames, m: Match) -> bool:
     answer = _answer(s, m)
-    return answer is not None and any(
-        _ANSWERED_YES.search(part.strip()) for part in answer.split(" ; ")
-    )
+    return answer is not None and _says_yes(answer)
 
 
 @frame("a negation governs the match in any view of the sentence")

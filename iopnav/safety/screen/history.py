@@ -7,7 +7,7 @@ sentences told in the past (told_in_past).
 """
 
 import re
-from typing import List, Optional
+from typing import Optional
 
 from iopnav.safety.screen.lexicon import Match
 from iopnav.safety.screen.negation import negated
@@ -290,17 +290,17 @@ _AGE_THEN = re.compile(
 )
 
 
-def _ages_now(norm: str) -> List[int]:
-    return [int(m.group(1)) for m in _AGE_NOW.finditer(norm)]
+def age_now(norm: str) -> int:
+    """The oldest age the message gives for now (0 if none)."""
+    return max((int(m.group(1)) for m in _AGE_NOW.finditer(norm)), default=0)
 
 
-def told_in_past(segment: str, norm: str = "") -> bool:
+def told_in_past(segment: str, age: int = 0) -> bool:
     """This part of the message names a remote time or past risk, or an age
-    younger than the age the message (`norm`) gives for now."""
+    younger than `age`, the message's age now (age_now)."""
     if _REMOTE_TIME.search(segment) or _PAST_RISK.search(segment):
         return True
-    now = _ages_now(norm) if norm else []
-    return bool(now) and any(int(m.group(1)) < max(now) for m in _AGE_THEN.finditer(segment))
+    return any(int(m.group(1)) < age for m in _AGE_THEN.finditer(segment))
 
 
 def says_stable(norm: str) -> bool:
