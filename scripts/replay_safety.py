@@ -227,9 +227,7 @@ def oof_risk(model: Path, folds: int = 5) -> Dict[str, Dict]:
         RiskModelComponent.in_scope_examples(load_data(str(ROOT / "data" / "nlu"))),
         folds,
         default_embedder(config["use_embeddings"]),
-        C=config["C"],
-        embedding_weight=config["embedding_weight"],
-        dense_weight=config["dense_weight"],
+        **RiskModelComponent.fit_settings(config),
     )
     risk = {text_key(text): score.as_dict() for text, score in scores.items()}
     CACHE_DIR.mkdir(parents=True, exist_ok=True)

@@ -51,6 +51,11 @@ class RiskModelComponent(GraphComponent):
             # Share of the network on the sentence embedding in the score
             # (risk_model.RiskModel); 0 turns it off.
             "dense_weight": 0.3,
+            # Share of the network on MiniLM's contextual vectors (the intent
+            # classifier's encoder, iopnav/contextual.py), and the tokens it
+            # trains on; 0 turns it off.
+            "contextual_weight": 0.3,
+            "contextual_tokens": 64,
         }
 
     @classmethod
@@ -83,6 +88,22 @@ class RiskModelComponent(GraphComponent):
         return cls(config, model_storage, resource)
 
     @staticmethod
+    def fit_settings(config: Dict[str, Any]) -> Dict[str, Any]:
+        """RiskModel.fit's arguments (but the embedder) from the component's
+        settings: training here, out-of-fold scores in scripts/replay_safety.py."""
+        from iopnav import contextual
+
+        weight = config["contextual_weight"]
+        return {
+            "C": config["C"],
+            "embedding_weight": config["embedding_weight"],
+            "dense_weight": config["dense_weight"],
+            "contextual": contextual.load() if weight else None,
+            "contextual_weight": weight,
+            "contextual_tokens": config["contextual_tokens"],
+        }
+
+    @staticmethod
     def in_scope_examples(training_data: TrainingData) -> List[risk_model.Example]:
         """The NLU examples of intents without risk, as risk-free examples."""
         return [
@@ -103,9 +124,7 @@ class RiskModelComponent(GraphComponent):
         self.model = risk_model.RiskModel.fit(
             examples,
             risk_model.default_embedder(self.config["use_embeddings"]),
-            C=self.config["C"],
-            embedding_weight=self.config["embedding_weight"],
-            dense_weight=self.config["dense_weight"],
+            **self.fit_settings(self.config),
         )
         storage.save(self.model_storage, self.resource, MODEL_FILE, self.model)
         return self.resource

@@ -108,6 +108,7 @@ class RiskModel:
         embedding_weight: float,
         dense_clf=None,
         dense_weight: float = 0.0,
+        contextual=None,
     ):
         self.embedder = embedder
         self.vectorizer = vectorizer
@@ -116,6 +117,10 @@ class RiskModel:
         self.embedding_weight = embedding_weight
         self.dense_clf = dense_clf
         self.dense_weight = dense_weight
+        # MiniLM (contextual.py) and a network on its vectors: see fit.
+        self.contextual = contextual
+        self.contextual_clf = None
+        self.contextual_weight = 0.0
 
     @classmethod
     def fit(
@@ -126,6 +131,9 @@ class RiskModel:
         embedding_weight: float = 1.0,
         seed: int = 13,
         dense_weight: float = 0.0,
+        contextual=None,
+        contextual_weight: float = 0.0,
+        contextual_tokens: int = 64,
     ) -> "RiskModel":
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -144,17 +152,17 @@ class RiskModel:
             C=C, class_weight="balanced", max_iter=3000, random_state=seed
         ).fit(features, labels)
         if dense_weight and embedder is not None and embedding_weight:
-            from sklearn.neural_network import MLPClassifier
-
             model.dense_weight = dense_weight
-            model.dense_clf = MLPClassifier(
-                hidden_layer_sizes=(256,),
-                alpha=1e-3,
-                # held-back tenth to stop on; a tiny set (tests) has none to spare
-                early_stopping=len(examples) >= 200,
-                random_state=seed,
-                max_iter=200,
-            ).fit(model._dense_part(features), labels)
+            model.dense_clf = _network(len(examples), seed).fit(model._dense_part(features), labels)
+        if contextual is not None and contextual_weight:
+            # Trained on each message's first `contextual_tokens` tokens: the
+            # encoding is most of the training time, and cutting long posts
+            # at 64 scored as well as 128 (docs/safety.md, session 25). At
+            # parse time the vector is the intent classifier's, shared.
+            model.contextual, model.contextual_weight = contextual, contextual_weight
+            model.contextual_clf = _network(len(examples), seed).fit(
+                contextual.embed(texts, max_tokens=contextual_tokens), labels
+            )
         crisis_rows = np.flatnonzero(labels)
         kinds = [KIND_OF_CATEGORY.get(examples[i].category, "suicide") for i in crisis_rows]
         model.kind_clf = LogisticRegression(
@@ -201,14 +209,17 @@ class RiskModel:
         if not texts:
             return []
         features = self._rows([_prepare(t) for t in texts])
-        crisis = self.crisis_clf.predict_proba(features)[
-            :, list(self.crisis_clf.classes_).index(True)
-        ]
+        crisis = _true_column(self.crisis_clf, features)
         if self.dense_clf is not None and self.embedder is not None:
-            dense = self.dense_clf.predict_proba(self._dense_part(features))[
-                :, list(self.dense_clf.classes_).index(True)
-            ]
+            dense = _true_column(self.dense_clf, self._dense_part(features))
             crisis = (1.0 - self.dense_weight) * crisis + self.dense_weight * dense
+        if self.contextual_clf is not None and self.contextual is not None:
+            prepared = [_prepare(t) for t in texts]
+            # One at a time, so the intent classifier's vector of the same
+            # message is reused (contextual.MEMO_SIZE).
+            vectors = np.vstack([self.contextual.embed([t]) for t in prepared])
+            read = _true_column(self.contextual_clf, vectors)
+            crisis = (1.0 - self.contextual_weight) * crisis + self.contextual_weight * read
         kind_probs = self.kind_clf.predict_proba(features)
         best = kind_probs.argmax(axis=1)
         return [
@@ -226,18 +237,47 @@ class RiskModel:
         state["embedder"] = None
         state.pop("_fast", None)  # rebuilt on load, with its caches empty
         state["uses_embeddings"] = self.embedder is not None
+        # MiniLM's 90 MB are never pickled either (var/minilm).
+        state["contextual"] = None
+        state["uses_contextual"] = self.contextual is not None
         return state
 
     def __setstate__(self, state):
         uses = state.pop("uses_embeddings", False)
+        uses_contextual = state.pop("uses_contextual", False)
         state.setdefault("dense_clf", None)
         state.setdefault("dense_weight", 0.0)
+        state.setdefault("contextual", None)
+        state.setdefault("contextual_clf", None)
+        state.setdefault("contextual_weight", 0.0)
         self.__dict__.update(state)
         if uses:
             from iopnav import embeddings
 
             self.embedder = embeddings.load()
+        if uses_contextual:
+            from iopnav import contextual
+
+            self.contextual = contextual.load()
         self._fast_layout()
+
+
+def _network(size: int, seed: int):
+    """The small network that reads one kind of sentence vector."""
+    from sklearn.neural_network import MLPClassifier
+
+    return MLPClassifier(
+        hidden_layer_sizes=(256,),
+        alpha=1e-3,
+        # held-back tenth to stop on; a tiny set (tests) has none to spare
+        early_stopping=size >= 200,
+        random_state=seed,
+        max_iter=200,
+    )
+
+
+def _true_column(classifier, features) -> np.ndarray:
+    return classifier.predict_proba(features)[:, list(classifier.classes_).index(True)]
 
 
 def _coin(text: str, salt: str = "") -> int:
@@ -283,6 +323,10 @@ def out_of_fold_scores(
     every fit). Scores on the training part that the model did not see, so the
     decision's thresholds can be tuned there, not on the held-out part."""
     scores: Dict[str, RiskScore] = {}
+    if fit_kwargs.get("contextual") is not None:
+        from iopnav.contextual import Remembering
+
+        fit_kwargs["contextual"] = Remembering(fit_kwargs["contextual"])
     for fold in range(folds):
         left_out = [e for e in examples if fold_of(e.text, folds) == fold]
         kept = [e for e in examples if fold_of(e.text, folds) != fold] + list(always)

@@ -55,6 +55,37 @@ def test_words_past_the_cut_do_not_change_the_vector(encoder):
     assert np.allclose(encoder.embed([long]), encoder.embed([long + " and also cost"]), atol=1e-6)
 
 
+def test_a_shorter_cut_reads_only_the_first_tokens(encoder):
+    """The risk model trains on 64 tokens: a message past the cut reads as
+    its beginning, and a short one as itself."""
+    start = "i am so tired of everything and i keep thinking about it " * 6
+    short = "do you take medicaid"
+    cut = encoder.embed([start + "today", start + "and tonight i might"], max_tokens=64)
+    assert np.allclose(cut[0], cut[1], atol=1e-6)
+    assert not np.allclose(encoder.embed([start + "today"]), cut[0], atol=1e-3)
+    assert np.allclose(encoder.embed([short], max_tokens=64), encoder.embed([short]), atol=1e-6)
+
+
+def test_a_message_read_twice_is_encoded_once(encoder, monkeypatch):
+    """The intent classifier and the risk model read the same message."""
+    text = "can my daughter still do her shifts at the pharmacy"
+    encoder.forget()
+    first = encoder.embed([text])
+    monkeypatch.setattr(encoder, "_embed", lambda *a: pytest.fail("encoded twice"))
+    assert np.array_equal(encoder.embed([text]), first)
+    first[0, 0] = 9.0  # a caller's copy, not the remembered vector
+    assert encoder.embed([text])[0, 0] != 9.0
+
+
+def test_out_of_fold_fits_encode_each_text_once(encoder, monkeypatch):
+    remembering = contextual.Remembering(encoder)
+    texts = ["groups on tuesday", "i feel stuck", "groups on tuesday"]
+    first = remembering.embed(texts, max_tokens=64)
+    assert np.allclose(first, encoder.embed(texts, max_tokens=64), atol=1e-6)
+    monkeypatch.setattr(encoder, "embed", lambda *a, **k: pytest.fail("encoded twice"))
+    assert np.array_equal(remembering.embed(texts[1:], max_tokens=64), first[1:])
+
+
 def test_missing_files_say_how_to_get_them(tmp_path):
     with pytest.raises(contextual.MissingEncoder, match="make install"):
         contextual.MiniLMEncoder(tmp_path)

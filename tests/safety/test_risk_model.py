@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from iopnav import embeddings, settings
+from iopnav import contextual, embeddings, settings
 from iopnav.safety import risk_model
 from iopnav.safety.risk_model import CRISIS, KIND_OF_CATEGORY, Example, RiskModel
 from iopnav.textsets import NearDuplicateIndex, scored_texts
@@ -109,6 +109,22 @@ def test_the_embedding_network_is_averaged_in_and_survives_saving():
     expected = [0.7 * s.crisis + 0.3 * d for s, d in zip(plain.score(texts), dense, strict=True)]
     assert [s.crisis for s in blended.score(texts)] == pytest.approx(expected, abs=1e-6)
     loaded = pickle.loads(pickle.dumps(blended))
+    assert [s.crisis for s in loaded.score(texts)] == pytest.approx(expected, abs=1e-6)
+
+
+def test_the_minilm_network_is_averaged_in_and_survives_saving():
+    """MiniLM reads words in context (docs/safety.md, session 25): its network
+    trains on the first 64 tokens and scores the full vector the intent
+    classifier shares."""
+    encoder = contextual.load()
+    plain = RiskModel.fit(TINY, embeddings.load())
+    blended = RiskModel.fit(TINY, embeddings.load(), contextual=encoder, contextual_weight=0.3)
+    texts = ["i want to end my life", "when do groups meet"]
+    read = blended.contextual_clf.predict_proba(encoder.embed(texts))[:, 1]
+    expected = [0.7 * s.crisis + 0.3 * r for s, r in zip(plain.score(texts), read, strict=True)]
+    assert [s.crisis for s in blended.score(texts)] == pytest.approx(expected, abs=1e-6)
+    loaded = pickle.loads(pickle.dumps(blended))
+    assert loaded.contextual is encoder
     assert [s.crisis for s in loaded.score(texts)] == pytest.approx(expected, abs=1e-6)
 
 
