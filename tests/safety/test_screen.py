@@ -103,6 +103,9 @@ def test_idioms_do_not_escalate(text):
             "I took a handful of pills and my friend collapsed",
         ),
         ("her voice sounded odd on the phone", "my brother OD'd and isn't waking up"),
+        # "OD'd" said last, with nothing after it to tell it from "odd"
+        ("i met someone odd at group today", "pretty sure i just OD'd"),
+        ("my son has ODD and fights me on everything", "I think my son ODed"),
         ("I've dated a few people since I got sober", "I picked a date to end it"),
         ("I'm on the edge of burnout at this job", "I'm sitting on the edge of the roof"),
         ("my dad wants to cut ties with his brother", "I want to cut myself tonight"),
