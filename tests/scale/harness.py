@@ -102,6 +102,7 @@ class Sent:
     text: str
     step: int
     message_id: str
+    position: int = 0  # in its step: the second text of a double-text is 1
     attempts: List[Attempt] = field(default_factory=list)
 
     @property
@@ -131,11 +132,13 @@ def _phone() -> str:
     return f"+1813555{next(_numbers) % 10000:04d}"
 
 
-def plan(count: int, kinds: Sequence[str]) -> List[Conversation]:
+def plan(
+    count: int, kinds: Sequence[str], channels: Sequence[str] = CHANNELS
+) -> List[Conversation]:
     """`count` conversations, every kind on every channel in turn."""
     conversations = []
     for n in range(count):
-        channel = CHANNELS[n % len(CHANNELS)]
+        channel = channels[n % len(channels)]
         sender = _phone() if channel == "sms" else f"scale-{uuid.uuid4().hex}"
         conversations.append(Conversation(kinds[n % len(kinds)], channel, sender))
     return conversations
@@ -171,10 +174,15 @@ class TurnLog:
 class Driver:
     """Sends the conversations through HAProxy, each on its own thread."""
 
-    def __init__(self, cluster: Cluster, think: float = 0.3) -> None:
+    def __init__(
+        self, cluster: Cluster, think: float = 0.3, rest_servers: Sequence[str] = ()
+    ) -> None:
         self.cluster = cluster
         self.log = TurnLog(cluster.log_dir)
         self.think = think
+        # REST only: the n-th text of a step goes straight to the n-th of
+        # these servers, not through HAProxy (the teeth run's forced race).
+        self.rest_servers = list(rest_servers)
         self.answered = 0
         self._count = threading.Lock()
 
@@ -194,7 +202,7 @@ class Driver:
         json_headers = {"Content-Type": "application/json"}
         if conv.channel == "rest":
             body = {"sender": conv.sender, "message": sent.text, "message_id": sent.message_id}
-            url = self.cluster.url("RASA") + "/webhooks/rest/webhook"
+            url = self.rest_url(sent) + "/webhooks/rest/webhook"
             status, headers, text = self._post(conv, url, json.dumps(body).encode(), json_headers)
         elif conv.channel == "web":
             body = {"message": sent.text, "message_id": sent.message_id}
@@ -231,6 +239,11 @@ class Driver:
             attempt.fallback = entry.get("fallback") if entry else None
         return attempt
 
+    def rest_url(self, sent: Sent) -> str:
+        if not self.rest_servers:
+            return self.cluster.url("RASA")
+        return self.rest_servers[sent.position % len(self.rest_servers)]
+
     def send(self, conv: Conversation, sent: Sent) -> None:
         deadline = time.monotonic() + ANSWER_WITHIN
         while True:
@@ -246,7 +259,10 @@ class Driver:
         for number, step in enumerate(SCRIPTS[conv.kind]):
             # SMS: Twilio's MessageSid form, which the channel takes as the id.
             prefix = "SM" if conv.channel == "sms" else ""
-            batch = [Sent(text, number, prefix + uuid.uuid4().hex) for text in step]
+            batch = [
+                Sent(text, number, prefix + uuid.uuid4().hex, position)
+                for position, text in enumerate(step)
+            ]
             conv.sent += batch
             threads = [threading.Thread(target=self.send, args=(conv, s)) for s in batch[1:]]
             for thread in threads:
