@@ -20,6 +20,11 @@ RULE_EXAMPLES = {
         NONE,
         "question_about_services",
     ),
+    ("strong", "breath_of_feeling"): (
+        "so stressed about work that i can barely breathe",
+        AMBIGUOUS,
+        None,
+    ),
     ("strong", "self_injury_how_to"): ("how do you make cuts bleed less?", CRISIS, None),
     ("strong", "method_how_to"): ("how would someone hang themselves", CRISIS, None),
     ("strong", "info_question"): (

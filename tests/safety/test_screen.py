@@ -106,6 +106,14 @@ def test_idioms_do_not_escalate(text):
         # "OD'd" said last, with nothing after it to tell it from "odd"
         ("i met someone odd at group today", "pretty sure i just OD'd"),
         ("my son has ODD and fights me on everything", "I think my son ODed"),
+        # "odd" beside a word of the present ("tonight", "again"): risk
+        # coming back only when it was an overdose
+        (
+            "i met someone odd at group tonight",
+            "i OD'd last spring and tonight i have the pills out again",
+        ),
+        ("had an odd day again, anxious and tired", "my brother ODed twice and is using again"),
+        ("an odd on-call week again, he said", "OD'd on my painkillers. alone. he is gone"),
         ("I've dated a few people since I got sober", "I picked a date to end it"),
         ("I'm on the edge of burnout at this job", "I'm sitting on the edge of the roof"),
         ("my dad wants to cut ties with his brother", "I want to cut myself tonight"),
@@ -135,6 +143,33 @@ def test_idioms_do_not_escalate(text):
 )
 def test_everyday_look_alikes_stay_calm_and_the_danger_still_escalates(safe, danger):
     assert assess(safe).level == NONE
+    assert assess(danger).level == CRISIS
+
+
+# Breath taken by a feeling or a panic attack gets the screening question;
+# the same words with something taken, someone else's breathing or a body in
+# danger are still a hand-off.
+@pytest.mark.parametrize(
+    "feeling,danger",
+    [
+        ("so stressed about finals i cant breathe", "took a bunch of bars and i cant breathe"),
+        (
+            "I get panic attacks at work. My heart races and I can't breathe.",
+            "panic attack, crushing chest pain, I can't breathe",
+        ),
+        (
+            "im so angry right now i can barely breathe",
+            "he has his hands on my neck i cant breathe",
+        ),
+        (
+            "I'm so sad since the funeral I can barely breathe",
+            "my son is so scared, he can't breathe",
+        ),
+        ("anxiety attack, can't breathe, shaking", "asthma attack, can't breathe, no inhaler"),
+    ],
+)
+def test_breath_taken_by_a_feeling_is_asked_about_not_handed_off(feeling, danger):
+    assert assess(feeling).level == AMBIGUOUS
     assert assess(danger).level == CRISIS
 
 

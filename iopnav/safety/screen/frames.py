@@ -546,6 +546,42 @@ def feeling_symptom(s: SentenceFrames, m: Match) -> bool:
     return bool(_FEELING.search(symptom_clause)) and not _SUBSTANCE.search(m.text)
 
 
+# Breath taken by a feeling ("so stressed i can't breathe", a panic attack
+# told as "my heart races, i can't breathe"): the writer's own breath, a
+# feeling in the sentence or a panic or anxiety attack in the message,
+# nothing taken, nobody else in the sentence, and no sign of a body in danger
+# (chest pain, asthma, a throat or neck, smoke, fainting, turning blue).
+_BREATH_FEELING = re.compile(
+    r"\b(?:sad|overwhelmed|heartbroken|devastated|grief|grieving|(?:panic|anxiety) attacks?)\b"
+)
+_PANIC = re.compile(r"\b(?:panic|anxiety) attacks?\b|\bpanick\w*")
+_SOMEONE_ELSE = re.compile(
+    expand(r"\b(?:he|she|they|%PERSON%|his|their|is not|not breathing|stopped breathing)\b")
+)
+_BODY_IN_DANGER = re.compile(
+    r"\b(?:chest (?:pain|pains|hurts?|hurting|pressure|crushing)|crushing|asthma|inhaler"
+    r"|allerg\w*|swell\w*|sting|stung|throat|neck|chok\w*|strangl\w*|smother\w*|smoke|fire"
+    r"|gas|fumes|blue|faint\w*|pass(?:ed|ing)? out|collaps\w*|unconscious|bleed\w*|blood"
+    r"|left arm|seizure\w*|911|ambulance|er now|hospital now)\b"
+)
+
+
+@frame("the writer's breath taken by a feeling (\"so stressed i can't breathe\"), nothing taken")
+def breath_of_feeling(s: SentenceFrames, m: Match) -> bool:
+    message = s.message.norm
+    return (
+        "breath" in m.text
+        and bool(
+            _FEELING.search(s.sentence)
+            or _BREATH_FEELING.search(s.sentence)
+            or _PANIC.search(message)
+        )
+        and not _SOMEONE_ELSE.search(s.sentence)
+        and not _SUBSTANCE.search(message)
+        and not _BODY_IN_DANGER.search(message)
+    )
+
+
 # An injury told as an everyday accident ("burned my hand on the grill",
 # "me corté cocinando"), or pills counted as a daily regimen ("she takes 11
 # pills a day"): not self-harm nor an overdose. Pills taken "by accident" are

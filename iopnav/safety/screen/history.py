@@ -9,7 +9,7 @@ sentences told in the past (told_in_past).
 import re
 from typing import Optional
 
-from iopnav.safety.screen.lexicon import Match
+from iopnav.safety.screen.lexicon import Match, expand
 from iopnav.safety.screen.negation import negated
 
 # Frames that make a mention something other than a present crisis.
@@ -171,7 +171,9 @@ _RISK_HISTORY = re.compile(
     r"|was|were|is|are|had|has|have|left|put|landed|failed|nearly|almost|did|i|he|she|they|we|it"
     r"|scared|happened|changed|\d+)\b))"
     r"|tried to (?:kill|end|hurt)|overdos\w*|self-harm\w*|cut(?:ting)?"
-    r" myself|suicid\w*|od'?d|oding"
+    # "od'd" whose apostrophe normalising dropped is "odd": the verb only
+    # after a person ("i odd last year"), not "an odd day ... tonight".
+    rf" myself|suicid\w*|od'd|{expand('%OD_SAID%')}|oding"
     r"|i cut|^cut|cutting)\b"
 )
 # The time of something happening now ("tonight he locked himself in the
