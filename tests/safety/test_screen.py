@@ -114,6 +114,8 @@ def test_idioms_do_not_escalate(text):
         ),
         ("had an odd day again, anxious and tired", "my brother ODed twice and is using again"),
         ("an odd on-call week again, he said", "OD'd on my painkillers. alone. he is gone"),
+        # ending a relationship, and ending it said as what the writer is doing
+        ("im ending it with him tonight, three years is enough", "I'm ending it tonight. goodbye"),
         ("I've dated a few people since I got sober", "I picked a date to end it"),
         ("I'm on the edge of burnout at this job", "I'm sitting on the edge of the roof"),
         ("my dad wants to cut ties with his brother", "I want to cut myself tonight"),
@@ -399,6 +401,17 @@ def test_media_mentions_do_not_escalate():
     # a thesis or an essay about it, in Spanish too (session 20)
     assert assess("mi tesis es sobre el suicidio en la literatura del siglo XIX").level == NONE
     assert assess("writing a dissertation on suicide in rural towns, any data?").level != CRISIS
+    # a story's ending, a stage play; "ending it" is not an ending
+    assert (
+        assess("the sad ending where she takes her own life stayed with me all week").level == NONE
+    )
+    assert assess("our school play is about a boy who dies by suicide").level == NONE
+    assert assess("the ending is near, I'm ending it tonight").level == CRISIS
+    # the writer's own wish beside a work: what it made them want, or the
+    # wish with its "i" dropped; a character's wish stays a mention
+    assert assess("this song makes me want to end it all").level == CRISIS
+    assert assess("watched a movie alone, want to end it all tonight").level == CRISIS
+    assert assess("in the movie the character wants to end it all").level == NONE
 
 
 def test_category_names_the_most_actionable_risk():
@@ -496,6 +509,9 @@ def test_means_plus_intent_anywhere_in_the_message_is_a_plan(text):
         "Twelve years ago I wrote a suicide note and my sister found it in time. I'm in a much"
         " better place today.",
         "Attempted suicide at 16, now 34, doing well",
+        # stable said with an intensifier
+        "My son attempted suicide in high school and he is doing really well at college, and"
+        " now it's me who needs support.",
     ],
 )
 def test_past_risk_said_to_be_over_is_history(text):
@@ -517,6 +533,11 @@ def test_past_risk_said_to_be_over_is_history(text):
         " anxiety.",
         "Cut myself all through high school. That was 2012. Last month I moved here and I'm"
         " looking for evening groups.",
+        # an anniversary dates the past; plans of an ordinary life
+        "Six years ago tonight I tried to end my life. I'm stable, married, and I run a peer"
+        " group now.",
+        "Two suicide attempts in college. I'm 30 now and I'm about to graduate from my masters.",
+        "I overdosed at 20. I'm 33 now, doing well, and I'm considering going back to therapy.",
     ],
 )
 def test_a_present_word_away_from_the_risk_keeps_the_history(text):
@@ -531,6 +552,9 @@ def test_a_present_word_away_from_the_risk_keeps_the_history(text):
         "Two attempts in my twenties. Right now I can't stop thinking about dying.",
         # an intent said anywhere ends the frame
         "I attempted at 17. I'm 40 now. I'm going to do it this weekend.",
+        "I attempted at 17. I'm 40 now and I'm about to do it again.",
+        "Six years ago tonight I tried to end my life. Tonight I have the pills out.",
+        "I overdosed at 20. I'm 33 now and I'm considering taking all of them tonight.",
         # a wrong done to the writer long ago, and harm planned now
         "my uncle hurt me when I was a kid and never paid for it. I know where he lives and"
         " tonight I finish it.",
@@ -797,6 +821,8 @@ def test_farewells_for_good_are_asked_about_and_sign_offs_stay_calm(text, level)
     [
         ("my cousin died from a heroin overdose and i cant stop crying", "ambiguous"),
         ("our town lost four teenagers to overdoses this year", "ambiguous"),
+        ("my aunt passed away from an overdose in the spring, i miss her", "ambiguous"),
+        ("my sister passed out from an overdose and is barely breathing", CRISIS),
         ("his overdose is bad, he won't wake up", CRISIS),
         ("my friend's overdose is happening what do i do", CRISIS),
     ],

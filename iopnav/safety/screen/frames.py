@@ -121,6 +121,9 @@ _MEDIA = re.compile(
     r"etallica|reading"
     r"|scene|scenes|plot|chapter|storyline|watched|headline|reporter|actor|actress|singer|rapper|c"
     r"elebrity|poem|musical"
+    # a story's ending, a stage play (not "ending it", "ending my life")
+    r"|(?:the|its|happy|sad|tragic|suicide|alternate|alternative|twist) ending(?! (?:it|my|things"
+    r"|this|everything|all|myself))|(?:the|a|school|class) play"
     r"|pelicula|peli|serie|telenovela|cancion|corrido|letra de|libro|capitulo|episodio|temporada"
     r"|videojuego|personaje|noticias?|noticiero|periodico|articulo|documental|poema|cantante"
     r"|actor|actriz|ensayo|tesis|novela|reportaje|thesis|dissertation)\b"
@@ -242,6 +245,7 @@ _SPECIFIC_OTHER = re.compile(
 _LOSS = re.compile(
     r"\b(?:killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died"
     r" (?:by|of|from) (?:suicide|(?:an? )?(?:\w+ )?overdose)"
+    r"|passed (?:away )?(?:by|of|from|due to) (?:suicide|(?:an? )?(?:\w+ )?overdose)"
     r"|committed suicide|overdosed and died|lost (?:\w+ ){0,3}to (?:suicide|(?:an? )?(?:\w+ )?"
     r"overdoses?)|suicide loss"
     # Spanish: "murio por suicidio", "perdio a su hermano por sobredosis"
@@ -476,6 +480,11 @@ def names_specific_other(s: SentenceFrames, m: Match) -> bool:
 @frame('the match names the writer or "i" governs it ("i want to die")')
 def writer(s: SentenceFrames, m: Match) -> bool:
     return speaker.writer(m)
+
+
+@frame('the writer\'s wish moved by a work or said without "i" ("made me want to end it all")')
+def moved_writer(s: SentenceFrames, m: Match) -> bool:
+    return speaker.moved_writer(m)
 
 
 @frame('the match names the writer\'s own self or body ("my son" is not the writer)')

@@ -90,11 +90,18 @@ _RISK_NOW = re.compile(
     r"|(?:estoy pensando|lo estoy pensando|pienso) en (?:matarme|suicidarme|morir|hacerlo|eso)"
     r"|quiero (?:morir|matarme|hacerlo|cortarme|desaparecer|dejar de vivir)"
     r"|can not stop|scared i will|afraid i will|might do it|planning"
-    r"|i am (?:planning|considering|about to)"
+    # not plans of an ordinary life ("about to graduate", "considering
+    # going back to therapy")
+    r"|i am (?:planning|considering(?! (?:going back|coming back|joining|starting|returning"
+    r"|enrolling|applying|volunteering|becoming|switching|moving|iop|therapy|treatment|group"
+    r"|(?:a|an|your|the|another) (?:\w+ )?(?:program|group|iop|career|job|degree|course)))"
+    r"|about to(?! (?:graduate|start|turn|get married|marry|move|have (?:a|my|our) baby|finish"
+    r"|begin|retire|become|celebrate|go back to (?:school|work|college)|be a|be an)))"
     r"|i am going to(?! (?:start|join|try|call|ask|talk|get|need|be (?:in|at|late)|come|attend|do"
     r" (?:iop|group|the)|miss|bring|sign|look|see))"
     r"|i am ready(?! (?:to (?:talk|start|get|work|join|do|begin|try|share|open|go"
-    r" to|come|make|change|face|heal|deal|address)|for (?:help|treatment|iop|change))))\b"
+    r" to|come|make|change|face|heal|deal|address)|for (?:help|treatment|iop|change|group|therapy"
+    r"|a program|the next step|more))))\b"
 )
 # Words of the present that may speak of the risk ("again", "still",
 # "want to"): they end a history frame in a sentence that speaks of risk
@@ -197,8 +204,10 @@ _STABLE_ES = (
     r"|sobreviviente"
 )
 _STABLE = re.compile(
-    r"\b(?:stable|sober|clean|in recovery|recovered|doing (?:well|better|good|great|ok|okay)|fine"
-    r" now|okay now|ok now"
+    r"\b(?:stable|sober|clean|in recovery|recovered"
+    r"|doing (?:(?:so|really|very|pretty|much|so much|a lot|way) )?(?:well|better|good|great|ok"
+    r"|okay|amazing|amazingly|fantastic|awesome)"
+    r"|fine now|okay now|ok now"
     r"|better now|good place|healthy|survived|got help|got better|safe now|helped|resolved|behind"
     r" me|in remission"
     r"|no longer|have not since|not since|behind me|better place|doing great|changed"
@@ -237,6 +246,10 @@ _STABLE_NOW = re.compile(
     rf"|attempt|overdose)|{_STABLE_ES})\b"
 )
 _STABLE_TODAY = re.compile(
+    # an anniversary: the word of the present dates the past ("five years
+    # ago tonight", "one year ago today", "a year clean from self-harm today")
+    r"\b(?:\w+ (?:years?|months?) ago (?:today|tonight|this (?:week|month|morning|evening))"
+    r"|(?:clean|free|sober) (?:from|of) [\w-]+(?: \w+)? today)\b|"
     r"\b(?:(?:in )?(?:a )?(?:much |so much )?(?:better|good|great|safe|stable|healthy)"
     r" place|(?:doing|feel|feeling) (?:well|great|good|fine|better)"
     r"|(?:sober|clean|stable|safe|fine|okay|ok|happy|healthy)) (?:today|right now|these days|this"

@@ -100,6 +100,26 @@ def writer_strict(m: "Match") -> bool:
     return "i" in (m.view[:idx].split()[-3:] if idx > 0 else [])
 
 
+# "that movie made me want to end it all": the writer, as what a cause moves.
+_MOVED_ME = re.compile(r"\b(?:make|makes|made|making) me(?: (?:want to|wanna|feel like|just))*$")
+# "watched a movie alone, want to end it all": a wish with no subject of its
+# own opens the clause (texting drops the "i").
+_NO_SUBJECT = re.compile(
+    r"(?:^|[,;:]|\b(?:and|but|so|now))\s*(?:(?:just|really|honestly|literally|seriously|so|i)"
+    r" )*(?:(?:want|wanna|going|gonna|about|ready|planning|trying|need|have)(?: to)? ?)+$"
+)
+
+
+def moved_writer(m: "Match") -> bool:
+    """The writer's own wish beside a film or a song: what it made them want
+    ("made me want to end it all"), or a wish whose "i" texting dropped."""
+    idx = m.view.find(m.text)
+    if m.reported or idx < 0:
+        return False
+    lead = m.view[:idx].rstrip()
+    return bool(_MOVED_ME.search(lead) or _NO_SUBJECT.search(lead))
+
+
 def writer(m: "Match") -> bool:
     """The writer is the one at risk: the match names them, or "i" governs it
     ("i want to die"). Third persons' words read as the speaker's never do."""
