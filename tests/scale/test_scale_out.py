@@ -146,7 +146,10 @@ def test_with_per_server_locks_the_same_checks_find_violations(scale_cluster):
     rasa_up(scale_cluster, 1, 2)
     conversations = harness.plan(9, ["double"], channels=["rest"])
     servers = [f"http://127.0.0.1:{port}" for port in scale_cluster.rasa_ports[:2]]
-    seconds = harness.Driver(scale_cluster, think=0.1, rest_servers=servers).run(conversations)
+    driver = harness.Driver(scale_cluster, think=0.1, rest_servers=servers)
+    for server in servers:
+        driver.warm(server)
+    seconds = driver.run(conversations)
     report = harness.check(
         scale_cluster,
         conversations,
