@@ -343,6 +343,28 @@ def test_negated_or_hypothetical_first_person_asks_instead():
     assert assess("what if I feel suicidal during the program?").level == AMBIGUOUS
 
 
+# Two risks joined by "or" share the denial; effort against an urge ("trying
+# so hard not to") is the urge, not a denial; "or" after a threat is not.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("no thoughts at all of ending my life or hurting myself, just anxious", AMBIGUOUS),
+        ("i don't want to die or hurt myself, i just need sleep", AMBIGUOUS),
+        ("i'm trying so hard not to hurt myself tonight", CRISIS),
+        ("fighting not to cut myself right now", CRISIS),
+        ("i can't take it or i'll kill myself", CRISIS),
+    ],
+)
+def test_a_denial_covers_what_or_joins_and_effort_is_not_a_denial(text, level):
+    assert assess(text).level == level
+
+
+def test_a_blade_held_now_is_a_crisis_and_shopping_for_razors_is_not():
+    assert assess("i'm holding a razor right now").level == CRISIS
+    assert assess("staring at the blade in my drawer again").level == CRISIS
+    assert assess("which razor brand is best for sensitive skin?").level == NONE
+
+
 # Spanish denials ("nunca", "ni") are denials; a condition ("si no me
 # corto...") or a struggle to stop ("no puedo dejar de cortarme") is not
 # (session 20).
@@ -823,6 +845,9 @@ def test_farewells_for_good_are_asked_about_and_sign_offs_stay_calm(text, level)
         ("our town lost four teenagers to overdoses this year", "ambiguous"),
         ("my aunt passed away from an overdose in the spring, i miss her", "ambiguous"),
         ("my sister passed out from an overdose and is barely breathing", CRISIS),
+        # Spanish: a death told in the past is asked about; one just found is a hand-off
+        ("un maestro de la escuela de mi hija se suicidó, cómo se lo explico", "ambiguous"),
+        ("mi hermano se acaba de quitar la vida, lo encontré en su cuarto", CRISIS),
         ("his overdose is bad, he won't wake up", CRISIS),
         ("my friend's overdose is happening what do i do", CRISIS),
     ],
@@ -852,6 +877,21 @@ def test_a_death_by_overdose_is_a_loss_and_an_overdose_now_a_crisis(text, level)
     ],
 )
 def test_spanish_idioms_of_killing_and_dying(text, level):
+    assert assess(text).level == level
+
+
+# The risk people in general have ("más riesgo de suicidio") and homework
+# about it name a subject; someone "en riesgo" now does not.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("¿es verdad que los adolescentes tienen más riesgo de suicidio en invierno?", "none"),
+        ("necesito ayuda con mi tarea sobre el suicidio en la literatura", "none"),
+        ("mi hermano esta en alto riesgo de suicidio, lo acaban de dar de alta", CRISIS),
+        ("estoy en riesgo de suicidio esta noche", CRISIS),
+    ],
+)
+def test_spanish_suicide_risk_as_a_subject_and_someone_at_risk_now(text, level):
     assert assess(text).level == level
 
 

@@ -77,7 +77,10 @@ _TOPIC_NOUN_AFTER = re.compile(
 )
 _TOPIC_NOUN_BEFORE = re.compile(
     r"\b(?:prevencion|tasas?|estadisticas|capacitacion|perdida|duelo|investigacion|tema|taller"
-    r"|talleres|charlas?|platicas?|senales|guias?|materiales?|folletos?)(?: (?:mas |muy )?(?:altas?"
+    r"|talleres|charlas?|platicas?|senales|guias?|materiales?|folletos?|tarea|proyecto|exposicion"
+    # a risk people in general have, not someone "en riesgo" or "mi riesgo"
+    r"|(?<!en )(?<!en alto )(?<!mi )(?<!corro )(?<!corre )(?<!tengo )(?<!tiene )riesgos?)"
+    r"(?: (?:mas |muy )?(?:altas?"
     r"|altos?|alarmantes|mas altas))? (?:de|del|por|sobre) (?:el )?$"
 )
 # Asking for a method, an amount or a dose that would kill ("what method
@@ -250,10 +253,14 @@ _LOSS = re.compile(
     r"overdoses?)|suicide loss"
     # Spanish: "murio por suicidio", "perdio a su hermano por sobredosis"
     r"|(?:murio|murieron|fallecio|fallecieron|perdio|perdieron|perdi|perdimos)(?: \S+){0,4} por"
-    r" (?:suicidio|(?:una )?sobredosis))\b"
+    r" (?:suicidio|(?:una )?sobredosis)"
+    # "se suicidó", "se quitó la vida": someone's death told in the past
+    r"|se suicido|se suicidaron|se quito la vida|se quitaron la vida"
+    r"|se (?:acaba|acaban) de (?:suicidar|quitar la vida))\b"
 )
 _LOSS_NOW = re.compile(
-    r"\b(?:just|found|right now|tonight|this morning|today|tried|attempted|almost|nearly)\b"
+    r"\b(?:just|found|right now|tonight|this morning|today|tried|attempted|almost|nearly"
+    r"|acaba de|acaban de|acabo de|esta noche|esta manana|ahorita|encontre|encontramos|intento)\b"
 )
 _JOKING = re.compile(r"\b(?:lol|lmao|haha+|jk|just kidding|kidding)\b|😂|🤣")
 # "not kidding", "no joke": the writer insists it is meant, the opposite of a joke.
