@@ -1292,3 +1292,91 @@ def test_everyday_accidents_and_idioms_stay_calm(text, level):
 )
 def test_zero_reasons_to_live_and_a_medication_list(text, level):
     assert assess(text).level == level
+
+
+# Spanish past risk said to be over is history, as in English: an attempt
+# or an overdose had ("tuve", "sobreviví", "estuve internado después de"),
+# then sober, stable or well now. The same past with the risk back now, or
+# a streak just broken, stays a hand-off.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("sobreviví a un intento de suicidio y hoy doy charlas en mi parroquia", "none"),
+        ("tuve dos sobredosis con pastillas, ahora llevo cuatro años limpia", "none"),
+        ("me internaron despues de una sobredosis en enero, ya salí y me siento estable", "none"),
+        (
+            "antes pensaba en matarme, ya ni me pasa por la cabeza. tienen grupos de jovenes?",
+            "none",
+        ),
+        ("tuve un intento hace años y esta noche quiero matarme otra vez", CRISIS),
+        ("sobreviví a una sobredosis y ahora quiero hacerlo de nuevo", CRISIS),
+        ("me siento sin ganas de vivir desde que me dejó", CRISIS),
+    ],
+)
+def test_spanish_past_risk_said_to_be_over_is_history(text, level):
+    assert assess(text).level == level
+
+
+# "Si un amigo me dice que se quiere matar, ¿qué hago?": a conditional about
+# someone else in an advice question is asked about, as in English; a friend
+# who said it is still a hand-off.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("qué hago si mi prima me dice que se quiere morir? solo quiero estar lista", "ambiguous"),
+        ("si un alumno me escribe que se quiere matar, como lo ayudo?", "ambiguous"),
+        ("mi prima me acaba de decir que se quiere morir, qué hago?", CRISIS),
+    ],
+)
+def test_spanish_advice_about_what_someone_might_say_is_asked_about(text, level):
+    assert assess(text).level == level
+
+
+# Spanish media (a stage play, a book club, a news channel), overdose
+# deaths counted in the news, and Spanish laughter ("jajaja", "no es en
+# serio") read as in English; a laugh beside a wish said in earnest does not.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("mi hija actua en una obra de teatro sobre un chico que intenta suicidarse", "none"),
+        ("en mi club de lectura la protagonista se suicida, como lo hablamos con cuidado?", "none"),
+        ("salió en Telemundo que subieron las muertes por sobredosis en mi condado", "none"),
+        ("jajaja voy a matar a mi perro, se comió mi tarea", "none"),
+        ("jaja ya me quiero morir, lo digo en serio, no aguanto más", CRISIS),
+    ],
+)
+def test_spanish_media_news_and_laughter(text, level):
+    assert assess(text).level == level
+
+
+# Someone's own words that they are going to kill themself, with the pronoun
+# before the verb ("dice que se va a matar") matched no pattern: a hand-off
+# for a third party, as "says he is going to kill himself" is. Not an idiom
+# ("se va a matar de risa").
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("mi tío me mandó un audio, dice que se va a matar hoy", CRISIS),
+        ("mi compañero de cuarto se va a quitar la vida, se encerró", CRISIS),
+        ("mi abuela se va a matar de risa cuando vea el video", "none"),
+    ],
+)
+def test_spanish_someone_going_to_kill_themself(text, level):
+    assert assess(text).level == level
+
+
+# A media word in the sentence no longer drops a wish that names the writer
+# in Spanish ("quiero suicidarme", "matarme") or the present danger of
+# someone close ("now he wants to", "dice que se va a matar esta noche").
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("terminé de ver la serie y ya quiero suicidarme", CRISIS),
+        ("my brother finished that game and now he says he wants to kill himself", CRISIS),
+        ("mi hermana leyó una novela y ahora dice que se va a matar", CRISIS),
+        ("we watched a film where a character kills himself, it was sad", "none"),
+        ("en la novela el personaje se quiere matar, es buena lectura", "none"),
+    ],
+)
+def test_a_media_word_does_not_drop_the_writer_or_someone_close_now(text, level):
+    assert assess(text).level == level

@@ -78,6 +78,7 @@ _TOPIC_NOUN_AFTER = re.compile(
 _TOPIC_NOUN_BEFORE = re.compile(
     r"\b(?:prevencion|tasas?|estadisticas|capacitacion|perdida|duelo|investigacion|tema|taller"
     r"|talleres|charlas?|platicas?|senales|guias?|materiales?|folletos?|tarea|proyecto|exposicion"
+    r"|muertes|casos|aumento"
     # a risk people in general have, not someone "en riesgo" or "mi riesgo"
     r"|(?<!en )(?<!en alto )(?<!mi )(?<!corro )(?<!corre )(?<!tengo )(?<!tiene )riesgos?)"
     r"(?: (?:mas |muy )?(?:altas?"
@@ -128,7 +129,8 @@ _MEDIA = re.compile(
     r"|(?:the|its|happy|sad|tragic|suicide|alternate|alternative|twist) ending(?! (?:it|my|things"
     r"|this|everything|all|myself))|(?:the|a|school|class) play"
     r"|pelicula|peli|serie|telenovela|cancion|corrido|letra de|libro|capitulo|episodio|temporada"
-    r"|videojuego|personaje|noticias?|noticiero|periodico|articulo|documental|poema|cantante"
+    r"|videojuego|personajes?|noticias?|noticiero|periodico|articulo|documental|poema|cantante"
+    r"|obra de teatro|club de lectura|univision|telemundo"
     r"|actor|actriz|ensayo|tesis|novela|reportaje|thesis|dissertation)\b"
 )
 _IDIOMS = re.compile(
@@ -207,11 +209,20 @@ _COND_REPORT = re.compile(
     r"|is|are|was|were|seem|seems|start|starts|want|wants|threaten|threatens|have|has|be|become|be"
     r"comes|get|gets|feel|feels|act|acts"
     r"|do|does|did|joke|jokes|hint|hints|admit|admits|confide|confides)\b"
+    # Spanish: "si un amigo me dice que se quiere matar", "si mi hijo dijera..."
+    r"|\bsi (?:mi|un|una|alguien|algun|alguno|alguna|el|ella|tu|nuestro|nuestra|los|las|veo|ves"
+    r"|leo|escucho|oigo|me entero)\b"
+    r"(?: \S+){0,4}? (?:(?:me|te|le|nos) )?(?:dice|dijera|dijo|escribe|escribiera|habla|hablara"
+    r"|menciona|mencionara|comenta|comentara|publica|publicara|amenaza|amenazara|manda|mandara"
+    r"|envia|enviara)\b"
 )
 _ADVICE = re.compile(
     r"\b(?:what (?:should|do|can|would|to) (?:i|we|you|one|parents)?|how (?:do|can|should|would)"
     r" (?:i|we|you|parents|people)|should i"
-    r"|what to do|what are the|what is the|how to|is it (?:normal|ok|okay|true|common))\b"
+    r"|what to do|what are the|what is the|how to|is it (?:normal|ok|okay|true|common)"
+    r"|(?:que|q) (?:hago|debo hacer|puedo hacer|hacer|le digo|les digo|se hace|se le dice)"
+    r"|como (?:le |lo |la )?(?:ayudo|ayudar|hablo|hablar|pregunto|preguntar|reacciono|actuo|apoyo)"
+    r"|es normal|debo preocuparme)\b"
 )
 # General information questions ("what are the risk factors for overdose?",
 # "how do I know if my teen is cutting?"): about a topic, not a person now.
@@ -262,9 +273,15 @@ _LOSS_NOW = re.compile(
     r"\b(?:just|found|right now|tonight|this morning|today|tried|attempted|almost|nearly"
     r"|acaba de|acaban de|acabo de|esta noche|esta manana|ahorita|encontre|encontramos|intento)\b"
 )
-_JOKING = re.compile(r"\b(?:lol|lmao|haha+|jk|just kidding|kidding)\b|😂|🤣")
+_JOKING = re.compile(
+    r"\b(?:lol|lmao|haha+|jk|just kidding|kidding|ja(?:ja)+j?|jeje+|es broma|no es en serio)\b"
+    r"|😂|🤣"
+)
 # "not kidding", "no joke": the writer insists it is meant, the opposite of a joke.
-_INSISTING = re.compile(r"\b(?:not|never|no|n't) (?:\w+ )?(?:kidding|joking|joke|jk)\b")
+_INSISTING = re.compile(
+    r"\b(?:not|never|no|n't) (?:\w+ )?(?:kidding|joking|joke|jk)\b|\bno es (?:broma|chiste)\b"
+    r"|\b(?<!no )(?:lo digo|hablo|es) en serio\b"
+)
 
 
 @dataclass
@@ -487,6 +504,25 @@ def names_specific_other(s: SentenceFrames, m: Match) -> bool:
 @frame('the match names the writer or "i" governs it ("i want to die")')
 def writer(s: SentenceFrames, m: Match) -> bool:
     return speaker.writer(m)
+
+
+# Someone close, named with a word of the present or of their own words
+# ("my son watched a series and now he wants to kill himself", "mi hijo vio
+# una serie y dice que se va a matar"): their danger now, not a work's plot.
+_CLOSE_OTHER_ES = re.compile(
+    r"\bmis? (?:\w+ )?(?:hij[oa]s?|herman[oa]s?|espos[oa]|novi[oa]|pareja|mama|papa|amig[oa]s?"
+    r"|prim[oa]s?|tio|tia|abuel[oa]|alumn[oa]s?|compa\w*|roomie|roommate)\b"
+)
+_NOW_OR_SAID = re.compile(
+    r"\b(?:now|tonight|today|right now|rn|says|said|told me|tells me|texted|keeps saying|ahora"
+    r"|esta noche|hoy|ahorita|dice|dijo|me dijo|me escribio|anda diciendo)\b"
+)
+
+
+@frame('someone close named with a word of now or of their own words ("now he wants to die")')
+def other_now(s: SentenceFrames, m: Match) -> bool:
+    named = _SPECIFIC_OTHER.search(s.sentence) or _CLOSE_OTHER_ES.search(s.sentence)
+    return bool(named) and bool(_NOW_OR_SAID.search(s.sentence))
 
 
 @frame('the writer\'s wish moved by a work or said without "i" ("made me want to end it all")')

@@ -201,7 +201,25 @@ _STABLE_ES = (
     r" mejor|sobri[oa]|limpi[oa])"
     r"|(?:llevo|lleva|tengo|tiene) (?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve"
     r"|diez) (?:anos|ano|meses) (?:limpi[oa]|sobri[oa]|bien|sin|en recuperacion)"
-    r"|sobreviviente"
+    r"|sobreviviente|sobrevivi(?:o|mos)? (?:a )?(?:un |una |mi |su |dos )?(?:intentos?|sobredosis)"
+    r"|(?:ya )?lo supere|ni me pasa por la (?:mente|cabeza)|ya no (?:lo )?pienso en eso"
+    r"|(?:me siento|se siente|nos sentimos) (?:bien|fuerte|mejor|estable|tranquil[oa])"
+    r"|(?:va|vamos|van|voy) (?:muy )?bien|(?:y|ya) (?:estoy |esta )?estables?"
+)
+# Risk told in the past by the writer or someone close, in Spanish ("tuve un
+# intento", "estuve internada después de una sobredosis", "antes pensaba en
+# matarme"): history once the message says it is over (_STABLE_ES).
+_PAST_RISK_ES = (
+    r"(?:tuve|tuvo|tuvimos|he tenido|ha tenido) (?:como |unas |unos |mas de |hasta )?(?:\d+ |un"
+    r" |una |mi |dos |tres |cuatro |varios |varias |muchas |muchos )?"
+    r"(?:intentos?|sobredosis)"
+    r"|(?:sobrevivi|sobrevivio|sobrevivimos|sobreviviente|sobrevivientes) (?:a |de )?(?:un |una |mi"
+    r" |su |dos |varios )?(?:intentos?|sobredosis)"
+    r"|(?:estuve|estuvo) (?:internad[oa]|hospitalizad[oa])|me internaron"
+    r"|(?:me|le) dio (?:una )?sobredosis"
+    r"|(?:mi|su) (?:ultimo|ultima|unico|unica) (?:intento|sobredosis)"
+    r"|despues de (?:(?:una|mi|la|su) )?sobredosis|despues de (?:un|mi|su) intento"
+    r"|antes (?:pensaba|me cortaba|queria morir|queria matarme)"
 )
 _STABLE = re.compile(
     r"\b(?:stable|sober|clean|in recovery|recovered"
@@ -232,7 +250,8 @@ _PAST_RISK = re.compile(
     r"|(?:former|recovering|ex) self-harmer"
     r"|(?:i|he|she|they) had (?:a |an |my |one |two |\w+ )?(?:suicide attempt|attempt|overdose"
     r"|hospitalization)|after (?:trying|attempting|i tried|he tried|she tried) to (?:end|kill|take)"
-    r"|(?:my|his|her|their) (?:long )?history(?: :| includes| is| of)|history includes)\b"
+    r"|(?:my|his|her|their) (?:long )?history(?: :| includes| is| of)|history includes"
+    rf"|{_PAST_RISK_ES})\b"
 )
 _STABLE_NOW = re.compile(
     r"\b(?:behind me|(?:a |much |in a )?(?:better|good|great)"

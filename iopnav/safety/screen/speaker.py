@@ -83,7 +83,17 @@ def speaks_of_self_now(sentence: str, lemmas: str) -> bool:
 def _personal(match_text: str) -> bool:
     """A match that names the writer ("kill myself", "my life") is never a
     question about services, a media mention or a story about others."""
-    return bool(re.search(r"\b(?:myself|me|my|i|mine)\b", match_text))
+    return bool(
+        re.search(r"\b(?:myself|me|my|i|mine)\b", match_text) or _PERSONAL_ES.search(match_text)
+    )
+
+
+# Spanish names the writer in a pronoun joined to the verb ("matarme",
+# "cortándome") or in the verb's own first person ("quiero morir").
+_PERSONAL_ES = re.compile(
+    r"\b(?:yo|\w+(?:arme|erme|irme|andome|iendome)|quiero|quisiera|voy a|estoy|pienso|siento"
+    r"|necesito|deseo|mi vida|mi cuerpo)\b"
+)
 
 
 def writer_strict(m: "Match") -> bool:
