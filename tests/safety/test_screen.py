@@ -1380,3 +1380,28 @@ def test_spanish_someone_going_to_kill_themself(text, level):
 )
 def test_a_media_word_does_not_drop_the_writer_or_someone_close_now(text, level):
     assert assess(text).level == level
+
+
+# Spanish puts the pronoun before the verb group as often as after the
+# infinitive: "me voy a quitar la vida" is "voy a quitarme la vida", and a
+# way to die said of oneself ("me voy a ahorcar", "tirarme del puente") is a
+# hand-off. Not the same words as an object ("mi jefe me va a matar"), an
+# idiom ("me voy a matar de risa") or a haircut.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("me voy a quitar la vida esta semana, ya lo tengo decidido", CRISIS),
+        ("me quiero cortar otra vez, tengo la navaja aquí", CRISIS),
+        ("me acabo de cortar el brazo y sangra mucho", CRISIS),
+        ("ya me voy a ahorcar, perdón a todos", CRISIS),
+        ("estoy pensando en tirarme del puente de la autopista", CRISIS),
+        ("mi hermano se va a quitar la vida, me mandó un mensaje", CRISIS),
+        ("mi jefe me va a matar si llego tarde al grupo", "none"),
+        ("me voy a matar de risa con ese video", "none"),
+        ("me voy a cortar el pelo antes del grupo del jueves", "none"),
+        ("intenté ahorcarme a los 16, sobreviví. hoy tengo 30 y estoy bien", "none"),
+        ("me preguntaron si me quería matar y no, nunca lo he pensado", "ambiguous"),
+    ],
+)
+def test_spanish_pronoun_before_the_verb_and_ways_to_die(text, level):
+    assert assess(text).level == level

@@ -19,7 +19,7 @@ from iopnav.safety.screen import history, speaker
 from iopnav.safety.screen.lexicon import Match, Prefilter, expand, literal_gates, passes
 from iopnav.safety.screen.negation import negated
 from iopnav.safety.screen.normalise import is_spanish, split_sentences
-from iopnav.safety.screen.views import SentenceViews, prime_lemmas
+from iopnav.safety.screen.views import SentenceViews, prime_lemmas, pronoun_after
 
 _QUESTION_START = re.compile(
     r"^\s*(?:do|does|did|can|could|is|are|will|would|should|how|what|which|who|whom|any|anyone|if|"
@@ -169,7 +169,8 @@ _IDIOMS = re.compile(
     r"|repruebo|pierdo|no paso|se me olvida|me ve|me vuelvo a)"
     # dying "of laughter", "of embarrassment" (not "de pena": sorrow in much of
     # the Spanish-speaking world); a job or the traffic "killing me" (Spanish)
-    r"|me (?:quiero |voy a |iba a |estoy )?(?:morir|muero|muriendo) de (?:la |el )?(?:risa"
+    r"|(?:me (?:quiero |voy a |iba a |estoy )?(?:morir|muero|muriendo|matar)|matarme|morirme)"
+    r" de (?:la |el )?(?:risa"
     r"|verguenza|sueno|hambre|frio|calor|aburrimiento|envidia|ganas|nervios|cansancio|sed|ternura"
     r"|emocion)"
     r"|(?:este|esta|ese|esa|el|la|mi) (?:trabajo|chamba|jale|escuela|uni|universidad|trafico|calor"
@@ -385,7 +386,11 @@ class SentenceFrames:
     def idioms(self) -> List[str]:
         if not passes(_IDIOM_GATES, self.sentence):
             return []
-        return [m.group(0) for m in _IDIOMS.finditer(self.sentence)]
+        # also in the order the Spanish view reads ("me voy a matar de risa"
+        # is matched there as "voy a matarme")
+        moved = pronoun_after(self.sentence)
+        texts = (self.sentence, moved) if moved != self.sentence else (self.sentence,)
+        return [m.group(0) for text in texts for m in _IDIOMS.finditer(text)]
 
     @cached_property
     def history(self) -> bool:
@@ -699,6 +704,9 @@ _ANSWERED_NO = re.compile(
     r"|(?:i|he|she|they) (?:am|is|are|was|be|were) not\b(?! (?:sure|okay|ok|fine|well|good|certain"
     r"|safe|doing|lying|going to lie|kidding|joking))|(?:he|she|i) denie[sd]"
     r"|not suicidal|(?:le|les) dije (?:que|q) no|dijo (?:que|q) no|y es verdad|no,? no\b"
+    # Spanish: "...si me queria matar y no, nunca lo he pensado"
+    r"|^\W*(?:y |pero )?no\b(?!\W*(?:contest|respond|dij|quis|quier|sab|se|pud|me|le))"
+    r"|nunca lo (?:he|habia) pensado"
     r"|(?:i|he|she|they) (?:do|does|did) not (?:mean|think)|i never|i have never"
     r"|(?:it|that) (?:was|is) (?:a joke|just an expression|an expression|not (?:that|what))"
     r"|(?:it is|it was|was) not (?:that|a suicide|literal)|not literally"

@@ -28,6 +28,31 @@ _FILLERS = re.compile(
     r"|lol|lmao|idk|tho|though|anymore|any more|a lot|so much|very|so|at this point|right"
     r" now|rn)\b ?"
 )
+# Spanish may put the pronoun before a verb group ("me voy a matar", "se
+# quiere cortar") as well as after the infinitive ("voy a matarme"), the
+# order the lexicon writes: the filler-free surface view moves it there.
+_PRONOUN_BEFORE = re.compile(
+    # reflexive only: the pronoun and the verb's person agree ("me voy a
+    # matar"), not an object ("me va a matar": he is going to kill me)
+    r"\b(?:(me) ((?:voy|iba) a|quiero|queria|quisiera|pienso|puedo|podria|deberia|debo|tengo que"
+    r"|necesito|intento|intente|trate de|trato de|acabo de|estoy pensando en)"
+    r"|(se) ((?:va|van|iba|iban) a|quiere|quieren|queria|piensa|puede|tiene que|intento|trato de"
+    r"|acaba de|esta pensando en)"
+    r"|(te) ((?:vas|ibas) a|quieres|piensas|puedes)|(nos) ((?:vamos|ibamos) a|queremos))"
+    r" (\w+?(?:ar|er|ir))\b"
+)
+
+
+def pronoun_after(text: str) -> str:
+    """ "me voy a matar" -> "voy a matarme" (Spanish; other text unchanged)."""
+
+    def move(m: re.Match) -> str:
+        pronoun, group = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5, 7) if m.group(i))
+        return f"{group} {m.group(9)}{pronoun}"
+
+    return _PRONOUN_BEFORE.sub(move, text)
+
+
 # Someone else's words told by the writer ("my son said he wants to die"):
 # read again with the third person as the speaker.
 _REPORT_CUE = re.compile(
@@ -189,7 +214,8 @@ class SentenceViews:
 
     @cached_property
     def _stripped(self) -> Tuple[str, str]:
-        return _FILLERS.sub("", self.lemmas).strip(), _FILLERS.sub("", self.sentence).strip()
+        surface = pronoun_after(_FILLERS.sub("", self.sentence).strip())
+        return _FILLERS.sub("", self.lemmas).strip(), surface
 
     # Cached: each kind of pattern and the prefilter read them again.
     @cached_property
