@@ -1405,3 +1405,46 @@ def test_a_media_word_does_not_drop_the_writer_or_someone_close_now(text, level)
 )
 def test_spanish_pronoun_before_the_verb_and_ways_to_die(text, level):
     assert assess(text).level == level
+
+
+# Spanish said as English already was: a wish to be dead, to sleep and not
+# wake, nobody would miss me; a weapon or a rope at hand, standing on a
+# bridge; a bottle of pills taken, someone who won't wake after pills; a
+# threat with a gun. Each matched no Spanish pattern.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("ojalá estuviera muerto, ya no puedo", CRISIS),
+        ("quisiera dormirme y ya no despertar nunca", CRISIS),
+        ("ya tengo la soga lista en el garaje", CRISIS),
+        ("estoy sentada en el barandal del puente", CRISIS),
+        ("me tragué una caja de paracetamol hace rato", CRISIS),
+        ("mi tío no reacciona y hay pastillas en la mesa", CRISIS),
+        ("mi padrastro nos apuntó con la escopeta", CRISIS),
+        ("mejor me muero de hambre que comer eso jaja", "none"),
+        (
+            "de joven me tomé un frasco de pastillas; sobreviví y hace quince años estoy bien",
+            "none",
+        ),
+    ],
+)
+def test_spanish_wishes_means_and_threats(text, level):
+    assert assess(text).level == level
+
+
+# Someone else's way to die in Spanish ("se quiere aventar del puente", "se
+# va a disparar"), someone close who cuts themself, someone found hanging:
+# a third party's hand-off. Not a haircut or an accident.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("mi novio se quiere aventar del puente, está ahí ahorita", CRISIS),
+        ("mi vecino dice que se va a disparar, tiene la pistola", CRISIS),
+        ("mi hermana se sigue cortando las piernas y no me deja ver", CRISIS),
+        ("encontramos a mi primo colgado en el patio", CRISIS),
+        ("mi hija se cortó el fleco ella sola, quedó chueco", "none"),
+        ("mi hijo se cortó con un vidrio, fue un accidente, ya está bien", "none"),
+    ],
+)
+def test_spanish_someone_elses_way_to_die_or_cutting(text, level):
+    assert assess(text).level == level
