@@ -1448,3 +1448,72 @@ def test_spanish_wishes_means_and_threats(text, level):
 )
 def test_spanish_someone_elses_way_to_die_or_cutting(text, level):
     assert assess(text).level == level
+
+
+# More of what English caught and Spanish did not: tired of living, wanting
+# it all to end, "today is my last day" said alone, blows until blood, and a
+# drug taken with the body failing.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("ya estoy cansada de vivir", CRISIS),
+        ("solo quiero que todo se acabe ya", CRISIS),
+        ("esta noche es mi última noche", CRISIS),
+        ("me doy golpes en la cara hasta que me sale sangre", CRISIS),
+        ("fumé cristal y siento que me voy a morir", CRISIS),
+        ("estoy cansado de vivir con tanta deuda, busco ayuda", "none"),
+        ("hoy es mi último día de grupo, gracias por todo", "none"),
+    ],
+)
+def test_spanish_tired_of_living_last_day_blows_and_a_drug_taken(text, level):
+    assert assess(text).level == level
+
+
+# Danger to and from others in Spanish, as English already read it: voices
+# that command harm, an urge to hurt someone (a baby among them), abuse
+# named, being beaten or choked right now. Abuse told as childhood history is
+# not a hand-off; "me toca" (it's my turn) is not a touch.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("las voces me ordenan que me corte", CRISIS),
+        ("he pensado en hacerle daño a mi bebé y me da miedo", CRISIS),
+        ("mi padrino me toca cuando nadie ve", CRISIS),
+        ("mi novio me está golpeando, estoy encerrada en el baño", CRISIS),
+        ("hoy me toca cuidar a mis sobrinos, hay grupo en la tarde?", "none"),
+        ("de chiquita un primo abusó de mí; hace veinte años de eso y estoy bien", "none"),
+    ],
+)
+def test_spanish_danger_to_and_from_others(text, level):
+    assert assess(text).level == level
+
+
+# A plan's how and when decided, children left in someone's care, not here
+# tomorrow: said in Spanish as in English.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("ya decidí dónde y cuándo, no me busquen", CRISIS),
+        ("cuiden a mi hija cuando ya no esté, por favor", CRISIS),
+        ("ya no voy a estar para nadie, perdón", CRISIS),
+        ("ya no voy a estar mañana en el grupo, tengo cita", "none"),
+        ("cuida a mi perro cuando no esté en casa", "none"),
+    ],
+)
+def test_spanish_a_plan_decided_and_gone_for_good(text, level):
+    assert assess(text).level == level
+
+
+# A body failing after a drug, in Spanish: double a dose, turning blue,
+# seizing now; not a seizure disorder asked about.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("me tomé el triple de mi dosis de lorazepam", CRISIS),
+        ("mi primo se inyectó algo y se está poniendo azul", CRISIS),
+        ("mi novia empezó a convulsionar después de la fiesta", CRISIS),
+        ("mi hijo tiene epilepsia y a veces convulsiona, lo aceptan?", "none"),
+    ],
+)
+def test_spanish_a_body_failing_after_a_drug(text, level):
+    assert assess(text).level == level
