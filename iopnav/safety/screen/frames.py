@@ -514,10 +514,7 @@ def writer(s: SentenceFrames, m: Match) -> bool:
 # Someone close, named with a word of the present or of their own words
 # ("my son watched a series and now he wants to kill himself", "mi hijo vio
 # una serie y dice que se va a matar"): their danger now, not a work's plot.
-_CLOSE_OTHER_ES = re.compile(
-    r"\bmis? (?:\w+ )?(?:hij[oa]s?|herman[oa]s?|espos[oa]|novi[oa]|pareja|mama|papa|amig[oa]s?"
-    r"|prim[oa]s?|tio|tia|abuel[oa]|alumn[oa]s?|compa\w*|roomie|roommate)\b"
-)
+_CLOSE_OTHER_ES = re.compile(expand(r"\bmis? (?:\w+ )?%REL_ES%s?\b"))
 _NOW_OR_SAID = re.compile(
     r"\b(?:now|tonight|today|right now|rn|says|said|told me|tells me|texted|keeps saying|ahora"
     r"|esta noche|hoy|ahorita|dice|dijo|me dijo|me escribio|anda diciendo)\b"

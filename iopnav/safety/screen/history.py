@@ -216,7 +216,7 @@ _STABLE_ES = (
 # Risk told in the past by the writer or someone close, in Spanish ("tuve un
 # intento", "estuve internada después de una sobredosis", "antes pensaba en
 # matarme"): history once the message says it is over (_STABLE_ES).
-_PAST_RISK_ES = (
+_PAST_RISK_ES = expand(
     r"(?:tuve|tuvo|tuvimos|he tenido|ha tenido) (?:como |unas |unos |mas de |hasta )?(?:\d+ |un"
     r" |una |mi |dos |tres |cuatro |varios |varias |muchas |muchos )?"
     r"(?:intentos?|sobredosis)"
@@ -227,11 +227,8 @@ _PAST_RISK_ES = (
     r"|(?:mi|su) (?:ultimo|ultima|unico|unica) (?:intento|sobredosis)"
     r"|despues de (?:(?:una|mi|la|su) )?sobredosis|despues de (?:un|mi|su) intento"
     r"|antes (?:pensaba|me cortaba|queria morir|queria matarme)"
-    r"|(?:me|se) (?:intente|intento|trate de|trato de) (?:ahorcar|colgar|envenenar|matar|suicidar"
-    r"|quitar la vida|cortar|tirar|aventar)"
-    r"|(?:intente|intento|trate de|trato de) (?:ahorcarme|colgarme|envenenarme|matarme|suicidarme"
-    r"|quitarme la vida|cortarme|tirarme|aventarme|ahorcarse|colgarse|matarse|suicidarse"
-    r"|quitarse la vida)"
+    r"|(?:me|se) (?:intente|intento|trate de|trato de) (?:%DIE_ES%|quitar la vida)"
+    r"|(?:intente|intento|trate de|trato de) (?:%DIE_ES%(?:me|se)|quitar(?:me|se) la vida)"
 )
 _STABLE = re.compile(
     r"\b(?:stable|sober|clean|in recovery|recovered"
