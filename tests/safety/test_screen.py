@@ -1517,3 +1517,59 @@ def test_spanish_a_plan_decided_and_gone_for_good(text, level):
 )
 def test_spanish_a_body_failing_after_a_drug(text, level):
     assert assess(text).level == level
+
+
+# Risk told as history in more of the ways people tell it (session 28): the
+# next sentence dates it ("That was eleven years ago."), someone else's age
+# then ("when he was fifteen"), most of a decade, who the writer is now ("now
+# I'm a teacher"), an ordinary "still" or "keep", relapse prevention, what
+# the writer does not want, "never again". The same history with something
+# happening now stays a crisis.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        (
+            "I sat in the garage with the engine running and a note on the seat. That was "
+            "eleven years ago. I coach soccer now. Do you have evening groups?",
+            NONE,
+        ),
+        (
+            "My brother tried to hang himself when he was fifteen. He survived and is thirty "
+            "now. Is there a family group?",
+            NONE,
+        ),
+        (
+            "I spent most of my twenties cutting. Now I'm a nurse and I want help with stress.",
+            NONE,
+        ),
+        (
+            "overdosed twice years ago, 6 yrs clean now. is there a relapse prevention group",
+            NONE,
+        ),
+        (
+            "I attempted suicide in 2012 and have been well for a long time. I don't want to "
+            "lie on the intake form, do I have to mention it?",
+            NONE,
+        ),
+        (
+            "I used to burn myself in high school and never started again. I'll keep this short:"
+            " do you take Aetna?",
+            NONE,
+        ),
+        (
+            "I sat in the garage with the engine running once. That was eleven years ago. "
+            "Tonight I'm sitting in the garage again.",
+            CRISIS,
+        ),
+        (
+            "I cut when I was fourteen. Now I'm a nurse and I cut again last night, deep.",
+            CRISIS,
+        ),
+        (
+            "I took an overdose when I was 19. I'm 30 now and I want to die again.",
+            CRISIS,
+        ),
+    ],
+)
+def test_more_ways_of_telling_risk_as_history(text, level):
+    assert assess(text).level == level

@@ -399,11 +399,13 @@ class SentenceFrames:
         # is not history.
         if not self.message.history:
             return False
-        sentences = self.message.sentences
-        segment = next(
-            (seg for seg in self.message.segments if self.sentence in seg), self.sentence
-        )
-        return len(sentences) == 1 or history.told_in_past(segment, self.message.age_now)
+        sentences, segments = self.message.sentences, self.message.segments
+        at = next((i for i, seg in enumerate(segments) if self.sentence in seg), None)
+        if len(sentences) == 1:
+            return True
+        segment = segments[at] if at is not None else self.sentence
+        following = segments[at + 1] if at is not None and at + 1 < len(segments) else ""
+        return history.told_in_past(segment, self.message.age_now, following)
 
     def negated(self, m: Match) -> bool:
         return any(negated(view, m.text) for view in (m.view, self.lemmas, self.sentence))

@@ -24,7 +24,8 @@ _REMOTE_TIME = re.compile(
     r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|a dozen)"
     r" (?:years?|yrs|decades?)|a decade|decades)"
     r"|(?:over|more than|almost|nearly) a decade|a decade ago"
-    r"|(?:during|through|throughout|in) (?:college|high school|middle school|junior"
+    r"|(?:during|through|throughout|in|most of|all of|much of) (?:college|high school|middle"
+    r" school|junior"
     r" high|university|grad school|the army|the military"
     r"|(?:my|his|her|their) (?:early |mid |late )?(?:teens|twenties|20s|thirties|30s|forties"
     r"|40s|fifties|50s|sixties|60s)|the (?:19)?[5-9]0s|the (?:fifties|sixties|seventies|eighties"
@@ -40,7 +41,7 @@ _REMOTE_TIME = re.compile(
     r"|back in my (?:\w+ )?days|as a teen\w*|when i was (?:using|drinking|in active"
     r" addiction|still using|still drinking)"
     r"|(?:in|back in|during|since) (?:19|20)\d\d|in (?:19|20)\d\d|'\d\d\b"
-    r"|(?:when|while) i (?:was|were|be) (?:younger|young|a kid|a child|a teen|a"
+    r"|(?:when|while) (?:i|he|she|they) (?:was|were|be) (?:younger|young|a kid|a child|a teen|a"
     r" teenager|little|in (?:high school|middle school|college|school)|\d+|\w+teen"
     r"|(?:twenty|thirty|forty|fifty|sixty)(?:[- ]\w+)?)"
     # an age then and an age now ("tried at 19. i'm 31"), seasons and school
@@ -120,11 +121,13 @@ _PRESENT_RISK = re.compile(
     r"|sober|clean|remember|miss|have (?:bad|hard|tough|rough|off) (?:days|weeks)|get (?:anxious"
     r"|panic|nervous)|jump|worry|carry|a little|here|kicking|help|something|worth|needs|has"
     r"|do (?:na|aa)|attend|use (?:dbt|the|my|those|these) skills|married|together|close"
-    r"|in touch|on (?:meds|medication)|take (?:my|meds)))"
-    r"|(?:keep|keeps|kept)(?! (?:it that way|it up|my"
+    r"|in touch|on (?:meds|medication)|take (?:my|meds)|have (?:nightmares|flashbacks|the scars"
+    r"|scars)|anxious|jumpy|tell|useful|a thing))"
+    r"|(?:keep|keeps|kept)(?! (?:it that way|it up|(?:this|it) (?:short|brief)|track"
+    r"|(?:a |my )?(?:little )?(?:count|tally|log|journal|calendar)|my"
     r" (?:appointment|spot|job|insurance)|going to (?:group|meetings|therapy)|(?:me|myself)"
     r" (?:sober|clean|safe|busy)))|are back|is back|starting to|started to|start to"
-    r"|relapse\w*"
+    r"|relapse\w*(?! prevention)"
     r"|(?<!used to )(?:want to|wanna)(?!"
     r" (?:get|find|join|know|learn|start|ask|talk|volunteer|help|stay|keep|continue|make sure|be"
     r" sure"
@@ -135,7 +138,7 @@ _PRESENT_RISK = re.compile(
     r"|send|line up|partner|write|pay it forward|nip|intervene|overstep|show|go deeper|go to|wear"
     r"|celebrate|be (?:proactive|careful|upfront|connected|ready|honest|open|prepared|foster|the"
     r"|involved|supportive)|do (?:it right|it responsibly|more|this right)))"
-    r"|i am thinking|for the first time)\b"
+    r"|i am thinking|for the first time(?! (?:at (?:age )?\d|when i was|as a)))\b"
 )
 # A time of the present ("today", "recently") ends a history frame only in a
 # sentence that speaks of risk: "Today I'm six years clean" or "I recently
@@ -187,7 +190,11 @@ _RISK_HISTORY = re.compile(
     # "od'd" whose apostrophe normalising dropped is "odd": the verb only
     # after a person ("i odd last year"), not "an odd day ... tonight".
     rf" myself|suicid\w*|od'd|{expand('%OD_SAID%')}|oding"
-    r"|i cut|^cut|cutting)\b"
+    r"|i cut|^cut|cutting"
+    # pills taken, a life nearly taken ("last year i took a bunch of pills")
+    r"|took (?:a bunch|a bottle|a handful|all) of (?:\w+ )?(?:\w+ )?pills"
+    r"|(?:tried|attempted) to (?:take|end) (?:my|his|her|their) (?:own )?life"
+    r"|(?:nearly|almost) (?:took|ended) (?:my|his|her|their) (?:own )?life)\b"
 )
 # The time of something happening now ("tonight he locked himself in the
 # bathroom"): the risk coming back wherever it stands, even in a message
@@ -240,9 +247,15 @@ _STABLE = re.compile(
     r"|no longer|have not since|not since|behind me|better place|doing great|changed"
     r" that|scars|proud|peer (?:counselor|mentor|support)"
     r"|lived experience|not anymore|do not feel that way|got out|much better"
+    # "I've been well for 25 years", "I have a good life now", "now I'm good"
+    r"|(?:been|stayed) (?:well|ok|okay|good|fine|safe)|(?:a|my) (?:good|full|great|happy) life"
+    r"|(?:i am|i be|im) (?:ok|okay|good|fine|safe|alive|living) now|now (?:i am|i be|im)"
+    r" (?:ok|okay|good|fine|safe)"
     rf"|{_STABLE_ES}"
     r"|now i (?:want|would like|need|am looking|am dealing|am ready|am working|am trying to"
-    r" get)\b(?! to (?:die|kill|end|hurt|cut|disappear))"
+    r" get|am \d+|am (?:a|an) (?:nurse|teacher|mom|mother|dad|father|counselor|student|peer|parent)"
+    r"|run|mentor|draw|paint|teach|coach|volunteer|take care)\b(?! to (?:die|kill|end|hurt|cut"
+    r"|disappear))"
     r")\b"
 )
 # Risk told in the past tense by the writer, then said to be over: history
@@ -286,6 +299,17 @@ _STABLE_TODAY = re.compile(
 )
 
 
+# Words of the present that say nothing is happening now: a hypothetical or
+# "never again" ("if I ever needed it again", "never started again"), and
+# what the writer does not want ("I don't want to lie on the form").
+_NOT_NOW = re.compile(
+    r"\bif (?:i|he|she|they|we) (?:ever|should ever) \w+(?: \w+){0,4} again\b"
+    r"|\bnever (?:\w+ )?again\b"
+    r"|\b(?:do|does|did) not want (?:it )?to (?:lie|hide|accidentally|hurt (?:my|his|her|their)"
+    r" chances|say|be the first|make|sound|overstep|scare|bother|waste)\b"
+)
+
+
 def _present_with_risk(text: str, words: re.Pattern, cue: re.Pattern) -> bool:
     """One of `words` in a sentence that speaks of risk (`cue`)."""
     return any(words.search(part) and cue.search(part) for part in SEGMENT_END.split(text))
@@ -295,7 +319,7 @@ def message_is_history(norm: str) -> bool:
     """The message tells risk as the past: no present risk, and a remote time
     (unless a weak sign of the present and no word of being stable now), or
     past risk said to be over."""
-    text = _STABLE_TODAY.sub(" ", norm)
+    text = _NOT_NOW.sub(" ", _STABLE_TODAY.sub(" ", norm))
     if _RISK_NOW.search(text):
         return False
     if _PRESENT_RISK.search(text) or _PRESENT_TIME.search(text):
@@ -338,10 +362,21 @@ def age_now(norm: str) -> int:
     return max((int(m.group(1)) for m in _AGE_NOW.finditer(norm)), default=0)
 
 
-def told_in_past(segment: str, age: int = 0) -> bool:
+# The next part of the message dates this one ("I made a plan and almost
+# carried it out. That was six years ago.").
+_DATES_THE_LAST = re.compile(
+    r"^\s*(?:and )?(?:that|this|it|all (?:of )?(?:that|this)) (?:was|were|happened|is been|has been"
+    r"|been)\b"
+)
+
+
+def told_in_past(segment: str, age: int = 0, following: str = "") -> bool:
     """This part of the message names a remote time or past risk, or an age
-    younger than `age`, the message's age now (age_now)."""
+    younger than `age`, the message's age now (age_now), or the part
+    `following` it dates it ("That was nine years ago.")."""
     if _REMOTE_TIME.search(segment) or _PAST_RISK.search(segment):
+        return True
+    if _DATES_THE_LAST.search(following) and _REMOTE_TIME.search(following):
         return True
     return any(int(m.group(1)) < age for m in _AGE_THEN.finditer(segment))
 
