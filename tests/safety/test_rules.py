@@ -37,6 +37,11 @@ RULE_EXAMPLES = {
         NONE,
         "media",
     ),
+    ("strong", "topic_compound"): (
+        "Our church is hosting a talk on veteran suicide next month.",
+        NONE,
+        "question_about_services",
+    ),
     ("strong", "question_about_the_word"): (
         "is it true suicide goes up around the holidays?",
         AMBIGUOUS,

@@ -1573,3 +1573,23 @@ def test_spanish_a_body_failing_after_a_drug(text, level):
 )
 def test_more_ways_of_telling_risk_as_history(text, level):
     assert assess(text).level == level
+
+
+# The word "suicide" as a subject in English too (session 28): a group's
+# suicide, counted deaths, what was read or taught about. A method asked for
+# under that cover, and the writer's own, stay a crisis.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("We lost three officers in our department to police suicides this year.", NONE),
+        ("I read an article on suicide among farmers and want to share resources.", NONE),
+        ("Our nursing class had a lecture on suicide and grief, and I want to learn more.", NONE),
+        (
+            "For a documentary on veteran suicide, which methods are the most lethal?",
+            CRISIS,
+        ),
+        ("suicide. tonight. I'm done", CRISIS),
+    ],
+)
+def test_the_word_as_a_subject_in_english(text, level):
+    assert assess(text).level == level

@@ -73,7 +73,7 @@ _TOPIC_NOUN_AFTER = re.compile(
     r"\s+(?:prevention|awareness|education|trainings?|statistics|stats|numbers|rates?|research"
     r"|postvention|month|week|day|talks?|presentation|workshops?|walk|module|unit|curriculum|policy"
     r"|protocol|resources|materials|screenings?|assessments?|warning signs|loss|epidemic|deaths"
-    r"|response|kits?)\b"
+    r"|response|kits?|among)\b"
 )
 _TOPIC_NOUN_BEFORE = re.compile(
     r"\b(?:prevencion|tasas?|estadisticas|capacitacion|perdida|duelo|investigacion|tema|taller"
@@ -83,6 +83,13 @@ _TOPIC_NOUN_BEFORE = re.compile(
     r"|(?<!en )(?<!en alto )(?<!mi )(?<!corro )(?<!corre )(?<!tengo )(?<!tiene )riesgos?)"
     r"(?: (?:mas |muy )?(?:altas?"
     r"|altos?|alarmantes|mas altas))? (?:de|del|por|sobre) (?:el )?$"
+    # English: a group's suicide ("veteran suicide", "staff suicides"), and
+    # the word as what was read or taught about ("an article on suicide")
+    r"|\b(?:veterans?|teen|teenage|youth|staff|male|military|physician|doctor|nurse|farmer|student"
+    r"|adolescent|elderly|senior|police|firefighter|workplace|rural|campus) $"
+    r"|\b(?:read|reading|learned|learning|heard|article|articles|news|documentary|class|lecture"
+    r"|training|curriculum|workshop|seminar|book|research|report|statistics|stats|rates?|numbers)"
+    r" (?:\w+ ){0,3}(?:on|about|of|for) (?:\w+ )?$"
 )
 # Asking for a method, an amount or a dose that would kill ("what method
 # would be quickest", "how many pills would it take", "que metodo seria mas
@@ -477,6 +484,8 @@ def how_to_do_it(s: SentenceFrames, m: Match) -> bool:
 
 @frame('the match names a subject ("suicide prevention", "suicide rates", "tasas de suicidio")')
 def topic_compound(s: SentenceFrames, m: Match) -> bool:
+    if m.text in ("suicides", "suicidios"):  # counted deaths, never the writer's
+        return True
     return any(
         _TOPIC_NOUN_AFTER.match(after) or _TOPIC_NOUN_BEFORE.search(before)
         for before, after in _surroundings(s, m)
