@@ -1583,7 +1583,7 @@ def test_more_ways_of_telling_risk_as_history(text, level):
     [
         ("We lost three officers in our department to police suicides this year.", NONE),
         ("I read an article on suicide among farmers and want to share resources.", NONE),
-        ("Our nursing class had a lecture on suicide and grief, and I want to learn more.", NONE),
+        ("Our nursing class had a lecture on suicide and grief.", NONE),
         (
             "For a documentary on veteran suicide, which methods are the most lethal?",
             CRISIS,
@@ -1592,4 +1592,24 @@ def test_more_ways_of_telling_risk_as_history(text, level):
     ],
 )
 def test_the_word_as_a_subject_in_english(text, level):
+    assert assess(text).level == level
+
+
+# Everyday sayings that hold a risk word (session 28): at the end of one's
+# rope (distress, asked about, not a rope), a loss "hitting me", dying of
+# embarrassment said another way, a whole bag of food, waking at 3am. A rope
+# at hand and a bag of pills stay a crisis.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("honestly I'm at the end of my rope with this custody fight", AMBIGUOUS),
+        ("the anniversary is hitting me harder than I thought it would", NONE),
+        ("I tripped on stage and was so embarrassed I wanted to die lol", NONE),
+        ("bad day, ate an entire box of cookies in my car", NONE),
+        ("so tired of waking up at 4am with my heart pounding from nightmares", NONE),
+        ("I have the rope tied in the garage", CRISIS),
+        ("ate a whole bag of pills my mom had", CRISIS),
+    ],
+)
+def test_everyday_sayings_with_a_risk_word(text, level):
     assert assess(text).level == level

@@ -19,7 +19,7 @@ from iopnav.safety.screen import history, speaker
 from iopnav.safety.screen.lexicon import Match, Prefilter, expand, literal_gates, passes
 from iopnav.safety.screen.negation import negated
 from iopnav.safety.screen.normalise import is_spanish, split_sentences
-from iopnav.safety.screen.views import SentenceViews, prime_lemmas, pronoun_after
+from iopnav.safety.screen.views import SentenceViews, lemma_text, prime_lemmas, pronoun_after
 
 _QUESTION_START = re.compile(
     r"^\s*(?:do|does|did|can|could|is|are|will|would|should|how|what|which|who|whom|any|anyone|if|"
@@ -202,7 +202,18 @@ _IDIOMS = re.compile(
     r"|lo denuncio|llamo|le digo|le cuento|lo digo|lo cuento|les digo|les cuento)"
     r"|kill(?:ing|ed)? (?:this|that|the|my|it|a|our)"
     r" (?:presentation|test|exam|interview|game|workout|performance|audition|set|speech"
-    r"|race|shift|project|assignment|match|routine|look|outfit|song|paper|recital|solo))\b"
+    r"|race|shift|project|assignment|match|routine|look|outfit|song|paper|recital|solo)"
+    # at the end of one's rope; a feeling "hitting me"; dying of embarrassment
+    # said another way; a whole bag of food eaten; waking up at 3am
+    r"|end of (?:my|his|her|their|our|the) rope"
+    r"|(?:it|this|that|everything|reality|grief|the loss|the news|the anniversary)"
+    r" (?:is |was |be |keeps |kept )?(?:just |really |finally |suddenly )?hitting me"
+    r"|embarrass\w* (?:that )?i (?:want to|wanted to|wanna|could have|could|am going to|was going"
+    r" to|be going to) (?:just )?die"
+    r"|ate (?:a|an) (?:whole|entire) (?:bag|box|pint|tub|sleeve|carton|pizza|cake|bucket|family"
+    r" size bag) of (?!pills|meds|gummies|edibles|(?:\w+ )?pills)"
+    r"|tired of waking up (?:at|in the middle|drenched|sweating|soaked|with|to|every"
+    r" (?:night|hour)))\b"
 )
 # What every idiom holds one of ("kill", "dying ", "hit"...): a sentence
 # with none skips the idiom regex, which every sentence would otherwise pay.
@@ -435,7 +446,11 @@ def frame(description: str) -> Callable[[Frame], Frame]:
 @frame('the match is part of an idiom ("this commute is killing me")')
 def idiom(s: SentenceFrames, m: Match) -> bool:
     return any(
-        m.text in phrase or phrase in m.text or " ".join(phrase.split()[:2]) in m.text
+        m.text in phrase
+        or phrase in m.text
+        or " ".join(phrase.split()[:2]) in m.text
+        # a match in the lemmas ("want to die" in "i wanted to die")
+        or m.text in lemma_text(phrase)
         for phrase in s.idioms
     )
 
