@@ -54,6 +54,11 @@ RULE_EXAMPLES = {
         "loss",
     ),
     ("strong", "joking_threat"): ("gonna murder this burrito lol", NONE, "joking"),
+    ("strong", "said_and_explained"): (
+        "I said I wanted to die after the exam and my dad freaked out.",
+        AMBIGUOUS,
+        "negated_or_hypothetical",
+    ),
     ("strong", "hypothetical"): (
         "What if I hurt myself someday?",
         AMBIGUOUS,

@@ -1613,3 +1613,25 @@ def test_the_word_as_a_subject_in_english(text, level):
 )
 def test_everyday_sayings_with_a_risk_word(text, level):
     assert assess(text).level == level
+
+
+# Risk words the writer reports having said, explained (session 28): the
+# question, not the hand-off. Said and meant, or said again now, stays a crisis.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("I texted my sister 'I want to die' after the interview and she freaked out", AMBIGUOUS),
+        (
+            "i wrote i don't want to be here anymore on my notes app, i meant this town lol",
+            AMBIGUOUS,
+        ),
+        (
+            "I told my boyfriend I want to die and he laughed, he thought I was joking. I wasn't",
+            CRISIS,
+        ),
+        ("I told my brother I'd kill him if he touched my car again and I meant it", CRISIS),
+        ("my mom freaked out because I said I want to die. I really do want to die", CRISIS),
+    ],
+)
+def test_risk_words_said_before_and_explained(text, level):
+    assert assess(text).level == level

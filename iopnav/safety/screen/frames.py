@@ -773,6 +773,39 @@ def asked_and_denied(s: SentenceFrames, m: Match) -> bool:
     return answer is not None and bool(_ANSWERED_NO.search(answer)) and not _says_yes(answer)
 
 
+# Risk words the writer reports having said or written ("I said I wanted to
+# die because of my algebra test"), in a message that says how it was meant
+# or how others took it ("my mom freaked out", "I meant the party"): asked
+# about, not handed off. A sentence that says it now is read on its own.
+_SAID_BEFORE = re.compile(
+    r"\b(?:i|i just|i only) (?:said|say|told (?:\w+ ){0,3}|wrote|texted|typed|posted|joked"
+    r"|put)(?: (?:that|like|to \w+(?: \w+)?|in my \w+|on my \w+|something like))?\W*(?:\S+ ){0,3}$"
+)
+_EXPLAINED = re.compile(
+    r"\b(?:freak\w* out|panick\w*|overreact\w*|made me (?:take|do|see|talk)"
+    r"|meaning (?:the|my|this|that|a|an)|i (?:just |only )?meant (?:the|my|this|that|a|an|i|it as)"
+    r"|i mean (?:the|my|this|that)|(?:did|do) not mean (?:it|that)"
+    r"|not (?:literally|my life|like that|in that way)|figure of speech|as a joke"
+    r"|(?<!thought )(?<!thinks )(?<!think )i (?:was|am) (?:just )?(?:joking|kidding|venting)"
+    r"|an expression|reported (?:it|me)|safety (?:assessment|check)|a big deal"
+    r"|out of proportion|almost sent|took it (?:seriously|wrong|the wrong way))\b"
+)
+# ...unless the message says it was meant ("and I meant it", "I wasn't joking").
+_MEANT_IT = re.compile(
+    r"\b(?:i (?:meant|mean) (?:it|every word|what i said)|i (?:was|am) not (?:joking|kidding)"
+    r"|(?:not|no) (?:joke|joking|kidding)|dead serious|i (?:really |actually )?do\b(?! not))"
+)
+
+
+@frame(
+    'risk words the writer said or wrote, explained ("I said I want to die; I meant the exam")'
+)
+def said_and_explained(s: SentenceFrames, m: Match) -> bool:
+    said = any(_SAID_BEFORE.search(before) for before, _ in _surroundings(s, m))
+    norm = s.message.norm
+    return said and bool(_EXPLAINED.search(norm)) and not _MEANT_IT.search(norm)
+
+
 @frame('risk someone asked about, answered yes ("she asked if I want to die. I do")')
 def asked_and_confirmed(s: SentenceFrames, m: Match) -> bool:
     answer = _answer(s, m)
