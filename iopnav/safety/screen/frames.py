@@ -797,9 +797,7 @@ _MEANT_IT = re.compile(
 )
 
 
-@frame(
-    'risk words the writer said or wrote, explained ("I said I want to die; I meant the exam")'
-)
+@frame('risk words the writer said or wrote, explained ("I said I want to die; I meant the exam")')
 def said_and_explained(s: SentenceFrames, m: Match) -> bool:
     said = any(_SAID_BEFORE.search(before) for before, _ in _surroundings(s, m))
     norm = s.message.norm
