@@ -37,6 +37,11 @@ RULE_EXAMPLES = {
         NONE,
         "media",
     ),
+    ("strong", "media_in_message"): (
+        "Our choir is singing a song by a band I love. The bridge verse is about suicide.",
+        NONE,
+        "media",
+    ),
     ("strong", "topic_compound"): (
         "Our church is hosting a talk on veteran suicide next month.",
         NONE,
@@ -107,6 +112,11 @@ RULE_EXAMPLES = {
         "our church wants to host a suicide prevention night",
         NONE,
         "question_about_services",
+    ),
+    ("topic", "media_in_message"): (
+        "We watched Dead Poets Society in class. Neil was suicidal and nobody saw it.",
+        NONE,
+        "media",
     ),
     ("topic", "media"): (
         "I'm writing an essay on overdose deaths in our county for school",

@@ -1635,3 +1635,19 @@ def test_everyday_sayings_with_a_risk_word(text, level):
 )
 def test_risk_words_said_before_and_explained(text, level):
     assert assess(text).level == level
+
+
+# The bare word "suicide" in a message about a work or the news, said in
+# another sentence (session 28): not a hand-off. The writer's own wish after
+# a work, or someone close now, stays a crisis.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("Our choir is singing a song by a band I love. One verse is about suicide.", NONE),
+        ("Our book club picked a memoir. There is a lot of suicide in it, is that ok?", NONE),
+        ("saw the movie last night. suicidal again, like the main character", CRISIS),
+        ("my friend posted a video. she said she is going to commit suicide tonight", CRISIS),
+    ],
+)
+def test_the_word_in_a_message_about_a_work(text, level):
+    assert assess(text).level == level

@@ -568,6 +568,11 @@ def media(s: SentenceFrames, m: Match) -> bool:
     return bool(_MEDIA.search(s.sentence))
 
 
+@frame("a book, film, song, the news... named anywhere in the message")
+def media_in_message(s: SentenceFrames, m: Match) -> bool:
+    return bool(_MEDIA.search(s.message.norm))
+
+
 @frame('a death that already happened to someone else ("my brother took his life")')
 def loss(s: SentenceFrames, m: Match) -> bool:
     return bool(_LOSS.search(s.sentence))
