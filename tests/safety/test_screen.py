@@ -1651,3 +1651,21 @@ def test_risk_words_said_before_and_explained(text, level):
 )
 def test_the_word_in_a_message_about_a_work(text, level):
     assert assess(text).level == level
+
+
+# More everyday sayings (session 28): a pill split in half, salt cut down,
+# murder "for a coffee", a song that makes one "die a little". Cutting
+# oneself and wanting to die stay a crisis.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("is it ok if i cut my tablets in half, they're huge", NONE),
+        ("my cardiologist wants me to cut salt and walk more", NONE),
+        ("i would murder someone for a nap right now", NONE),
+        ("this hold music makes me want to die a little", NONE),
+        ("i cut my arm again tonight", CRISIS),
+        ("i want to die and i have a plan", CRISIS),
+    ],
+)
+def test_more_everyday_sayings(text, level):
+    assert assess(text).level == level

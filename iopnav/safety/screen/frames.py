@@ -212,6 +212,11 @@ _IDIOMS = re.compile(
     r" to|be going to) (?:just )?die"
     r"|ate (?:a|an) (?:whole|entire) (?:bag|box|pint|tub|sleeve|carton|pizza|cake|bucket|family"
     r" size bag) of (?!pills|meds|gummies|edibles|(?:\w+ )?pills)"
+    # work "killing him", murder "for a coffee", a song that makes one "die a little"
+    r"|killing (?:himself|herself|themselves|myself|yourself) (?:with|at|over) (?:work|overtime"
+    r"|(?:the|that|his|her|this|my) job|two jobs|school|stress|worry)"
+    r"|(?:would|could) (?:murder|kill|strangle) (?:someone|somebody|anyone|a \w+) for (?:a|an|some"
+    r"|one)|(?:want|wanna|wanted) to die a little"
     r"|tired of waking up (?:at|in the middle|drenched|sweating|soaked|with|to|every"
     r" (?:night|hour)))\b"
 )
