@@ -1669,3 +1669,23 @@ def test_the_word_in_a_message_about_a_work(text, level):
 )
 def test_more_everyday_sayings(text, level):
     assert assess(text).level == level
+
+
+# Spanish (session 28): words said before and explained, a feeling that
+# "me pega", dying "del coraje". Said and meant stays a crisis; someone
+# hitting the writer stays a crisis.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        (
+            "lo de 'me quiero matar' que puse en mi estado era por el examen, no se preocupen",
+            AMBIGUOUS,
+        ),
+        ("la soledad me pega mucho los domingos, tienen grupos en la tarde?", NONE),
+        ("mi suegra me va a matar del coraje, otra vez llegó sin avisar", NONE),
+        ("le dije a mi mamá que me quiero morir y se asustó. no era broma", CRISIS),
+        ("mi pareja me pega cuando toma", CRISIS),
+    ],
+)
+def test_spanish_words_said_before_and_feelings_that_hit(text, level):
+    assert assess(text).level == level

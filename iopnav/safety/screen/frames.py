@@ -177,15 +177,19 @@ _IDIOMS = re.compile(
     # dying "of laughter", "of embarrassment" (not "de pena": sorrow in much of
     # the Spanish-speaking world); a job or the traffic "killing me" (Spanish)
     r"|(?:me (?:quiero |voy a |iba a |estoy )?(?:morir|muero|muriendo|matar)|matarme|morirme)"
-    r" de (?:la |el )?(?:risa"
+    r" (?:de|del) (?:la |el )?(?:risa"
     r"|verguenza|sueno|hambre|frio|calor|aburrimiento|envidia|ganas|nervios|cansancio|sed|ternura"
-    r"|emocion)"
+    r"|emocion|coraje|susto|rabia)"
+    # a feeling or a song that "me pega" (hits me), not a person hitting
+    r"|(?:tristeza|soledad|ansiedad|depresion|nostalgia|cancion|bajon|melancolia|cruda|gripa"
+    r"|pura apariencia|igual|eso|esto|la noticia|el recuerdo)(?: \S+){0,2} me pega"
+    r"|me pega (?:duro|fuerte|bien|mucho|la nostalgia|la tristeza|el bajon)"
     r"|(?:este|esta|ese|esa|el|la|mi) (?:trabajo|chamba|jale|escuela|uni|universidad|trafico|calor"
     r"|estres|semana|horario|turno|examen|clase|rutina|tarea|dolor de cabeza|dolor de espalda"
     r"|renta|fila|cuenta|factura|deuda)"
     r"(?: \S+){0,3}? me (?:va a matar|esta matando|mata)"
-    r"|me (?:va a|vas a|van a) matar de (?:un )?(?:susto|infarto|coraje|aburrimiento|risa|hambre"
-    r"|cansancio|estres|nervios|los nervios)"
+    r"|me (?:va a|vas a|van a) matar (?:de|del) (?:un )?(?:susto|infarto|coraje|aburrimiento|risa"
+    r"|hambre|cansancio|estres|nervios|los nervios)"
     # violence to a machine, an overdose of coffee, a sports drill
     r"|(?:kill|strangle|shoot|murder|choke|smash)(?:ing)? (?:my|this|the|that) (?:printer|laptop"
     r"|computer|phone|wifi|router|microwave|alarm|alarm clock|tv|keyboard|toaster|scanner|fax"
@@ -790,6 +794,9 @@ def asked_and_denied(s: SentenceFrames, m: Match) -> bool:
 _SAID_BEFORE = re.compile(
     r"\b(?:i|i just|i only) (?:said|say|told (?:\w+ ){0,3}|wrote|texted|typed|posted|joked"
     r"|put)(?: (?:that|like|to \w+(?: \w+)?|in my \w+|on my \w+|something like))?\W*(?:\S+ ){0,3}$"
+    # Spanish: "escribí", "dije", "puse", "lo de '...'", "cuando digo que"
+    r"|\b(?:(?:te |le |les )?(?:escribi|dije|puse|publique|postee|mande)|lo de|cuando (?:digo|dije"
+    r"|escribo|pongo))(?: (?:que|q|en mi \w+|en \w+))?\W*(?:\S+ ){0,3}$"
 )
 _EXPLAINED = re.compile(
     r"\b(?:freak\w* out|panick\w*|overreact\w*|made me (?:take|do|see|talk)"
@@ -798,12 +805,16 @@ _EXPLAINED = re.compile(
     r"|not (?:literally|my life|like that|in that way)|figure of speech|as a joke"
     r"|(?<!thought )(?<!thinks )(?<!think )i (?:was|am) (?:just )?(?:joking|kidding|venting)"
     r"|an expression|reported (?:it|me)|safety (?:assessment|check)|a big deal"
-    r"|out of proportion|almost sent|took it (?:seriously|wrong|the wrong way))\b"
+    r"|out of proportion|almost sent|took it (?:seriously|wrong|the wrong way)"
+    r"|era (?:por|x|del|de la|de mi|en sentido)|me refiero a|no (?:de|a) la vida|en sentido"
+    r" (?:de|figurado)|no (?:lo )?(?:decia|dije|digo) en serio|no se preocupen|era (?:broma|un"
+    r" chiste))\b"
 )
 # ...unless the message says it was meant ("and I meant it", "I wasn't joking").
 _MEANT_IT = re.compile(
     r"\b(?:i (?:meant|mean) (?:it|every word|what i said)|i (?:was|am) not (?:joking|kidding)"
-    r"|(?:not|no) (?:joke|joking|kidding)|dead serious|i (?:really |actually )?do\b(?! not))"
+    r"|(?:not|no) (?:joke|joking|kidding)|dead serious|i (?:really |actually )?do\b(?! not)"
+    r"|lo (?:digo|decia|dije) en serio|no (?:es|era) (?:broma|juego))"
 )
 
 
