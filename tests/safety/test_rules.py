@@ -118,6 +118,11 @@ RULE_EXAMPLES = {
         NONE,
         "media",
     ),
+    ("topic", "attempt_as_event"): (
+        "My uncle had a suicide attempt at 50. He is a happy grandpa and we want a family group.",
+        AMBIGUOUS,
+        "history",
+    ),
     ("topic", "media"): (
         "I'm writing an essay on overdose deaths in our county for school",
         NONE,

@@ -1689,3 +1689,21 @@ def test_more_everyday_sayings(text, level):
 )
 def test_spanish_words_said_before_and_feelings_that_hit(text, level):
     assert assess(text).level == level
+
+
+# "A suicide attempt" had or survived, told as an event (session 28): the
+# question, not the hand-off. One made now, or attempts named without being
+# over, stay a crisis.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        (
+            "Our son made a suicide attempt at 15. He is in college and wants a peer group.",
+            AMBIGUOUS,
+        ),
+        ("I just made a suicide attempt and I feel dizzy", CRISIS),
+        ("after my many suicide attempts nobody listens and I can't keep going", CRISIS),
+    ],
+)
+def test_a_suicide_attempt_told_as_an_event(text, level):
+    assert assess(text).level == level

@@ -577,6 +577,29 @@ def media(s: SentenceFrames, m: Match) -> bool:
     return bool(_MEDIA.search(s.sentence))
 
 
+# "A suicide attempt" named as an event ("had a suicide attempt at 16",
+# "discharged after a suicide attempt"), not one happening now.
+_ATTEMPT_NOW = re.compile(
+    r"\b(?:just|right now|tonight|this morning|today|currently|about to|going to|gonna|planning"
+    r"|am (?:making|having)|in progress)\b"
+)
+
+
+# ...had, made, survived or come after ("from my multiple suicide attempts"
+# does not say it is over)
+_ATTEMPT_TOLD = re.compile(r"\b(?:had|made|survived|survivor of|hospitalized for)(?: \w+){0,2} $")
+
+
+@frame('"a suicide attempt" had, made or survived, with no word of now ("had one at 16")')
+def attempt_as_event(s: SentenceFrames, m: Match) -> bool:
+    if _ATTEMPT_NOW.search(s.sentence) or not m.text.startswith("suicide"):
+        return False
+    return any(
+        _ATTEMPT_TOLD.search(before) and (after.startswith(" attempt") or "attempt" in m.text)
+        for before, after in _surroundings(s, m)
+    )
+
+
 @frame("a book, film, song, the news... named anywhere in the message")
 def media_in_message(s: SentenceFrames, m: Match) -> bool:
     return bool(_MEDIA.search(s.message.norm))
