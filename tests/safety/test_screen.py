@@ -1707,3 +1707,18 @@ def test_spanish_words_said_before_and_feelings_that_hit(text, level):
 )
 def test_a_suicide_attempt_told_as_an_event(text, level):
     assert assess(text).level == level
+
+
+# The same in Spanish (session 28): an attempt had or left behind, talking
+# about suicide as a subject. An attempt just made stays a crisis.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("mi tía tuvo un intento de suicidio en los noventa, quiere un grupo de apoyo", AMBIGUOUS),
+        ("un paciente salió tras un intento de suicidio y busca un IOP, tienen cupo?", NONE),
+        ("mi suegra dice que hablar de suicidio con los jóvenes es malo, es cierto?", NONE),
+        ("acabo de tener un intento de suicidio y me siento mareada", CRISIS),
+    ],
+)
+def test_spanish_an_attempt_told_and_the_subject(text, level):
+    assert assess(text).level == level

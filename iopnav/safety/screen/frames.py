@@ -82,7 +82,9 @@ _TOPIC_NOUN_BEFORE = re.compile(
     # a risk people in general have, not someone "en riesgo" or "mi riesgo"
     r"|(?<!en )(?<!en alto )(?<!mi )(?<!corro )(?<!corre )(?<!tengo )(?<!tiene )riesgos?)"
     r"(?: (?:mas |muy )?(?:altas?"
-    r"|altos?|alarmantes|mas altas))? (?:de|del|por|sobre) (?:el )?$"
+    r"|altos?|alarmantes|mas altas))? (?:de|del|por|sobre) (?:el )?(?:\w+ (?:y|e) )?$"
+    # talking about it as a subject ("hablar de suicidio con los niños")
+    r"|\b(?:hablar|hablarles|hablarle|hablo|hable|hablamos|platicar) (?:de|del|sobre) (?:el )?$"
     # English: a group's suicide ("veteran suicide", "staff suicides"), and
     # the word as what was read or taught about ("an article on suicide")
     r"|\b(?:veterans?|teen|teenage|youth|staff|male|military|physician|doctor|nurse|farmer|student"
@@ -585,17 +587,22 @@ _ATTEMPT_NOW = re.compile(
 )
 
 
-# ...had, made, survived or come after ("from my multiple suicide attempts"
-# does not say it is over)
-_ATTEMPT_TOLD = re.compile(r"\b(?:had|made|survived|survivor of|hospitalized for)(?: \w+){0,2} $")
+# ...had, made or survived ("from my multiple suicide attempts" does not say
+# it is over); Spanish "tuvo un intento de suicidio", "salió tras un intento de"
+_ATTEMPT_TOLD = re.compile(
+    r"\b(?:had|made|survived|survivor of|hospitalized for)(?: \w+){0,2} $"
+    r"|\b(?:tuvo|tuve|tuvimos|tuvieron|ha tenido|he tenido|sobrevivi\w*|(?:salio|alta(?: \w+)?)"
+    r" (?:tras|despues de)|historial de|conto|contaba|had|survived)(?: \w+){0,3} intentos? de $"
+)
 
 
 @frame('"a suicide attempt" had, made or survived, with no word of now ("had one at 16")')
 def attempt_as_event(s: SentenceFrames, m: Match) -> bool:
-    if _ATTEMPT_NOW.search(s.sentence) or not m.text.startswith("suicide"):
+    if _ATTEMPT_NOW.search(s.sentence) or not m.text.startswith("suicid"):
         return False
     return any(
-        _ATTEMPT_TOLD.search(before) and (after.startswith(" attempt") or "attempt" in m.text)
+        _ATTEMPT_TOLD.search(before)
+        and (after.startswith(" attempt") or "attempt" in m.text or m.text == "suicidio")
         for before, after in _surroundings(s, m)
     )
 
