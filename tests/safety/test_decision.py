@@ -211,3 +211,19 @@ def test_a_risk_score_from_a_quarter_asks_the_question():
     )
     # Below it the classifier's own intent stands (here, support).
     assert decide(Assessment("none"), ranking(("share_feelings", 0.5)), risk(0.2))[0] is None
+
+
+def test_drowning_in_bills_doubts_the_risk_models_hand_off():
+    # The risk model reads "drowning" as danger (0.67 measured on such a cost
+    # question, session 29): the idiom makes it the question, not the hand-off.
+    from iopnav.safety.screen import assess
+
+    text = "we're drowning in medical bills already, what's the total damage for this?"
+    assessment = assess(text)
+    assert assessment.level == "none" and "idiom" in [r.value for r in assessment.suppressed]
+    assert decide(assessment, ranking(("ask_cost", 0.68)), risk(0.67), text=text) == (
+        "express_distress",
+        "risk_model",
+    )
+    said = "I'm drowning in debt and I want to die"
+    assert decide(assess(said), ranking(("ask_cost", 0.6)), risk(0.67), text=said)[0] == "crisis"

@@ -1722,3 +1722,42 @@ def test_a_suicide_attempt_told_as_an_event(text, level):
 )
 def test_spanish_an_attempt_told_and_the_subject(text, level):
     assert assess(text).level == level
+
+
+# Not wanting to go on with a habit, a place or a treatment is not wanting
+# to go on living (session 29): "keep going to AA", "seguir bebiendo", a son
+# who "no quiere seguir en la escuela". Life itself, or "ni en nada", stays a crisis.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("I don't want to keep going to AA meetings, is IOP different?", NONE),
+        ("I don't want to keep living like this, drinking every night after work.", NONE),
+        ("no quiero seguir bebiendo, ¿cómo me inscribo?", NONE),
+        ("ya no quiero seguir así, fumando todos los días", NONE),
+        ("mi hijo ya no quiere seguir en la escuela, ¿lo aceptan en el programa?", NONE),
+        ("I don't want to keep going", CRISIS),
+        ("I don't want to go on living", CRISIS),
+        ("ya no quiero seguir", CRISIS),
+        ("ya no quiero seguir en este mundo", CRISIS),
+        ("ya no quiero seguir en la terapia ni en nada, ya dejé las cartas", CRISIS),
+        ("mi hija ya no quiere seguir viviendo", CRISIS),
+    ],
+)
+def test_going_on_with_a_habit_or_a_place_is_not_going_on_living(text, level):
+    assert assess(text).level == level
+
+
+# "No estoy segura" is mostly "I'm not sure" (session 29): not being safe
+# is said where or with whom.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("tal vez... no estoy segura", NONE),
+        ("no estoy seguro si mi seguro lo cubre", NONE),
+        ("no estoy segura en mi casa, él tiene un arma", CRISIS),
+        ("no me siento segura con mi esposo esta noche", CRISIS),
+        ("ayuda, no estoy a salvo", CRISIS),
+    ],
+)
+def test_spanish_not_sure_is_not_unsafe(text, level):
+    assert assess(text).level == level

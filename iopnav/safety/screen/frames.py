@@ -212,6 +212,10 @@ _IDIOMS = re.compile(
     # at the end of one's rope; a feeling "hitting me"; dying of embarrassment
     # said another way; a whole bag of food eaten; waking up at 3am
     r"|end of (?:my|his|her|their|our|the) rope"
+    # drowning in bills or work; ahogados en deudas
+    r"|drown\w* in (?:\w+ )?(?:bills|debt|debts|paperwork|work|homework|emails|laundry|loans"
+    r"|student loans|responsibilities|deadlines|expenses|payments|appointments|assignments)"
+    r"|ahogad[oa]s? (?:en|de) (?:\w+ )?(?:deudas|cuentas|trabajo|pagos|gastos|facturas|tarea)"
     r"|(?:it|this|that|everything|reality|grief|the loss|the news|the anniversary)"
     r" (?:is |was |be |keeps |kept )?(?:just |really |finally |suddenly )?hitting me"
     r"|embarrass\w* (?:that )?i (?:want to|wanted to|wanna|could have|could|am going to|was going"
