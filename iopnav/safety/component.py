@@ -59,6 +59,7 @@ from iopnav.safety.screen import (
 # names a kind itself, and a confident risk-model kind wins, because the
 # screen has no patterns for some kinds (a child in danger).
 KIND_OF_SCREEN_CATEGORY = {
+    "child_danger": "child",
     "danger_abuse": "abuse",
     "harm_others": "harm_others",
     "overdose_medical": "overdose",

@@ -227,3 +227,9 @@ def test_drowning_in_bills_doubts_the_risk_models_hand_off():
     )
     said = "I'm drowning in debt and I want to die"
     assert decide(assess(said), ranking(("ask_cost", 0.6)), risk(0.67), text=said)[0] == "crisis"
+
+
+def test_a_child_in_danger_found_by_the_screen_gets_the_child_hand_off():
+    # Without a sure risk-model kind, the screen's category names the hand-off.
+    assert danger_kind(Assessment("crisis", "child_danger"), None) == "child"
+    assert danger_kind(Assessment("crisis", "child_danger"), risk(0.3, "suicide", 0.4)) == "child"

@@ -156,7 +156,7 @@ RULE_EXAMPLES = {
     ),
     ("topic", "hypothetical"): ("what if i feel suicidal during group", AMBIGUOUS, "hypothetical"),
     ("topic", "conditional_report"): (
-        "how do I ask my friend if she's thinking about suicide without making it worse?",
+        "I'm worried: what do I do if my friend says she's thinking about suicide?",
         AMBIGUOUS,
         "hypothetical",
     ),

@@ -1724,12 +1724,13 @@ def test_spanish_an_attempt_told_and_the_subject(text, level):
     assert assess(text).level == level
 
 
-# Not wanting to go on with a habit, a place or a treatment is not wanting
-# to go on living (session 29): "keep going to AA", "seguir bebiendo", a son
-# who "no quiere seguir en la escuela". Life itself, or "ni en nada", stays a crisis.
-@pytest.mark.parametrize(
-    "text, level",
-    [
+# Session 29's classes, each a way of saying something that is not (or is)
+# a danger now; every class keeps the crisis said plainly beside it.
+SESSION_29 = {
+    # Not wanting to go on with a habit, a place or a treatment is not wanting
+    # to go on living (session 29): "keep going to AA", "seguir bebiendo", a son
+    # who "no quiere seguir en la escuela". Life itself, or "ni en nada", stays a crisis.
+    "going_on_with_a_habit_or_a_place_is_not_going_on_living": [
         ("I don't want to keep going to AA meetings, is IOP different?", NONE),
         ("I don't want to keep living like this, drinking every night after work.", NONE),
         ("no quiero seguir bebiendo, ¿cómo me inscribo?", NONE),
@@ -1742,22 +1743,99 @@ def test_spanish_an_attempt_told_and_the_subject(text, level):
         ("ya no quiero seguir en la terapia ni en nada, ya dejé las cartas", CRISIS),
         ("mi hija ya no quiere seguir viviendo", CRISIS),
     ],
-)
-def test_going_on_with_a_habit_or_a_place_is_not_going_on_living(text, level):
-    assert assess(text).level == level
-
-
-# "No estoy segura" is mostly "I'm not sure" (session 29): not being safe
-# is said where or with whom.
-@pytest.mark.parametrize(
-    "text, level",
-    [
+    # "No estoy segura" is mostly "I'm not sure" (session 29): not being safe
+    # is said where or with whom.
+    "spanish_not_sure_is_not_unsafe": [
         ("tal vez... no estoy segura", NONE),
         ("no estoy seguro si mi seguro lo cubre", NONE),
         ("no estoy segura en mi casa, él tiene un arma", CRISIS),
         ("no me siento segura con mi esposo esta noche", CRISIS),
         ("ayuda, no estoy a salvo", CRISIS),
     ],
+    # "Suicide" as a subject in more shapes (session 29): counted deaths, what
+    # prevents or causes it, a flyer or the signs of it, and how to talk to
+    # someone about it. Said of oneself, or asked as a way to do it, stays a crisis.
+    "suicide_as_a_subject_in_more_shapes": [
+        ("Heard 22 a day is the number for vet suicides. Is that still accurate?", NONE),
+        ("Our pediatrician says locking up guns helps prevent suicide in teens.", NONE),
+        ("honest question does therapy prevent suicide or not", NONE),
+        ("How can I ask my teenager about suicide without scaring her?", AMBIGUOUS),
+        ("how do I commit suicide", CRISIS),
+        ("I want to commit suicide tonight", CRISIS),
+        ("i think about suicide every day and nothing prevents it", CRISIS),
+    ],
+    # Self-harm told as history in a few more ways (session 29): without "I"
+    # ("used to self harm. now I just want..."), a year free of it "as of
+    # today", whether the past "is still a thing" for intake. Coming back stays a crisis.
+    "self_harm_told_as_history_in_more_ways": [
+        ("Used to cut. Now I just want help with my panic attacks", NONE),
+        ("been cutting free for two years as of today!! signing up for the group now", NONE),
+        ("three years clean from self-harm today. my therapist wants me in the teen group.", NONE),
+        ("i cut in 8th grade but its been 3 yrs. is that still relevant for intake", NONE),
+        ("Used to cut. Now I just want to do it again", CRISIS),
+        ("two years clean from self-harm but i cut again last night", CRISIS),
+    ],
+    # Everyday words that read as danger (session 29): saving up for a car, a
+    # house full of things, "nobody would notice if I changed schools", board
+    # games that end in tears, "I've dated", someone else's day, devotion,
+    # one's own phone thrown, a wife who drags one to church, a season or
+    # postpartum "hitting me hard", a domain of life that feels pointless,
+    # "tired of living in my own head". Each danger said plainly stays a crisis.
+    "everyday_words_that_read_as_danger": [
+        ("my son has been saving up for a car all summer", NONE),
+        ("my mom has been hoarding since my dad died, her house is full of boxes", NONE),
+        ("honestly nobody would notice if I changed schools", NONE),
+        ("Board games end in tears at our house", NONE),
+        ("I've dated a bit since the divorce but nothing sticks", NONE),
+        ("every morning I think today is the day they realize I'm a fraud at work", NONE),
+        ("I would take a bullet for my kids but they drive me nuts", NONE),
+        ("last week I threw my phone across the room in an argument", NONE),
+        ("my husband drags me to church every sunday", NONE),
+        ("winter is hitting me hard this year", NONE),
+        ("Civilian life feels pointless since I got out", NONE),
+        ("I'm tired of living paycheck to paycheck", NONE),
+        ("my son has been saving up his pills in a sock", CRISIS),
+        ("nobody would notice if I was gone", CRISIS),
+        ("I hope tonight is the night I go in my sleep", CRISIS),
+        ("he threw my phone into the pool and shoved me in after it", CRISIS),
+        ("he is hitting me hard and I can't get out", CRISIS),
+        ("my life feels pointless", CRISIS),
+        ("i'm tired of living", CRISIS),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        pytest.param(text, level, id=f"{cls}: {text[:40]}")
+        for cls, cases in SESSION_29.items()
+        for text, level in cases
+    ],
 )
-def test_spanish_not_sure_is_not_unsafe(text, level):
+def test_session_29_classes(text, level):
     assert assess(text).level == level
+
+
+# Sexual interest in children, told by the person or about them (session
+# 29): the screen hands it off on its own, as its own kind of danger (the
+# risk model alone found it before). Ordinary words about children do not.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        (
+            "I'm 24 and I think I'm attracted to kids. I've never done anything. Can IOP help?",
+            CRISIS,
+        ),
+        ("been having sexual thoughts about one of the kids I coach, I need to quit", CRISIS),
+        ("my brother says he has urges to touch children and he babysits on Friday", CRISIS),
+        ("tengo pensamientos sexuales con niños y me da miedo, necesito ayuda", CRISIS),
+        ("I'm attracted to my coworker and it's awkward", NONE),
+        ("do you have groups for kids with anxiety?", NONE),
+    ],
+)
+def test_sexual_interest_in_children_is_its_own_hand_off(text, level):
+    assessment = assess(text)
+    assert assessment.level == level
+    if level == CRISIS:
+        assert assessment.category == "child_danger"

@@ -24,6 +24,7 @@ OTHERS_AT_RISK = ("losing_control",)
 # Most specific first: a third party or a medical emergency changes what
 # staff should do, so it names the flag even if a generic term matched too.
 CATEGORY_ORDER = (
+    "child_danger",
     "overdose_medical",
     "plan_or_means",
     "third_party",

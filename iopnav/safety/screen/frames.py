@@ -55,6 +55,15 @@ _HOW_TO = re.compile(
     r" (?:i|you|one|someone|a person) use\b|(?:ideal|best|right|optimal|safest|proper)"
     r" (?:depth|angle|spot|place|temperature|amount|tool|object|blade)s? (?:for|to)\b)"
 )
+# A how-to about talking or helping ("how do I ask my teen about suicide",
+# "tips on talking to a friend who self-harms") asks how to reach someone,
+# not for a way to do it.
+_HOW_TO_TALK = re.compile(
+    r"(?: \w+)? (?:ask|asking|talk|talking|bring|bringing|approach|approaching|explain|explaining"
+    r"|discuss|discussing|mention|raise|broach|address|support|supporting|help|helping|respond"
+    r"|react|word|tell|telling|speak|speaking|check on|check in|recognize|spot|notice|cope|handle"
+    r"|comfort|reach out)\b"
+)
 # The only words that may stand between a how-to and a risk word for the
 # risk word to be the thing asked for ("how to overdose", "how can i do
 # self-harm", "a way to commit suicide"); any other ("how to stop cutting",
@@ -73,7 +82,7 @@ _TOPIC_NOUN_AFTER = re.compile(
     r"\s+(?:prevention|awareness|education|trainings?|statistics|stats|numbers|rates?|research"
     r"|postvention|month|week|day|talks?|presentation|workshops?|walk|module|unit|curriculum|policy"
     r"|protocol|resources|materials|screenings?|assessments?|warning signs|loss|epidemic|deaths"
-    r"|response|kits?|among)\b"
+    r"|response|kits?|among|calls|risk factors|contagion|clusters?|stigma|studies|data)\b"
 )
 _TOPIC_NOUN_BEFORE = re.compile(
     r"\b(?:prevencion|tasas?|estadisticas|capacitacion|perdida|duelo|investigacion|tema|taller"
@@ -90,8 +99,12 @@ _TOPIC_NOUN_BEFORE = re.compile(
     r"|\b(?:veterans?|teen|teenage|youth|staff|male|military|physician|doctor|nurse|farmer|student"
     r"|adolescent|elderly|senior|police|firefighter|workplace|rural|campus) $"
     r"|\b(?:read|reading|learned|learning|heard|article|articles|news|documentary|class|lecture"
-    r"|training|curriculum|workshop|seminar|book|research|report|statistics|stats|rates?|numbers)"
+    r"|training|curriculum|workshop|seminar|book|research|report|statistics|stats|rates?|numbers"
+    r"|trainings|course|webinar|flyer|pamphlet|brochure|poster|handout|podcast|video|signs)"
     r" (?:\w+ ){0,3}(?:on|about|of|for) (?:\w+ )?$"
+    # what prevents or causes it, for people in general ("does X prevent suicide")
+    r"|\b(?:prevent|prevents|preventing|prevented|reduce|reduces|reducing|predict|predicts"
+    r"|predicting|cause|causes|linked to|lead to|leads to|contribute to|contributes to) $"
 )
 # Asking for a method, an amount or a dose that would kill ("what method
 # would be quickest", "how many pills would it take", "que metodo seria mas
@@ -212,12 +225,17 @@ _IDIOMS = re.compile(
     # at the end of one's rope; a feeling "hitting me"; dying of embarrassment
     # said another way; a whole bag of food eaten; waking up at 3am
     r"|end of (?:my|his|her|their|our|the) rope"
+    # devotion: "I would walk into traffic for my kids"
+    r"|(?:would|will) (?:walk into traffic|take a bullet|jump in front of a (?:bus|train|car)|walk"
+    r" through fire) for (?:them|him|her|you|my \w+|anyone|those)"
     # drowning in bills or work; ahogados en deudas
     r"|drown\w* in (?:\w+ )?(?:bills|debt|debts|paperwork|work|homework|emails|laundry|loans"
     r"|student loans|responsibilities|deadlines|expenses|payments|appointments|assignments)"
     r"|ahogad[oa]s? (?:en|de) (?:\w+ )?(?:deudas|cuentas|trabajo|pagos|gastos|facturas|tarea)"
-    r"|(?:it|this|that|everything|reality|grief|the loss|the news|the anniversary)"
-    r" (?:is |was |be |keeps |kept )?(?:just |really |finally |suddenly )?hitting me"
+    r"|(?:it|this|that|everything|reality|grief|the loss|the news|the anniversary|postpartum"
+    r"|winter|the holidays|burnout|stress|the diagnosis|the breakup|the divorce|loneliness"
+    r"|motherhood|retirement|depression|anxiety|it all|this week|this year)"
+    r" (?:is |was |be |has been |keeps |kept )?(?:just |really |finally |suddenly )?hitting me"
     r"|embarrass\w* (?:that )?i (?:want to|wanted to|wanna|could have|could|am going to|was going"
     r" to|be going to) (?:just )?die"
     r"|ate (?:a|an) (?:whole|entire) (?:bag|box|pint|tub|sleeve|carton|pizza|cake|bucket|family"
@@ -487,7 +505,9 @@ def question(s: SentenceFrames, m: Match) -> bool:
 
 @frame('a request for a way to do it ("how do you...", "best way to", "tips for")')
 def how_to_request(s: SentenceFrames, m: Match) -> bool:
-    return bool(_HOW_TO.search(s.sentence))
+    return any(
+        not _HOW_TO_TALK.match(s.sentence, how.end()) for how in _HOW_TO.finditer(s.sentence)
+    )
 
 
 def _surroundings(s: SentenceFrames, m: Match) -> Iterator[Tuple[str, str]]:
@@ -517,7 +537,10 @@ def topic_compound(s: SentenceFrames, m: Match) -> bool:
     if m.text in ("suicides", "suicidios"):  # counted deaths, never the writer's
         return True
     return any(
-        _TOPIC_NOUN_AFTER.match(after) or _TOPIC_NOUN_BEFORE.search(before)
+        # "suicide" read inside "suicides"
+        (m.text in ("suicide", "suicidio") and after[:1] == "s" and not after[1:2].isalnum())
+        or _TOPIC_NOUN_AFTER.match(after)
+        or _TOPIC_NOUN_BEFORE.search(before)
         for before, after in _surroundings(s, m)
     )
 

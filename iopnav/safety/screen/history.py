@@ -56,7 +56,11 @@ _REMOTE_TIME = re.compile(
     r" grade"
     # "sober 4 years after...", "31 now", "last winter", "back in the day"
     r"|(?:clean|sober|free) (?:\d+|a|two|three|four|five|six|seven|eight|nine|ten|several|many|a"
-    r" few) (?:years?|yrs)|at (?:age )?\d{1,2}\b.*\b\d{2} now\b"
+    r" few) (?:years?|yrs)"
+    # "a year clean from self-harm", "cutting free for two years"
+    r"|(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten) (?:years?|yrs) (?:clean|free"
+    r"|sober) (?:from|of)|[\w-]+ free for (?:\d+|a|one|two|three|four|five|six|seven|eight|nine"
+    r"|ten) (?:years?|yrs)|at (?:age )?\d{1,2}\b.*\b\d{2} now\b"
     r"|(?<!since )last (?:winter|summer|spring|fall|semester|school year)|back in the day"
     r"|hace (?:una|mas de una|casi una) decada|cuando yo (?:tenia|era)"
     r"|a los \d{1,2}\b.*\b(?:ahora |hoy )?(?:tengo|tiene) \d{2}(?! (?:dias|semanas|meses|horas"
@@ -117,7 +121,9 @@ _PRESENT_RISK = re.compile(
     r"\b(?:again"
     # "still" and "want to" followed by ordinary present life ("still see my
     # therapist", "want to tell her") do not end a history frame
-    r"|still(?! (?:go|going|see|seeing|in therapy|talk|talking|run|running|work|working|send"
+    # (nor "is that still a thing": whether the past still matters)
+    r"|(?<!is that )(?<!is it )(?<!does that )(?<!does it )still(?! (?:go|going|see|seeing"
+    r"|in therapy|talk|talking|run|running|work|working|send"
     r"|sober|clean|remember|miss|have (?:bad|hard|tough|rough|off) (?:days|weeks)|get (?:anxious"
     r"|panic|nervous)|jump|worry|carry|a little|here|kicking|help|something|worth|needs|has"
     r"|do (?:na|aa)|attend|use (?:dbt|the|my|those|these) skills|married|together|close"
@@ -252,8 +258,9 @@ _STABLE = re.compile(
     r"|(?:i am|i be|im) (?:ok|okay|good|fine|safe|alive|living) now|now (?:i am|i be|im)"
     r" (?:ok|okay|good|fine|safe)"
     rf"|{_STABLE_ES}"
-    r"|now i (?:want|would like|need|am looking|am dealing|am ready|am working|am trying to"
-    r" get|am \d+|am (?:a|an) (?:nurse|teacher|mom|mother|dad|father|counselor|student|peer|parent)"
+    r"|now i (?:just |really |only )?(?:want|would like|need|am looking|am dealing|am ready"
+    r"|am working|am trying to get|am \d+|am (?:a|an) (?:nurse|teacher|mom|mother|dad|father"
+    r"|counselor|student|peer|parent)"
     r"|run|mentor|draw|paint|teach|coach|volunteer|take care)\b(?! to (?:die|kill|end|hurt|cut"
     r"|disappear))"
     r")\b"
@@ -290,7 +297,8 @@ _STABLE_TODAY = re.compile(
     # an anniversary: the word of the present dates the past ("five years
     # ago tonight", "one year ago today", "a year clean from self-harm today")
     r"\b(?:\w+ (?:years?|months?) ago (?:today|tonight|this (?:week|month|morning|evening))"
-    r"|(?:clean|free|sober) (?:from|of) [\w-]+(?: \w+)? today)\b|"
+    r"|(?:clean|free|sober) (?:from|of) [\w-]+(?: \w+)? today"
+    r"|[\w-]+ free (?:for )?(?:\d+|a|one|two|three) (?:years?|months?|weeks?) (?:as of )?today)\b|"
     r"\b(?:(?:in )?(?:a )?(?:much |so much )?(?:better|good|great|safe|stable|healthy)"
     r" place|(?:doing|feel|feeling) (?:well|great|good|fine|better)"
     r"|(?:sober|clean|stable|safe|fine|okay|ok|happy|healthy)) (?:today|right now|these days|this"
