@@ -9,7 +9,7 @@ sentences told in the past (told_in_past).
 import re
 from typing import Optional
 
-from iopnav.safety.screen.lexicon import Match, expand
+from iopnav.safety.screen.lexicon import Match, expand, literal_gates, passes
 from iopnav.safety.screen.negation import negated
 
 # Frames that make a mention something other than a present crisis.
@@ -318,6 +318,27 @@ _NOT_NOW = re.compile(
 )
 
 
+class _Gated:
+    """A regex that first asks whether the text holds a literal of every
+    group its matches need (literal_gates): these scan the whole message,
+    and on most long messages a few substring tests say there is no match."""
+
+    def __init__(self, rx: "re.Pattern") -> None:
+        self.rx, self.gates = rx, literal_gates(rx.pattern, rx.flags)
+
+    def search(self, text: str) -> Optional["re.Match"]:
+        return self.rx.search(text) if passes(self.gates, text) else None
+
+    def sub(self, repl: str, text: str) -> str:
+        return self.rx.sub(repl, text) if passes(self.gates, text) else text
+
+
+# Those that a long message's literals rule out most often.
+_RISK_NOW, _RISK_HISTORY, _PAST_RISK, _STABLE_TODAY, _NOT_NOW = map(
+    _Gated, (_RISK_NOW, _RISK_HISTORY, _PAST_RISK, _STABLE_TODAY, _NOT_NOW)
+)
+
+
 def _present_with_risk(text: str, words: re.Pattern, cue: re.Pattern) -> bool:
     """One of `words` in a sentence that speaks of risk (`cue`)."""
     return any(words.search(part) and cue.search(part) for part in SEGMENT_END.split(text))
@@ -343,8 +364,9 @@ def message_is_history(norm: str) -> bool:
             or _present_with_risk(text, _PRESENT_TIME, _RISK_CUE)
         ):
             return False
-    stable = bool(_STABLE.search(norm))
-    return (bool(_REMOTE_TIME.search(norm)) and (stable or not _WEAK_PRESENT.search(norm))) or (
+    # _STABLE only when a remote time is named: most long messages name none.
+    remote = bool(_REMOTE_TIME.search(norm))
+    return (remote and (bool(_STABLE.search(norm)) or not _WEAK_PRESENT.search(norm))) or (
         bool(_PAST_RISK.search(norm)) and bool(_STABLE_NOW.search(norm))
     )
 

@@ -142,14 +142,42 @@ def _code(text: str) -> int:
     return int(_gram_codes(text, len(text))[0])
 
 
-@lru_cache(maxsize=None)
-def _ends(kind: str) -> Tuple["np.ndarray", "np.ndarray"]:
-    """The codes of the start and of the end of each of the kind's literals
-    (in _index order)."""
-    literals = _index(kind)[0]
+def _end_codes(literals: Iterable[str]) -> Tuple["np.ndarray", "np.ndarray"]:
+    """The codes of the start and of the end of each literal."""
     starts = [_code(lit[: min(GRAM, len(lit))]) for lit in literals]
     ends = [_code(lit[-min(GRAM, len(lit)) :]) for lit in literals]
     return np.array(starts, dtype=np.uint32), np.array(ends, dtype=np.uint32)
+
+
+@lru_cache(maxsize=None)
+def _ends(kind: str) -> Tuple["np.ndarray", "np.ndarray"]:
+    """The end codes of each of the kind's literals (in _index order)."""
+    return _end_codes(_index(kind)[0])
+
+
+@lru_cache(maxsize=None)
+def _gate_layout(kind: str) -> Tuple["np.ndarray", ...]:
+    """The kind's gates (_gates) flattened for Prefilter.possible: the end
+    codes of every literal (one Prefilter cannot place, shorter than 2
+    characters or holding a newline, stands for "  ", marked anywhere),
+    each group's literals in a row, where each group and each gated
+    pattern's groups start, and which patterns have gates."""
+    gates = _gates(kind)
+    literals = sorted({lit for pattern in gates for group in pattern for lit in group})
+    at = {lit: i for i, lit in enumerate(literals)}
+    anywhere = np.array([len(lit) < 2 or "\n" in lit for lit in literals], dtype=bool)
+    starts, ends = _end_codes(["  " if far else lit for lit, far in zip(literals, anywhere)])
+    gated = [i for i, pattern in enumerate(gates) if pattern]
+    groups = [group for i in gated for group in gates[i]]
+    entries = [at[lit] for group in groups for lit in group]
+    group_starts = np.cumsum([0] + [len(group) for group in groups[:-1]])
+    pattern_starts = np.cumsum([0] + [len(gates[i]) for i in gated[:-1]])
+    return starts, ends, anywhere, np.array(entries), group_starts, pattern_starts, np.array(gated)
+
+
+# Prefilter texts (a message's views, joined) from this long are told which
+# patterns may pass their gates anywhere (a message of some 500 characters).
+POSSIBLE_FROM = 2000
 
 
 class Prefilter:
@@ -177,6 +205,7 @@ class Prefilter:
         self._seen = np.zeros(int(self._mask) + 1, dtype=bool)
         self._seen[grams & self._mask] = True
         self._by_hay: Dict[str, List[Tuple[str, ...]]] = {}
+        self._possible: Dict[str, List[bool]] = {}
 
     def _has(self, codes: "np.ndarray") -> "np.ndarray":
         """Which of the codes may occur in the text (never a no for one that does)."""
@@ -201,6 +230,26 @@ class Prefilter:
             self._by_hay[kind] = [tuple(lits) for lits in per_hay]
         return self._by_hay[kind]
 
+    def possible(self, kind: str) -> Optional[List[bool]]:
+        """By pattern index, whether the pattern's gates may pass somewhere in
+        the message (never False where they do): on a long message most of a
+        hay's candidates lack a whole group of their literals everywhere,
+        which is told here at once instead of by a test in every hay. None
+        for a short message, where the tests cost less than this."""
+        if len(self.text) < POSSIBLE_FROM:
+            return None
+        if kind not in self._possible:
+            starts, ends, anywhere, entries, group_starts, pattern_starts, gated = _gate_layout(
+                kind
+            )
+            maybe = self._has(starts) & self._has(ends) | anywhere
+            groups = np.logical_or.reduceat(maybe[entries], group_starts) if len(gated) else None
+            possible = np.ones(len(_gates(kind)), dtype=bool)
+            if len(gated):  # reduceat needs something to reduce
+                possible[gated] = np.logical_and.reduceat(groups, pattern_starts)
+            self._possible[kind] = possible.tolist()
+        return self._possible[kind]
+
     def literals(self, kind: str, hay: str) -> Iterable[str]:
         """The kind's literals that occur in hay (any text inside the message's)."""
         index = self._index_of.get(hay)
@@ -218,7 +267,8 @@ def _candidates(kind: str, hay: str, prefilter: Optional[Prefilter]) -> List[int
     ids = set(always)
     for lit in present:
         ids.update(needing[lit])
-    return sorted(ids)
+    possible = prefilter.possible(kind) if prefilter is not None else None
+    return sorted(ids) if possible is None else [i for i in sorted(ids) if possible[i]]
 
 
 def literal_gates(pattern: str, flags: int = 0) -> Tuple[Tuple[str, ...], ...]:
