@@ -334,7 +334,8 @@ class _Gated:
 
 
 # Those that a long message's literals rule out most often.
-_RISK_NOW, _RISK_HISTORY, _PAST_RISK, _STABLE_TODAY, _NOT_NOW = map(
+# (re-bound under the same names, so every reader below gets the gated one)
+_RISK_NOW, _RISK_HISTORY, _PAST_RISK, _STABLE_TODAY, _NOT_NOW = map(  # type: ignore[assignment]
     _Gated, (_RISK_NOW, _RISK_HISTORY, _PAST_RISK, _STABLE_TODAY, _NOT_NOW)
 )
 

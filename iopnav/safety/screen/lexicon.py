@@ -166,7 +166,9 @@ def _gate_layout(kind: str) -> Tuple["np.ndarray", ...]:
     literals = sorted({lit for pattern in gates for group in pattern for lit in group})
     at = {lit: i for i, lit in enumerate(literals)}
     anywhere = np.array([len(lit) < 2 or "\n" in lit for lit in literals], dtype=bool)
-    starts, ends = _end_codes(["  " if far else lit for lit, far in zip(literals, anywhere)])
+    starts, ends = _end_codes(
+        ["  " if far else lit for lit, far in zip(literals, anywhere, strict=True)]
+    )
     gated = [i for i, pattern in enumerate(gates) if pattern]
     groups = [group for i in gated for group in gates[i]]
     entries = [at[lit] for group in groups for lit in group]
@@ -243,9 +245,9 @@ class Prefilter:
                 kind
             )
             maybe = self._has(starts) & self._has(ends) | anywhere
-            groups = np.logical_or.reduceat(maybe[entries], group_starts) if len(gated) else None
             possible = np.ones(len(_gates(kind)), dtype=bool)
             if len(gated):  # reduceat needs something to reduce
+                groups = np.logical_or.reduceat(maybe[entries], group_starts)
                 possible[gated] = np.logical_and.reduceat(groups, pattern_starts)
             self._possible[kind] = possible.tolist()
         return self._possible[kind]
