@@ -1839,3 +1839,22 @@ def test_sexual_interest_in_children_is_its_own_hand_off(text, level):
     assert assessment.level == level
     if level == CRISIS:
         assert assessment.category == "child_danger"
+
+
+# Someone being hit now by someone else (session 29), in English and
+# Spanish: only "me pega" and "hitting me" were read before. A sports
+# idiom, a feeling that "le pega" or a denial is not.
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("my sister says her boyfriend is hitting her 3 year old right now", CRISIS),
+        ("the guy next door keeps beating his kid, I can hear it through the wall", CRISIS),
+        ("mi padrastro le está pegando a mi hermanito ahorita", CRISIS),
+        ("su novio la está golpeando y no la deja salir", CRISIS),
+        ("my dad is hitting the gym every morning now that he's sober", NONE),
+        ("postpartum is kicking my butt but we're hanging in there", NONE),
+        ("a mi abuela le está pegando duro la soledad desde que murió mi abuelo", NONE),
+    ],
+)
+def test_someone_being_hit_now(text, level):
+    assert assess(text).level == level
