@@ -806,10 +806,19 @@ def test_spanish_look_alikes_of_those_stay_calm(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["no me busquen, ya me despedi de todos", "este es mi ultimo mensaje"],
+    ["no me busquen el lunes, estoy de viaje", "este es mi ultimo mensaje por hoy"],
 )
 def test_spanish_farewells_with_ordinary_uses_are_asked_about(text):
     assert assess(text).level == "ambiguous"
+
+
+# Said bare, or two farewells together, they are a farewell (session 30).
+@pytest.mark.parametrize(
+    "text",
+    ["no me busquen, ya me despedi de todos", "este es mi ultimo mensaje"],
+)
+def test_spanish_farewells_said_bare_or_together_are_handed_off(text):
+    assert assess(text).level == CRISIS
 
 
 # A farewell for good said to whoever reads it: asked about (an angry or
@@ -1805,14 +1814,16 @@ SESSION_29 = {
 }
 
 
-@pytest.mark.parametrize(
-    "text, level",
-    [
+def _class_params(table):
+    """One case per message of a session's table of classes, named by its class."""
+    return [
         pytest.param(text, level, id=f"{cls}: {text[:40]}")
-        for cls, cases in SESSION_29.items()
+        for cls, cases in table.items()
         for text, level in cases
-    ],
-)
+    ]
+
+
+@pytest.mark.parametrize("text, level", _class_params(SESSION_29))
 def test_session_29_classes(text, level):
     assert assess(text).level == level
 
@@ -1857,4 +1868,117 @@ def test_sexual_interest_in_children_is_its_own_hand_off(text, level):
     ],
 )
 def test_someone_being_hit_now(text, level):
+    assert assess(text).level == level
+
+
+SESSION_30 = {
+    # Preparation and farewell in Spanish, said plainly (session 30): no
+    # longer being there, a rope bought, a last message, a date chosen, a
+    # finished note. An absence from a place or an appointment, or a date for
+    # something, is not.
+    "spanish_preparation_said_plainly": [
+        ("para el domingo ya no voy a estar, no se preocupen", CRISIS),
+        ("ya conseguí la soga, nadie sabe", CRISIS),
+        ("cuando lean esto ya me habré ido", CRISIS),
+        ("este es mi último mensaje, cuiden a mi perro", CRISIS),
+        ("ya escogí la fecha.", CRISIS),
+        ("ya terminé mi carta, está debajo del colchón", CRISIS),
+        ("el martes no voy a estar, ¿puedo cambiar mi cita al jueves?", NONE),
+        ("ya no voy a estar en el grupo de la mañana, me cambiaron el turno", NONE),
+        ("ya tengo fecha en la corte y me pongo nerviosa, ¿tienen grupos de ansiedad?", NONE),
+        ("ya terminé mi carta de motivación para la universidad", NONE),
+        ("me voy para siempre a Monterrey, ¿tienen clínicas allá?", NONE),
+    ],
+    # Things put in order with a farewell, anywhere in the message (session
+    # 30): letters written, things given away, a will, accounts closed, then
+    # a goodbye or a "when I'm gone". Either alone is not.
+    "things_put_in_order_with_a_farewell": [
+        ("Le dejé mis ahorros a mi hermana. Perdónenme, no es culpa de nadie.", CRISIS),
+        ("regalé mi bici y mis tenis. ya estoy listo", CRISIS),
+        ("Wrote letters to my two sisters. Sorry for everything, it's not their fault.", CRISIS),
+        ("gave my guitar and my dog to my cousin. it's time, goodbye", CRISIS),
+        ("Bills are paid through March. Tell my mom I love her.", CRISIS),
+        ("Ya dejé todo listo para el intake del lunes, gracias por todo", NONE),
+        ("le regalé mi bici a mi sobrino porque ya no la uso", NONE),
+        ("My therapist had me write a letter to my younger self. I'm not sure it helped", NONE),
+        ("I pay my bills and go to work but I feel flat. I'm not in danger", NONE),
+    ],
+    # Spanish method seeking (session 30): a dose asked with a purpose that
+    # can only be dying, a poison for a person, a running car in a closed
+    # garage, a knot that holds a person, how to hide or deepen cuts, alcohol
+    # with a medicine "¿me mataría?". The same words about everyday care are not.
+    "spanish_method_seeking": [
+        ("¿cuántas pastillas de clonazepam hacen falta para no despertar?", CRISIS),
+        ("que le pasa a uno si se toma el veneno para ratas, cuanto tarda", CRISIS),
+        ("si dejo el coche encendido en la cochera cerrada cuánto tarda", CRISIS),
+        ("cómo hago un nudo que aguante mi peso", CRISIS),
+        ("cómo escondo las cortadas para que mi papá no las vea", CRISIS),
+        ("tengo tramadol y una botella de mezcal, ¿alcanza?", CRISIS),
+        ("¿cuántas pastillas de ibuprofeno se necesitan para el dolor de muela?", NONE),
+        ("¿el cloro mata el moho del baño?", NONE),
+        ("¿cuál es la forma más rápida de inscribirme?", NONE),
+        ("¿qué le doy al bebé para que no despierte en la noche?", NONE),
+    ],
+    # Spanish harm to others as an intent, a plan, an urge or a how-to
+    # (session 30), said by the person or of someone else. Nobody, pests, a
+    # game, a joke or a figure of speech are not.
+    "spanish_harm_to_others": [
+        ("esta noche voy a ir a matar al que me robó, ya sé dónde vive", CRISIS),
+        ("¿cómo envenenar a mi jefe sin que se note?", CRISIS),
+        ("tengo pensamientos de sacudir a mi bebé y estoy sola", CRISIS),
+        ("mi tío dice que va a balear a su vecino, anda borracho", CRISIS),
+        ("ese tipo me las va a pagar, lo voy a matar", CRISIS),
+        ("no quiero lastimar a nadie, solo me enojo rápido", AMBIGUOUS),
+        ("voy a matar a las cucarachas de la cocina, ¿algún consejo?", NONE),
+        ("mi mamá dice que la voy a matar de un disgusto con mis tatuajes", NONE),
+        ("quiero matar al jefe final del juego y no puedo", NONE),
+    ],
+    # Spanish overdose or poisoning told (session 30): a whole supply or ten
+    # or more pills, a household poison swallowed, pills with alcohol, more
+    # than usual injected. A daily dose, or an overdose told as history, is not.
+    "spanish_overdose_told": [
+        ("me tomé todas mis pastillas de la presión y me siento mareada", CRISIS),
+        ("mi hijo se tragó como veinte de las de dormir", CRISIS),
+        ("mi abuela se tomó el anticongelante del garaje", CRISIS),
+        ("tomé clonazepam con cerveza y no siento las piernas", CRISIS),
+        ("me inyecté más de lo normal y estoy solo", CRISIS),
+        ("me tomé dos pastillas de ibuprofeno para el dolor de cabeza", NONE),
+        (
+            "hace doce años me tomé todas mis pastillas; hoy estoy bien y quiero ser voluntaria",
+            NONE,
+        ),
+    ],
+    # Spanish passive ideation in indirect words (session 30). A burden is
+    # asked about, as in English; living with one's parents is not life.
+    "spanish_passive_ideation": [
+        ("quisiera no haber nacido", CRISIS),
+        ("mis papás estarían mejor sin mí", CRISIS),
+        ("nadie me extrañaría, la neta", CRISIS),
+        ("ojalá me atropellara un camión de camino al trabajo", CRISIS),
+        ("cada noche le pido a Dios que me recoja", CRISIS),
+        ("ya estoy cansada de existir", CRISIS),
+        ("si me muero mañana me daría igual", CRISIS),
+        ("me siento un estorbo para mi familia", AMBIGUOUS),
+        ("estoy harta de vivir con mis papás, quiero mi espacio", NONE),
+        ("hace años pensaba que mi familia estaría mejor sin mí; hoy estoy bien", NONE),
+    ],
+    # Someone else putting things in order or saying goodbye, then silence
+    # or a means at hand (session 30), told by the person who worries.
+    "someone_else_saying_goodbye_then_silence": [
+        ("mi hermano me mandó un audio despidiéndose y ahora no contesta", CRISIS),
+        (
+            "mi papá le dio su reloj a mi hijo, dijo que ya no lo va a necesitar. tiene pistola",
+            CRISIS,
+        ),
+        (
+            "my dad gave away his fishing gear and his truck this week and now he's not answering",
+            CRISIS,
+        ),
+        ("my sister said goodbye at the airport and her phone is off until she lands", NONE),
+    ],
+}
+
+
+@pytest.mark.parametrize("text, level", _class_params(SESSION_30))
+def test_session_30_classes(text, level):
     assert assess(text).level == level
