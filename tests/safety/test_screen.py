@@ -1962,6 +1962,17 @@ SESSION_30 = {
         ("estoy harta de vivir con mis papás, quiero mi espacio", NONE),
         ("hace años pensaba que mi familia estaría mejor sin mí; hoy estoy bien", NONE),
     ],
+    # A child in danger now, told by someone who sees it (session 30): locked
+    # or tied up, left alone for days, touched sexually. The child hand-off.
+    "child_in_danger_now": [
+        ("my neighbor locked her son in the garage and he's been screaming for an hour", CRISIS),
+        ("mi cuñado encerró a mi sobrina en el baño y no la deja salir", CRISIS),
+        ("los niños de enfrente llevan tres días solos, el más chico tiene 2 años", CRISIS),
+        ("the toddler upstairs has been alone since yesterday, no adults", CRISIS),
+        ("my 5 year old said her uncle touches her down there", CRISIS),
+        ("can I leave my 14 year old home alone for an hour while I'm at group?", NONE),
+        ("locked my keys in the car with my phone, can I reschedule?", NONE),
+    ],
     # Someone else putting things in order or saying goodbye, then silence
     # or a means at hand (session 30), told by the person who worries.
     "someone_else_saying_goodbye_then_silence": [
@@ -1982,3 +1993,10 @@ SESSION_30 = {
 @pytest.mark.parametrize("text, level", _class_params(SESSION_30))
 def test_session_30_classes(text, level):
     assert assess(text).level == level
+
+
+def test_a_child_in_danger_now_names_the_child_hand_off():
+    assessment = assess(
+        "my neighbor locked her son in the garage and he's been screaming for an hour"
+    )
+    assert assessment.category == "child_danger"
