@@ -1995,6 +1995,98 @@ def test_session_30_classes(text, level):
     assert assess(text).level == level
 
 
+SESSION_31 = {
+    # In a message told as history by someone who says they are well now, a
+    # sentence that only lists what happened or tells it in the past tense
+    # is history too (session 31); the same sentence with a word of now, or a
+    # present time, is not.
+    "past_event_in_a_history_message": [
+        (
+            "I was in a bad place in college. Self harm, two attempts, a hospital stay. "
+            "I'm 30 now and doing well. Do you have evening groups?",
+            NONE,
+        ),
+        (
+            "My dad died when I was 17. Afterward I started cutting and drinking a lot. "
+            "I've been sober for eight years and I'm stable now. Is there an alumni group?",
+            NONE,
+        ),
+        (
+            "I attempted in 2015 and I've been stable since. Took the whole bottle an hour ago.",
+            CRISIS,
+        ),
+        (
+            "I overdosed two years ago and I've been clean since. "
+            "Swallowed a bunch of pills just now.",
+            CRISIS,
+        ),
+        (
+            "I had an attempt at 16 and I'm doing better now. Self harm, every night this week.",
+            CRISIS,
+        ),
+        ("Tuve un intento a los 15. Ya estoy bien. Me corté anoche otra vez.", CRISIS),
+    ],
+    # "one year ago" dates the past like "a year ago"; urges said to be
+    # absent are not urges now.
+    "dated_and_no_urges": [
+        (
+            "Just sharing: one year ago today I woke up in the ER after an overdose. "
+            "Today I'm one year clean. Thank you all.",
+            NONE,
+        ),
+        (
+            "I used to self-harm in college. I'm 34 now and doing fine. No urges, just want "
+            "some support during a stressful move.",
+            NONE,
+        ),
+        (
+            "I used to self-harm in college and I'm mostly fine, but the urges are strong tonight.",
+            CRISIS,
+        ),
+        (
+            "I used to cut in high school and I've been doing well. "
+            "Started cutting again last night.",
+            CRISIS,
+        ),
+    ],
+    # Harm from someone long ago, told with no sign of danger now (memories
+    # or nightmares coming back are not danger now); the same past with the
+    # person back, a threat, or harm planned in return is a crisis.
+    "harm_from_someone_long_ago": [
+        (
+            "My stepfather hit me when I was a kid. He died years ago and I'm 45 now. The "
+            "nightmares are back lately; would a trauma group help?",
+            NONE,
+        ),
+        (
+            "I was assaulted in college, twelve years ago. I'm safe and married now, but "
+            "crowded rooms still get to me. Do you have a trauma track?",
+            NONE,
+        ),
+        (
+            "My ex used to hit me. I left in 2019 but he found me and he's outside my "
+            "building right now.",
+            CRISIS,
+        ),
+        (
+            "My uncle abused me when I was nine. I'm 30 now and I'm going to his house "
+            "tonight to make him pay.",
+            CRISIS,
+        ),
+        (
+            "He beat me for years before I left in 2018. Now he's getting out of prison next "
+            "week and I'm terrified he will come for me.",
+            CRISIS,
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize("text, level", _class_params(SESSION_31))
+def test_session_31_classes(text, level):
+    assert assess(text).level == level
+
+
 def test_a_child_in_danger_now_names_the_child_hand_off():
     assessment = assess(
         "my neighbor locked her son in the garage and he's been screaming for an hour"

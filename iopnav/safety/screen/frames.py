@@ -450,13 +450,36 @@ class SentenceFrames:
         # is not history.
         if not self.message.history:
             return False
-        sentences, segments = self.message.sentences, self.message.segments
+        return len(self.message.sentences) == 1 or self.told_in_past
+
+    @cached_property
+    def told_in_past(self) -> bool:
+        """The sentence's part of the message names a remote time or past
+        risk, or the part after it dates it (history.told_in_past)."""
+        segments = self.message.segments
         at = next((i for i, seg in enumerate(segments) if self.sentence in seg), None)
-        if len(sentences) == 1:
-            return True
         segment = segments[at] if at is not None else self.sentence
         following = segments[at + 1] if at is not None and at + 1 < len(segments) else ""
         return history.told_in_past(segment, self.message.age_now, following)
+
+    @cached_property
+    def past_event(self) -> bool:
+        # "Afterward I started self-harming." in a message told as history
+        # by someone stable now (history.told_as_past_event)
+        # (English only: its words of the present are English ones)
+        return (
+            self.message.language == "en"
+            and self.message.history
+            and history.says_stable(self.message.norm)
+            and history.told_as_past_event(self.sentence)
+        )
+
+    @cached_property
+    def abuse_in_past(self) -> bool:
+        # "My uncle molested me when I was ten. I'm forty now.": harm done
+        # long ago, told with no sign that the person is in danger now
+        # (memories or nightmares coming back are not danger now)
+        return self.told_in_past and not history.abuse_now(self.message.norm)
 
     def negated(self, m: Match) -> bool:
         return any(negated(view, m.text) for view in (m.view, self.lemmas, self.sentence))
@@ -488,9 +511,23 @@ def idiom(s: SentenceFrames, m: Match) -> bool:
     )
 
 
-@frame("the sentence tells risk as remote history, and the message says so")
+# What a past event told in a history message may be (not a plan, a threat
+# or someone else at risk: those keep their own frames).
+_PAST_EVENT_KINDS = frozenset(
+    {"self_harm", "overdose_medical", "suicidal_explicit", "suicidal_passive", "suicide_word"}
+)
+
+
+@frame(
+    "the sentence tells risk as remote history, and the message says so (or harm from"
+    " someone long ago, with no sign of danger now)"
+)
 def told_as_history(s: SentenceFrames, m: Match) -> bool:
-    return s.history
+    return (
+        s.history
+        or (m.category in _PAST_EVENT_KINDS and s.past_event)
+        or (m.category == "danger_abuse" and s.abuse_in_past)
+    )
 
 
 @frame('a question about services or people in general ("do you treat self-harm?")')

@@ -15,7 +15,7 @@ from iopnav.safety.screen.negation import negated
 # Frames that make a mention something other than a present crisis.
 _REMOTE_TIME = re.compile(
     r"\b(?:(?:\d+|a few|few|couple of|a couple|a couple"
-    r" of|several|many|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r" of|several|many|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
     r"|thirteen|fourteen|fifteen|sixteen|twenty|thirty|forty|a dozen)"
     r" (?:year|years|yrs|decade|decades) ago|years ago|decades ago|ages ago"
     r"|(?:it is been|it has been|it been|been|that was|that is been|that has been) (?:over |more"
@@ -315,6 +315,10 @@ _NOT_NOW = re.compile(
     r"|\bnever (?:\w+ )?again\b"
     r"|\b(?:do|does|did) not want (?:it )?to (?:lie|hide|accidentally|hurt (?:my|his|her|their)"
     r" chances|say|be the first|make|sound|overstep|scare|bother|waste)\b"
+    # urges said to be absent ("no urges", "not having any urges", "haven't
+    # had urges in years")
+    r"|\b(?:no|zero|without|not having|(?:have|has|had|do|does|did) not (?:had|have|felt|get"
+    r"|got|been having))(?: any| real| actual)? urges?\b"
 )
 
 
@@ -410,6 +414,52 @@ def told_in_past(segment: str, age: int = 0, following: str = "") -> bool:
     if _DATES_THE_LAST.search(following) and _REMOTE_TIME.search(following):
         return True
     return any(int(m.group(1)) < age for m in _AGE_THEN.finditer(segment))
+
+
+# A sentence that tells a past event, or lists what happened, with no word
+# of the present ("Afterward I started self-harming.", "Self harm, suicidal
+# thoughts, an attempt."): part of the history in a message told as history
+# by someone who says they are stable now (frames.told_as_history).
+_PAST_EVENT = re.compile(
+    r"\b(?:was|were|had|did|started|began|took|tried|attempted|overdosed|swallowed|self-harmed"
+    r"|burned|ended up|wound up|got|went|stopped|quit|hid|spent|woke|survived|landed|found)\b"
+)
+_SUBJECT = re.compile(r"\b(?:i|he|she|they|we|you|it|me|my)\b")
+_NOT_PAST = re.compile(
+    r"\b(?:am|is|are|be|have|has|do|does|want|wanna|need|needs|keep|keeps|feel|feels|think"
+    r"|thinks|thinking|going|gonna|will|can|could|would|might|may|now|still|again|lately"
+    r"|currently|every|always|plan|plans|planning|urges?|tomorrow|soon|ready|anymore|getting"
+    r"|starting|start|trying|ago|just|hour|hours|minutes?|night|tonight|today|yesterday)\b"
+)
+
+
+def told_as_past_event(sentence: str) -> bool:
+    """The sentence tells a past event or is a list without a verb, and
+    has no word of the present or of a recent time."""
+    if _NOT_PAST.search(sentence) or _PRESENT_TIME.search(sentence):
+        return False
+    return bool(_PAST_EVENT.search(sentence)) or not _SUBJECT.search(sentence)
+
+
+# Harm from someone that may be happening now: the person still there,
+# still doing it, a threat, a time of now.
+_ABUSE_NOW = re.compile(
+    r"\b(?:(?:he|she|they|it) (?:still|is still|keeps|is back|came back|comes back|found me)"
+    r"|still (?:hits|beats|hurts|lives with|comes|threatens|touches|calls|texts|follows)"
+    r"|threat\w*|stalk\w*|follow\w* me|(?:live|living|lives|stay|staying) with (?:him|her|them)"
+    r"|tonight|right now|this morning|last night|yesterday|today|this week|just now"
+    r"|(?:scared|afraid|terrified|worried) (?:that )?(?:he|she|they|it) (?:will|might|is going to"
+    r"|would)|going to (?:kill|hurt|hit)|will (?:kill|hurt|hit)|not safe|unsafe|hiding from"
+    r"|(?:he|she|they) (?:is|are) (?:out|getting out|being released|here|outside|coming)"
+    # or harm planned back ("ending it", "make him pay", "no va a salir vivo")
+    r"|kill\w*|murder\w*|end(?:ing)? (?:it|him|her|them)|revenge|make (?:him|her|them) pay"
+    r"|get (?:back at|even)|justice|matar\w*|vivo|viva|venganza|(?:me|lo|la|le) voy a)\b"
+)
+
+
+def abuse_now(norm: str) -> bool:
+    """Harm from someone may be happening now (_ABUSE_NOW)."""
+    return bool(_ABUSE_NOW.search(norm) or _RISK_NOW.search(norm))
 
 
 def says_stable(norm: str) -> bool:
