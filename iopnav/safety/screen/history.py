@@ -398,10 +398,10 @@ def age_now(norm: str) -> int:
 
 
 # The next part of the message dates this one ("I made a plan and almost
-# carried it out. That was six years ago.").
+# carried it out. That was six years ago.", "... Eso fue hace tres años.").
 _DATES_THE_LAST = re.compile(
     r"^\s*(?:and )?(?:that|this|it|all (?:of )?(?:that|this)) (?:was|were|happened|is been|has been"
-    r"|been)\b"
+    r"|been)\b|^\s*(?:y )?(?:eso|esto|todo eso) (?:fue|paso|era)\b"
 )
 
 
