@@ -52,6 +52,8 @@ _REMOTE_TIME = re.compile(
     r"|three|four|five|six|seven|eight|nine|ten|a dozen|twenty) (?:years|yrs|decades)"
     r"|(?:a year and a half|over a year|more than a year|a year|eighteen months|\d{2} months) ago"
     r"|(?:two|three|four|five|several|a few|\d+) (?:summers|winters|springs|christmases) ago"
+    r"|hace (?:dos|tres|cuatro|cinco|varios|varias|unos|unas|\d+) (?:veranos|inviernos|primaveras"
+    r"|otonos|navidades)"
     r"|in (?:the )?(?:\d{1,2}(?:st|nd|rd|th)|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)"
     r" grade"
     # "sober 4 years after...", "31 now", "last winter", "back in the day"
