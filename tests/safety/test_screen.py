@@ -2180,6 +2180,48 @@ def test_session_31_classes(text, level):
     assert assess(text).level == level
 
 
+SESSION_32 = {
+    # A child in danger now, told in English by whoever sees it (session 32):
+    # left in a hot car or alone, wandering by a road, hit or held by the
+    # neck now, a drunk adult driving children, marks of a belt on a child, a
+    # parent who wants to hurt or drop their baby, a baby shaken and now limp,
+    # and sexual interest in children said without "sexual thoughts". Ordinary
+    # parenting, a past long over, a board game and hurt feelings are not.
+    "english_child_danger_now": [
+        ("the baby is still in the car in the mall lot and it's 98 out", CRISIS),
+        ("my cousin left her 4 year old alone tonight to go party", CRISIS),
+        ("a toddler is walking by himself on the side of the freeway", CRISIS),
+        ("the guy downstairs has been slapping his toddler all night", CRISIS),
+        ("my stepdad has my little brother by the throat right now", CRISIS),
+        ("my aunt is wasted and insisting on driving the kids home", CRISIS),
+        ("my niece has belt marks all down her legs", CRISIS),
+        ("I keep wanting to throw the baby, I'm scared of myself", CRISIS),
+        ("I shook him to make him stop crying and now he's limp", CRISIS),
+        ("I think I'm drawn to kids and I hate myself for it", CRISIS),
+        ("I've been downloading pictures of children and I need to stop", CRISIS),
+        ("I beat my daughter at checkers every night", NONE),
+        ("my kids stayed in the car with their dad while I ran into the pharmacy", NONE),
+        ("I left my 12 year old home for an hour, is that okay?", NONE),
+        ("I'm scared I might hurt my son's feelings if I cancel the trip", NONE),
+        ("my father drank and drove with us when we were kids, I'm 50 now", NONE),
+        ("our grandson left hand prints on the window again", NONE),
+        ("I take pictures of kids at the school fair for the newsletter", NONE),
+    ],
+}
+
+
+@pytest.mark.parametrize("text, level", _class_params(SESSION_32))
+def test_session_32_classes(text, level):
+    assert assess(text).level == level
+
+
+@pytest.mark.parametrize(
+    "text", [t for t, level in SESSION_32["english_child_danger_now"] if level == CRISIS][:6]
+)
+def test_a_child_in_danger_gets_the_child_hand_off(text):
+    assert assess(text).category == "child_danger"
+
+
 def test_a_child_in_danger_now_names_the_child_hand_off():
     assessment = assess(
         "my neighbor locked her son in the garage and he's been screaming for an hour"

@@ -245,6 +245,12 @@ _IDIOMS = re.compile(
     r"|(?:the|that|his|her|this|my) job|two jobs|school|stress|worry)"
     r"|(?:would|could) (?:murder|kill|strangle) (?:someone|somebody|anyone|a \w+) for (?:a|an|some"
     r"|one)|(?:want|wanna|wanted) to die a little"
+    # a game won and feelings hurt harm no one ("I beat my son at chess",
+    # "I might hurt her feelings")
+    r"|beat(?:s|ing|en)? (?:\w+ ){1,2}?(?:at|in) (?:a |the )?(?:\w+ )?(?:chess|checkers|cards|uno"
+    r"|monopoly|scrabble|poker|games?|mario ?kart|fortnite|minecraft|basketball|tennis|ping pong"
+    r"|pool|golf|arm wrestling|races?|running|trivia|connect four)"
+    r"|hurt(?:s|ing)? (?:\S+ ){1,3}?feelings"
     r"|tired of waking up (?:at|in the middle|drenched|sweating|soaked|with|to|every"
     r" (?:night|hour)))\b"
 )
