@@ -2207,6 +2207,29 @@ SESSION_32 = {
         ("our grandson left hand prints on the window again", NONE),
         ("I take pictures of kids at the school fair for the newsletter", NONE),
     ],
+    # Passive ideation in other words (session 32): the end welcomed, wishing
+    # not to have woken, "should have been me", others lighter or the world
+    # fine without me, no reason to be here, hoping an illness ends it,
+    # rather be gone, "w/o me"; a moved couch, a boring class, a skipped test,
+    # a new job and a quarrel put to rest are not.
+    "english_passive_ideation_other_words": [
+        ("honestly I would welcome the end at this point", CRISIS),
+        ("some mornings i wish i hadn't woken up at all", CRISIS),
+        ("it should've been me in that crash, not him", CRISIS),
+        ("my kids would be happier without me", CRISIS),
+        ("everyone's better off w/o me", CRISIS),
+        ("there is no reason for me to stay alive anymore", CRISIS),
+        ("i keep praying i get cancer so it'll finally be over", CRISIS),
+        ("i would rather be dead than go back to that life", CRISIS),
+        ("i just want to fade away for good", CRISIS),
+        ("would anyone even notice if i disappeared", CRISIS),
+        ("the broken dresser is better off gone", NONE),
+        ("this lecture is so dull, why am I even here", NONE),
+        ("I hope I get sick so I can miss the math test", NONE),
+        ("let's put this fight to rest for good", NONE),
+        ("I'm done living with roommates, I want my own place", NONE),
+        ("I want to stop being a burden on my sister and find work", NONE),
+    ],
 }
 
 
