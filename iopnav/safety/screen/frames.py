@@ -114,8 +114,21 @@ _METHOD_REQUEST = re.compile(
     r"\b(?:(?:which|what|best|quickest|fastest|easiest|surest|cleanest|least painful|most"
     r" (?:effective|realistic|painless|reliable|lethal|common)) (?:\w+ )?(?:method|methods|way"
     r"|ways|dose|dosage|amount)"
+    # not a way to help, ask or prevent ("the best way to ask a student")
+    r"(?! (?:to|of|for) (?:respond|ask|prevent\w*|help|support|talk|approach|handle|deal|cope|tell"
+    r"|say|bring|reach|get|find|stop|quit|recogni\w*|spot|intervene|react|check|start|explain"
+    r"|teach|protect|keep|treat|manage)\b)"
     r"|how (?:many|much) (?:\w+ ){0,3}(?:would|to|does it take|it takes|is|are|will)"
     r" (?:kill|be (?:lethal|fatal|deadly)|lethal|fatal|deadly|overdose|die)"
+    # (session 32) how long dying takes, doing it to oneself, where to cut,
+    # a dose for organ failure, a spot to jump
+    r"|how long (?:does it take|would it take|until|before|till) (?:\w+ ){0,4}?(?:die|dead|pass out"
+    r"|lose consciousness)"
+    r"|can (?:you|u|i|someone|a person|people) (?:really |actually )?(?:choke|drown|strangle"
+    r"|suffocate|hang|starve|bleed) (?:yourself|urself|myself|themselves|oneself|out|to death)"
+    r"|where (?:would|do|should|can|could) (?:you|i|u|people|someone) (?:have to |need to )?cut"
+    r"|(?:cause|causes|for) (?:liver|kidney|organ) failure|(?:place|spot|bridge|height|floor)"
+    r" (?:on the \w+ )?to jump"
     r"|(?:lethal|fatal|deadly) (?:dose|dosage|amount|quantity)|amount of \w+ (?:is|would be)"
     r" (?:lethal|fatal|deadly)"
     r"|(?:que|cual|cuales) (?:es el |es la |son los |son las |seria el |seria la )?(?:metodos?"
