@@ -2291,6 +2291,25 @@ SESSION_32 = {
         ("no voy a ver la navidad con mi familia porque me toca trabajar", NONE),
         ("nos vemos en el cielo abuelita, te extraño mucho", NONE),
     ],
+    # Harm to others said plainly (session 32): a weapon at hand with a
+    # target named or found, a poison meant for someone, hurting without
+    # marks, a target who "won't see" another day, whether to shoot someone,
+    # a hit list, a threat about someone's partner; a kitchen knife set, a
+    # hunting rifle, an email, a sick dog and a warning about grades are not.
+    "english_harm_to_others_plainly": [
+        ("the guy who robbed my mom is at the bar right now and i have my gun", CRISIS),
+        ("I found out where he lives and I bought a bat", CRISIS),
+        ("how much rat poison would it take to make my stepdad sick", CRISIS),
+        ("how do you hit someone so it doesn't leave marks", CRISIS),
+        ("my landlord won't see another christmas", CRISIS),
+        ("should i stab him or just scare him", CRISIS),
+        ("my cousin keeps a hit list in his notebook", CRISIS),
+        ("my boss bought a knife set for the office kitchen", NONE),
+        ("I keep a rifle in my truck for hunting season", NONE),
+        ("should i shoot him a text about the schedule", NONE),
+        ("how much antifreeze would make my dog sick, he licked some", NONE),
+        ("you will see what happens to your grades if you skip class", NONE),
+    ],
 }
 
 
