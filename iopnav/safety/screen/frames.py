@@ -705,6 +705,19 @@ def loss_now(s: SentenceFrames, m: Match) -> bool:
     return bool(_LOSS_NOW.search(s.sentence))
 
 
+# It is happening now ("right now", "tonight", "ahorita"): a child in danger
+# asked about as a general question is still a child in danger.
+_HAPPENING_NOW = re.compile(
+    r"\b(?:right now|rn|now|tonight|currently|at the moment|as we speak|this minute|ahorita"
+    r"|ahora mismo|ahora|esta noche|en este momento)\b"
+)
+
+
+@frame('the sentence says it is happening now ("right now", "tonight", "ahorita")')
+def happening_now(s: SentenceFrames, m: Match) -> bool:
+    return bool(_HAPPENING_NOW.search(s.sentence))
+
+
 @frame('the message jokes ("lol", "jk", a laughing emoji)')
 def joking(s: SentenceFrames, m: Match) -> bool:
     return s.message.joking
