@@ -137,6 +137,11 @@ _METHOD_REQUEST = re.compile(
     r"|facil)"
     r"|cuant[oa]s? (?:\w+ ){0,4}(?:bastan|basta|hacen falta|se necesitan|necesito|matan|mata|para"
     r" (?:no despertar|morir|matar))"
+    # (session 32) how long dying takes, a way not to fail, a death made to
+    # look like an accident outside a story (Spanish)
+    r"|cuanto (?:tiempo )?tarda (?:\w+ ){0,2}en morir|forma de no fallar(?! (?:en|el|la|al|a|de)\b)"
+    r"|^(?!.*\b(?:villano|personaje|novela|pelicula|serie|cuento|libro|guion|escena)\b).*?\bparezca"
+    r" (?:un )?accidente"
     r"|dosis (?:letal|mortal))\b"
 )
 _GENERIC_SUBJECT = re.compile(
