@@ -2175,11 +2175,6 @@ SESSION_31 = {
 }
 
 
-@pytest.mark.parametrize("text, level", _class_params(SESSION_31))
-def test_session_31_classes(text, level):
-    assert assess(text).level == level
-
-
 SESSION_32 = {
     # A child in danger now, told in English by whoever sees it (session 32):
     # left in a hot car or alone, wandering by a road, hit or held by the
@@ -2351,8 +2346,8 @@ SESSION_32 = {
 }
 
 
-@pytest.mark.parametrize("text, level", _class_params(SESSION_32))
-def test_session_32_classes(text, level):
+@pytest.mark.parametrize("text, level", _class_params({**SESSION_31, **SESSION_32}))
+def test_session_31_and_32_classes(text, level):
     assert assess(text).level == level
 
 
