@@ -7,9 +7,9 @@ the rule-based screen, the risk model and the intent classifier's `crisis`
 vote, so no single mechanism decides alone:
 
   screen says crisis                     -> crisis
-  risk model >= risk_handoff (0.55), no counter-evidence; or >= risk_sure
-  (0.95) even with counter-evidence      -> crisis
-  risk model >= risk_ask (0.25)          -> express_distress (the question)
+  risk model >= risk_handoff (0.6), no counter-evidence; or >= risk_sure
+  (0.99) even with counter-evidence      -> crisis
+  risk model >= risk_ask (0.15)         -> express_distress (the question)
   intent classifier's crisis score >= 0.8, no counter-evidence
                                          -> crisis (the ML catches wording the
                                             patterns lack)
@@ -184,12 +184,19 @@ class Thresholds:
     # in (risk_model.RiskModel): its scores sit lower on crises (at 0.6 the
     # held-out part's recall fell to 0.910); at 0.5 ordinary questions were
     # handed off ("how many days a week would I need to go?"; docs/safety.md).
-    risk_handoff: float = 0.55  # risk model, no counter-evidence: hand-off
-    risk_sure: float = 0.95  # risk model: hand-off even with counter-evidence
-    # 0.25 since session 19, chosen on the training part's out-of-fold
-    # scores (replay_safety.py --oof): either-recall 0.957 -> 0.961 for 1.2
-    # points of false questions there (docs/safety.md).
-    risk_ask: float = 0.25  # risk model: the question
+    # 0.6 / 0.99 / 0.15 since session 33, when the risk model's readers were
+    # combined by log-odds (risk_model.combine_log_odds), whose scores are
+    # sharper: chosen on the training part's out-of-fold scores, where 0.6
+    # keeps the precision the old blend had at 0.55 (0.909 -> 0.910) for
+    # hand-off recall 0.931 -> 0.945, and 0.15 gives hand-off-or-question
+    # recall 0.975 -> 0.979 with false questions 13.8% -> 13.2%
+    # (docs/safety.md); 0.99 for the sure score, as 0.95 was on the old scale
+    # (at 0.98 "goodbye and take care" overruled the follow-up guard).
+    # Before: 0.55 and 0.95 since session 13; 0.25 for the question since
+    # session 19.
+    risk_handoff: float = 0.6  # risk model, no counter-evidence: hand-off
+    risk_sure: float = 0.99  # risk model: hand-off even with counter-evidence
+    risk_ask: float = 0.15  # risk model: the question
 
 
 def danger_kind(assessment: Assessment, risk: Optional[Dict[str, Any]]) -> str:

@@ -49,13 +49,18 @@ class RiskModelComponent(GraphComponent):
             "embedding_weight": 1.0,
             "C": 16.0,
             # Share of the network on the sentence embedding in the score
-            # (risk_model.RiskModel); 0 turns it off.
-            "dense_weight": 0.3,
+            # (risk_model.RiskModel); 0 turns it off (since session 33: its
+            # weight in the log-odds blend was 0.03).
+            "dense_weight": 0.0,
             # Share of the network on MiniLM's contextual vectors (the intent
             # classifier's encoder, iopnav/contextual.py), and the tokens it
             # trains on; 0 turns it off.
             "contextual_weight": 0.3,
             "contextual_tokens": 64,
+            # The readers' log-odds summed (risk_model.combine_log_odds),
+            # weights fitted on the training part's out-of-fold scores
+            # (docs/safety.md, session 33); empty: probabilities averaged.
+            "logit_blend": {"linear": 0.83, "contextual": 0.29, "length": -0.4, "bias": 2.0},
         }
 
     @classmethod
@@ -101,6 +106,7 @@ class RiskModelComponent(GraphComponent):
             "contextual": contextual.load() if weight else None,
             "contextual_weight": weight,
             "contextual_tokens": config["contextual_tokens"],
+            "logit_blend": dict(config["logit_blend"]) or None,
         }
 
     @staticmethod

@@ -109,6 +109,7 @@ class RiskModel:
         dense_clf=None,
         dense_weight: float = 0.0,
         contextual=None,
+        logit_blend: Optional[Dict[str, float]] = None,
     ):
         self.embedder = embedder
         self.vectorizer = vectorizer
@@ -121,6 +122,10 @@ class RiskModel:
         self.contextual = contextual
         self.contextual_clf = None
         self.contextual_weight = 0.0
+        # None: the readers' probabilities are averaged (dense_weight,
+        # contextual_weight). Else their log-odds are summed with these
+        # weights (LOGIT_BLEND's keys): see combine_log_odds.
+        self.logit_blend = logit_blend
 
     @classmethod
     def fit(
@@ -134,6 +139,7 @@ class RiskModel:
         contextual=None,
         contextual_weight: float = 0.0,
         contextual_tokens: int = 64,
+        logit_blend: Optional[Dict[str, float]] = None,
     ) -> "RiskModel":
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -145,7 +151,7 @@ class RiskModel:
         )
         texts = [_prepare(e.text) for e in examples]
         vectorizer.fit(texts)
-        model = cls(embedder, vectorizer, None, None, embedding_weight)
+        model = cls(embedder, vectorizer, None, None, embedding_weight, logit_blend=logit_blend)
         features = model._features(texts)
         labels = np.array([e.label == CRISIS for e in examples])
         model.crisis_clf = LogisticRegression(
@@ -208,18 +214,21 @@ class RiskModel:
     def score(self, texts: Sequence[str]) -> List[RiskScore]:
         if not texts:
             return []
-        features = self._rows([_prepare(t) for t in texts])
-        crisis = _true_column(self.crisis_clf, features)
+        prepared = [_prepare(t) for t in texts]
+        features = self._rows(prepared)
+        linear = crisis = _true_column(self.crisis_clf, features)
         if self.dense_clf is not None and self.embedder is not None:
             dense = _true_column(self.dense_clf, self._dense_part(features))
             crisis = (1.0 - self.dense_weight) * crisis + self.dense_weight * dense
+        read = None
         if self.contextual_clf is not None and self.contextual is not None:
-            prepared = [_prepare(t) for t in texts]
             # One at a time, so the intent classifier's vector of the same
             # message is reused (contextual.MEMO_SIZE).
             vectors = np.vstack([self.contextual.embed([t]) for t in prepared])
             read = _true_column(self.contextual_clf, vectors)
             crisis = (1.0 - self.contextual_weight) * crisis + self.contextual_weight * read
+        if self.logit_blend:
+            crisis = combine_log_odds(self.logit_blend, linear, read, prepared)
         kind_probs = self.kind_clf.predict_proba(features)
         best = kind_probs.argmax(axis=1)
         return [
@@ -250,6 +259,7 @@ class RiskModel:
         state.setdefault("contextual", None)
         state.setdefault("contextual_clf", None)
         state.setdefault("contextual_weight", 0.0)
+        state.setdefault("logit_blend", None)
         self.__dict__.update(state)
         if uses:
             from iopnav import embeddings
@@ -260,6 +270,34 @@ class RiskModel:
 
             self.contextual = contextual.load()
         self._fast_layout()
+
+
+def _log_odds(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1.0 - 1e-6)
+    return np.log(p / (1.0 - p))
+
+
+def combine_log_odds(
+    weights: Dict[str, float],
+    linear: np.ndarray,
+    contextual: Optional[np.ndarray],
+    texts: Sequence[str],
+) -> np.ndarray:
+    """The crisis probability from the readers' log-odds, weighted and summed
+    with the message's length (log of its characters) and a bias.
+
+    Why log-odds: an average of probabilities lets a reader that is unsure
+    (0.5) pull a sure one (0.99) down as much as a reader that disagrees;
+    summed log-odds keep a sure reading sure. Weights fitted by logistic
+    regression on the training part's out-of-fold scores (docs/safety.md,
+    session 33), where the network on WordLlama's vector alone got a weight
+    of 0.03 (left out) and a long message lowered the odds (a long story
+    with heavy words is more often told than lived)."""
+    z = weights["linear"] * _log_odds(linear) + weights["bias"]
+    if contextual is not None:
+        z = z + weights["contextual"] * _log_odds(contextual)
+    z = z + weights["length"] * np.log1p([len(t) for t in texts])
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def _network(size: int, seed: int):

@@ -130,7 +130,7 @@ def test_the_risk_model_alone_hands_off_what_the_patterns_miss():
 def test_counter_evidence_holds_back_an_unsure_risk_score_but_not_a_sure_one():
     doubted = Assessment("none", suppressed=["media"])
     assert decide(doubted, ranking(("ask_cost", 0.8)), risk(0.85))[0] != "crisis"
-    assert decide(doubted, ranking(("ask_cost", 0.8)), risk(0.97))[0] == "crisis"
+    assert decide(doubted, ranking(("ask_cost", 0.8)), risk(0.995))[0] == "crisis"
 
 
 def test_a_middling_risk_score_gets_the_screening_question():
@@ -205,12 +205,13 @@ def test_feelings_the_screen_read_get_support_unless_a_reader_sees_risk():
     assert decide(feelings, ranking(("share_feelings", 0.9)), risk(0.7))[0] == "crisis"
 
 
-def test_a_risk_score_from_a_quarter_asks_the_question():
-    assert decide(Assessment("none"), ranking(("share_feelings", 0.5)), risk(0.27))[0] == (
+def test_a_risk_score_from_the_ask_threshold_asks_the_question():
+    # 0.15 since session 33 (the risk model's log-odds blend), 0.25 before.
+    assert decide(Assessment("none"), ranking(("share_feelings", 0.5)), risk(0.17))[0] == (
         "express_distress"
     )
     # Below it the classifier's own intent stands (here, support).
-    assert decide(Assessment("none"), ranking(("share_feelings", 0.5)), risk(0.2))[0] is None
+    assert decide(Assessment("none"), ranking(("share_feelings", 0.5)), risk(0.13))[0] is None
 
 
 def test_drowning_in_bills_doubts_the_risk_models_hand_off():

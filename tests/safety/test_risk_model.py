@@ -128,6 +128,33 @@ def test_the_minilm_network_is_averaged_in_and_survives_saving():
     assert [s.crisis for s in loaded.score(texts)] == pytest.approx(expected, abs=1e-6)
 
 
+def test_the_readers_log_odds_are_summed_with_the_length_and_survive_saving():
+    """Since session 33 the deployed blend sums log-odds (docs/safety.md): a
+    sure reader stays sure where an average would pull it to the middle, and
+    a longer message with the same readings scores lower."""
+    encoder = contextual.load()
+    weights = {"linear": 0.83, "contextual": 0.29, "length": -0.4, "bias": 2.0}
+    plain = RiskModel.fit(TINY, embeddings.load())
+    blended = RiskModel.fit(
+        TINY, embeddings.load(), contextual=encoder, contextual_weight=0.3, logit_blend=weights
+    )
+    texts = ["i want to end my life", "when do groups meet"]
+    linear = np.array([s.crisis for s in plain.score(texts)])
+    read = blended.contextual_clf.predict_proba(encoder.embed(texts))[:, 1]
+    odds = np.log(linear / (1 - linear)) * 0.83 + np.log(read / (1 - read)) * 0.29
+    odds += 2.0 - 0.4 * np.log1p([len(t) for t in texts])
+    expected = 1 / (1 + np.exp(-odds))
+    assert [s.crisis for s in blended.score(texts)] == pytest.approx(expected, abs=1e-6)
+    loaded = pickle.loads(pickle.dumps(blended))
+    assert [s.crisis for s in loaded.score(texts)] == pytest.approx(expected, abs=1e-6)
+    sure = risk_model.combine_log_odds(weights, np.array([0.99]), np.array([0.5]), ["x" * 20])
+    assert sure[0] > 0.95 > 0.7 * 0.99 + 0.3 * 0.5  # the average: 0.84
+    longer = risk_model.combine_log_odds(weights, np.array([0.9]), np.array([0.9]), ["x" * 2000])
+    assert (
+        longer[0] < risk_model.combine_log_odds(weights, np.array([0.9]), np.array([0.9]), ["x"])[0]
+    )
+
+
 def test_the_component_leaves_a_message_without_words_unscored(tmp_path):
     """A few dots say nothing to weigh (iopnav/nlu/wordless.py); the words
     around the same dots are scored."""
