@@ -123,8 +123,8 @@ class RiskModel:
         self.contextual_clf = None
         self.contextual_weight = 0.0
         # None: the readers' probabilities are averaged (dense_weight,
-        # contextual_weight). Else their log-odds are summed with these
-        # weights (LOGIT_BLEND's keys): see combine_log_odds.
+        # contextual_weight). Else the n-gram regression's and the MiniLM
+        # network's log-odds are summed with these weights (combine_log_odds).
         self.logit_blend = logit_blend
 
     @classmethod
@@ -216,25 +216,34 @@ class RiskModel:
             return []
         prepared = [_prepare(t) for t in texts]
         features = self._rows(prepared)
-        linear = crisis = _true_column(self.crisis_clf, features)
-        if self.dense_clf is not None and self.embedder is not None:
-            dense = _true_column(self.dense_clf, self._dense_part(features))
-            crisis = (1.0 - self.dense_weight) * crisis + self.dense_weight * dense
+        linear = _true_column(self.crisis_clf, features)
         read = None
         if self.contextual_clf is not None and self.contextual is not None:
             # One at a time, so the intent classifier's vector of the same
             # message is reused (contextual.MEMO_SIZE).
             vectors = np.vstack([self.contextual.embed([t]) for t in prepared])
             read = _true_column(self.contextual_clf, vectors)
-            crisis = (1.0 - self.contextual_weight) * crisis + self.contextual_weight * read
         if self.logit_blend:
             crisis = combine_log_odds(self.logit_blend, linear, read, prepared)
+        else:
+            crisis = self._averaged(linear, read, features)
         kind_probs = self.kind_clf.predict_proba(features)
         best = kind_probs.argmax(axis=1)
         return [
             RiskScore(float(p), str(self.kind_clf.classes_[k]), float(kind_probs[row, k]))
             for row, (p, k) in enumerate(zip(crisis, best, strict=True))
         ]
+
+    def _averaged(self, linear: np.ndarray, read: Optional[np.ndarray], features) -> np.ndarray:
+        """The blend before session 33: probabilities averaged, the network on
+        the sentence embedding first, then MiniLM's network."""
+        crisis = linear
+        if self.dense_clf is not None and self.embedder is not None:
+            dense = _true_column(self.dense_clf, self._dense_part(features))
+            crisis = (1.0 - self.dense_weight) * crisis + self.dense_weight * dense
+        if read is not None:
+            crisis = (1.0 - self.contextual_weight) * crisis + self.contextual_weight * read
+        return crisis
 
     def score_one(self, text: str) -> RiskScore:
         return self.score([text])[0]
