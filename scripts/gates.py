@@ -57,6 +57,15 @@ GATES = [
     Gate(
         "intents, blind hold-out", eval_nlu.evaluate, "tests/nlu_holdout_blind.yml", (0.915, 0.05)
     ),
+    # Spanish, written blind (issue 15): the contract intents' macro-F1 at its
+    # 0.93 target (0.943 since session 34's blind Spanish training data) and
+    # the fallback share under 5%.
+    Gate(
+        "intents, Spanish blind hold-out",
+        eval_nlu.evaluate,
+        "tests/nlu_holdout_es.yml",
+        (None, 0.05, 0.93),
+    ),
     # Entity F1 of each of condition, insurance, location, age_group and
     # program_type as a visitor gets them (issue 13's target: 0.90 each).
     Gate(
@@ -67,8 +76,6 @@ GATES = [
     ),
 ]
 REPORTS = [
-    # Spanish, written blind (issue 15): the target is 0.93.
-    Gate("intents, Spanish blind hold-out", eval_nlu.evaluate, "tests/nlu_holdout_es.yml", ()),
     # Never tuned on.
     Gate("safety, blind set", eval_safety.evaluate, "tests/safety/blind.yml", ()),
     # Written blind in session 17, kept out of training (it made recall worse).

@@ -1229,7 +1229,10 @@ def test_a_denial_inside_the_matched_words_is_a_denial(text, level):
             NONE,
         ),
         ("Queremos organizar un taller sobre suicidio para padres en la parroquia.", NONE),
+        ("El distrito nos pidió un curso sobre depresión y suicidio para los maestros.", NONE),
+        ("Imprimí una lista de señales de alerta de suicidio para la junta de padres.", NONE),
         ("Estoy pensando en el suicidio todos los días.", CRISIS),
+        ("Ya leí todo sobre el suicidio y esta noche lo voy a hacer.", CRISIS),
     ],
 )
 def test_spanish_losses_and_subjects_are_not_handed_off(text, level):
@@ -1593,6 +1596,10 @@ def test_more_ways_of_telling_risk_as_history(text, level):
         ("We lost three officers in our department to police suicides this year.", NONE),
         ("I read an article on suicide among farmers and want to share resources.", NONE),
         ("Our nursing class had a lecture on suicide and grief.", NONE),
+        # a subject named before it, and a presentation or paper (session 34)
+        ("The coaches asked for a workshop on depression and suicide in kids.", NONE),
+        ("Our team is preparing a presentation about suicide for the staff meeting.", NONE),
+        ("i wrote a paper about suicide and now i want to do it tonight", CRISIS),
         (
             "For a documentary on veteran suicide, which methods are the most lethal?",
             CRISIS,

@@ -87,7 +87,8 @@ _TOPIC_NOUN_AFTER = re.compile(
 _TOPIC_NOUN_BEFORE = re.compile(
     r"\b(?:prevencion|tasas?|estadisticas|capacitacion|perdida|duelo|investigacion|tema|taller"
     r"|talleres|charlas?|platicas?|senales|guias?|materiales?|folletos?|tarea|proyecto|exposicion"
-    r"|muertes|casos|aumento"
+    r"|muertes|casos|aumento|alerta|advertencia|cursos?|clases?|articulos?|libros?|informacion"
+    r"|entrenamientos?|ensayos?"
     # a risk people in general have, not someone "en riesgo" or "mi riesgo"
     r"|(?<!en )(?<!en alto )(?<!mi )(?<!corro )(?<!corre )(?<!tengo )(?<!tiene )riesgos?)"
     r"(?: (?:mas |muy )?(?:altas?"
@@ -100,8 +101,10 @@ _TOPIC_NOUN_BEFORE = re.compile(
     r"|adolescent|elderly|senior|police|firefighter|workplace|rural|campus) $"
     r"|\b(?:read|reading|learned|learning|heard|article|articles|news|documentary|class|lecture"
     r"|training|curriculum|workshop|seminar|book|research|report|statistics|stats|rates?|numbers"
-    r"|trainings|course|webinar|flyer|pamphlet|brochure|poster|handout|podcast|video|signs)"
-    r" (?:\w+ ){0,3}(?:on|about|of|for) (?:\w+ )?$"
+    r"|trainings|course|webinar|flyer|pamphlet|brochure|poster|handout|podcast|video|signs"
+    r"|presentations?|papers?|essays?|books|materials|resources)"
+    # "a workshop on depression and suicide": one subject named before it
+    r" (?:\w+ ){0,3}(?:on|about|of|for) (?:\w+ )?(?:(?:and|or) )?$"
     # what prevents or causes it, for people in general ("does X prevent suicide")
     r"|\b(?:prevent|prevents|preventing|prevented|reduce|reduces|reducing|predict|predicts"
     r"|predicting|cause|causes|linked to|lead to|leads to|contribute to|contributes to) $"
