@@ -151,11 +151,17 @@ FOLLOW_UP = Guard(
 # noticing" lands there, and the question costs such a visitor nothing
 # (session 20, on the training part's out-of-fold scores: crises neither
 # handed off nor asked 352 -> 314, false questions 9.8% -> 10.9%).
+# Nor for a question about reaching crisis help (police, parents, what happens
+# on the call, texting): its writer may be the one at risk (session 34: the
+# held-out part's crises neither handed off nor asked 42 -> 39, its risk-free
+# messages asked 372 -> 389; external unchanged but one crisis more asked).
 ORDINARY_QUESTION = Guard(
     "ordinary_question",
     sure=0.5,
     excluded=frozenset(
-        RISK_INTENTS | {SUPPORT_INTENT, "ask_help_now", "ask_medical_advice", "out_of_scope"}
+        RISK_INTENTS
+        | {SUPPORT_INTENT, "ask_help_now", "ask_medical_advice", "out_of_scope"}
+        | {"ask_crisis_privacy", "ask_crisis_line_process", "ask_text_or_chat"}
     ),
 )
 # The table of guards decide() reads.

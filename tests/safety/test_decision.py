@@ -177,6 +177,15 @@ def test_a_middling_risk_score_asks_when_the_assistant_would_decline_the_questio
         assert decide(Assessment("none"), sure, risk(0.1))[0] is None
 
 
+def test_a_middling_risk_score_asks_a_question_about_reaching_crisis_help():
+    # "will they send the police if I say I have the pills here": a question
+    # about the crisis line from someone who may be at risk (session 34).
+    for crisis_line in ("ask_crisis_privacy", "ask_crisis_line_process", "ask_text_or_chat"):
+        sure = ranking((crisis_line, 0.9), ("ask_privacy", 0.05))
+        assert decide(Assessment("none"), sure, risk(0.3)) == ("express_distress", "risk_model")
+        assert decide(Assessment("none"), sure, risk(0.1))[0] is None
+
+
 def test_a_score_high_enough_for_the_hand_off_held_off_by_doubt_still_gets_the_question():
     # Doubt (a question about services) holds the risk model's hand-off off;
     # the classifier being sure of an ordinary question must not then also
