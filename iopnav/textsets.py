@@ -76,9 +76,9 @@ def yaml_texts(path: Path) -> List[str]:
 
 def evaluation_texts(root: Path) -> List[str]:
     """Every message of the safety evaluation sets (labelled, blind, and the
-    blind-written report set of session 17)."""
+    blind-written report sets of sessions 17 and 35)."""
     found: List[str] = []
-    for name in ("labelled.yml", "blind.yml", "blind_s17.yml"):
+    for name in ("labelled.yml", "blind.yml", "blind_s17.yml", "blind_history.yml"):
         path = root / "tests" / "safety" / name
         if path.exists():
             found.extend(yaml_texts(path))

@@ -80,6 +80,14 @@ REPORTS = [
     Gate("safety, blind set", eval_safety.evaluate, "tests/safety/blind.yml", ()),
     # Written blind in session 17, kept out of training (it made recall worse).
     Gate("safety, session-17 blind set", eval_safety.evaluate, "tests/safety/blind_s17.yml", ()),
+    # Written blind in session 35: history that is over, and danger now
+    # told with past risk; never trained or tuned on.
+    Gate(
+        "safety, session-35 history blind set",
+        eval_safety.evaluate,
+        "tests/safety/blind_history.yml",
+        (),
+    ),
     Gate(
         "entities, Spanish blind hold-out", eval_entities.evaluate, "tests/nlu_holdout_es.yml", ()
     ),

@@ -47,6 +47,7 @@ YAML_SETS = {
     "labelled": ROOT / "tests" / "safety" / "labelled.yml",
     "blind": ROOT / "tests" / "safety" / "blind.yml",
     "blind_s17": ROOT / "tests" / "safety" / "blind_s17.yml",
+    "blind_history": ROOT / "tests" / "safety" / "blind_history.yml",
     "heldout": ROOT / "iopnav" / "safety" / "risk_data" / "heldout.yml",
 }
 TRAIN = ROOT / "iopnav" / "safety" / "risk_data" / "train.yml"
@@ -262,7 +263,7 @@ def _rows_from(path: Path) -> List[Row]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sets", default="labelled,blind,blind_s17,heldout,external")
+    ap.add_argument("--sets", default="labelled,blind,blind_s17,blind_history,heldout,external")
     ap.add_argument("--model", default=str(DEFAULT_MODEL))
     ap.add_argument("--train", action="store_true", help="also the screen alone on train.yml")
     ap.add_argument(

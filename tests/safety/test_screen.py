@@ -2370,3 +2370,32 @@ def test_a_child_in_danger_now_names_the_child_hand_off():
         "my neighbor locked her son in the garage and he's been screaming for an hour"
     )
     assert assessment.category == "child_danger"
+
+
+# Session 35: danger said with quantities and plans, not with a risk word:
+# everything in the cabinet taken, "all of them" taken with a medicine or a
+# goodbye around it, a medicine at hand and a plan to take all of it or to
+# finish it, a place or a means named as "the plan", the plan with its time,
+# no chance to say it later. A course finished as prescribed, a day's pills
+# with breakfast and "all of them" about photos are not.
+SESSION_35 = {
+    "quantities_and_plans": [
+        ("I swallowed everything in my medicine cabinet 10 min ago", CRISIS),
+        ("she texted me that she took all of them and then stopped answering", CRISIS),
+        ("i took all of them. sorry", CRISIS),
+        ("i have a bottle of oxy in my pocket and im going to finish it tonight", CRISIS),
+        ("my plan is to swallow the rest of the bottle tonight", CRISIS),
+        ("the plan is the bridge on friday", CRISIS),
+        ("i have the plan, the time and everything i need", CRISIS),
+        ("im saying it now because i wont get the chance later", CRISIS),
+        ("I have a bottle of amoxicillin and I'm going to finish it like the doctor said", NONE),
+        ("I have my meds in my bag and I will take them when I get home", NONE),
+        ("my plan is to take my meds with breakfast from now on", NONE),
+        ("I printed the photos and she took all of them home", NONE),
+    ],
+}
+
+
+@pytest.mark.parametrize("text, level", _class_params(SESSION_35))
+def test_session_35_classes(text, level):
+    assert assess(text).level == level
