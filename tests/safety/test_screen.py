@@ -2393,6 +2393,20 @@ SESSION_35 = {
         ("my plan is to take my meds with breakfast from now on", NONE),
         ("I printed the photos and she took all of them home", NONE),
     ],
+    # History told with urges said to be gone or a relapse that never came;
+    # urges said to be back stay a crisis.
+    "urges_gone": [
+        ("I used to cut myself when I was 16. I'm 27 now and the urge is gone. Any groups?", NONE),
+        ("I overdosed twice in my twenties. I'm 45 now and never really relapsed. Cigna?", NONE),
+        (
+            "I used to cut myself when I was 16. I'm 27 now and the urge is back, I want to cut",
+            CRISIS,
+        ),
+        (
+            "I overdosed twice in my twenties. I relapsed last week and took a bunch of pills",
+            CRISIS,
+        ),
+    ],
 }
 
 

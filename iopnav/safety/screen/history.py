@@ -321,6 +321,10 @@ _NOT_NOW = re.compile(
     # had urges in years")
     r"|\b(?:no|zero|without|not having|(?:have|has|had|do|does|did) not (?:had|have|felt|get"
     r"|got|been having))(?: any| real| actual)? urges?\b"
+    # urges said to be gone, a relapse that never came ("the urge is gone",
+    # "never really relapsed")
+    r"|\b(?:the |my |those |these )?urges? (?:is|are|be|have been|has been) (?:\w+ )?(?:gone"
+    r"|over)\b|\bnever (?:really |actually )?relapsed\b|\b(?:have|has) not relapsed\b"
 )
 
 
