@@ -74,12 +74,25 @@ def yaml_texts(path: Path) -> List[str]:
     return [m["text"] for m in data.get("messages") or [] if m.get("text")]
 
 
+# The safety evaluation sets (never trained on): name -> (file, what it is).
+# The one list: the risk-data import and test_risk_model keep them out of
+# training, replay_safety.py replays them, gates.py gates or reports them.
+SAFETY_EVALUATION_SETS: Dict[str, Tuple[str, str]] = {
+    "labelled": ("tests/safety/labelled.yml", "labelled set"),
+    "blind": ("tests/safety/blind.yml", "blind set"),
+    # written blind in session 17; training on it made recall worse
+    "blind_s17": ("tests/safety/blind_s17.yml", "session-17 blind set"),
+    # written blind in session 35: history that is over, and danger now
+    # told with past risk
+    "blind_history": ("tests/safety/blind_history.yml", "session-35 history blind set"),
+}
+
+
 def evaluation_texts(root: Path) -> List[str]:
-    """Every message of the safety evaluation sets (labelled, blind, and the
-    blind-written report sets of sessions 17 and 35)."""
+    """Every message of the safety evaluation sets."""
     found: List[str] = []
-    for name in ("labelled.yml", "blind.yml", "blind_s17.yml", "blind_history.yml"):
-        path = root / "tests" / "safety" / name
+    for relative, _ in SAFETY_EVALUATION_SETS.values():
+        path = root / relative
         if path.exists():
             found.extend(yaml_texts(path))
     return found

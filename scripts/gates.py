@@ -20,6 +20,7 @@ import eval_nlu  # noqa: E402
 import eval_safety  # noqa: E402
 
 from iopnav.evaluation import DEFAULT_MODEL, load_parser  # noqa: E402
+from iopnav.textsets import SAFETY_EVALUATION_SETS  # noqa: E402
 
 ENTITY_F1_GATE = 0.90
 
@@ -35,9 +36,9 @@ class Gate(NamedTuple):
 GATES = [
     # The labelled safety set: every crisis handed off.
     Gate(
-        "safety, labelled set",
+        f"safety, {SAFETY_EVALUATION_SETS['labelled'][1]}",
         eval_safety.evaluate,
-        "tests/safety/labelled.yml",
+        SAFETY_EVALUATION_SETS["labelled"][0],
         (1.0, 0.95),
         show_misses=True,
     ),
@@ -76,17 +77,11 @@ GATES = [
     ),
 ]
 REPORTS = [
-    # Never tuned on.
-    Gate("safety, blind set", eval_safety.evaluate, "tests/safety/blind.yml", ()),
-    # Written blind in session 17, kept out of training (it made recall worse).
-    Gate("safety, session-17 blind set", eval_safety.evaluate, "tests/safety/blind_s17.yml", ()),
-    # Written blind in session 35: history that is over, and danger now
-    # told with past risk; never trained or tuned on.
-    Gate(
-        "safety, session-35 history blind set",
-        eval_safety.evaluate,
-        "tests/safety/blind_history.yml",
-        (),
+    # The blind safety sets: never trained or tuned on.
+    *(
+        Gate(f"safety, {title}", eval_safety.evaluate, relative, ())
+        for name, (relative, title) in SAFETY_EVALUATION_SETS.items()
+        if name != "labelled"
     ),
     Gate(
         "entities, Spanish blind hold-out", eval_entities.evaluate, "tests/nlu_holdout_es.yml", ()

@@ -37,17 +37,15 @@ sys.path.insert(0, str(ROOT))
 from eval_safety import SAFE_LABELS, score  # noqa: E402
 
 from iopnav.evaluation import DEFAULT_MODEL, print_outcome_table, text_key  # noqa: E402
+from iopnav.textsets import SAFETY_EVALUATION_SETS  # noqa: E402
 
 EXTERNAL = ROOT.parent / "shared" / "eval" / "crisis_dev_external.json"
 CACHE_DIR = ROOT / "var" / "replay"
 OUTCOME = {"crisis": "handoff", "express_distress": "question"}
 
-# name -> (path, whether the set is scored as deployed or by the screen alone)
+# name -> path: the safety evaluation sets and the risk model's held-out part
 YAML_SETS = {
-    "labelled": ROOT / "tests" / "safety" / "labelled.yml",
-    "blind": ROOT / "tests" / "safety" / "blind.yml",
-    "blind_s17": ROOT / "tests" / "safety" / "blind_s17.yml",
-    "blind_history": ROOT / "tests" / "safety" / "blind_history.yml",
+    **{name: ROOT / relative for name, (relative, _) in SAFETY_EVALUATION_SETS.items()},
     "heldout": ROOT / "iopnav" / "safety" / "risk_data" / "heldout.yml",
 }
 TRAIN = ROOT / "iopnav" / "safety" / "risk_data" / "train.yml"
@@ -263,7 +261,7 @@ def _rows_from(path: Path) -> List[Row]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sets", default="labelled,blind,blind_s17,blind_history,heldout,external")
+    ap.add_argument("--sets", default=",".join([*YAML_SETS, "external"]))
     ap.add_argument("--model", default=str(DEFAULT_MODEL))
     ap.add_argument("--train", action="store_true", help="also the screen alone on train.yml")
     ap.add_argument(

@@ -6,11 +6,12 @@ from collections import Counter
 
 import numpy as np
 import pytest
+import yaml
 
 from iopnav import contextual, embeddings, settings
 from iopnav.safety import risk_model
 from iopnav.safety.risk_model import CRISIS, KIND_OF_CATEGORY, Example, RiskModel
-from iopnav.textsets import NearDuplicateIndex, scored_texts
+from iopnav.textsets import SAFETY_EVALUATION_SETS, NearDuplicateIndex, scored_texts
 
 ROOT = settings.PROJECT_ROOT
 
@@ -45,6 +46,17 @@ def test_risk_data_does_not_copy_the_safety_sets_or_the_intent_hold_outs(data):
     index = NearDuplicateIndex(scored_texts(ROOT))
     copied = [e.text for e in data[0] + data[1] if index.near(e.text)]
     assert not copied, copied[:5]
+
+
+def test_every_labelled_safety_set_is_kept_out_of_training():
+    # A new evaluation set left out of the one list would be learned from.
+    labelled = {
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "tests" / "safety").glob("*.yml")
+        if any("label" in m for m in (yaml.safe_load(path.read_text()) or {}).get("messages", []))
+    }
+    listed = {relative for relative, _ in SAFETY_EVALUATION_SETS.values()}
+    assert labelled == listed
 
 
 def test_the_split_is_stable_per_message(data):

@@ -2410,6 +2410,43 @@ SESSION_35 = {
 }
 
 
-@pytest.mark.parametrize("text, level", _class_params(SESSION_35))
-def test_session_35_classes(text, level):
+# Session 36: danger wrapped in ordinary requests, and safe urgent requests.
+SESSION_36 = {
+    # Skin dug or stabbed with an object at hand, or until it bleeds; a habit
+    # asked about as a service question stays a question.
+    "skin_dug_with_an_object": [
+        ("been digging into my arm with a safety pin all night and it wont stop bleeding", CRISIS),
+        ("i keep gouging at my wrist until it bleeds", CRISIS),
+        ("my daughter was stabbing her hand with a compass in class today", CRISIS),
+        ("I dig my nails into my palms when I'm nervous", NONE),
+        ("Do you treat teens who pick at their skin until it bleeds?", NONE),
+    ],
+    # A target watched, with a means at hand.
+    "target_watched_with_means": [
+        ("ive been watching his house all week. i have a can of gasoline in the trunk", CRISIS),
+        ("I know when she leaves for work and I bought a knife yesterday", CRISIS),
+        ("I watched his house for my neighbor while he was away, fed the cat", NONE),
+    ],
+    # Risk denied in the present is not past risk coming back ("not
+    # overdosing ... tonight"): asked about, as any denial is; risk not acted
+    # on since a date and coming back stays a crisis.
+    "denied_now_is_not_history": [
+        ("he wants detox tonight for fentanyl. not overdosing, just sick. any beds?", AMBIGUOUS),
+        ("I'm not suicidal, I just need someone to talk to tonight about my drinking", AMBIGUOUS),
+        ("I haven't cut myself since March but tonight I did it again", CRISIS),
+        ("I have not overdosed in two years but I just took a bunch of pills again", CRISIS),
+    ],
+    # Planning ahead is not a plan.
+    "planning_ahead": [
+        (
+            "she finally asked for help tonight. i want to have a plan by morning. intake hours?",
+            NONE,
+        ),
+        ("I have a plan to end it tonight", CRISIS),
+    ],
+}
+
+
+@pytest.mark.parametrize("text, level", _class_params({**SESSION_35, **SESSION_36}))
+def test_session_35_and_36_classes(text, level):
     assert assess(text).level == level

@@ -7,7 +7,7 @@ sentences told in the past (told_in_past).
 """
 
 import re
-from typing import Optional
+from typing import Iterator, Optional
 
 from iopnav.safety.screen.lexicon import Match, expand, literal_gates, passes
 from iopnav.safety.screen.negation import negated
@@ -342,6 +342,9 @@ class _Gated:
     def sub(self, repl: str, text: str) -> str:
         return self.rx.sub(repl, text) if passes(self.gates, text) else text
 
+    def finditer(self, text: str) -> Iterator["re.Match"]:
+        return self.rx.finditer(text) if passes(self.gates, text) else iter(())
+
 
 # Those that a long message's literals rule out most often.
 # (re-bound under the same names, so every reader below gets the gated one)
@@ -473,6 +476,16 @@ def says_stable(norm: str) -> bool:
     return bool(_STABLE.search(norm))
 
 
+# Risk denied in the present ("not overdosing or anything", "she is not
+# suicidal"), unlike "have not cut since March": nothing of the past to come back.
+_DENIED_NOW = re.compile(r"(?<!\bhave )(?<!\bhas )(?<!\bhad )(?<!\bdid )(?<!\bdo )\bnot\s*$")
+
+
+def _past_risk_told(norm: str) -> bool:
+    """A word of past risk (_RISK_HISTORY) not denied in the present."""
+    return any(not _DENIED_NOW.search(norm[: m.start()]) for m in _RISK_HISTORY.finditer(norm))
+
+
 def recurrence(norm: str, told_as_history: bool = False) -> Optional[Match]:
     """Past risk that is coming back ("attempted years ago ... thinking about
     it again"): present risk, whatever the history frame says. In a message
@@ -480,7 +493,7 @@ def recurrence(norm: str, told_as_history: bool = False) -> Optional[Match]:
     speaks of the risk: "I recently got an ADHD diagnosis" after "two
     attempts, both over ten years ago" is not the risk coming back."""
     text = _STABLE_TODAY.sub(" ", norm)
-    coming_back = _RISK_HISTORY.search(norm) and _RECURRENCE.search(text)
+    coming_back = _past_risk_told(norm) and _RECURRENCE.search(text)
     if not coming_back or negated(norm, coming_back.group(0)):
         return None
     if (
