@@ -38,6 +38,18 @@ RULE_EXAMPLES = {
         NONE,
         "question_about_services",
     ),
+    ("strong", "other_safe_now"): (
+        "Our neighbor's teenage son overdosed on fentanyl at a party in June. He's sober now and"
+        " doing great. Is there a support group for his parents?",
+        AMBIGUOUS,
+        "negated_or_hypothetical",
+    ),
+    ("strong", "other_safe_now_reported"): (
+        "my uncle said he wanted to die after the divorce but he's in therapy now and doing ok."
+        " how do we bring it up gently?",
+        AMBIGUOUS,
+        "negated_or_hypothetical",
+    ),
     ("strong", "media"): (
         "in the movie he jumps off a bridge at the end and I cried",
         NONE,
@@ -149,6 +161,17 @@ RULE_EXAMPLES = {
         "what do I say to my kids about their uncle's overdose?",
         NONE,
         "question_about_services",
+    ),
+    ("topic", "question_about_self_harm"): (
+        "can self harm become a habit for teenagers?",
+        AMBIGUOUS,
+        "question_about_services",
+    ),
+    ("topic", "other_safe_now"): (
+        "My roommate told me last week she had been cutting. She is in therapy now and doing"
+        " better. How can I support her?",
+        AMBIGUOUS,
+        "negated_or_hypothetical",
     ),
     ("topic", "question_about_the_topic"): (
         "is suicidality higher after a breakup?",

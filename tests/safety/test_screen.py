@@ -2447,6 +2447,43 @@ SESSION_36 = {
 }
 
 
-@pytest.mark.parametrize("text, level", _class_params({**SESSION_35, **SESSION_36}))
-def test_session_35_and_36_classes(text, level):
+SESSION_37 = {
+    # Questions about self-harm or suicide as a subject, typed as a search or
+    # asked with "why" about people in general: not a hand-off. What the
+    # writer tells of themself, or asks as a way to do it, still is.
+    "questions_about_the_subject": [
+        ("why do so many veterans die by suicide", NONE),
+        ("why do kids cut themselves? trying to understand my nephew", NONE),
+        ("does self harm leave a mark on the brain long term", AMBIGUOUS),
+        ("risk factors suicide older adults", NONE),
+        ("is it self harm if it barely bleeds? i can't stop doing it", CRISIS),
+        ("what would it look like, self harm on thighs? mine are getting worse every day", CRISIS),
+        ("why do people like me bother living", NONE),
+        ("which hurts less when you self harm, a blade or a lighter?", CRISIS),
+        ("what concealer hides fresh cuts the best", CRISIS),
+        ("how deep do you need to go? cutting deeper every night", CRISIS),
+    ],
+    # Someone else's risk, then word that they are safe now: the screening
+    # question, not the hand-off. Their own "I'm fine", an overdose told as
+    # recent, or danger told after the safe word stays a hand-off.
+    "another_person_safe_now": [
+        (
+            "my sister overdosed on her meds last month. she's in recovery and doing well"
+            " now. is there a family group?",
+            AMBIGUOUS,
+        ),
+        ("my son swallowed a bunch of tylenol this morning and says he's fine", CRISIS),
+        ("my dad said he wants to die, he says he's fine but i don't believe him", CRISIS),
+        (
+            "my wife cut herself years ago and has been okay since. tonight she locked herself in"
+            " the bathroom with a knife",
+            CRISIS,
+        ),
+        ("my friend overdosed last month. she's not okay, she stopped eating", CRISIS),
+    ],
+}
+
+
+@pytest.mark.parametrize("text, level", _class_params({**SESSION_35, **SESSION_36, **SESSION_37}))
+def test_session_35_to_37_classes(text, level):
     assert assess(text).level == level

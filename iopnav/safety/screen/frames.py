@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
-from iopnav.safety.screen import history, speaker
+from iopnav.safety.screen import history, lexicon, speaker
 from iopnav.safety.screen.lexicon import Match, Prefilter, expand, literal_gates, passes
 from iopnav.safety.screen.negation import negated
 from iopnav.safety.screen.normalise import is_spanish, split_sentences
@@ -24,6 +24,11 @@ from iopnav.safety.screen.views import SentenceViews, lemma_text, prime_lemmas, 
 _QUESTION_START = re.compile(
     r"^\s*(?:do|does|did|can|could|is|are|will|would|should|how|what|which|who|whom|any|anyone|if|"
     r"when|where|y'?all)\b(?! not\b)"  # "can not stop cutting" is a statement
+    # "why" only about people in general ("why do teens self-harm"): "why
+    # go on", "why am i still here" are despair, not questions.
+    r"|^\s*why (?:do|does|did|would|are|is) (?:so many |some |most |many |a lot of )?"
+    r"(?:people|someone|somebody|anyone|persons?|teens|teenagers|kids|youth|young people|men"
+    r"|women|veterans|adolescents|students|patients)\b"
     # Spanish: an opening mark, or an interrogative ("que" alone also opens
     # statements: "que Dios me perdone")
     r"|^\s*¿|^\s*(?:como|cual|cuales|cuando|donde|por que|hay|tienen|pueden|se puede|es normal"
@@ -134,6 +139,11 @@ _METHOD_REQUEST = re.compile(
     r" (?:on the \w+ )?to jump"
     r"|(?:lethal|fatal|deadly) (?:dose|dosage|amount|quantity)|amount of \w+ (?:is|would be)"
     r" (?:lethal|fatal|deadly)"
+    # (session 37) comparing ways to hurt, or hiding the marks ("which hurts
+    # less, burning or cutting", "easier to hide")
+    r"|(?:what|which)(?: one)? (?:hurts|would hurt|is less painful) (?:more|less)|easier to hide"
+    r"|scars? less|hide (?:the |my |fresh |new )?(?:cuts|scars|marks|burns|wounds)"
+    r"|(?:cut|cutting|cuts) deep(?:er)?\b|(?:sharpest|best) (?:\w+ ){0,2}for cutting"
     r"|(?:que|cual|cuales) (?:es el |es la |son los |son las |seria el |seria la )?(?:metodos?"
     r"|formas?|maneras?|dosis|cantidad)"
     r"|(?:metodo|forma|manera)s? (?:mas|menos) (?:rapid\w*|efectiv\w*|doloros\w*|realista|segur\w*"
@@ -314,6 +324,7 @@ _INFO_QUESTION = re.compile(
     r" up|store|statistics|rates?|causes?|happens?|steps|explain|appropriate"
     r"|okay for|ok for|age|teach|lesson|class|curriculum|research|study|studies|why do|why"
     r" does|why would)\b"
+    r"|^\s*why\b"  # is_question reads only "why" about people in general
     r"|^\s*¿?\s*(?:como|que|por que|cuales?|cuando|donde|hay|es|son|se puede|puedo|debo|deberia"
     r"|tienen)\b.*\b(?:senales?|sintomas?|riesgos?|comun|normal|prevenir|prevencion|apoyar|ayudar"
     r" a|hablar con|hablarle|decirle|preguntarle|saber si|darme cuenta|reconocer|detectar"
@@ -443,8 +454,11 @@ class SentenceFrames:
 
     @cached_property
     def is_question(self) -> bool:
-        return _QUESTION_START.search(self.sentence) is not None or (
-            self.message.norm.rstrip().endswith("?") and self.is_last
+        return (
+            _QUESTION_START.search(self.sentence) is not None
+            or (self.message.norm.rstrip().endswith("?") and self.is_last)
+            # typed as a search ("warning signs suicide teens", session 37)
+            or _INFO_TOPIC.match(self.sentence.lstrip()) is not None
         )
 
     @cached_property
@@ -734,6 +748,112 @@ def joking(s: SentenceFrames, m: Match) -> bool:
 @frame('the sentence names the writer\'s own life ("myself", "my life")')
 def names_own_life(s: SentenceFrames, m: Match) -> bool:
     return speaker.first_person_self(s.sentence)
+
+
+# "is that self harm?", "would this count as self-harm": the question is
+# about what the writer has just told, not about a subject.
+_REFERS_BACK = re.compile(
+    r"\b(?:is|was|would|does|could) (?:that|this|it|what i do|what im doing)"
+    r"(?: (?:be|still|really|actually|even))?"
+    r"(?: (?:count|counts|considered|called|seen) (?:as )?)?\s*$"
+)
+
+
+@frame('the question asks whether what the writer told is it ("is that self-harm?")')
+def refers_back(s: SentenceFrames, m: Match) -> bool:
+    return any(_REFERS_BACK.search(before) for before, _ in _surroundings(s, m))
+
+
+# Someone else's risk told with word that they are safe now ("she's doing
+# great now", "he's 3 years clean", "it was a joke", "ya está bien"), and
+# nothing of danger now (session 37: worried third parties, blind data).
+# Their own word that they are fine ("he says he's fine") is no such word:
+# people at risk say it too, and an overdose can feel fine for hours.
+_OTHER_SAFE_NOW = re.compile(
+    r"\b(?:(?:she|he|they|shes|hes|theyre)(?:'s|'re| is| are| has been| have been)?"
+    r" (?:(?!seems?|looks?|says?|said|claims?|acts?|not)\w+ ){0,3}?(?:fine|okay|ok|safe|sober|clean"
+    r"|happier|doing (?:well|better"
+    r"|great|good|fine|amazing|ok|okay)|in (?:therapy|treatment|recovery))"
+    r"|(?:nobody|no one) (?:was |got )?hurt"
+    r"|(?:has|hasnt|have|havent)(?:n't| not)? (?:done it|cut|used|relapsed|hurt \w+)"
+    r" (?:in|since|for)"
+    r"|(?:it was|was just|just|only) (?:a )?jok\w*|(?:was|were) joking"
+    # "bien" alone, not "bien mareado" (very dizzy)
+    r"|(?:esta|anda|sigue) (?:muy |mucho |ya )?(?:bien(?=\s*(?:[.,!;)]|$| y | ya | gracias))"
+    r"|mejor|tranquil[oa]|content[oa]|a salvo"
+    r"|limpi[oa]|en (?:terapia|tratamiento))|ya no (?:toma|usa|se corta|lo hace)"
+    r"|(?:fue|es) (?:una |puro |pura )?(?:broma|comentario|chiste))\b"
+)
+# a claim of the person at risk, a negation, or a "but" after it
+_NOT_SAFE_WORD_BEFORE = re.compile(
+    r"\b(?:says?|said|claims?|insists?|swears?|promises?|tells? (?:me|us|everyone)|told (?:me|us)"
+    r"|seems?|looks?|acts?|dice|dijo|asegura|jura|no|not|isnt|isn't|wasnt|wasn't)\W+(?:\w+\W+){0,2}$"
+)
+_NOT_SAFE_WORD_AFTER = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:but|pero|though|yet|not|no)\b")
+_OTHER_DANGER_NOW = re.compile(
+    r"\b(?:right now|rn|tonight|today|earlier|last night|yesterday|this morning|anoche"
+    r"|esta manana|(?:minutes?|hours?|an hour) ago|won'?t (?:answer"
+    r"|pick up|respond)|not (?:answering|responding|home|fine|okay|ok)|can'?t (?:reach|wake|find)"
+    r"|(?:is|are|keeps?) (?:going|gonna|planning) to|keeps? (?:saying|texting|telling|talking"
+    r"|posting|joking)|a lot lately|just (?:took|posted|texted|sent|swallowed|left|said|found)"
+    r"|goodbye|ahorita|esta noche|hoy|ayer|antier|hace (?:una|un|media|\w+) (?:hora|horas|rato"
+    r"|minutos)|ahora mismo|no contesta|no responde|no esta bien|sigue diciendo|se va a|va a)\b"
+)
+
+
+def _safe_word(text: str, after: int) -> Optional[int]:
+    """Where the last word that they are safe now ends, told after the risk."""
+    ends = [
+        found.end()
+        for found in _OTHER_SAFE_NOW.finditer(text)
+        if found.start() >= after
+        and not _NOT_SAFE_WORD_BEFORE.search(text[max(0, found.start() - 40) : found.start()])
+        and not _NOT_SAFE_WORD_AFTER.match(text[found.end() : found.end() + 30])
+    ]
+    return ends[-1] if ends else None
+
+
+def _risk_told_after(s: "SentenceFrames", at: int) -> bool:
+    """Any risk pattern in a sentence after `at` ("she's been okay since.
+    she just called me from the bathtub with a razor")."""
+    text = s.message.norm
+    return any(
+        text.find(other.sentence) >= at
+        and any(
+            lexicon.find(
+                kind, other.views.views, other.views.sentence, prefilter=s.message.prefilter
+            )
+            for kind in ("strong", "topic", "ambiguous")
+        )
+        for other in s.message.sentence_frames
+    )
+
+
+@frame("someone else's risk, then word they are safe now (\"she's doing great now\")")
+def other_safe_now(s: SentenceFrames, m: Match) -> bool:
+    text = s.message.norm
+    if _OTHER_DANGER_NOW.search(text):
+        return False
+    start = max(text.find(s.sentence), 0)
+    at = s.sentence.find(m.text)
+    safe_end = _safe_word(text, start + max(at, 0))
+    return safe_end is not None and not _risk_told_after(s, safe_end)
+
+
+# "mine are getting worse", "my arms": the writer's own body, without "i"
+_OWN_BODY = re.compile(
+    r"\b(?:mine|my (?:own )?(?:arms?|legs?|thighs?|wrists?|skin|cuts|scars|marks|burns|body"
+    r"|stomach|hips?)|mis (?:brazos|piernas|cortadas|cortes|cicatrices|munecas))\b"
+)
+
+
+@frame("another sentence of the message has the writer speak of themself or their body now")
+def writer_elsewhere(s: SentenceFrames, m: Match) -> bool:
+    return any(
+        other.first_person or _OWN_BODY.search(other.sentence)
+        for other in s.message.sentence_frames
+        if other is not s
+    )
 
 
 @frame('a hypothetical ("what if", "if i ever", "in case")')
