@@ -162,6 +162,17 @@ RULE_EXAMPLES = {
         NONE,
         "question_about_services",
     ),
+    ("strong", "for_study"): (
+        "Durkheim wrote about suicide and social ties. For my sociology paper, how would you sum"
+        " that up?",
+        AMBIGUOUS,
+        "question_about_services",
+    ),
+    ("topic", "for_study"): (
+        "para una presentacion de la escuela, por que los hombres mayores se suicidan mas",
+        AMBIGUOUS,
+        "question_about_services",
+    ),
     ("topic", "question_about_self_harm"): (
         "can self harm become a habit for teenagers?",
         AMBIGUOUS,

@@ -337,6 +337,12 @@ _INFO_TOPIC = re.compile(
     r"\b(?:warning signs?|risk factors?|statistics|stats|prevention|awareness|contagion|postvention"
     r"|senales de (?:alerta|advertencia|riesgo)|prevencion|estadisticas|factores de riesgo)\b"
 )
+# What a term means, how two differ, what is known (session 37): an
+# information question when the sentence is a question.
+_INFO_TERMS = re.compile(
+    r"\b(?:difference between|differences between|(?:link|connection|relationship) between"
+    r"|facts about|research on|data on|definition of|diferencia entre|relacion entre|datos sobre)\b"
+)
 # A named person ("my 13 year old", "my wife"): a question about them is not
 # a question about services.
 _SPECIFIC_OTHER = re.compile(
@@ -467,7 +473,11 @@ class SentenceFrames:
 
     @cached_property
     def info_question(self) -> bool:
-        asks = _INFO_QUESTION.search(self.sentence) or _INFO_TOPIC.search(self.sentence)
+        asks = (
+            _INFO_QUESTION.search(self.sentence)
+            or _INFO_TOPIC.search(self.sentence)
+            or _INFO_TERMS.search(self.sentence)
+        )
         return bool(asks) and self.is_question
 
     @cached_property
@@ -840,17 +850,46 @@ def other_safe_now(s: SentenceFrames, m: Match) -> bool:
     return safe_end is not None and not _risk_told_after(s, safe_end)
 
 
-# "mine are getting worse", "my arms": the writer's own body, without "i"
-_OWN_BODY = re.compile(
-    r"\b(?:mine|my (?:own )?(?:arms?|legs?|thighs?|wrists?|skin|cuts|scars|marks|burns|body"
-    r"|stomach|hips?)|mis (?:brazos|piernas|cortadas|cortes|cicatrices|munecas))\b"
+# The message says the writer asks for study ("for my psych paper", "estoy
+# investigando"), session 37. Not a professional's role: a case manager or a
+# nurse writes about a client in danger now.
+_STUDY = re.compile(
+    r"\b(?:for (?:my|a|our|the) (?:\w+ ){0,2}(?:paper|essay|presentation|report|thesis|grant"
+    r"|debate|curriculum)|study guide"
+    r"|(?:doing|writing|giving|planning) (?:a|an|my|our) (?:\w+ ){0,2}(?:paper|presentation|report"
+    r"|research|debate)"
+    r"|(?:para|de) (?:la|mi|una) (?:\w+ )?(?:presentacion|investigacion)|estoy investigando)\b"
 )
 
 
-@frame("another sentence of the message has the writer speak of themself or their body now")
+@frame('the message says the writer asks for study ("for my sociology paper")')
+def for_study(s: SentenceFrames, m: Match) -> bool:
+    return bool(_STUDY.search(s.message.norm))
+
+
+# "mine are getting worse", "my arms": the writer's own body, without "i";
+# "i did both this week": something the writer did lately
+_OWN_BODY = re.compile(
+    r"\b(?:mine|my (?:own )?(?:arms?|legs?|thighs?|wrists?|skin|cuts|scars|marks|burns|body"
+    r"|stomach|hips?)|mis (?:brazos|piernas|cortadas|cortes|cicatrices|munecas))\b"
+    r"|\bi\b.*\b(?:today|tonight|this week|last night|yesterday|right now|again|every (?:day|night)"
+    r"|lately|hoy|anoche|ayer|esta semana|otra vez|todos los dias|cada noche)\b"
+)
+
+
+# "I'm a middle school teacher": who the writer is, not how they are
+_ROLE_INTRO = re.compile(
+    r"^\s*(?:hi,? |hello,? )?(?:i'?m|i am|im|i work as) (?:a|an) (?:\w+ ){0,3}?(?:teacher|nurse"
+    r"|doctor|physician|counselor|social worker|case manager|pastor|therapist|paramedic|emt"
+    r"|dispatcher|chaplain|principal|coach|librarian|psychologist|student|parent|mom|dad"
+    r"|grandparent|manager|director|volunteer|aide|worker)s?\b[^,;]*$"
+)
+
+
+@frame("another sentence has the writer speak of themself now, or the message names their body")
 def writer_elsewhere(s: SentenceFrames, m: Match) -> bool:
-    return any(
-        other.first_person or _OWN_BODY.search(other.sentence)
+    return bool(_OWN_BODY.search(s.message.norm)) or any(
+        other.first_person and not _ROLE_INTRO.match(other.sentence)
         for other in s.message.sentence_frames
         if other is not s
     )
