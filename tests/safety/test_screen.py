@@ -2490,6 +2490,13 @@ SESSION_37 = {
             CRISIS,
         ),
         ("my friend overdosed last month. she's not okay, she stopped eating", CRISIS),
+        # an intent told now is not made safe by treatment
+        ("My husband says he will shoot himself if I leave. He's in therapy.", CRISIS),
+        (
+            "My daughter has a plan to overdose on her pills. She's in therapy and doing well"
+            " otherwise, how can I help?",
+            CRISIS,
+        ),
     ],
 }
 

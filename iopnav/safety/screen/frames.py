@@ -839,10 +839,27 @@ def _risk_told_after(s: "SentenceFrames", at: int) -> bool:
     )
 
 
+# The risk told as something that happened or was said ("he said", "she
+# tried", "overdosed last spring"), not an intent ("he will shoot himself
+# if I leave", "she has a plan"): being in therapy says nothing of that.
+_TOLD_AS_PAST = re.compile(
+    r"\b(?:said|told|\w+ed|had|was|were|did|tried|took|used to|went|got|beat|scars|old"
+    r"|history of|ago|last (?:week|month"
+    r"|year|spring|summer|fall|winter)|dijo|tuvo|intento|tomo|hace \w+ (?:anos|meses|semanas)"
+    r"|(?:el|la) (?:mes|ano|semana) pasad[oa])\b"
+)
+_INTENT_NOW = re.compile(
+    r"\b(?:will|wants? to|has a plan|have a plan|is going to|are going to|gonna|keeps?|plans? to"
+    r"|intends? to|threaten\w*|quiere|va a|tiene un plan|planea)\b"
+)
+
+
 @frame("someone else's risk, then word they are safe now (\"she's doing great now\")")
 def other_safe_now(s: SentenceFrames, m: Match) -> bool:
     text = s.message.norm
     if _OTHER_DANGER_NOW.search(text):
+        return False
+    if _INTENT_NOW.search(s.sentence) or not _TOLD_AS_PAST.search(s.sentence):
         return False
     start = max(text.find(s.sentence), 0)
     at = s.sentence.find(m.text)
