@@ -44,6 +44,12 @@ RULE_EXAMPLES = {
         AMBIGUOUS,
         "negated_or_hypothetical",
     ),
+    ("strong", "quoted_other_safe_now"): (
+        "my nephew texted 'i want to die' when his phone broke. he was just being dramatic and"
+        " he's fine. do you have groups for teens?",
+        AMBIGUOUS,
+        "negated_or_hypothetical",
+    ),
     ("strong", "other_safe_now_reported"): (
         "my uncle said he wanted to die after the divorce but he's in therapy now and doing ok."
         " how do we bring it up gently?",

@@ -2501,6 +2501,83 @@ SESSION_37 = {
 }
 
 
+SESSION_38 = {
+    # Someone back from the hospital and back to their life after a past
+    # crisis: the screening question. Danger told after it, a plan in their
+    # own quoted words, or an outing home "in an hour" stays a hand-off.
+    "back_from_the_hospital": [
+        (
+            "In April my brother swallowed a bottle of his pills and was in the ICU for days."
+            " He's home now and doing so much better. Does your program take adults?",
+            AMBIGUOUS,
+        ),
+        (
+            "mi papá intentó colgarse en enero. estuvo internado y ya salió, está en casa con"
+            " terapia. ¿tienen grupos en español?",
+            AMBIGUOUS,
+        ),
+        (
+            "my girlfriend threatened to jump off the roof in the spring. she did a month"
+            " inpatient and she's back at school now. do you have a group for partners?",
+            AMBIGUOUS,
+        ),
+        (
+            "my girlfriend threatened to jump off the roof if I break up with her. she's back at"
+            " school now",
+            CRISIS,
+        ),
+        (
+            "my son took a handful of pills in march. he's home now but he keeps saying he will"
+            " try again",
+            CRISIS,
+        ),
+        ("my student told me her stepdad burns her. she goes home on the bus in an hour", CRISIS),
+    ],
+    # Someone else's alarming words quoted and explained: the question; a
+    # plan in the quote is not explained away.
+    "their_words_quoted": [
+        (
+            "my daughter posted 'i want to die' on her story after her team lost. she was"
+            " kidding around with friends, she's fine. do you run groups for teens?",
+            AMBIGUOUS,
+        ),
+        (
+            "mi hija escribió 'me quiero morir' en su cuaderno por un examen. estaba bromeando"
+            " y está bien. ¿tienen talleres para padres?",
+            AMBIGUOUS,
+        ),
+        (
+            "my son wrote 'I'm going to kill myself' in his journal. he's fine, he's in therapy",
+            CRISIS,
+        ),
+    ],
+    # The writer's own words quoted and explained, in Spanish too.
+    "own_words_explained_es": [
+        (
+            "le escribí a mi amiga 'me quiero morir' pero era por la tarea de mate jaja. estoy"
+            " bien, ¿a qué hora es el grupo?",
+            AMBIGUOUS,
+        ),
+    ],
+    # Suicide or self-harm as the subject of a statement about a group of
+    # people or of a lesson: not a hand-off, unless a method is asked for.
+    "subject_of_a_statement": [
+        ("Suicide among older men in rural counties keeps rising and nobody talks about it", NONE),
+        ("Estoy preparando una charla: hay tantos mitos sobre el suicidio en los jovenes", NONE),
+        ("Planning a lesson on self-harm for my 10th graders. Any handouts?", NONE),
+        (
+            "para un documental sobre suicidio necesito saber cual es el metodo mas rapido",
+            CRISIS,
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize("text, level", _class_params(SESSION_38))
+def test_session_38_classes(text, level):
+    assert assess(text).level == level
+
+
 @pytest.mark.parametrize("text, level", _class_params({**SESSION_35, **SESSION_36, **SESSION_37}))
 def test_session_35_to_37_classes(text, level):
     assert assess(text).level == level

@@ -88,12 +88,19 @@ _TOPIC_NOUN_AFTER = re.compile(
     r"|postvention|month|week|day|talks?|presentation|workshops?|walk|module|unit|curriculum|policy"
     r"|protocol|resources|materials|screenings?|assessments?|warning signs|loss|epidemic|deaths"
     r"|response|kits?|among|calls|risk factors|contagion|clusters?|stigma|studies|data)\b"
+    # the subject in a group of people (session 38: "suicide in older men",
+    # "el suicidio en adultos mayores")
+    r"|\s+(?:in|among|en|entre) (?:the |los |las |la )?(?:\w+ ){0,2}(?:men|women|adults|teens"
+    r"|teenagers|youth|veterans|kids|children|students|seniors|elderly|populations?|athletes"
+    r"|adolescents|males|females|hombres|mujeres|adultos|jovenes|adolescentes|veteranos|ninos"
+    r"|estudiantes|personas|latinos|latinas|comunidad(?:es)?)\b"
 )
 _TOPIC_NOUN_BEFORE = re.compile(
     r"\b(?:prevencion|tasas?|estadisticas|capacitacion|perdida|duelo|investigacion|tema|taller"
     r"|talleres|charlas?|platicas?|senales|guias?|materiales?|folletos?|tarea|proyecto|exposicion"
     r"|muertes|casos|aumento|alerta|advertencia|cursos?|clases?|articulos?|libros?|informacion"
-    r"|entrenamientos?|ensayos?"
+    r"|entrenamientos?|ensayos?|mitos|ideas (?:equivocadas|falsas)|creencias|prejuicios"
+    r"|documental|estigma"
     # a risk people in general have, not someone "en riesgo" or "mi riesgo"
     r"|(?<!en )(?<!en alto )(?<!mi )(?<!corro )(?<!corre )(?<!tengo )(?<!tiene )riesgos?)"
     r"(?: (?:mas |muy )?(?:altas?"
@@ -105,6 +112,7 @@ _TOPIC_NOUN_BEFORE = re.compile(
     r"|\b(?:veterans?|teen|teenage|youth|staff|male|military|physician|doctor|nurse|farmer|student"
     r"|adolescent|elderly|senior|police|firefighter|workplace|rural|campus) $"
     r"|\b(?:read|reading|learned|learning|heard|article|articles|news|documentary|class|lecture"
+    r"|unit|lesson|module|assembly|talk|panel"
     r"|training|curriculum|workshop|seminar|book|research|report|statistics|stats|rates?|numbers"
     r"|trainings|course|webinar|flyer|pamphlet|brochure|poster|handout|podcast|video|signs"
     r"|presentations?|papers?|essays?|books|materials|resources)"
@@ -123,7 +131,7 @@ _METHOD_REQUEST = re.compile(
     r" (?:effective|realistic|painless|reliable|lethal|common)) (?:\w+ )?(?:method|methods|way"
     r"|ways|dose|dosage|amount)"
     # not a way to help, ask or prevent ("the best way to ask a student")
-    r"(?! (?:to|of|for) (?:respond|ask|prevent\w*|help|support|talk|approach|handle|deal|cope|tell"
+    r"(?! (?:to|of|for) (?:suicide |self-harm |overdose )?(?:respond|ask|prevent\w*|help|support|talk|approach|handle|deal|cope|tell"
     r"|say|bring|reach|get|find|stop|quit|recogni\w*|spot|intervene|react|check|start|explain"
     r"|teach|protect|keep|treat|manage)\b)"
     r"|how (?:many|much) (?:\w+ ){0,3}(?:would|to|does it take|it takes|is|are|will)"
@@ -606,6 +614,11 @@ def _surroundings(s: SentenceFrames, m: Match) -> Iterator[Tuple[str, str]]:
             yield view[:at], view[at + len(m.text) :]
 
 
+def _before_match(rx: "re.Pattern", s: SentenceFrames, m: Match) -> bool:
+    """`rx` finds what stands just before the match (it ends with "$")."""
+    return any(rx.search(before) for before, _ in _surroundings(s, m))
+
+
 @frame('the match is what a how-to asks for ("how to overdose", "a way to do self-harm")')
 def how_to_do_it(s: SentenceFrames, m: Match) -> bool:
     if _HOW_TO.match(m.text):  # the pattern itself is the request ("how do you hang yourself")
@@ -771,7 +784,7 @@ _REFERS_BACK = re.compile(
 
 @frame('the question asks whether what the writer told is it ("is that self-harm?")')
 def refers_back(s: SentenceFrames, m: Match) -> bool:
-    return any(_REFERS_BACK.search(before) for before, _ in _surroundings(s, m))
+    return _before_match(_REFERS_BACK, s, m)
 
 
 # Someone else's risk told with word that they are safe now ("she's doing
@@ -782,8 +795,12 @@ def refers_back(s: SentenceFrames, m: Match) -> bool:
 _OTHER_SAFE_NOW = re.compile(
     r"\b(?:(?:she|he|they|shes|hes|theyre)(?:'s|'re| is| are| has been| have been)?"
     r" (?:(?!seems?|looks?|says?|said|claims?|acts?|not)\w+ ){0,3}?(?:fine|okay|ok|safe|sober|clean"
-    r"|happier|doing (?:well|better"
-    r"|great|good|fine|amazing|ok|okay)|in (?:therapy|treatment|recovery))"
+    r"|happier|doing (?:(?:so|really|very|much|so much|a lot|way) )?(?:well|better"
+    r"|great|good|fine|amazing|ok|okay)|in (?:therapy|treatment|recovery)"
+    # back from the hospital and to a life (session 38: "he's home now",
+    # "she's back at school", "she's been much brighter since")
+    r"|home now|back (?:home|(?:at|to|in) (?:work|school|college|class)|on the team)|thriving"
+    r"|stable|(?:much |so much |a lot )?(?:better|brighter|steadier|calmer) since)"
     r"|(?:nobody|no one) (?:was |got )?hurt"
     r"|(?:has|hasnt|have|havent)(?:n't| not)? (?:done it|cut|used|relapsed|hurt \w+)"
     r" (?:in|since|for)"
@@ -791,15 +808,19 @@ _OTHER_SAFE_NOW = re.compile(
     # "bien" alone, not "bien mareado" (very dizzy)
     r"|(?:esta|anda|sigue) (?:muy |mucho |ya )?(?:bien(?=\s*(?:[.,!;)]|$| y | ya | gracias))"
     r"|mejor|tranquil[oa]|content[oa]|a salvo"
-    r"|limpi[oa]|en (?:terapia|tratamiento))|ya no (?:toma|usa|se corta|lo hace)"
-    r"|(?:fue|es) (?:una |puro |pura )?(?:broma|comentario|chiste))\b"
+    r"|limpi[oa]|en (?:terapia|tratamiento)|en (?:la |su )?casa|estable)|ya no (?:toma|usa|se corta"
+    r"|lo hace)|ya (?:salio|le dieron de alta)|(?:fue|es) (?:una |puro |pura )?(?:broma|comentario"
+    r"|chiste)|estaba (?:bromeando|jugando))\b"
 )
 # a claim of the person at risk, a negation, or a "but" after it
 _NOT_SAFE_WORD_BEFORE = re.compile(
     r"\b(?:says?|said|claims?|insists?|swears?|promises?|tells? (?:me|us|everyone)|told (?:me|us)"
     r"|seems?|looks?|acts?|dice|dijo|asegura|jura|no|not|isnt|isn't|wasnt|wasn't)\W+(?:\w+\W+){0,2}$"
 )
-_NOT_SAFE_WORD_AFTER = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:but|pero|though|yet|not|no)\b")
+# (in the same sentence: "she's fine. but my counselor said..." is about something else)
+_NOT_SAFE_WORD_AFTER = re.compile(
+    r"^[^\w.!?;]*(?:\w+[^\w.!?;]+){0,3}?(?:but|pero|though|yet|not|no)\b"
+)
 _OTHER_DANGER_NOW = re.compile(
     r"\b(?:right now|rn|tonight|today|earlier|last night|yesterday|this morning|anoche"
     r"|esta manana|(?:minutes?|hours?|an hour) ago|won'?t (?:answer"
@@ -845,13 +866,35 @@ def _risk_told_after(s: "SentenceFrames", at: int) -> bool:
 _TOLD_AS_PAST = re.compile(
     r"\b(?:said|told|\w+ed|had|was|were|did|tried|took|used to|went|got|beat|scars|old"
     r"|history of|ago|last (?:week|month"
-    r"|year|spring|summer|fall|winter)|dijo|tuvo|intento|tomo|hace \w+ (?:anos|meses|semanas)"
+    r"|year|spring|summer|fall|winter)|dijo|tuvo|intento|tomo|amenazo|trato|escribio|publico"
+    r"|posteo|mando|puso|estuvo|hace \w+ (?:anos|meses|semanas)"
     r"|(?:el|la) (?:mes|ano|semana) pasad[oa])\b"
 )
 _INTENT_NOW = re.compile(
-    r"\b(?:will|wants? to|has a plan|have a plan|is going to|are going to|gonna|keeps?|plans? to"
-    r"|intends? to|threaten\w*|quiere|va a|tiene un plan|planea)\b"
+    r"\b(?:will|(?<!did not )wants? to|has a plan|have a plan|is going to|are going to|gonna|keeps?"
+    r"|plans? to|intends? to|threatens?|threatening|threatened to +(?:\S+ +){0,6}if|quiere|va a"
+    r"|tiene un plan|planea)\b"
 )
+
+
+_QUOTE_MARK = re.compile(r"[\'\"“”‘’]")
+# ...but a plan in their words is one ("he wrote 'i am going to kill myself'").
+_PLAN_QUOTED = re.compile(r"\b(?:going to|gonna|will|voy a|plan\w*|tonight|esta noche)\b")
+
+
+def _risk_words_apart(sentence: str, risk: str) -> Tuple[str, str]:
+    """(the sentence without the risk's own words or the quote that holds
+    them, those words): "he wrote 'i want to kill myself'" tells no intent
+    beside them."""
+    at = sentence.find(risk)
+    if at < 0:
+        return sentence, risk
+    end = at + len(risk)
+    opened = [q.start() for q in _QUOTE_MARK.finditer(sentence, 0, at)]
+    closed = _QUOTE_MARK.search(sentence, end)
+    if opened and closed:
+        at, end = opened[-1], closed.end()
+    return sentence[:at] + " " + sentence[end:], sentence[at:end]
 
 
 @frame("someone else's risk, then word they are safe now (\"she's doing great now\")")
@@ -859,12 +902,31 @@ def other_safe_now(s: SentenceFrames, m: Match) -> bool:
     text = s.message.norm
     if _OTHER_DANGER_NOW.search(text):
         return False
-    if _INTENT_NOW.search(s.sentence) or not _TOLD_AS_PAST.search(s.sentence):
+    beside, words = _risk_words_apart(s.sentence, m.text)
+    if _INTENT_NOW.search(beside) or _PLAN_QUOTED.search(words):
+        return False
+    if not _TOLD_AS_PAST.search(s.sentence):
         return False
     start = max(text.find(s.sentence), 0)
     at = s.sentence.find(m.text)
     safe_end = _safe_word(text, start + max(at, 0))
     return safe_end is not None and not _risk_told_after(s, safe_end)
+
+
+# Someone else's words quoted ("my son wrote 'I want to kill myself' on a
+# worksheet", "mi hijo posteó 'i wanna die lol'"): the "I" inside the quote is
+# theirs, not the writer's (session 38).
+_QUOTED_OTHER = re.compile(
+    r"\b(?:he|she|they|(?:my|our|his|her|their|the|a|mi|su|el|la) \w+)(?: \w+){0,2}?"
+    r" (?:said|says|wrote|writes|texted|posted|typed|yelled|screamed|shouted|put|dijo|escribio"
+    r"|posteo|publico|mando|grito|puso)(?: (?:that|on|in|to me|me|que|en) (?:\S+ ){0,3}?)?"
+    r" ?[\'\"“”‘’]\W*(?:\S+ ){0,3}$"
+)
+
+
+@frame("the match is inside someone else's words quoted (\"he wrote 'I want to die'\")")
+def quoted_other(s: SentenceFrames, m: Match) -> bool:
+    return _before_match(_QUOTED_OTHER, s, m)
 
 
 # The message says the writer asks for study ("for my psych paper", "estoy
@@ -1103,10 +1165,12 @@ def asked_and_denied(s: SentenceFrames, m: Match) -> bool:
 # about, not handed off. A sentence that says it now is read on its own.
 _SAID_BEFORE = re.compile(
     r"\b(?:i|i just|i only) (?:said|say|told (?:\w+ ){0,3}|wrote|texted|typed|posted|joked"
-    r"|put)(?: (?:that|like|to \w+(?: \w+)?|in my \w+|on my \w+|something like))?\W*(?:\S+ ){0,3}$"
+    r"|put)(?: (?:that|like|to \w+(?: \w+)?|in my \w+|on my \w+|something like))?\W*(?:\S+ ){0,3}"
+    # a quote opened just before the words ("le dije a mi terapeuta 'me quiero...")
+    r"(?:['\"]\S+ )?['\"]?$"
     # Spanish: "escribí", "dije", "puse", "lo de '...'", "cuando digo que"
     r"|\b(?:(?:te |le |les )?(?:escribi|dije|puse|publique|postee|mande)|lo de|cuando (?:digo|dije"
-    r"|escribo|pongo))(?: (?:que|q|en mi \w+|en \w+))?\W*(?:\S+ ){0,3}$"
+    r"|escribo|pongo))(?: (?:que|q|en mi \w+|en \w+))?\W*(?:\S+ ){0,3}(?:['\"]\S+ )?['\"]?$"
 )
 _EXPLAINED = re.compile(
     r"\b(?:freak\w* out|panick\w*|overreact\w*|made me (?:take|do|see|talk)"
@@ -1130,7 +1194,7 @@ _MEANT_IT = re.compile(
 
 @frame('risk words the writer said or wrote, explained ("I said I want to die; I meant the exam")')
 def said_and_explained(s: SentenceFrames, m: Match) -> bool:
-    said = any(_SAID_BEFORE.search(before) for before, _ in _surroundings(s, m))
+    said = _before_match(_SAID_BEFORE, s, m)
     norm = s.message.norm
     return said and bool(_EXPLAINED.search(norm)) and not _MEANT_IT.search(norm)
 
