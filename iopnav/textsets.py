@@ -85,6 +85,9 @@ SAFETY_EVALUATION_SETS: Dict[str, Tuple[str, str]] = {
     # written blind in session 35: history that is over, and danger now
     # told with past risk
     "blind_history": ("tests/safety/blind_history.yml", "session-35 history blind set"),
+    # written blind in session 38: third parties safe now, quoted words,
+    # the subject in a statement, professionals (and the crises beside them)
+    "blind_s38": ("tests/safety/blind_s38.yml", "session-38 look-alike blind set"),
 }
 
 
