@@ -131,7 +131,8 @@ _METHOD_REQUEST = re.compile(
     r" (?:effective|realistic|painless|reliable|lethal|common)) (?:\w+ )?(?:method|methods|way"
     r"|ways|dose|dosage|amount)"
     # not a way to help, ask or prevent ("the best way to ask a student")
-    r"(?! (?:to|of|for) (?:suicide |self-harm |overdose )?(?:respond|ask|prevent\w*|help|support|talk|approach|handle|deal|cope|tell"
+    r"(?! (?:to|of|for) (?:suicide |self-harm |overdose )?(?:respond|ask|prevent\w*|help|support"
+    r"|talk|approach|handle|deal|cope|tell"
     r"|say|bring|reach|get|find|stop|quit|recogni\w*|spot|intervene|react|check|start|explain"
     r"|teach|protect|keep|treat|manage)\b)"
     r"|how (?:many|much) (?:\w+ ){0,3}(?:would|to|does it take|it takes|is|are|will)"
