@@ -168,6 +168,16 @@ RULE_EXAMPLES = {
         NONE,
         "question_about_services",
     ),
+    ("strong", "helping_other"): (
+        "give me a list of things to say to someone who says they want to kill themselves",
+        AMBIGUOUS,
+        "question_about_services",
+    ),
+    ("topic", "helping_other"): (
+        "explain in simple words how to talk to a suicidal person",
+        AMBIGUOUS,
+        "question_about_services",
+    ),
     ("strong", "for_study"): (
         "Durkheim wrote about suicide and social ties. For my sociology paper, how would you sum"
         " that up?",

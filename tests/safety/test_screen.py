@@ -2598,6 +2598,49 @@ def test_session_38_classes(text, level):
     assert assess(text).level == level
 
 
+SESSION_39 = {
+    # A helper asks how to talk to or help someone the risk words describe:
+    # the screening question, not the hand-off. The writer's own danger, or
+    # someone's tonight or last night, stays a hand-off.
+    "helping_other": [
+        (
+            "what do I text a friend who says she wants to kill herself? I never know what to say",
+            AMBIGUOUS,
+        ),
+        ("explain how to talk to a suicidal person, in simple words please", AMBIGUOUS),
+        ("¿cómo le pregunto a mi primo si está pensando en suicidarse sin asustarlo?", AMBIGUOUS),
+        ("how do i tell my mom i want to kill myself", CRISIS),
+        ("¿cómo le digo a mi mamá que me quiero matar?", CRISIS),
+        ("how do I help my friend who wants to kill herself tonight", CRISIS),
+        ("how do i talk to my son, he tried to kill himself last night", CRISIS),
+        ("how can I help someone who wants to die, it's me, I want to die", CRISIS),
+    ],
+    # Someone's death by suicide told as a loss ("we had a student die by
+    # suicide"): asked about; the writer's own danger beside it is not.
+    "had_someone_die_by_suicide": [
+        (
+            "Our church had a member die by suicide in the spring. How do we support his family?",
+            AMBIGUOUS,
+        ),
+        (
+            "we lost two nurses from our night shift to suicide this year. is there staff"
+            " training?",
+            AMBIGUOUS,
+        ),
+        (
+            "Our school had a student die by suicide last month. I keep thinking about killing"
+            " myself too.",
+            CRISIS,
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize("text, level", _class_params(SESSION_39))
+def test_session_39_classes(text, level):
+    assert assess(text).level == level
+
+
 @pytest.mark.parametrize("text, level", _class_params({**SESSION_35, **SESSION_36, **SESSION_37}))
 def test_session_35_to_37_classes(text, level):
     assert assess(text).level == level

@@ -365,8 +365,11 @@ _LOSS = re.compile(
     r"\b(?:killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died"
     r" (?:by|of|from) (?:suicide|(?:an? )?(?:\w+ )?overdose)"
     r"|passed (?:away )?(?:by|of|from|due to) (?:suicide|(?:an? )?(?:\w+ )?overdose)"
-    r"|committed suicide|overdosed and died|lost (?:\w+ ){0,3}to (?:suicide|(?:an? )?(?:\w+ )?"
+    r"|committed suicide|overdosed and died|lost (?:\w+ ){0,6}?to (?:suicide|(?:an? )?(?:\w+ )?"
     r"overdoses?)|suicide loss"
+    # "our company had an employee die by suicide" (session 39)
+    r"|had (?:a|an|one|two|three|\w+) (?:\w+ ){0,3}?(?:die|died|pass away|passed away) (?:by|of"
+    r"|from) (?:suicide|(?:an? )?overdose)"
     # Spanish: "murio por suicidio", "perdio a su hermano por sobredosis"
     r"|(?:murio|murieron|fallecio|fallecieron|perdio|perdieron|perdi|perdimos)(?: \S+){0,4} por"
     r" (?:suicidio|(?:una )?sobredosis)"
@@ -871,6 +874,9 @@ _TOLD_AS_PAST = re.compile(
     r"|posteo|mando|puso|estuvo|hace \w+ (?:anos|meses|semanas)"
     r"|(?:el|la) (?:mes|ano|semana) pasad[oa])\b"
 )
+# Quote marks after normalise(), which has already made the single curly ones "'".
+_QUOTES = "'\"“”"
+_QUOTE_MARK = re.compile(f"[{_QUOTES}]")
 _INTENT_NOW = re.compile(
     r"\b(?:will|(?<!did not )wants? to|has a plan|have a plan|is going to|are going to|gonna|keeps?"
     r"|plans? to|intends? to|threatens?|threatening|threatened to +(?:\S+ +){0,6}if|quiere|va a"
@@ -878,7 +884,6 @@ _INTENT_NOW = re.compile(
 )
 
 
-_QUOTE_MARK = re.compile(r"[\'\"“”‘’]")
 # ...but a plan in their words is one ("he wrote 'i am going to kill myself'").
 _PLAN_QUOTED = re.compile(r"\b(?:going to|gonna|will|voy a|plan\w*|tonight|esta noche)\b")
 
@@ -921,7 +926,7 @@ _QUOTED_OTHER = re.compile(
     r"\b(?:he|she|they|(?:my|our|his|her|their|the|a|mi|su|el|la) \w+)(?: \w+){0,2}?"
     r" (?:said|says|wrote|writes|texted|posted|typed|yelled|screamed|shouted|put|dijo|escribio"
     r"|posteo|publico|mando|grito|puso)(?: (?:that|on|in|to me|me|que|en) (?:\S+ ){0,3}?)?"
-    r" ?[\'\"“”‘’]\W*(?:\S+ ){0,3}$"
+    rf" ?[{_QUOTES}]\W*(?:\S+ ){{0,3}}$"
 )
 
 
@@ -945,6 +950,45 @@ _STUDY = re.compile(
 @frame('the message says the writer asks for study ("for my sociology paper")')
 def for_study(s: SentenceFrames, m: Match) -> bool:
     return bool(_STUDY.search(s.message.norm))
+
+
+# The writer asks how to help or talk to someone, and the risk words say who
+# ("what do i say to someone who says they want to kill themselves", "how to
+# talk to a suicidal person", "cómo le pregunto si está pensando en
+# suicidarse"): a helper asking for guidance (session 39).
+_SAY_TO = re.compile(
+    r"\b(?:what (?:do|should|can|would) (?:i|we|you) (?:say|text|tell|write)|(?:things|words|what)"
+    r" to (?:say|text|tell|write)|script for|(?:como|que|q) (?:le |les |lo |la )?(?:ayudo|ayudar"
+    r"|hablo|hablar|apoyo|apoyar|pregunto|preguntar|acerco|digo|decimos|respondo|contesto))\b"
+)
+_PERSON = re.compile(
+    r"\b(?:someone|somebody|anyone|a person|people|friends?|(?:a|an|my|our|your|the) \w+|him|her"
+    r"|them|kids|teens|students|alguien|una? \w+|mis? \w+|sus? \w+|personas?|le|lo|la)\b"
+)
+# ...about someone in danger now or lately ("who tried last night"): handed off.
+_RECENT = re.compile(
+    r"\b(?:last night|yesterday|this morning|today|earlier|just|anoche|ayer|hoy|acaba de)\b"
+)
+
+
+def _help_asked(before: str, person: str) -> bool:
+    """`before` asks how to help or talk to someone, and from there on to
+    the end of `person` (`before`, the match and what follows) names them."""
+    starts = [
+        how.end() for how in _HOW_TO.finditer(before) if _HOW_TO_TALK.match(before, how.end())
+    ]
+    # ("cómo le pregunto": the pronoun is the person)
+    starts += [said.start() for said in _SAY_TO.finditer(before)]
+    return any(_PERSON.search(person, start) for start in starts)
+
+
+@frame("the writer asks how to help or talk to someone the risk words describe")
+def helping_other(s: SentenceFrames, m: Match) -> bool:
+    if _RECENT.search(s.sentence) or _HAPPENING_NOW.search(s.sentence):
+        return False
+    return any(
+        _help_asked(before, before + m.text + after[:20]) for before, after in _surroundings(s, m)
+    )
 
 
 # "mine are getting worse", "my arms": the writer's own body, without "i";
@@ -1168,10 +1212,11 @@ _SAID_BEFORE = re.compile(
     r"\b(?:i|i just|i only) (?:said|say|told (?:\w+ ){0,3}|wrote|texted|typed|posted|joked"
     r"|put)(?: (?:that|like|to \w+(?: \w+)?|in my \w+|on my \w+|something like))?\W*(?:\S+ ){0,3}"
     # a quote opened just before the words ("le dije a mi terapeuta 'me quiero...")
-    r"(?:['\"]\S+ )?['\"]?$"
+    rf"(?:[{_QUOTES}]\S+ )?[{_QUOTES}]?$"
     # Spanish: "escribí", "dije", "puse", "lo de '...'", "cuando digo que"
     r"|\b(?:(?:te |le |les )?(?:escribi|dije|puse|publique|postee|mande)|lo de|cuando (?:digo|dije"
-    r"|escribo|pongo))(?: (?:que|q|en mi \w+|en \w+))?\W*(?:\S+ ){0,3}(?:['\"]\S+ )?['\"]?$"
+    rf"|escribo|pongo))(?: (?:que|q|en mi \w+|en \w+))?\W*(?:\S+ ){{0,3}}(?:[{_QUOTES}]\S+ )?"
+    rf"[{_QUOTES}]?$"
 )
 _EXPLAINED = re.compile(
     r"\b(?:freak\w* out|panick\w*|overreact\w*|made me (?:take|do|see|talk)"
