@@ -2633,6 +2633,27 @@ SESSION_39 = {
             CRISIS,
         ),
     ],
+    # A word of the present far from the risk ("I keep seeing your posts",
+    # "I want to do your group ... before high school") leaves a past told
+    # as history; one close to it ("I keep thinking about doing it") does not.
+    "present_word_far_from_the_risk": [
+        (
+            "i used to think about dying a lot in 7th grade but not anymore, havent in ages. i want"
+            " to do your summer group to work on my anxiety before high school starts",
+            NONE,
+        ),
+        (
+            "I had a suicide attempt 9 years ago and I've been stable for years now, married with"
+            " a good therapist. I keep seeing your posts on instagram and I'm curious if IOP is"
+            " for people like me who aren't in a bad place",
+            NONE,
+        ),
+        (
+            "I attempted in 2014 and I've been stable since. I keep thinking about doing it again.",
+            CRISIS,
+        ),
+        ("I overdosed in 2018. I still want to do it sometimes.", CRISIS),
+    ],
 }
 
 

@@ -358,6 +358,23 @@ def _present_with_risk(text: str, words: re.Pattern, cue: re.Pattern) -> bool:
     return any(words.search(part) and cue.search(part) for part in SEGMENT_END.split(text))
 
 
+# How far from a word of the present ("still", "keep", "want to", "lately")
+# the risk it speaks of stands: "i still think about it", not "i keep seeing
+# your ads and i am curious whether iop is for people like me" (session 39).
+# A sentence the history frame does not cover is read on its own anyway.
+_CUE_BEFORE, _CUE_AFTER = 25, 40
+
+
+def _present_near_risk(text: str, words: re.Pattern, cue: re.Pattern) -> bool:
+    """One of `words` with the risk (`cue`) close to it."""
+    for part in SEGMENT_END.split(text):
+        for word in words.finditer(part):
+            near = part[max(0, word.start() - _CUE_BEFORE) : word.end() + _CUE_AFTER]
+            if cue.search(near):
+                return True
+    return False
+
+
 def message_is_history(norm: str) -> bool:
     """The message tells risk as the past: no present risk, and a remote time
     (unless a weak sign of the present and no word of being stable now), or
@@ -374,8 +391,8 @@ def message_is_history(norm: str) -> bool:
         told_own_risk = _RISK_HISTORY.search(norm) or _PAST_RISK.search(norm)
         if (
             not told_own_risk
-            or _present_with_risk(text, _PRESENT_RISK, _RISK_OR_IT_CUE)
-            or _present_with_risk(text, _PRESENT_TIME, _RISK_CUE)
+            or _present_near_risk(text, _PRESENT_RISK, _RISK_OR_IT_CUE)
+            or _present_near_risk(text, _PRESENT_TIME, _RISK_CUE)
         ):
             return False
     # _STABLE only when a remote time is named: most long messages name none.
