@@ -2662,6 +2662,40 @@ def test_session_39_classes(text, level):
     assert assess(text).level == level
 
 
+SESSION_40 = {
+    # Someone said within hours, or someone close named, to want to die: a
+    # question about helping them is not a general one. A general "how do
+    # I help someone" stays the screening question.
+    "helping_someone_in_danger_lately": [
+        (
+            "how do I support a coworker who says he wants to end his life? he told me an hour ago",
+            CRISIS,
+        ),
+        (
+            "¿cómo ayudo a una compañera de trabajo que dice que se quiere matar? me lo dijo hace"
+            " una hora",
+            CRISIS,
+        ),
+        ("how do I support my coworker who says he wants to end his life", CRISIS),
+        ("what do I tell my nephew, he keeps saying he wants to die", CRISIS),
+        (
+            "what are your hours tonight? and how do i help someone who wants to kill themselves",
+            AMBIGUOUS,
+        ),
+        (
+            "how do i help a friend who told me she wants to die? it was a few months ago and"
+            " she's in therapy now",
+            AMBIGUOUS,
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize("text, level", _class_params(SESSION_40))
+def test_session_40_classes(text, level):
+    assert assess(text).level == level
+
+
 @pytest.mark.parametrize("text, level", _class_params({**SESSION_35, **SESSION_36, **SESSION_37}))
 def test_session_35_to_37_classes(text, level):
     assert assess(text).level == level

@@ -358,7 +358,9 @@ _SPECIFIC_OTHER = re.compile(
     r"\bmy (?:\w+ ){0,2}?(?:son|daughter|kid|kids|child|teen|teenager|friend|mom|mother|dad|father"
     r"|brother|sister|husband|wife"
     r"|partner|boyfriend|girlfriend|bf|gf|roommate|cousin|grandma|grandpa|sponsee|student|client|p"
-    r"atient|\d+ ?(?:year|yr|yo)\w*(?: old)?)\b"
+    r"atient|coworker|co-worker|colleague|neighbou?r|classmate|teammate|aunt|uncle|niece|nephew"
+    r"|grandson|granddaughter|spouse|fiancee?|stepson|stepdaughter|sibling"
+    r"|\d+ ?(?:year|yr|yo)\w*(?: old)?)\b"
 )
 # A death already happened to someone else: loss, not a present crisis.
 _LOSS = re.compile(
@@ -969,6 +971,14 @@ _PERSON = re.compile(
 _RECENT = re.compile(
     r"\b(?:last night|yesterday|this morning|today|earlier|just|anoche|ayer|hoy|acaba de)\b"
 )
+# ...or anywhere in the message, within hours ("he told me an hour ago",
+# "tonight", "hace una hora"): a question about someone said to be in danger
+# lately is not a general one.
+_LATELY = re.compile(
+    r"\b(?:last night|this morning|tonight|right now|(?:an?|one|two|few|couple(?: of)?|\d+)"
+    r" (?:minutes?|mins?|hours?|hrs?) ago|hace (?:una?|unos?|\d+|pocos?) (?:minutos?|horas?)"
+    r"|anoche|esta noche|esta manana|ahorita|ahora mismo)\b"
+)
 
 
 def _help_asked(before: str, person: str) -> bool:
@@ -984,11 +994,17 @@ def _help_asked(before: str, person: str) -> bool:
 
 @frame("the writer asks how to help or talk to someone the risk words describe")
 def helping_other(s: SentenceFrames, m: Match) -> bool:
-    if _RECENT.search(s.sentence) or _HAPPENING_NOW.search(s.sentence):
+    if _RECENT.search(s.sentence) or _HAPPENING_NOW.search(s.sentence) or said_lately(s, m):
         return False
     return any(
         _help_asked(before, before + m.text + after[:20]) for before, after in _surroundings(s, m)
     )
+
+
+@frame('the message says it was said or happened within hours ("an hour ago", "tonight")')
+def said_lately(s: SentenceFrames, m: Match) -> bool:
+    # ("how do i help someone who wants to die" asked tonight is still general)
+    return bool(_LATELY.search(s.message.norm)) and not generic_subject(s, m)
 
 
 # "mine are getting worse", "my arms": the writer's own body, without "i";
