@@ -88,6 +88,9 @@ SAFETY_EVALUATION_SETS: Dict[str, Tuple[str, str]] = {
     # written blind in session 38: third parties safe now, quoted words,
     # the subject in a statement, professionals (and the crises beside them)
     "blind_s38": ("tests/safety/blind_s38.yml", "session-38 look-alike blind set"),
+    # written blind in session 40: someone else in danger now or within
+    # hours, asked as "how do I help", against the same worry in general
+    "blind_s40": ("tests/safety/blind_s40.yml", "session-40 someone-else blind set"),
 }
 
 

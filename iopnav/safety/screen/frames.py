@@ -810,13 +810,18 @@ _OTHER_SAFE_NOW = re.compile(
     r"|(?:nobody|no one) (?:was |got )?hurt"
     r"|(?:has|hasnt|have|havent)(?:n't| not)? (?:done it|cut|used|relapsed|hurt \w+)"
     r" (?:in|since|for)"
-    r"|(?:it was|was just|just|only) (?:a )?jok\w*|(?:was|were) joking"
+    r"|(?:it was|was just|just|only) (?:a )?jok\w*"
+    r"|(?:was|were) (?:just )?(?:joking|kidding|laughing)"
+    # a remark explained as slang ("she said its just slang", session 40)
+    r"|(?:its|it is|it was|was|is) (?:just|only) (?:slang|a saying|an expression|how (?:they|kids"
+    r"|teens|we) talk)"
     # "bien" alone, not "bien mareado" (very dizzy)
     r"|(?:esta|anda|sigue) (?:muy |mucho |ya )?(?:bien(?=\s*(?:[.,!;)]|$| y | ya | gracias))"
     r"|mejor|tranquil[oa]|content[oa]|a salvo"
     r"|limpi[oa]|en (?:terapia|tratamiento)|en (?:la |su )?casa|estable)|ya no (?:toma|usa|se corta"
     r"|lo hace)|ya (?:salio|le dieron de alta)|(?:fue|es) (?:una |puro |pura )?(?:broma|comentario"
-    r"|chiste)|estaba (?:bromeando|jugando))\b"
+    r"|chiste)|(?:se )?estaba (?:bromeando|jugando|riendo)|se (?:reia|rio)"
+    r"|(?:es|era) (?:pura |puro |solo |nomas )?(?:jerga|forma de hablar|su forma de hablar))\b"
 )
 # a claim of the person at risk, a negation, or a "but" after it
 _NOT_SAFE_WORD_BEFORE = re.compile(
@@ -872,7 +877,8 @@ def _risk_told_after(s: "SentenceFrames", at: int) -> bool:
 _TOLD_AS_PAST = re.compile(
     r"\b(?:said|told|\w+ed|had|was|were|did|tried|took|used to|went|got|beat|scars|old"
     r"|history of|ago|last (?:week|month"
-    r"|year|spring|summer|fall|winter)|dijo|tuvo|intento|tomo|amenazo|trato|escribio|publico"
+    r"|year|spring|summer|fall|winter)|dijo|grito|comento|tuvo|intento|tomo|amenazo|trato|escribio"
+    r"|publico"
     r"|posteo|mando|puso|estuvo|hace \w+ (?:anos|meses|semanas)"
     r"|(?:el|la) (?:mes|ano|semana) pasad[oa])\b"
 )
