@@ -2738,6 +2738,23 @@ SESSION_40 = {
             AMBIGUOUS,
         ),
     ],
+    # An adult stranger asking a child for pictures; signs of sexual abuse
+    # with the child alone with that person now, across sentences.
+    "child_in_danger_now": [
+        ("some grown man on roblox keeps asking my son to send him pictures, he is 9", CRISIS),
+        ("un tipo le está pidiendo fotos a mi sobrina de 11 por instagram", CRISIS),
+        (
+            "my uncle sneaks into my cousins room at night, she is 7. she is alone with him right"
+            " now",
+            CRISIS,
+        ),
+        ("my 10 year old wants to send pictures to her grandma on whatsapp, is that safe?", NONE),
+        (
+            "my son is 9 and he is home alone right now for an hour after school, is that legal in"
+            " ohio?",
+            NONE,
+        ),
+    ],
 }
 
 
