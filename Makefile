@@ -21,7 +21,7 @@ MINILM      := var/minilm/model.safetensors
 # The folders too: a folder's time changes when a file in it is removed.
 TRAIN_INPUTS := config.yml crisis_resources.yml $(shell find domain data -name '*.yml' -o -type d 2>/dev/null) \
                 iopnav/embeddings.py iopnav/directory/vocab.py iopnav/directory/geo.py $(shell find iopnav/safety iopnav/nlu -name '*.py' -o -name '*.yml' -o -name '*.txt' 2>/dev/null) \
-                iopnav/contextual.py $(WORDLLAMA) $(MINILM)
+                iopnav/contextual.py iopnav/model_loading.py $(WORDLLAMA) $(MINILM)
 
 export PYTHONPATH := $(CURDIR)
 # Rasa phones home to a telemetry server on first use; this network has none.

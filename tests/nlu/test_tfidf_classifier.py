@@ -17,22 +17,23 @@ from iopnav.nlu.tfidf_classifier import TfidfIntentClassifier
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def deployed_config():
-    """The classifier's settings in config.yml, so the tests train what ships."""
-    pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
-    [entry] = [c for c in pipeline if c["name"].endswith("TfidfIntentClassifier")]
-    return {k: v for k, v in entry.items() if k != "name"}
-
-
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
-    resource = Resource("tfidf")
+    """The classifier `make train` trained through the graph component API
+    and persisted in the model archive, loaded back as Rasa loads it (a
+    second training here cost most of a minute of make test)."""
+    archive = ROOT / "models" / "iop.tar.gz"
+    if not archive.exists():
+        pytest.fail("no trained model: run `make train` first")
+    storage, metadata = LocalModelStorage.from_model_archive(
+        tmp_path_factory.mktemp("storage"), archive
+    )
+    [node] = [n for n in metadata.predict_schema.nodes.values() if n.uses is TfidfIntentClassifier]
+    deployed = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+    [entry] = [c for c in deployed if c["name"].endswith("TfidfIntentClassifier")]
+    assert {k: v for k, v in entry.items() if k != "name"}.items() <= node.config.items()
     context = ExecutionContext(GraphSchema({}), "test")
-    config = deployed_config()
-    component = TfidfIntentClassifier.create(config, storage, resource, context)
-    component.train(load_data(str(ROOT / "data" / "nlu")))
-    return TfidfIntentClassifier.load(config, storage, resource, context)
+    return TfidfIntentClassifier.load(node.config, storage, node.resource, context)
 
 
 def parse(component, text):
