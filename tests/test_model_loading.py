@@ -10,47 +10,30 @@ import numpy as np
 import pytest
 from rasa.core import training
 from rasa.core.policies.ted_policy import TEDPolicy
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
 
 from iopnav import model_loading
 from iopnav.model_loading import TAGGERS_FILE, StoredCRFEntityExtractor
+from tests.support.trained import load_component, node_of, unpack
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    model = ROOT / "models" / "iop.tar.gz"
-    if not model.exists():
-        pytest.fail("no trained model: run `make train` first")
-    return LocalModelStorage.from_model_archive(tmp_path_factory.mktemp("storage"), model)
-
-
-def load_node(archive, component_class, **kwargs):
-    """The trained component of `component_class`, loaded from the archive's
-    files as Rasa's graph loads it."""
-    storage, metadata = archive
-    [node] = [n for n in metadata.predict_schema.nodes.values() if n.uses is component_class]
-    context = ExecutionContext(GraphSchema({}), "test")
-    config = {**component_class.get_default_config(), **node.config}  # as Rasa's graph does
-    return component_class.load(config, storage, node.resource, context, **kwargs)
+    return unpack(tmp_path_factory.mktemp("storage"))
 
 
 def test_the_model_stores_the_fitted_crf_and_loads_it_as_a_fresh_fit_would(archive):
-    storage, metadata = archive
-    [node] = [
-        n for n in metadata.predict_schema.nodes.values() if n.uses is StoredCRFEntityExtractor
-    ]
-    with storage.read_from(node.resource) as folder:
+    storage, _ = archive
+    with storage.read_from(node_of(archive, StoredCRFEntityExtractor).resource) as folder:
         kept = folder / TAGGERS_FILE
-        stored = load_node(archive, StoredCRFEntityExtractor)
+        stored = load_component(archive, StoredCRFEntityExtractor)
         # A model trained before the taggers were stored is fitted again, as
         # Rasa's own loader does.
         saved = kept.read_bytes()
         kept.unlink()
         try:
-            refitted = load_node(archive, StoredCRFEntityExtractor)
+            refitted = load_component(archive, StoredCRFEntityExtractor)
         finally:
             kept.write_bytes(saved)
     assert stored.name == "CRFEntityExtractor"  # entities name the extractor as before
@@ -64,10 +47,10 @@ def test_the_model_stores_the_fitted_crf_and_loads_it_as_a_fresh_fit_would(archi
 @pytest.fixture(scope="module")
 def teds(archive):
     """TED loaded our way and Rasa's way, from the same files."""
-    ours = load_node(archive, TEDPolicy)
+    ours = load_component(archive, TEDPolicy)
     model_loading.uninstall()
     try:
-        rasas = load_node(archive, TEDPolicy)
+        rasas = load_component(archive, TEDPolicy)
     finally:
         model_loading.install()
     return ours, rasas

@@ -13,6 +13,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from iopnav.nlu.tfidf_classifier import TfidfIntentClassifier
+from tests.support.trained import load_component, node_of, unpack
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,18 +23,12 @@ def trained(tmp_path_factory):
     """The classifier `make train` trained through the graph component API
     and persisted in the model archive, loaded back as Rasa loads it (a
     second training here cost most of a minute of make test)."""
-    archive = ROOT / "models" / "iop.tar.gz"
-    if not archive.exists():
-        pytest.fail("no trained model: run `make train` first")
-    storage, metadata = LocalModelStorage.from_model_archive(
-        tmp_path_factory.mktemp("storage"), archive
-    )
-    [node] = [n for n in metadata.predict_schema.nodes.values() if n.uses is TfidfIntentClassifier]
+    archive = unpack(tmp_path_factory.mktemp("storage"))
     deployed = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
     [entry] = [c for c in deployed if c["name"].endswith("TfidfIntentClassifier")]
+    node = node_of(archive, TfidfIntentClassifier)
     assert {k: v for k, v in entry.items() if k != "name"}.items() <= node.config.items()
-    context = ExecutionContext(GraphSchema({}), "test")
-    return TfidfIntentClassifier.load(node.config, storage, node.resource, context)
+    return load_component(archive, TfidfIntentClassifier)
 
 
 def parse(component, text):
