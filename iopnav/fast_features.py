@@ -83,6 +83,23 @@ class _Block:
         inplace_csr_row_normalize_l2(one)
         return columns, one.data
 
+    def dots(self, texts: Sequence[str], coef: np.ndarray) -> np.ndarray:
+        """Each text's row times a weight vector over this block, without
+        building the rows: one np.unique over (text, column) pairs, sums by
+        text (the same numbers up to rounding: numpy's L2)."""
+        parts = [self._columns(t) for t in texts]
+        which = np.repeat(np.arange(len(texts)), [len(c) for c in parts])
+        if not len(which):
+            return np.zeros(len(texts))
+        keys, counts = np.unique(
+            which * np.int64(self.size) + np.concatenate(parts), return_counts=True
+        )
+        rows, columns = np.divmod(keys, self.size)
+        values = (np.log(counts) + 1.0) * self.idf[columns]
+        product = np.bincount(rows, weights=coef[columns] * values, minlength=len(texts))
+        norm = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(texts)))
+        return np.divide(product, norm, out=np.zeros(len(texts)), where=norm > 0)
+
 
 def _reproducible(vectorizer) -> bool:
     """The settings this module reproduces (the project's: see RiskModel.fit)."""
@@ -114,8 +131,8 @@ def _union_steps(union) -> List:
     return [t for _, t in union.transformer_list]
 
 
-# A dense block: its width and text -> its (width,) vector.
-Dense = Tuple[int, Callable[[str], np.ndarray]]
+# A dense block: its width and texts -> their (n, width) vectors.
+Dense = Tuple[int, Callable[[Sequence[str]], np.ndarray]]
 
 
 def _lowered(text: str) -> str:
@@ -145,7 +162,7 @@ class FastFeatures:
             dense.append(
                 (
                     embedder.table.shape[1],
-                    lambda text: embedder.embed([_lowered(text)])[0] * embedding_weight,
+                    lambda texts: embedder.embed([_lowered(t) for t in texts]) * embedding_weight,
                 )
             )
         return cls([_Block(t) for t in steps], dense)
@@ -163,8 +180,20 @@ class FastFeatures:
             return None
         # A union with a dense block is joined through COO, which sorts each
         # row's columns: so are these.
-        dense = [(v.width, lambda text, v=v: v.transform([text])[0]) for v in vectors]
+        dense = [(v.width, lambda texts, v=v: v.transform(list(texts))) for v in vectors]
         return cls([_Block(t) for t in steps], dense, sort=bool(dense))
+
+    def dots(self, texts: Sequence[str], coef: np.ndarray) -> np.ndarray:
+        """[row(t) @ coef for t in texts] at a fraction of the cost: the
+        risk model's reading of each sentence (RiskModel._best_sentences)."""
+        total, offset = np.zeros(len(texts)), 0
+        for block in self.blocks:
+            total += block.dots(texts, coef[offset : offset + block.size])
+            offset += block.size
+        for width, vectors_of in self.dense:
+            total += vectors_of(texts).astype(np.float64) @ coef[offset : offset + width]
+            offset += width
+        return total
 
     def row(self, text: str) -> csr_matrix:
         """A 1 x width CSR row, equal (indices, data, order) to the slow path."""
@@ -176,8 +205,8 @@ class FastFeatures:
             columns.append(cols + offset)
             values.append(vals)
             offset += block.size
-        for width, vector_of in self.dense:
-            vector = vector_of(text)
+        for width, vectors_of in self.dense:
+            vector = vectors_of([text])[0]
             nonzero = np.flatnonzero(vector)
             columns.append(nonzero + offset)
             values.append(vector[nonzero].astype(np.float64))

@@ -27,7 +27,7 @@ import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Callable, Dict, List, Tuple  # noqa: E402
+from typing import Callable, Dict, List, Optional, Tuple  # noqa: E402
 
 import yaml  # noqa: E402
 
@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
 from iopnav.evaluation import DEFAULT_MODEL, load_risk_model  # noqa: E402
+from iopnav.nlu.language import detect  # noqa: E402
 from iopnav.safety.component import SafetyScreen  # noqa: E402
 from iopnav.safety.screen import assess  # noqa: E402
 
@@ -95,15 +96,18 @@ def main() -> None:
             "intent_ranking": [{"name": "greet", "confidence": 0.9}],
         }
         if risk is not None:
-            data["risk"] = risk.score_one(text).as_dict()
+            data["risk"] = risk.score([text], [languages.get(text)])[0].as_dict()
         component.process([Message(data=data)])
 
+    languages: Dict[str, Optional[str]] = {}
     decision("warm up")
     print(f"messages: {len(texts)} (longest {max(map(len, texts))} characters), one core")
     encoder = getattr(risk, "contextual", None)
 
     def shared(text: str) -> None:
-        """The intent classifier's MiniLM vector of the message, as in the pipeline."""
+        """The intent classifier's MiniLM vector of the message and the
+        LanguageDetector's reading, as in the pipeline."""
+        languages[text] = detect(text)
         if encoder is not None:
             encoder.embed([" ".join(text.lower().split())])
 
@@ -111,9 +115,12 @@ def main() -> None:
         if encoder is not None:
             encoder.forget()
 
+    def risk_alone(text: str) -> None:
+        risk.score([text], [languages.get(text)])
+
     steps = [("screen alone", assess, len), ("screen + risk model + decision", decision, shared)]
     if risk is not None:
-        steps.insert(1, ("risk model alone", risk.score_one, shared))
+        steps.insert(1, ("risk model alone", risk_alone, shared))
         if encoder is not None:
             steps.insert(2, ("risk model, encoding MiniLM", risk.score_one, unshared))
     else:

@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from iopnav import settings
 from iopnav.nlu import storage
+from iopnav.nlu.language_component import ENTITY as LANGUAGE
 from iopnav.nlu.wordless import is_wordless
 from iopnav.safety import risk_model
 
@@ -57,10 +58,27 @@ class RiskModelComponent(GraphComponent):
             # trains on; 0 turns it off.
             "contextual_weight": 0.3,
             "contextual_tokens": 64,
-            # The readers' log-odds summed (risk_model.combine_log_odds),
-            # weights fitted on the training part's out-of-fold scores
-            # (docs/safety.md, session 33); empty: probabilities averaged.
-            "logit_blend": {"linear": 0.83, "contextual": 0.29, "length": -0.4, "bias": 2.0},
+            # The readers' log-odds summed (risk_model.combine_log_odds)
+            # with the best sentence's n-gram score, weights fitted per
+            # language on the training part's out-of-fold scores
+            # (docs/safety.md, sessions 33 and 42); empty: probabilities
+            # averaged.
+            "logit_blend": {
+                "linear": 0.6,
+                "contextual": 0.32,
+                "length": -0.45,
+                "sentence": 0.27,
+                "sentences": -0.43,
+                "bias": 2.29,
+                "es": {
+                    "linear": 1.06,
+                    "contextual": 0.09,
+                    "length": -0.48,
+                    "sentence": 0.2,
+                    "sentences": -1.01,
+                    "bias": 2.71,
+                },
+            },
         }
 
     @classmethod
@@ -157,7 +175,12 @@ class RiskModelComponent(GraphComponent):
         # A message without words is left unscored (iopnav/nlu/wordless.py).
         scored = [m for m in messages if not is_wordless(m.get(TEXT) or "")]
         texts = [m.get(TEXT) or "" for m in scored]
-        for message, score in zip(scored, self.model.score(texts), strict=True):
+        # The LanguageDetector's reading when it ran (None is its "no clear
+        # language"), so the model need not detect again.
+        languages = (
+            [m.get(LANGUAGE) for m in scored] if all(LANGUAGE in m.data for m in scored) else None
+        )
+        for message, score in zip(scored, self.model.score(texts, languages), strict=True):
             message.set(RISK_KEY, score.as_dict(), add_to_output=True)
         return messages
 

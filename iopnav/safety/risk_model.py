@@ -16,9 +16,10 @@ trains and stores it inside the model archive, and the scripts score it.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 import numpy as np
 import yaml
@@ -90,6 +91,18 @@ def _prepare(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
+
+
+def sentences(text: str) -> List[str]:
+    """The message's sentences of three words or more, when it has two or
+    more of them (else none): each is scored alone by the n-gram regression,
+    so a crisis said in one sentence of a long calm story is not averaged
+    away (combine_log_odds' `sentence`)."""
+    parts = [_prepare(p) for p in _SENTENCE_END.split(text) if len(p.split()) >= 3]
+    return parts if len(parts) >= 2 else []
+
+
 class RiskModel:
     """Sparse n-grams + dense sentence embedding -> logistic regression,
     averaged with a small neural network on the sentence embedding alone.
@@ -109,7 +122,7 @@ class RiskModel:
         dense_clf=None,
         dense_weight: float = 0.0,
         contextual=None,
-        logit_blend: Optional[Dict[str, float]] = None,
+        logit_blend: Optional[Dict[str, Any]] = None,
     ):
         self.embedder = embedder
         self.vectorizer = vectorizer
@@ -139,7 +152,7 @@ class RiskModel:
         contextual=None,
         contextual_weight: float = 0.0,
         contextual_tokens: int = 64,
-        logit_blend: Optional[Dict[str, float]] = None,
+        logit_blend: Optional[Dict[str, Any]] = None,
     ) -> "RiskModel":
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -211,7 +224,11 @@ class RiskModel:
         width = self.embedder.table.shape[1]
         return features[:, -width:].toarray() / self.embedding_weight
 
-    def score(self, texts: Sequence[str]) -> List[RiskScore]:
+    def score(
+        self, texts: Sequence[str], languages: Optional[Sequence[Optional[str]]] = None
+    ) -> List[RiskScore]:
+        """`languages`: each message's ("en", "es" or None, as the
+        LanguageDetector found it); detected here when not given."""
         if not texts:
             return []
         prepared = [_prepare(t) for t in texts]
@@ -224,7 +241,14 @@ class RiskModel:
             vectors = np.vstack([self.contextual.embed([t]) for t in prepared])
             read = _true_column(self.contextual_clf, vectors)
         if self.logit_blend:
-            crisis = combine_log_odds(self.logit_blend, linear, read, prepared)
+            if languages is None:
+                from iopnav.nlu.language import detect
+
+                languages = [detect(t) for t in texts]
+            # Only where the language's weights read sentences.
+            reads = [bool(blend_for(self.logit_blend, lang).get("sentence")) for lang in languages]
+            sentence = self._best_sentences(texts, reads)
+            crisis = combine_log_odds(self.logit_blend, linear, read, prepared, sentence, languages)
         else:
             crisis = self._averaged(linear, read, features)
         kind_probs = self.kind_clf.predict_proba(features)
@@ -233,6 +257,28 @@ class RiskModel:
             RiskScore(float(p), str(self.kind_clf.classes_[k]), float(kind_probs[row, k]))
             for row, (p, k) in enumerate(zip(crisis, best, strict=True))
         ]
+
+    def _best_sentences(
+        self, texts: Sequence[str], reads: Optional[Sequence[bool]] = None
+    ) -> List[Optional[float]]:
+        """The n-gram regression's highest score over each message's sentences
+        (None for a message of fewer than two, or not to be read)."""
+        fast = getattr(self, "_fast", None)
+        true = list(self.crisis_clf.classes_).index(True)
+        coef = self.crisis_clf.coef_[0] * (1 if true else -1)
+        intercept = self.crisis_clf.intercept_[0] * (1 if true else -1)
+        best: List[Optional[float]] = []
+        for i, text in enumerate(texts):
+            parts = sentences(text) if reads is None or reads[i] else []
+            if not parts:
+                best.append(None)
+            elif fast is None:
+                best.append(float(_true_column(self.crisis_clf, self._features(parts)).max()))
+            else:
+                # the regression's probability is the logistic of its decision
+                top = fast.dots(parts, coef).max() + intercept
+                best.append(float(1.0 / (1.0 + np.exp(-top))))
+        return best
 
     def _averaged(self, linear: np.ndarray, read: Optional[np.ndarray], features) -> np.ndarray:
         """The blend before session 33: probabilities averaged, the network on
@@ -286,14 +332,30 @@ def _log_odds(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1.0 - p))
 
 
+def blend_for(weights: Dict[str, Any], language: Optional[str]) -> Dict[str, Any]:
+    """The blend's weights for a message in this language: "es" overrides
+    the weights it names for a Spanish message."""
+    if language == "es" and weights.get("es"):
+        return {**weights, **weights["es"]}
+    return weights
+
+
 def combine_log_odds(
-    weights: Dict[str, float],
+    weights: Dict[str, Any],
     linear: np.ndarray,
     contextual: Optional[np.ndarray],
     texts: Sequence[str],
+    best_sentence: Optional[Sequence[Optional[float]]] = None,
+    languages: Optional[Sequence[Optional[str]]] = None,
 ) -> np.ndarray:
     """The crisis probability from the readers' log-odds, weighted and summed
-    with the message's length (log of its characters) and a bias.
+    with the message's length (log of its characters) and a bias. Since
+    session 42 also the best sentence's n-gram score (`sentence`, with
+    `sentences` added for a message of two or more), so a crisis said once
+    in a long calm message is not averaged away; and a Spanish message
+    takes the weights under "es", fitted on Spanish alone (MiniLM was
+    trained on English: its Spanish reading weighs 0.09, against 0.32 in
+    English; docs/safety.md, session 42).
 
     Why log-odds: an average of probabilities lets a reader that is unsure
     (0.5) pull a sure one (0.99) down as much as a reader that disagrees;
@@ -302,10 +364,19 @@ def combine_log_odds(
     session 33), where the network on WordLlama's vector alone got a weight
     of 0.03 (left out) and a long message lowered the odds (a long story
     with heavy words is more often told than lived)."""
-    z = weights["linear"] * _log_odds(linear) + weights["bias"]
+    rows = [blend_for(weights, languages[i] if languages else None) for i in range(len(texts))]
+
+    def weight(key: str) -> np.ndarray:
+        return np.array([float(row.get(key, 0.0)) for row in rows])
+
+    z = weight("linear") * _log_odds(linear) + weight("bias")
     if contextual is not None:
-        z = z + weights["contextual"] * _log_odds(contextual)
-    z = z + weights["length"] * np.log1p([len(t) for t in texts])
+        z = z + weight("contextual") * _log_odds(contextual)
+    z = z + weight("length") * np.log1p([len(t) for t in texts])
+    if best_sentence is not None:
+        has = np.array([b is not None for b in best_sentence], dtype=float)
+        best = np.array([0.5 if b is None else b for b in best_sentence])
+        z = z + has * (weight("sentence") * _log_odds(best) + weight("sentences"))
     return 1.0 / (1.0 + np.exp(-z))
 
 

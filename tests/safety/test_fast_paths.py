@@ -150,3 +150,18 @@ def test_scores_on_the_fast_path_equal_scores_on_the_slow_path(model, messages):
     )  # built without _fast_layout: scikit-learn's path
     assert getattr(model_slow, "_fast", None) is None
     assert model_slow.score(texts) == fast
+
+
+def test_the_sentence_products_equal_the_rows_times_the_weights(model, messages):
+    """FastFeatures.dots (each sentence of a Spanish message read alone,
+    session 42) skips building the rows; its numbers match them up to
+    rounding, and so do the best sentences' scores."""
+    heldout = [e.text for e in risk_model.load_examples(risk_model.HELDOUT_FILE)[::4]]
+    texts = [_prepare(t) for t in ["", "!!!", "x" * 3000] + messages + heldout]
+    coef = model.crisis_clf.coef_[0]
+    rows = np.array([(model._features([t]) @ coef)[0] for t in texts])
+    assert model._fast.dots(texts, coef) == pytest.approx(rows, abs=1e-12)
+    long = [t for t in messages + heldout if risk_model.sentences(t)]
+    assert len(long) > 100
+    slow = RiskModel(model.embedder, model.vectorizer, model.crisis_clf, model.kind_clf, 1.0)
+    assert model._best_sentences(long) == pytest.approx(slow._best_sentences(long), abs=1e-12)

@@ -167,6 +167,93 @@ def test_the_readers_log_odds_are_summed_with_the_length_and_survive_saving():
     )
 
 
+SESSION_42_WEIGHTS = {
+    "linear": 0.83,
+    "contextual": 0.29,
+    "length": -0.4,
+    "bias": 2.0,
+    "es": {"linear": 1.0, "contextual": 0.1, "length": -0.5, "sentence": 0.2, "sentences": -1.0},
+}
+
+
+def _odds(p):
+    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def test_a_spanish_message_takes_its_own_weights_and_its_best_sentence_is_read_alone():
+    """Since session 42 (docs/safety.md): a Spanish message takes the weights
+    under "es" (MiniLM reads English; a weight it does not name, here the
+    bias, stays the English one), and the n-gram regression also scores each
+    sentence of a message of two or more, so a crisis said once in a long
+    calm message is not averaged away. Here only the Spanish weights name
+    the sentence reader, so the English reading has no sentence term; a
+    one-sentence message and short fragments add nothing."""
+    encoder = contextual.load()
+    model = RiskModel.fit(
+        TINY,
+        embeddings.load(),
+        contextual=encoder,
+        contextual_weight=0.3,
+        logit_blend=SESSION_42_WEIGHTS,
+    )
+    story = (
+        "The groups meet in the evening after work. My knee is killing me after the run. "
+        "I want to end my life tonight."
+    )
+    assert risk_model.sentences(story) == [
+        "the groups meet in the evening after work.",
+        "my knee is killing me after the run.",
+        "i want to end my life tonight.",
+    ]
+    assert risk_model.sentences("ok. thanks. i want to end my life tonight") == []
+    linear = model.crisis_clf.predict_proba(model._features([story.lower()]))[:, 1]
+    read = model.contextual_clf.predict_proba(encoder.embed([story.lower()]))[:, 1]
+    best = model.crisis_clf.predict_proba(model._features(risk_model.sentences(story)))[:, 1]
+    assert best.max() > linear[0]  # the crisis sentence alone reads surer than the story
+
+    def expected(w, sentence):
+        z = w["linear"] * _odds(linear) + w["contextual"] * _odds(read) + 2.0
+        z += w["length"] * np.log1p(len(story))
+        if sentence:
+            z += w["sentence"] * _odds(best.max()) + w["sentences"]
+        return 1 / (1 + np.exp(-z))
+
+    english, spanish = model.score([story, story], ["en", "es"])
+    assert english.crisis == pytest.approx(expected(SESSION_42_WEIGHTS, False)[0], abs=1e-6)
+    assert spanish.crisis == pytest.approx(expected(SESSION_42_WEIGHTS["es"], True)[0], abs=1e-6)
+    # not told the language, the model detects it: this story is English
+    assert model.score_one(story).crisis == pytest.approx(english.crisis)
+    loaded = pickle.loads(pickle.dumps(model))
+    assert loaded.score([story], ["es"])[0].crisis == pytest.approx(spanish.crisis)
+
+
+def test_the_component_passes_the_detected_language_to_the_model(tmp_path):
+    """The LanguageDetector's reading decides the weights; without it (a
+    pipeline that lacks the detector) the model detects the language."""
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+
+    from iopnav.nlu.language_component import ENTITY as LANGUAGE
+    from iopnav.safety.risk_component import RISK_KEY, RiskModelComponent
+
+    model = RiskModel.fit(TINY, embeddings.load(), logit_blend=SESSION_42_WEIGHTS)
+    component = RiskModelComponent({}, LocalModelStorage(tmp_path), Resource("risk"), model)
+    text = "quiero terminar con mi vida esta noche"
+    told, untold = Message.build(text=text), Message.build(text=text)
+    told.set(LANGUAGE, "en")  # as if the detector had read it as English
+    component.process([told])
+    component.process([untold])
+    assert told.get(RISK_KEY)["crisis"] == pytest.approx(
+        round(model.score([text], ["en"])[0].crisis, 3)
+    )
+    assert untold.get(RISK_KEY)["crisis"] == pytest.approx(
+        round(model.score([text], ["es"])[0].crisis, 3)
+    )
+    assert told.get(RISK_KEY)["crisis"] != untold.get(RISK_KEY)["crisis"]
+
+
 def test_the_component_leaves_a_message_without_words_unscored(tmp_path):
     """A few dots say nothing to weigh (iopnav/nlu/wordless.py); the words
     around the same dots are scored."""
