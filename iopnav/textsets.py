@@ -91,6 +91,10 @@ SAFETY_EVALUATION_SETS: Dict[str, Tuple[str, str]] = {
     # written blind in session 40: someone else in danger now or within
     # hours, asked as "how do I help", against the same worry in general
     "blind_s40": ("tests/safety/blind_s40.yml", "session-40 someone-else blind set"),
+    # written blind in session 43: danger now told inside an ordinary message
+    # (a greeting, a service or medication question), against heavy but
+    # risk-free context told the same way
+    "blind_s43": ("tests/safety/blind_s43.yml", "session-43 ordinary-message blind set"),
 }
 
 

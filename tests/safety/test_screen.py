@@ -2758,8 +2758,38 @@ SESSION_40 = {
 }
 
 
-@pytest.mark.parametrize("text, level", _class_params(SESSION_40))
-def test_session_40_classes(text, level):
+SESSION_43 = {
+    # Past risk and a word of recurrence: a hand-off when the word stands
+    # near the risk itself or something happens tonight, the screening
+    # question when what came back is drinking or low mood, or the risk is
+    # denied beside it; a person back at work or home is not risk back.
+    "what_came_back": [
+        (
+            "I had an attempt in college. My depression is back this winter, no thoughts of"
+            " hurting myself. Is IOP a good fit?",
+            AMBIGUOUS,
+        ),
+        (
+            "my mom had an attempt when I was 12. she's been drinking heavy again lately, what do"
+            " you offer families",
+            AMBIGUOUS,
+        ),
+        (
+            "he attempted in the spring. he is back home with us now. what should we ask a program",
+            NONE,
+        ),
+        ("I attempted in 2012 and lately the thoughts are back, worse than before", CRISIS),
+        (
+            "i tried to end my life in 2019. recently i've been thinking about doing it again",
+            CRISIS,
+        ),
+        ("attempted suicide in 2015. tonight it feels like then, I have the pills out", CRISIS),
+    ],
+}
+
+
+@pytest.mark.parametrize("text, level", _class_params({**SESSION_40, **SESSION_43}))
+def test_session_40_and_43_classes(text, level):
     assert assess(text).level == level
 
 

@@ -124,7 +124,9 @@ class CrisisScreen:
                 text = text.replace(phrase, " ")
             coming_back = history.recurrence(text, message.history)
             if coming_back:
-                found.crisis.append(coming_back)
+                (found.crisis if coming_back.kind == "strong" else found.ambiguous).append(
+                    coming_back
+                )
 
 
 def _matches(kind: str, sentence: SentenceFrames) -> List[Match]:

@@ -210,10 +210,23 @@ _RISK_HISTORY = re.compile(
 _INCIDENT_TIME = re.compile(
     r"\b(?:tonight|last night|this morning|earlier today|yesterday|just now|an hour ago)\b"
 )
-# ...with a word for it coming back, anywhere in the message.
+# ...with a word for it coming back, anywhere in the message (not a person
+# back at work or home: "he's back at work").
 _RECURRENCE = re.compile(
-    rf"\b(?:again|lately|recently|these days|{_COMING_BACK}|are back|is back|returning|right"
+    rf"\b(?:again|lately|recently|these days|{_COMING_BACK}|(?:are|is) back(?! (?:at|to|in|on"
+    r"|home|with|from|together|for|into|where|now (?:at|to|in|on)))|returning|right"
     r" now|last night|yesterday|this morning|earlier today|tonight|starting to|started to)\b"
+)
+# What makes a word of recurrence sure of the risk itself, near it: a word
+# of dying or self-harm, a means, or the risk as "it" done or thought of
+# ("cut again", "the thoughts are back", "thinking about it"), not drinking or low mood back
+# after a past attempt ("he has been drinking more lately"), which gets the
+# screening question (session 43).
+_DEATH_OR_IT_CUE = re.compile(
+    r"\b(?:attempt\w*|suicid\w*|overdos\w*|od'?d|self-harm\w*|cut\w*|burn\w*|kill\w*|die|dying"
+    r"|dead|death|end (?:it|my life|things)|hurt\w*|harm\w*|pills?|gun\w*|rope|knife|blade|razor\w*"
+    r"|bridge|jump\w*|note|letter|goodbye\w*|plan\w*|urges?|thoughts?|same way|that way|like that"
+    r"|voices?|(?:do|doing|did|done|try|trying|tried|about|thinking of) it)\b"
 )
 # Stable now, in Spanish ("estoy bien", "llevo 3 años limpio", "sobreviviente").
 _STABLE_ES = (
@@ -365,12 +378,17 @@ def _present_with_risk(text: str, words: re.Pattern, cue: re.Pattern) -> bool:
 _CUE_BEFORE, _CUE_AFTER = 25, 40
 
 
-def _present_near_risk(text: str, words: re.Pattern, cue: re.Pattern) -> bool:
-    """One of `words` with the risk (`cue`) close to it."""
+def _present_near_risk(
+    text: str, words: re.Pattern, cue: re.Pattern, unless_denied: bool = False
+) -> bool:
+    """One of `words` with the risk (`cue`) close to it; with `unless_denied`,
+    not the risk denied there ("depression is back, no thoughts of dying")."""
     for part in SEGMENT_END.split(text):
         for word in words.finditer(part):
             near = part[max(0, word.start() - _CUE_BEFORE) : word.end() + _CUE_AFTER]
-            if cue.search(near):
+            if any(
+                not (unless_denied and negated(part, risk.group(0))) for risk in cue.finditer(near)
+            ):
                 return True
     return False
 
@@ -524,4 +542,11 @@ def recurrence(norm: str, told_as_history: bool = False) -> Optional[Match]:
     category = (
         "self_harm" if re.search(r"self-harm|cut", coming_back.group(0)) else "suicidal_explicit"
     )
-    return Match(category, "strong", "recurrence", coming_back.group(0), norm)
+    # Sure (a hand-off) with a time of something happening now or the risk
+    # itself near the word; otherwise the screening question.
+    sure = _INCIDENT_TIME.search(text) or _present_near_risk(
+        text, _RECURRENCE, _DEATH_OR_IT_CUE, unless_denied=True
+    )
+    return Match(
+        category, "strong" if sure else "ambiguous", "recurrence", coming_back.group(0), norm
+    )
