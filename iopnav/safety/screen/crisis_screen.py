@@ -124,9 +124,8 @@ class CrisisScreen:
                 text = text.replace(phrase, " ")
             coming_back = history.recurrence(text, message.history)
             if coming_back:
-                (found.crisis if coming_back.kind == "strong" else found.ambiguous).append(
-                    coming_back
-                )
+                sure = coming_back.kind == "strong"
+                found.add(coming_back, Outcome.CRISIS if sure else Outcome.ASK, None)
 
 
 def _matches(kind: str, sentence: SentenceFrames) -> List[Match]:

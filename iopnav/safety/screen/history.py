@@ -163,15 +163,27 @@ _PRESENT_TIME = re.compile(
 SEGMENT_END = re.compile(r"[.!?;\n]+")
 # What makes a sentence speak of risk: a risk word, a means, a wish to die,
 # distress, the risk referred to ("that way", "those thoughts").
-_RISK_WORDS = (
+# Words of dying or self-harm, a means, the thoughts: the risk itself.
+_DEATH_WORDS = (
     r"attempt\w*|suicid\w*|overdos\w*|od'?d|self-harm\w*|cut\w*|burn\w*|kill\w*|die|dying"
-    r"|dead|death|end (?:it|my life|things)|hurt\w*|harm\w*|pills?|meds?|gun\w*|rope|knife|blade"
-    r"|razor\w*|bridge|jump\w*|note|letter|goodbye\w*|plan\w*|urges?|thoughts?|dark\w*|hopeless"
+    r"|dead|death|end (?:it|my life|things)|hurt\w*|harm\w*|pills?|gun\w*|rope|knife|blade"
+    r"|razor\w*|bridge|jump\w*|note|letter|goodbye\w*|plan\w*|urges?|thoughts?|same way|that way"
+    r"|like that|voices?"
+)
+_RISK_WORDS = (
+    rf"{_DEATH_WORDS}|meds?|dark\w*|hopeless"
     r"|can not|cannot|give up|relaps\w*|drink\w*|drank|drunk|using|used|high|scared|afraid"
-    r"|unsafe|not safe|bad place|struggl\w*|spiral\w*|trigger\w*|same way|that way|like that|those"
-    r" (?:thoughts|feelings)|not (?:ok|okay|fine|well)|voices?|hospital\w*|er|icu|911|988"
+    r"|unsafe|not safe|bad place|struggl\w*|spiral\w*|trigger\w*|those"
+    r" (?:thoughts|feelings)|not (?:ok|okay|fine|well)|hospital\w*|er|icu|911|988"
 )
 _RISK_CUE = re.compile(rf"\b(?:{_RISK_WORDS})\b")
+# What makes a word of recurrence sure of the risk itself, near it: the risk
+# or "it" done or thought of ("cut again", "the thoughts are back", "thinking
+# about it"), not drinking or low mood back after a past attempt ("he has been
+# drinking more lately"), which gets the screening question (session 43).
+_DEATH_OR_IT_CUE = re.compile(
+    rf"\b(?:{_DEATH_WORDS}|(?:do|doing|did|done|try|trying|tried|about|thinking of) it)\b"
+)
 # For "again", "still", "want to": also the risk as "it" ("I want to do it").
 _RISK_OR_IT_CUE = re.compile(rf"\b(?:{_RISK_WORDS}|it|that|those|them|the same|feelings?)\b")
 
@@ -216,17 +228,6 @@ _RECURRENCE = re.compile(
     rf"\b(?:again|lately|recently|these days|{_COMING_BACK}|(?:are|is) back(?! (?:at|to|in|on"
     r"|home|with|from|together|for|into|where|now (?:at|to|in|on)))|returning|right"
     r" now|last night|yesterday|this morning|earlier today|tonight|starting to|started to)\b"
-)
-# What makes a word of recurrence sure of the risk itself, near it: a word
-# of dying or self-harm, a means, or the risk as "it" done or thought of
-# ("cut again", "the thoughts are back", "thinking about it"), not drinking or low mood back
-# after a past attempt ("he has been drinking more lately"), which gets the
-# screening question (session 43).
-_DEATH_OR_IT_CUE = re.compile(
-    r"\b(?:attempt\w*|suicid\w*|overdos\w*|od'?d|self-harm\w*|cut\w*|burn\w*|kill\w*|die|dying"
-    r"|dead|death|end (?:it|my life|things)|hurt\w*|harm\w*|pills?|gun\w*|rope|knife|blade|razor\w*"
-    r"|bridge|jump\w*|note|letter|goodbye\w*|plan\w*|urges?|thoughts?|same way|that way|like that"
-    r"|voices?|(?:do|doing|did|done|try|trying|tried|about|thinking of) it)\b"
 )
 # Stable now, in Spanish ("estoy bien", "llevo 3 años limpio", "sobreviviente").
 _STABLE_ES = (
