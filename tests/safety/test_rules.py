@@ -189,6 +189,18 @@ RULE_EXAMPLES = {
         AMBIGUOUS,
         "question_about_services",
     ),
+    ("strong", "for_training"): (
+        "Trabajo en un centro juvenil y quiero folletos sobre la sobredosis de fentanilo para los"
+        " muchachos.",
+        AMBIGUOUS,
+        "question_about_services",
+    ),
+    ("topic", "for_training"): (
+        "Trabajo en una parroquia y muchas familias han perdido a alguien por suicidio. ¿Tienen"
+        " capacitación para líderes?",
+        AMBIGUOUS,
+        "question_about_services",
+    ),
     ("topic", "question_about_self_harm"): (
         "can self harm become a habit for teenagers?",
         AMBIGUOUS,

@@ -2788,8 +2788,66 @@ SESSION_43 = {
 }
 
 
-@pytest.mark.parametrize("text, level", _class_params({**SESSION_40, **SESSION_43}))
-def test_session_40_and_43_classes(text, level):
+SESSION_44 = {
+    # "hasn't" spelled out like "haven't", so a negation reads it: risk that
+    # has not happened since is not a hand-off; "hasn't stopped" still is.
+    "has_not_since": [
+        (
+            "My son is 15 and hasn't cut himself in over a year, he is doing well. Do you have a"
+            " teen group?",
+            AMBIGUOUS,
+        ),
+        (
+            "my sister hasn't stopped talking about killing herself since friday and she won't"
+            " answer now",
+            CRISIS,
+        ),
+    ],
+    # The writer's own past act ("i self harmed", "i swallowed a bottle")
+    # said to be over ("nothing since") is history; the same act with a time
+    # of minutes or hours ago is happening now.
+    "own_past_act": [
+        ("i self harmed from 14 to 17, nothing since. 22 now. do u have evening groups", NONE),
+        (
+            "i had an attempt in 2018. i swallowed a handful of my sleeping pills 20 mins ago",
+            CRISIS,
+        ),
+        ("I got clean in 2019. I took a bottle of pills an hour ago and I feel strange", CRISIS),
+    ],
+    # Anger that takes the writer's breath, though the sentence names
+    # someone else: the question, not 911; someone else's breath stays a
+    # hand-off.
+    "breath_of_anger": [
+        (
+            "I get so angry at my brother I can barely breathe when he starts yelling at me",
+            AMBIGUOUS,
+        ),
+        ("my brother took a lot of his pills and he can barely breathe", CRISIS),
+    ],
+    # Overdose as a subject in Spanish ("emergencias de sobredosis", "muertes
+    # por sobredosis"), a training asked for a group, "suicide risk" as a
+    # subject.
+    "subject_not_danger": [
+        ("Trabajo en un albergue y quiero armar un kit para emergencias de sobredosis.", NONE),
+        ("muertes por sobredosis en el condado, tienen datos para mi clase?", NONE),
+        (
+            "Mi hermano murió de sobredosis. En su escuela quieren una charla para los alumnos,"
+            " ¿la pueden dar?",
+            AMBIGUOUS,
+        ),
+        (
+            "our clinic is building a process for patients who screen positive for suicide risk."
+            " what is a warm handoff?",
+            NONE,
+        ),
+        ("creo que me di una sobredosis, me siento muy mal", CRISIS),
+        ("I'm a teacher and I want to kill myself. Do you have a workshop for staff?", CRISIS),
+    ],
+}
+
+
+@pytest.mark.parametrize("text, level", _class_params({**SESSION_40, **SESSION_43, **SESSION_44}))
+def test_session_40_43_and_44_classes(text, level):
     assert assess(text).level == level
 
 

@@ -87,7 +87,7 @@ _TOPIC_NOUN_AFTER = re.compile(
     r"\s+(?:prevention|awareness|education|trainings?|statistics|stats|numbers|rates?|research"
     r"|postvention|month|week|day|talks?|presentation|workshops?|walk|module|unit|curriculum|policy"
     r"|protocol|resources|materials|screenings?|assessments?|warning signs|loss|epidemic|deaths"
-    r"|response|kits?|among|calls|risk factors|contagion|clusters?|stigma|studies|data)\b"
+    r"|response|kits?|among|calls|risk(?: factors)?|contagion|clusters?|stigma|studies|data)\b"
     # the subject in a group of people (session 38: "suicide in older men",
     # "el suicidio en adultos mayores")
     r"|\s+(?:in|among|en|entre) (?:the |los |las |la )?(?:\w+ ){0,2}(?:men|women|adults|teens"
@@ -955,9 +955,41 @@ _STUDY = re.compile(
 )
 
 
-@frame('the message says the writer asks for study ("for my sociology paper")')
-def for_study(s: SentenceFrames, m: Match) -> bool:
-    return bool(_STUDY.search(s.message.norm))
+def _message_says(name: str, description: str, rx: "re.Pattern") -> Frame:
+    """A frame that holds when `rx` is found anywhere in the message."""
+
+    def says(s: SentenceFrames, m: Match) -> bool:
+        return bool(rx.search(s.message.norm))
+
+    says.__name__ = name
+    return frame(description)(says)
+
+
+for_study = _message_says(
+    "for_study", 'the message says the writer asks for study ("for my sociology paper")', _STUDY
+)
+
+
+# The message asks for teaching on the subject for a group: a training, a
+# talk, a workshop, materials or a curriculum ("trainings on suicide calls
+# for dispatchers", "un taller sobre depresión y suicidio para la
+# comunidad"), session 44. A referral of one client is not such a request.
+_TRAINING = re.compile(
+    r"\b(?:trainings?|workshops?|curricul(?:um|a)|in-?service|(?:give|do|host|run|offer)"
+    r" (?:a |any )?(?:talk|presentation|session)s?|speakers?|handouts|brochures|flyers|pamphlets"
+    r"|posters|(?:resources|materials?) (?:for|to (?:share with|hand|give)) (?:our|my|the)"
+    r" (?:\w+ )?(?:staff|students|members|team|employees|teachers|parents|congregation|community"
+    r"|class|classroom|cast|families|residents|volunteers|officers|nurses|dispatchers)"
+    r"|capacitacion(?:es)?|talleres?|charlas?|platicas?|folletos?|volantes|material (?:en espanol"
+    r"|para))\b"
+)
+
+
+for_training = _message_says(
+    "for_training",
+    'the message asks for a training, talk or materials for a group ("a workshop for staff")',
+    _TRAINING,
+)
 
 
 # The writer asks how to help or talk to someone, and the risk words say who
@@ -1099,6 +1131,11 @@ _BODY_IN_DANGER = re.compile(
 )
 
 
+# "i" just before the breath ("so angry at my ex i can barely breathe"):
+# the writer's own breath, whoever else the sentence names.
+_WRITER_BREATHES = re.compile(r"\bi (?:\S+ ){0,2}$")
+
+
 @frame("the writer's breath taken by a feeling (\"so stressed i can't breathe\"), nothing taken")
 def breath_of_feeling(s: SentenceFrames, m: Match) -> bool:
     message = s.message.norm
@@ -1109,7 +1146,10 @@ def breath_of_feeling(s: SentenceFrames, m: Match) -> bool:
             or _BREATH_FEELING.search(s.sentence)
             or _PANIC.search(message)
         )
-        and not _SOMEONE_ELSE.search(s.sentence)
+        and (
+            not _SOMEONE_ELSE.search(s.sentence)
+            or any(_WRITER_BREATHES.search(before) for before, _ in _surroundings(s, m))
+        )
         and not _SUBSTANCE.search(message)
         and not _BODY_IN_DANGER.search(message)
     )

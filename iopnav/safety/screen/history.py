@@ -156,7 +156,7 @@ _PRESENT_RISK = re.compile(
 _PRESENT_TIME = re.compile(
     r"\b(?:lately|recently|these days|right now|tonight|today|this week|this morning|last"
     r" night|yesterday|last week|last weekend|this month|last month|(?:a few|few|couple of|a"
-    r" couple of|two|three|\d+) (?:days|weeks|hours|minutes) ago"
+    r" couple of|two|three|\d+) (?:days|weeks|hours|hrs?|minutes|mins?) ago"
     r"|the other (?:day|night)|this (?:afternoon|evening)|earlier today|just now|an hour ago)\b"
 )
 # Where a message's parts end (frames.py splits messages with it too).
@@ -220,7 +220,8 @@ _RISK_HISTORY = re.compile(
 # bathroom"): the risk coming back wherever it stands, even in a message
 # told as history.
 _INCIDENT_TIME = re.compile(
-    r"\b(?:tonight|last night|this morning|earlier today|yesterday|just now|an hour ago)\b"
+    r"\b(?:tonight|last night|this morning|earlier today|yesterday|just now|an hour ago"
+    r"|(?:\d+|a few|few|couple of|a couple of|two|three) (?:hours|hrs?|minutes|mins?) ago)\b"
 )
 # ...with a word for it coming back, anywhere in the message (not a person
 # back at work or home: "he's back at work").
@@ -266,7 +267,8 @@ _STABLE = re.compile(
     r"|fine now|okay now|ok now"
     r"|better now|good place|healthy|survived|got help|got better|safe now|helped|resolved|behind"
     r" me|in remission"
-    r"|no longer|have not since|not since|behind me|better place|doing great|changed"
+    r"|no longer|have not since|not since|nothing (?:like that |like it )?since|behind me"
+    r"|better place|doing great|changed"
     r" that|scars|proud|peer (?:counselor|mentor|support)"
     r"|lived experience|not anymore|do not feel that way|got out|much better"
     # "I've been well for 25 years", "I have a good life now", "now I'm good"
@@ -286,8 +288,10 @@ _STABLE = re.compile(
 _PAST_RISK = re.compile(
     r"\b(?:i (?:was|were) (?:\w+ )?(?:suicidal|hospitalized|cutting|self-harming|in an"
     r" abusive|abused|overdosing)"
-    r"|i (?:tried|attempted|survived|overdosed|odd|cut myself|self-harmed|burned myself|used"
-    r" to|wrote a (?:suicide )?note|took an overdose)|(?:and|then) (?:tried|attempted) to"
+    r"|i (?:tried|attempted|survived|overdosed|odd|cut myself|self[- ]harmed|burned myself|used"
+    r" to|wrote a (?:suicide )?note|took an overdose|hurt myself"
+    r"|(?:swallowed|took) (?:a bottle|a bunch|a handful|all|everything))"
+    r"|(?:and|then) (?:tried|attempted) to"
     r"|my (?:last|past|previous|old|only) (?:suicide )?(?:attempt|overdose)"
     # a survivor of it, a former self-harmer, an attempt had, a history listed
     r"|(?:survivor of|survived) (?:both )?(?:a |an |my |two |\w+ )?(?:suicide attempt|attempt"
@@ -303,7 +307,8 @@ _STABLE_NOW = re.compile(
     r" place|(?:fine|ok|okay|well|better|stable|safe|good) now"
     r"|now (?:i am|i be) (?:fine|ok|okay|stable|safe|well|good|doing)|do not feel that way"
     r" (?:anymore|now)|not anymore|no longer"
-    r"|have not since|not since|changed that|got help|in recovery|recovered|(?:sober|clean)"
+    r"|have not since|not since|nothing (?:like that |like it )?since|changed that|got help"
+    r"|in recovery|recovered|(?:sober|clean)"
     r" (?:for|since)|years (?:sober|clean)|(?:stable|well|safe) since"
     # a survivor of it says it is over
     r"|(?:attempt|overdose) survivor|survivor of (?:a |an |my |both a )?(?:suicide attempt"
@@ -454,7 +459,11 @@ def told_in_past(segment: str, age: int = 0, following: str = "") -> bool:
     """This part of the message names a remote time or past risk, or an age
     younger than `age`, the message's age now (age_now), or the part
     `following` it dates it ("That was nine years ago.")."""
-    if _REMOTE_TIME.search(segment) or _PAST_RISK.search(segment):
+    if _REMOTE_TIME.search(segment):
+        return True
+    # past risk told with the time of something happening now ("i took
+    # everything in my cabinet 15 min ago") is not history
+    if _PAST_RISK.search(segment) and not _INCIDENT_TIME.search(segment):
         return True
     if _DATES_THE_LAST.search(following) and _REMOTE_TIME.search(following):
         return True

@@ -36,6 +36,8 @@ _EXPANSION_TABLE = [
     (r"\bshouldn'?t\b", "should not"),
     (r"\bcouldn'?t\b", "could not"),
     (r"\bhaven'?t\b", "have not"),
+    (r"\bhasn'?t\b", "has not"),
+    (r"\bweren'?t\b", "were not"),
     (r"\bhadn'?t\b", "had not"),
     (r"\bain'?t\b", "am not"),
     (r"\b(tonight|today|tomorrow)'s\b", r"\1 is"),
