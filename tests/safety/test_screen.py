@@ -2824,6 +2824,42 @@ SESSION_44 = {
         ),
         ("my brother took a lot of his pills and he can barely breathe", CRISIS),
     ],
+    # Past risk said to be over: the act stopped, a phase ended, an age then
+    # younger than the writer's age now, months or years without it in
+    # Spanish; the same with a time of minutes ago, "tonight" or "again" is
+    # risk now, and someone else's age is not the writer's.
+    "told_as_over": [
+        (
+            "i stopped cutting when i moved out and never started again. do u have young adult"
+            " groups",
+            NONE,
+        ),
+        ("my suicidal phase is over, it ended with the right meds. do you treat adhd?", NONE),
+        ("I hurt myself from 15 to 18. I'm 40 now and want a group for my anxiety.", NONE),
+        ("llevo dos años sin cortarme, ¿tienen grupo de apoyo para no recaer?", NONE),
+        ("i stopped cutting for a year but tonight i cut again and i want to keep going", CRISIS),
+        (
+            "my uncle abused me from 6 to 12. he is 60 now and i am going to hurt him tonight",
+            CRISIS,
+        ),
+        ("llevo un año sin cortarme y hace 20 minutos lo hice otra vez", CRISIS),
+    ],
+    # Words of the present about ordinary life in a story of past risk
+    # ("keep it private", "want to finally deal with it") do not end the
+    # history frame; thinking of doing it again does.
+    "ordinary_present": [
+        (
+            "I overdosed back in my twenties, clean for years now. I'd like to keep it private at"
+            " work, is IOP confidential?",
+            NONE,
+        ),
+        (
+            "my overdose was 4 years ago. i want to finally deal with it in therapy, do you take"
+            " medicaid",
+            NONE,
+        ),
+        ("I attempted in 2015 and lately I keep thinking about doing it again", CRISIS),
+    ],
     # Overdose as a subject in Spanish ("emergencias de sobredosis", "muertes
     # por sobredosis"), a training asked for a group, "suicide risk" as a
     # subject.

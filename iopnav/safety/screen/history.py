@@ -99,6 +99,9 @@ _RISK_NOW = re.compile(
     rf"\b(?:{_COMING_BACK}|urges?|relapsed|relaps(?:e|es|ing) (?:again|into)"
     r"|(?:pensando|pienso|quiero|ganas|cortando|corto|intentar\w*|matarme|suicidarme)"
     r"(?: \w+){0,3} (?:otra vez|de nuevo)|esta noche|ahorita|ahora mismo|no aguanto|ya no puedo"
+    # done again, or minutes or hours ago ("lo hice otra vez", "hace 10 minutos")
+    r"|(?<!no )lo hice (?:otra vez|de nuevo)|lo volvi a hacer|volvi a (?:cortarme|hacerlo"
+    r"|lastimarme)|hace (?:\d+|unos|unas|un par de|pocos|un|una) (?:minutos|mins?|horas?)"
     r"|(?:estoy pensando|lo estoy pensando|(?<!no )pienso) en"
     r" (?:matarme|suicidarme|morir|hacerlo|eso)"
     r"|quiero (?:morir|matarme|hacerlo|cortarme|desaparecer|dejar de vivir)"
@@ -130,16 +133,23 @@ _PRESENT_RISK = re.compile(
     r"|panic|nervous)|jump|worry|carry|a little|here|kicking|help|something|worth|needs|has"
     r"|do (?:na|aa)|attend|use (?:dbt|the|my|those|these) skills|married|together|close"
     r"|in touch|on (?:meds|medication)|take (?:my|meds)|have (?:nightmares|flashbacks|the scars"
-    r"|scars)|anxious|jumpy|tell|useful|a thing))"
+    r"|scars)|anxious|jumpy|tell|useful|a thing|hits|hit|be (?:useful|helpful|worth|relevant"
+    r"|a good fit|a fit)))"
+    # keeping a thing private or going ("keep it quiet", "keep it all together")
     r"|(?:keep|keeps|kept)(?! (?:it that way|it up|(?:this|it) (?:short|brief)|track"
     r"|(?:a |my )?(?:little )?(?:count|tally|log|journal|calendar)|my"
     r" (?:appointment|spot|job|insurance)|going to (?:group|meetings|therapy)|(?:me|myself)"
-    r" (?:sober|clean|safe|busy)))|are back|is back|starting to|started to|start to"
+    r" (?:sober|clean|safe|busy)|it (?:quiet|private|going|together|all together|separate"
+    r"|to myself|simple)|separate))|are back|is back"
+    r"|(?:starting|started|start) to(?! (?:deal|heal|feel (?:better|good|like myself)|open up"
+    r"|talk|work on))"
     r"|relapse\w*(?! prevention)"
     r"|(?<!used to )(?:want to|wanna)(?!"
     r" (?:get|find|join|know|learn|start|ask|talk|volunteer|help|stay|keep|continue|make sure|be"
     r" sure"
-    r"|work|try|see|sign|enroll|apply|come|attend|do (?:iop|group|the|a|an|some)|be a|become|give"
+    r"|work|try|see|sign|enroll|apply|come|attend|do (?:iop|group|the|a|an|some|your)|be a|become"
+    r"|break (?:that|the|this)|finally (?:deal|get|talk|address|work|tell)|give (?:him|her|them)"
+    r" (?:your|the)|give"
     r" back|share|say|thank|understand|check"
     r"|schedule|book|switch|change|hear|meet|go back|return|focus|address|deal|work on|be part|be"
     r" in|be there|mention|note|add|let|tell|point|refer|put together|recommend|donate|include"
@@ -257,11 +267,24 @@ _PAST_RISK_ES = expand(
     r"|(?:mi|su) (?:ultimo|ultima|unico|unica) (?:intento|sobredosis)"
     r"|despues de (?:(?:una|mi|la|su) )?sobredosis|despues de (?:un|mi|su) intento"
     r"|antes (?:pensaba|me cortaba|queria morir|queria matarme)"
+    r"|(?:llevo|lleva|llevamos) (?:\w+ ){1,2}sin (?:cortarme|cortarse|lastimarme|lastimarse"
+    r"|hacerme dano|hacerse dano|intentarlo)"
+    r"|(?:varios|dos|tres|muchos) intentos de (?:quitarme la vida|matarme|suicid\w+)"
     r"|(?:me|se) (?:intente|intento|trate de|trato de) (?:%DIE_ES%|quitar la vida)"
     r"|(?:intente|intento|trate de|trato de) (?:%DIE_ES%(?:me|se)|quitar(?:me|se) la vida)"
 )
+# The act stopped, and word that it is over (session 44): "stopped cutting",
+# "never started again", "nothing new in 3 years", "my suicidal phase ended".
+_STOPPED = (
+    r"(?:stopped|quit) (?:cutting|self[- ]harm\w*|burning (?:myself|himself|herself)"
+    r"|hurting (?:myself|himself|herself))"
+)
+_OVER = (
+    r"never started (?:again|back)|nothing new (?:in|for)|(?:phase|period|stage) (?:ended|is over"
+    r"|was over)|not like that anymore|all good now"
+)
 _STABLE = re.compile(
-    r"\b(?:stable|sober|clean|in recovery|recovered"
+    rf"\b(?:{_STOPPED}|{_OVER}|stable|sober|clean|in recovery|recovered"
     r"|doing (?:(?:so|really|very|pretty|much|so much|a lot|way) )?(?:well|better|good|great|ok"
     r"|okay|amazing|amazingly|fantastic|awesome)"
     r"|fine now|okay now|ok now"
@@ -300,10 +323,12 @@ _PAST_RISK = re.compile(
     r"|(?:i|he|she|they) had (?:a |an |my |one |two |\w+ )?(?:suicide attempt|attempt|overdose"
     r"|hospitalization)|after (?:trying|attempting|i tried|he tried|she tried) to (?:end|kill|take)"
     r"|(?:my|his|her|their) (?:long )?history(?: :| includes| is| of)|history includes"
+    # the act stopped, or a phase of it named ("stopped cutting", "my suicidal phase")
+    rf"|{_STOPPED}|(?:my|his|her|their) suicidal (?:phase|period|stage|years|days)"
     rf"|{_PAST_RISK_ES})\b"
 )
 _STABLE_NOW = re.compile(
-    r"\b(?:behind me|(?:a |much |in a )?(?:better|good|great)"
+    rf"\b(?:{_STOPPED}|{_OVER}|behind me|(?:a |much |in a )?(?:better|good|great)"
     r" place|(?:fine|ok|okay|well|better|stable|safe|good) now"
     r"|now (?:i am|i be) (?:fine|ok|okay|stable|safe|well|good|doing)|do not feel that way"
     r" (?:anymore|now)|not anymore|no longer"
@@ -420,7 +445,7 @@ def message_is_history(norm: str) -> bool:
         ):
             return False
     # _STABLE only when a remote time is named: most long messages name none.
-    remote = bool(_REMOTE_TIME.search(norm))
+    remote = bool(_REMOTE_TIME.search(norm)) or _younger_then(norm)
     return (remote and (bool(_STABLE.search(norm)) or not _WEAK_PRESENT.search(norm))) or (
         bool(_PAST_RISK.search(norm)) and bool(_STABLE_NOW.search(norm))
     )
@@ -431,10 +456,14 @@ def message_is_history(norm: str) -> bool:
 # gives an age younger than the message's age now is told in the past, though
 # the remote time stands in another sentence ("tried to kill myself at 14. im
 # 17 now").
+# (a number of something else is not an age: "i am 20 minutes away")
+_NOT_AN_AGE = (
+    r"(?! (?:days?|weeks?|months?|hours?|minutes?|dias|semanas|meses|horas|minutos|percent|%"
+    r"|pills?|pastillas|mg|times|veces))"
+)
 _AGE_NOW = re.compile(
     r"\b(?:(?:i|he|she|they|you) (?:am|is|are|be) (?:now )?|now (?:i|he|she) (?:am|is|be) "
-    r"|(?:tengo|tiene) |ahora (?:tengo|tiene) )(\d{2})(?! (?:days?|weeks?|months?|hours?|minutes?"
-    r"|dias|semanas|meses|horas|minutos|percent|%|pills?|pastillas|mg|times|veces))\b"
+    rf"|(?:tengo|tiene) |ahora (?:tengo|tiene) )(\d{{2}}){_NOT_AN_AGE}\b"
 )
 _AGE_THEN = re.compile(
     r"\b(?:at (?:age )?|when (?:i|he|she|they|we) (?:was|were|be) |from (?:age )?|between (?:age )?"
@@ -453,6 +482,19 @@ _DATES_THE_LAST = re.compile(
     r"^\s*(?:and )?(?:that|this|it|all (?:of )?(?:that|this)) (?:was|were|happened|is been|has been"
     r"|been)\b|^\s*(?:y )?(?:eso|esto|todo eso) (?:fue|paso|era)\b"
 )
+
+
+# The writer's own age now ("i am 45", "tengo 30"), not someone else's.
+_OWN_AGE_NOW = re.compile(
+    rf"\b(?:i am (?:now )?|now i am |(?:ahora )?tengo )(\d{{2}}){_NOT_AN_AGE}\b"
+)
+
+
+def _younger_then(norm: str) -> bool:
+    """An age then younger than the writer's age now ("cut from 14 until 19.
+    i am 45 now"): a remote time, though no date is named (session 44)."""
+    age = max((int(m.group(1)) for m in _OWN_AGE_NOW.finditer(norm)), default=0)
+    return any(int(m.group(1)) < age - 1 for m in _AGE_THEN.finditer(norm))
 
 
 def told_in_past(segment: str, age: int = 0, following: str = "") -> bool:
