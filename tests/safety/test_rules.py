@@ -189,6 +189,16 @@ RULE_EXAMPLES = {
         AMBIGUOUS,
         "question_about_services",
     ),
+    ("strong", "who_may_call"): (
+        "¿Tengo que estar a punto de suicidarme para llamar?",
+        AMBIGUOUS,
+        "question_about_services",
+    ),
+    ("topic", "who_may_call"): (
+        "Do I have to be suicidal to call 988?",
+        AMBIGUOUS,
+        "question_about_services",
+    ),
     ("strong", "for_training"): (
         "Trabajo en un centro juvenil y quiero folletos sobre la sobredosis de fentanilo para los"
         " muchachos.",

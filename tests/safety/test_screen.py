@@ -2860,6 +2860,18 @@ SESSION_44 = {
         ),
         ("I attempted in 2015 and lately I keep thinking about doing it again", CRISIS),
     ],
+    # Whether one must be at risk to reach the line: the screening question,
+    # not the hand-off; danger said beside it, or "not sure I want to live",
+    # stays a hand-off. A form the writer does not want to go on with is not
+    # life.
+    "line_and_form": [
+        ("can i call 988 if im not suicidal", AMBIGUOUS),
+        ("tengo que tener pensamientos suicidas para llamar al 988?", AMBIGUOUS),
+        ("I want to kill myself tonight. Do I have to be suicidal to call 988?", CRISIS),
+        ("can i call 988 if i'm not sure i want to live", CRISIS),
+        ("no quiero seguir con el formulario", NONE),
+        ("ya no quiero seguir", CRISIS),
+    ],
     # Overdose as a subject in Spanish ("emergencias de sobredosis", "muertes
     # por sobredosis"), a training asked for a group, "suicide risk" as a
     # subject.

@@ -992,6 +992,37 @@ for_training = _message_says(
 )
 
 
+# Whether one must be at risk to reach a crisis line ("do I have to be
+# suicidal to call 988?", "can I text them if I'm not suicidal", "¿tengo que
+# estar a punto de suicidarme para llamar?"): a question about the line
+# (session 44).
+_LINE = (
+    r"(?:988|the (?:line|lifeline|hotline|crisis line)|a (?:crisis )?(?:line|hotline)|them|it|you)"
+)
+_WHO_MAY_CALL = re.compile(
+    r"\b(?:do|does|would|will) (?:i|you|someone|somebody|one|a person|people|they) (?:have to"
+    r"|need to|gotta|got to|must|really need to) (?:be|feel|have|want) (?:\S+ ){0,4}?(?:to|before"
+    r" (?:i|you|they)) (?:call|text|use|contact|reach|talk to|chat with)\b"
+    r"|\b(?:can|could|may|should) (?:i|you|someone|one|we) (?:still )?(?:call|text|use|contact"
+    rf"|reach out to|chat with) {_LINE}(?: \S+){{0,3}}? (?:if|even if|when|though|although)"
+    r" (?:i|you|they|he|she) (?:am|are|is|be|do|does|feel|have)? ?not (?:suicidal|in crisis|in"
+    r" danger|going to|planning|thinking|having|that bad)\b"
+    r"|\bnot (?:suicidal|in crisis|bad|sick|serious) enough\b"
+    r"|\b(?:tengo|tiene|tienes|hay) (?:que|q) (?:estar|tener|ser|sentir\w*|querer) (?:\S+ ){0,4}?"
+    r"(?:para|pa) (?:llamar|marcar|escribir|hablar|usar|contactar)\b"
+    r"|\b(?:puedo|puede|podemos|se puede) (?:llamar|marcar|escribir)(?: \S+){0,4}? (?:aunque|si)"
+    r" no\b"
+)
+
+
+@frame(
+    "the sentence asks whether one must be at risk to reach a crisis line"
+    ' ("do I have to be suicidal to call?")'
+)
+def asks_who_may_call(s: SentenceFrames, m: Match) -> bool:
+    return bool(_WHO_MAY_CALL.search(s.sentence))
+
+
 # The writer asks how to help or talk to someone, and the risk words say who
 # ("what do i say to someone who says they want to kill themselves", "how to
 # talk to a suicidal person", "cómo le pregunto si está pensando en
