@@ -95,6 +95,10 @@ SAFETY_EVALUATION_SETS: Dict[str, Tuple[str, str]] = {
     # (a greeting, a service or medication question), against heavy but
     # risk-free context told the same way
     "blind_s43": ("tests/safety/blind_s43.yml", "session-43 ordinary-message blind set"),
+    # written blind in session 44: questions about crisis lines, trainings
+    # asked for a group, past risk told as over, words said and explained,
+    # against the same surfaces with danger now
+    "blind_s44": ("tests/safety/blind_s44.yml", "session-44 line-and-history blind set"),
 }
 
 
