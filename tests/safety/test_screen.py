@@ -2872,6 +2872,16 @@ SESSION_44 = {
         ("no quiero seguir con el formulario", NONE),
         ("ya no quiero seguir", CRISIS),
     ],
+    # Someone who says they will cut themself, or wants to, in Spanish ("dice
+    # que se va a cortar"): a hand-off; a haircut, a utility cut off or a
+    # break-up is not.
+    "se_va_a_cortar": [
+        ("mi hijo dice que se va a cortar esta noche", CRISIS),
+        ("mi amiga me dijo que se quiere cortar otra vez", CRISIS),
+        ("mi hijo se va a cortar el pelo mañana", NONE),
+        ("nos van a cortar la luz si no pagamos", NONE),
+        ("ella se va a cortar con su novio", NONE),
+    ],
     # Overdose as a subject in Spanish ("emergencias de sobredosis", "muertes
     # por sobredosis"), a training asked for a group, "suicide risk" as a
     # subject.
