@@ -163,10 +163,12 @@ _PRESENT_RISK = re.compile(
 # got an ADHD diagnosis" says nothing of the risk told as the past, and the
 # sentences that do are screened on their own (frames.py: history covers only
 # the sentences told in the past).
+# Minutes or hours ago ("15 min ago"): the time of something happening now.
+_HOURS_AGO = r"(?:\d+|a few|few|couple of|a couple of|two|three) (?:hours|hrs?|minutes|mins?) ago"
 _PRESENT_TIME = re.compile(
-    r"\b(?:lately|recently|these days|right now|tonight|today|this week|this morning|last"
+    rf"\b(?:lately|recently|these days|right now|tonight|today|this week|this morning|last"
     r" night|yesterday|last week|last weekend|this month|last month|(?:a few|few|couple of|a"
-    r" couple of|two|three|\d+) (?:days|weeks|hours|hrs?|minutes|mins?) ago"
+    rf" couple of|two|three|\d+) (?:days|weeks) ago|{_HOURS_AGO}"
     r"|the other (?:day|night)|this (?:afternoon|evening)|earlier today|just now|an hour ago)\b"
 )
 # Where a message's parts end (frames.py splits messages with it too).
@@ -230,8 +232,8 @@ _RISK_HISTORY = re.compile(
 # bathroom"): the risk coming back wherever it stands, even in a message
 # told as history.
 _INCIDENT_TIME = re.compile(
-    r"\b(?:tonight|last night|this morning|earlier today|yesterday|just now|an hour ago"
-    r"|(?:\d+|a few|few|couple of|a couple of|two|three) (?:hours|hrs?|minutes|mins?) ago)\b"
+    rf"\b(?:tonight|last night|this morning|earlier today|yesterday|just now|an hour ago"
+    rf"|{_HOURS_AGO})\b"
 )
 # ...with a word for it coming back, anywhere in the message (not a person
 # back at work or home: "he's back at work").
@@ -280,8 +282,8 @@ _STOPPED = (
     r"|hurting (?:myself|himself|herself))"
 )
 _OVER = (
-    r"never started (?:again|back)|nothing new (?:in|for)|(?:phase|period|stage) (?:ended|is over"
-    r"|was over)|not like that anymore|all good now"
+    r"never started (?:again|back)|nothing new (?:in|for)|nothing (?:like that |like it )?since"
+    r"|(?:phase|period|stage) (?:ended|is over|was over)|not like that anymore|all good now"
 )
 _STABLE = re.compile(
     rf"\b(?:{_STOPPED}|{_OVER}|stable|sober|clean|in recovery|recovered"
@@ -290,8 +292,7 @@ _STABLE = re.compile(
     r"|fine now|okay now|ok now"
     r"|better now|good place|healthy|survived|got help|got better|safe now|helped|resolved|behind"
     r" me|in remission"
-    r"|no longer|have not since|not since|nothing (?:like that |like it )?since|behind me"
-    r"|better place|doing great|changed"
+    r"|no longer|have not since|not since|behind me|better place|doing great|changed"
     r" that|scars|proud|peer (?:counselor|mentor|support)"
     r"|lived experience|not anymore|do not feel that way|got out|much better"
     # "I've been well for 25 years", "I have a good life now", "now I'm good"
@@ -332,8 +333,7 @@ _STABLE_NOW = re.compile(
     r" place|(?:fine|ok|okay|well|better|stable|safe|good) now"
     r"|now (?:i am|i be) (?:fine|ok|okay|stable|safe|well|good|doing)|do not feel that way"
     r" (?:anymore|now)|not anymore|no longer"
-    r"|have not since|not since|nothing (?:like that |like it )?since|changed that|got help"
-    r"|in recovery|recovered|(?:sober|clean)"
+    r"|have not since|not since|changed that|got help|in recovery|recovered|(?:sober|clean)"
     r" (?:for|since)|years (?:sober|clean)|(?:stable|well|safe) since"
     # a survivor of it says it is over
     r"|(?:attempt|overdose) survivor|survivor of (?:a |an |my |both a )?(?:suicide attempt"
