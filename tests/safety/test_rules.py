@@ -251,7 +251,7 @@ RULE_EXAMPLES = {
     ),
     ("message", "negated"): ("never drank in my life. my heart is racing, anxiety?", NONE, None),
     ("message", "feeling_symptom"): (
-        "My sister had the nerve to call me selfish at dinner. I'm so mad my hands are shaking",
+        "My sister had the nerve to call me selfish at dinner. I'm so mad my heart is racing",
         NONE,
         None,
     ),

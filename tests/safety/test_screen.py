@@ -2915,8 +2915,67 @@ SESSION_44 = {
 }
 
 
-@pytest.mark.parametrize("text, level", _class_params({**SESSION_40, **SESSION_43, **SESSION_44}))
-def test_session_40_43_and_44_classes(text, level):
+SESSION_45 = {
+    # Shaking after fear or anger is not an overdose, though "had" or "took"
+    # comes earlier in the message; shaking after something taken, with the
+    # substance or another body sign named, still is.
+    "shaking_of_feeling": [
+        (
+            "I found out he lied about the money and took out a loan in my name. I'm sitting in"
+            " the car shaking",
+            NONE,
+        ),
+        ("We had a huge fight about the dishes and the whole house was shaking", NONE),
+        ("that horror movie had me shaking, anyway when do groups start", NONE),
+        ("my roommate took something at the party and now she's shaking and sweating", CRISIS),
+        ("he snorted something an hour ago and he's shaking and his heart is pounding", CRISIS),
+    ],
+    # A question about an urge asked "like right now" is the asker's urge now.
+    "urge_right_now": [
+        ("when the urge to cut is this strong, like right now, what do people do?", CRISIS),
+        ("when the urge to cut comes, what do people usually do instead?", NONE),
+    ],
+    # Arms covered where nobody would cover them, or asked about: marks
+    # hidden now. Scars (healed) or another reason named are not.
+    "covered_arms": [
+        ("my mom keeps asking why i wear long sleeves in august. what do i tell her", CRISIS),
+        ("hoodies in july bc of my arms lol. anyway how do i sign up", CRISIS),
+        ("llevo manga larga en julio para que nadie vea mis brazos", CRISIS),
+        ("i wear long sleeves in july because the office is freezing", NONE),
+        ("my scars are from years ago but i still wear long sleeves in july", NONE),
+        ("my boss asked why i always wear a jacket, it's the dress code lol", NONE),
+        ("mi anime favorito es un manga sobre una chica que se corta el pelo", NONE),
+    ],
+    # Past overdoses counted, or an overdose the writer dates recovery from,
+    # with recovery said: history. Counted with a time of now, danger now.
+    "counted_past_overdoses": [
+        (
+            "I've been to detox 3 times and overdosed twice, but I've been clean for a year now."
+            " Do you have evening groups?",
+            NONE,
+        ),
+        (
+            "clean date is june 2022. before that i od'd 4 times. looking for a dual diagnosis iop",
+            NONE,
+        ),
+        ("I'm 8 months out from an overdose and sober since. can I step down to IOP?", NONE),
+        ("i overdosed twice tonight and i cant feel my legs", CRISIS),
+        ("I overdosed three times this week and I'm scared I'll do it again tonight", CRISIS),
+    ],
+    # What someone else thinks of the writer, denied: asked about, not
+    # handed off; confirmed, a hand-off.
+    "thought_of_and_denied": [
+        ("everyone thinks i'm suicidal but i'm not, i'm just burnt out", AMBIGUOUS),
+        ("my mom thinks im suicidal. i am. i have a plan", CRISIS),
+        ("my mom thinks im suicidal and honestly she is right", CRISIS),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "text, level", _class_params({**SESSION_40, **SESSION_43, **SESSION_44, **SESSION_45})
+)
+def test_session_40_to_45_classes(text, level):
     assert assess(text).level == level
 
 

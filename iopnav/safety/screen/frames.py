@@ -183,8 +183,9 @@ _MEDIA = re.compile(
     # not "good news, bad news" about one's own life
     r"(?<!good )(?<!bad )(?<!great )(?<!sad )(?<!happy )(?<!terrible )(?<!awful )(?<!big )news"
     r"|article|documentary"
-    r"|video|podcast|anime|manga|netflix|hbo|tv|essay|character's|villain|hero|memoir|album|band|m"
-    r"etallica|reading"
+    # ("manga larga" is a long sleeve)
+    r"|video|podcast|anime|manga(?!s? largas?)|netflix|hbo|tv|essay|character's|villain|hero"
+    r"|memoir|album|band|metallica|reading"
     r"|scene|scenes|plot|chapter|storyline|watched|headline|reporter|actor|actress|singer|rapper|c"
     r"elebrity|poem|musical"
     # a story's ending, a stage play (not "ending it", "ending my life")
@@ -564,6 +565,17 @@ def frame(description: str) -> Callable[[Frame], Frame]:
     return register
 
 
+def _says(name: str, description: str, rx: "re.Pattern", whole_message: bool = False) -> Frame:
+    """A frame that holds when `rx` is found in the sentence (or anywhere in
+    the message)."""
+
+    def says(s: SentenceFrames, m: Match) -> bool:
+        return bool(rx.search(s.message.norm if whole_message else s.sentence))
+
+    says.__name__ = name
+    return frame(description)(says)
+
+
 @frame('the match is part of an idiom ("this commute is killing me")')
 def idiom(s: SentenceFrames, m: Match) -> bool:
     return any(
@@ -764,9 +776,24 @@ _HAPPENING_NOW = re.compile(
 )
 
 
-@frame('the sentence says it is happening now ("right now", "tonight", "ahorita")')
-def happening_now(s: SentenceFrames, m: Match) -> bool:
-    return bool(_HAPPENING_NOW.search(s.sentence))
+happening_now = _says(
+    "happening_now",
+    'the sentence says it is happening now ("right now", "tonight", "ahorita")',
+    _HAPPENING_NOW,
+)
+
+
+# This very moment, in the question itself ("when the urge to cut is really
+# strong, like right now, what do people do?"): the asker's danger now.
+_RIGHT_NOW = re.compile(
+    r"\b(?:right now|like now|rn|as we speak|this (?:very )?minute|ahora mismo|ahorita"
+    r"|en este momento|en este instante)\b"
+)
+
+
+right_now = _says(
+    "right_now", 'the sentence says this very moment ("like right now", "ahora mismo")', _RIGHT_NOW
+)
 
 
 @frame('the message jokes ("lol", "jk", a laughing emoji)')
@@ -955,18 +982,11 @@ _STUDY = re.compile(
 )
 
 
-def _message_says(name: str, description: str, rx: "re.Pattern") -> Frame:
-    """A frame that holds when `rx` is found anywhere in the message."""
-
-    def says(s: SentenceFrames, m: Match) -> bool:
-        return bool(rx.search(s.message.norm))
-
-    says.__name__ = name
-    return frame(description)(says)
-
-
-for_study = _message_says(
-    "for_study", 'the message says the writer asks for study ("for my sociology paper")', _STUDY
+for_study = _says(
+    "for_study",
+    'the message says the writer asks for study ("for my sociology paper")',
+    _STUDY,
+    whole_message=True,
 )
 
 
@@ -985,10 +1005,11 @@ _TRAINING = re.compile(
 )
 
 
-for_training = _message_says(
+for_training = _says(
     "for_training",
     'the message asks for a training, talk or materials for a group ("a workshop for staff")',
     _TRAINING,
+    whole_message=True,
 )
 
 
@@ -1239,6 +1260,9 @@ _ASKED = re.compile(
     r"|panic\w*)(?: that)? (?:i|he|she|they|you)(?: \S+){0,2}"
     r" (?:am|is|are|was|were|be|might|will|would|could|wanted|want|wants|meant|looked)"
     r"|pregunt\w*(?: \S+){0,3} si)\b"
+    # the match itself says what they think ("my mom thinks" + "i am suicidal")
+    rf"|{_OTHER} (?:is |are |was |were |be |keeps |got |gets )?(?:think|thinks|thought|worried"
+    r"|worries|scared|afraid|convinced|assume\w*)(?: that)?\s*$"
 )
 # The words between the question and the match are its answer ("asked him
 # about it and he said he's tired of being alive"): not a denial.

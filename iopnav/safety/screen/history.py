@@ -324,6 +324,10 @@ _PAST_RISK = re.compile(
     r"|(?:i|he|she|they) had (?:a |an |my |one |two |\w+ )?(?:suicide attempt|attempt|overdose"
     r"|hospitalization)|after (?:trying|attempting|i tried|he tried|she tried) to (?:end|kill|take)"
     r"|(?:my|his|her|their) (?:long )?history(?: :| includes| is| of)|history includes"
+    # past acts counted ("overdosed three times"), or an overdose as the
+    # time things are dated from ("6 months out from an overdose"), session 45
+    r"|(?:overdosed|od|odd|attempted) (?:once|twice|\w+ times|\d+ times)"
+    r"|(?:after|from|since) (?:an|my|the|his|her) overdose"
     # the act stopped, or a phase of it named ("stopped cutting", "my suicidal phase")
     rf"|{_STOPPED}|(?:my|his|her|their) suicidal (?:phase|period|stage|years|days)"
     rf"|{_PAST_RISK_ES})\b"
@@ -335,6 +339,7 @@ _STABLE_NOW = re.compile(
     r" (?:anymore|now)|not anymore|no longer"
     r"|have not since|not since|changed that|got help|in recovery|recovered|(?:sober|clean)"
     r" (?:for|since)|years (?:sober|clean)|(?:stable|well|safe) since"
+    r"|(?:clean|sober|sobriety|recovery) date|(?:years?|months?) out from"
     # a survivor of it says it is over
     r"|(?:attempt|overdose) survivor|survivor of (?:a |an |my |both a )?(?:suicide attempt"
     rf"|attempt|overdose)|{_STABLE_ES})\b"
