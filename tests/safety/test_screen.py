@@ -2969,6 +2969,13 @@ SESSION_45 = {
         ("my mom thinks im suicidal. i am. i have a plan", CRISIS),
         ("my mom thinks im suicidal and honestly she is right", CRISIS),
     ],
+    # A story or a feeling that "hit me hard": not a blow.
+    "hit_me_hard_feeling": [
+        ("that episode hit me hard, anyone want to talk about it", NONE),
+        ("the grief hits me different at night", NONE),
+        ("he hits me hard when he drinks", CRISIS),
+        ("my coach hit me so hard that i fell", CRISIS),
+    ],
 }
 
 
