@@ -189,6 +189,11 @@ RULE_EXAMPLES = {
         AMBIGUOUS,
         "question_about_services",
     ),
+    ("strong", "quoted_saying"): (
+        'the meme "i want to die" is everywhere, is it normal for teens to say it?',
+        AMBIGUOUS,
+        "media",
+    ),
     ("strong", "who_may_call"): (
         "¿Tengo que estar a punto de suicidarme para llamar?",
         AMBIGUOUS,

@@ -637,6 +637,16 @@ def _before_match(rx: "re.Pattern", s: SentenceFrames, m: Match) -> bool:
     return any(rx.search(before) for before, _ in _surroundings(s, m))
 
 
+def _preceded_by(name: str, description: str, rx: "re.Pattern") -> Frame:
+    """A frame that holds when `rx` finds what stands just before the match."""
+
+    def preceded(s: SentenceFrames, m: Match) -> bool:
+        return _before_match(rx, s, m)
+
+    preceded.__name__ = name
+    return frame(description)(preceded)
+
+
 @frame('the match is what a how-to asks for ("how to overdose", "a way to do self-harm")')
 def how_to_do_it(s: SentenceFrames, m: Match) -> bool:
     if _HOW_TO.match(m.text):  # the pattern itself is the request ("how do you hang yourself")
@@ -815,9 +825,11 @@ _REFERS_BACK = re.compile(
 )
 
 
-@frame('the question asks whether what the writer told is it ("is that self-harm?")')
-def refers_back(s: SentenceFrames, m: Match) -> bool:
-    return _before_match(_REFERS_BACK, s, m)
+refers_back = _preceded_by(
+    "refers_back",
+    'the question asks whether what the writer told is it ("is that self-harm?")',
+    _REFERS_BACK,
+)
 
 
 # Someone else's risk told with word that they are safe now ("she's doing
@@ -965,9 +977,28 @@ _QUOTED_OTHER = re.compile(
 )
 
 
-@frame("the match is inside someone else's words quoted (\"he wrote 'I want to die'\")")
-def quoted_other(s: SentenceFrames, m: Match) -> bool:
-    return _before_match(_QUOTED_OTHER, s, m)
+quoted_other = _preceded_by(
+    "quoted_other",
+    "the match is inside someone else's words quoted (\"he wrote 'I want to die'\")",
+    _QUOTED_OTHER,
+)
+
+
+# Words quoted from a meme, a song or a saying ("the meme 'i want to die' is
+# everywhere", "un corrido que dice 'me quiero morir en la troca'"): the "I"
+# inside the quote is the song's or the meme's (session 45).
+_QUOTED_SAYING = re.compile(
+    r"\b(?:memes?|songs?|lyrics?|trend|tiktok|phrase|expression|catchphrase"
+    r"|corridos?|cancion|canciones|letra|frase|dicho|rola|tendencia)\b(?: \S+){0,4}?"
+    rf" ?[{_QUOTES}]\W*(?:\S+ ){{0,3}}$"
+)
+
+
+quoted_saying = _preceded_by(
+    "quoted_saying",
+    "the match is inside words quoted from a meme, a song or a saying",
+    _QUOTED_SAYING,
+)
 
 
 # The message says the writer asks for study ("for my psych paper", "estoy

@@ -120,14 +120,25 @@ _NO_SUBJECT = re.compile(
 )
 
 
+# "that song 'i want to die' is literally me right now": the writer takes
+# the quoted words as their own (session 45).
+_ME_TOO = re.compile(
+    r"^\W*(?:\S+ ){0,3}?(?:is|be|that is|that be|thats|es) (?:literally |so |lowkey |basically"
+    r" |just |honestly |totally )*(?:me|yo)\b|^\W*(?:\S+ ){0,3}?(?:same|mood|me too|relatable"
+    r"|yo tambien|igual yo)\b"
+)
+
+
 def moved_writer(m: "Match") -> bool:
     """The writer's own wish beside a film or a song: what it made them want
-    ("made me want to end it all"), or a wish whose "i" texting dropped."""
+    ("made me want to end it all"), a wish whose "i" texting dropped, or the
+    quoted words taken as their own ("...' is literally me")."""
     idx = m.view.find(m.text)
     if m.reported or idx < 0:
         return False
     lead = m.view[:idx].rstrip()
-    return bool(_MOVED_ME.search(lead) or _NO_SUBJECT.search(lead))
+    after = m.view[idx + len(m.text) :]
+    return bool(_MOVED_ME.search(lead) or _NO_SUBJECT.search(lead) or _ME_TOO.search(after))
 
 
 def writer(m: "Match") -> bool:
