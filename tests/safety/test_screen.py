@@ -2976,6 +2976,14 @@ SESSION_45 = {
         ("he hits me hard when he drinks", CRISIS),
         ("my coach hit me so hard that i fell", CRISIS),
     ],
+    # Someone else's death mourned ("why did X have to die"): a loss, asked
+    # about; the writer's own "have to die" is not.
+    "death_mourned": [
+        ("why did my dad have to die so young, i miss him", AMBIGUOUS),
+        ("ok so in harry potter why did fred have to die. the author is evil", AMBIGUOUS),
+        ("sometimes i think i have to die to make it stop", CRISIS),
+        ("why do i have to die", CRISIS),
+    ],
     # Words quoted from a meme, a song or a saying: asked about, not handed
     # off; taken as the writer's own ("is literally me"), danger now. Someone
     # "saying" the words is still quoted speech, not a saying.

@@ -376,6 +376,9 @@ _LOSS = re.compile(
     # Spanish: "murio por suicidio", "perdio a su hermano por sobredosis"
     r"|(?:murio|murieron|fallecio|fallecieron|perdio|perdieron|perdi|perdimos)(?: \S+){0,4} por"
     r" (?:suicidio|(?:una )?sobredosis)"
+    # someone's death mourned ("why did my dad have to die", "why did boromir
+    # have to die"), session 45
+    r"|why did (?!i\b)(?:\w+ ){1,3}have to die|por que (?!yo\b)(?:\w+ ){0,3}tuvo que morir"
     # "se suicidó", "se quitó la vida": someone's death told in the past
     r"|se suicido|se suicidaron|se quito la vida|se quitaron la vida"
     r"|se (?:acaba|acaban) de (?:suicidar|quitar la vida))\b"
