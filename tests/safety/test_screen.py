@@ -2976,6 +2976,32 @@ SESSION_45 = {
         ("he hits me hard when he drinks", CRISIS),
         ("my coach hit me so hard that i fell", CRISIS),
     ],
+    # Ordinary plans after history told as over ("about to propose", "going
+    # to college", "planning a memorial") do not end the history frame; a
+    # plan to do it, or one's own funeral planned, does.
+    "ordinary_plans_after_history": [
+        (
+            "When I was 15 I tried to kill myself. I've been doing well for years. I'm going to"
+            " college in the fall and want to volunteer with teens",
+            NONE,
+        ),
+        (
+            "I attempted suicide in 2012 and have been well since. I'm about to propose to my"
+            " girlfriend and want to tell her",
+            NONE,
+        ),
+        (
+            "I tried to end my life at 27 and got help after. I've been stable for 20 years. My"
+            " family is planning a big memorial for my uncle and I need support",
+            NONE,
+        ),
+        (
+            "I tried to kill myself at 15. I've been ok for years but I'm going to do it again"
+            " tonight",
+            CRISIS,
+        ),
+        ("i attempted at 16. been doing well for years. but lately im planning my funeral", CRISIS),
+    ],
     # Someone else's death mourned ("why did X have to die"): a loss, asked
     # about; the writer's own "have to die" is not.
     "death_mourned": [
