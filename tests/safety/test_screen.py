@@ -2969,6 +2969,11 @@ SESSION_45 = {
         ("my mom thinks im suicidal. i am. i have a plan", CRISIS),
         ("my mom thinks im suicidal and honestly she is right", CRISIS),
     ],
+    # "Not breathing exercises" is advice refused, not a body in danger.
+    "breathing_exercises": [
+        ("any tips for panic that actually work? not breathing exercises, tried those", NONE),
+        ("my brother is not breathing and his lips are blue", CRISIS),
+    ],
     # A story or a feeling that "hit me hard": not a blow.
     "hit_me_hard_feeling": [
         ("that episode hit me hard, anyone want to talk about it", NONE),
