@@ -2969,6 +2969,22 @@ SESSION_45 = {
         ("my mom thinks im suicidal. i am. i have a plan", CRISIS),
         ("my mom thinks im suicidal and honestly she is right", CRISIS),
     ],
+    # Trafficked now is danger at someone's hands; trafficked "from ages 15
+    # to 18", with an age now past it, is history.
+    "trafficked": [
+        (
+            "I'm 17 and he has been trafficking me since I was 15. he is outside the shelter"
+            " tonight",
+            CRISIS,
+        ),
+        ("my boyfriend keeps selling me to his friends", CRISIS),
+        (
+            "I'm 30 and I was trafficked from ages 15 to 18. I got out and I'm doing well. Do you"
+            " have trauma groups?",
+            NONE,
+        ),
+        ("they are selling me a used car at a discount lol", NONE),
+    ],
     # "Not breathing exercises" is advice refused, not a body in danger.
     "breathing_exercises": [
         ("any tips for panic that actually work? not breathing exercises, tried those", NONE),

@@ -476,7 +476,8 @@ _AGE_NOW = re.compile(
     rf"|(?:tengo|tiene) |ahora (?:tengo|tiene) )(\d{{2}}){_NOT_AN_AGE}\b"
 )
 _AGE_THEN = re.compile(
-    r"\b(?:at (?:age )?|when (?:i|he|she|they|we) (?:was|were|be) |from (?:age )?|between (?:age )?"
+    r"\b(?:at (?:age )?|when (?:i|he|she|they|we) (?:was|were|be) |from (?:ages? )?"
+    r"|between (?:ages? )?"
     r"|(?:i|he|she|they) (?:was|were|be) |a los |cuando (?:tenia|tenian) )(\d{1,2})\b"
 )
 
