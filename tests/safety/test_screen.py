@@ -2985,6 +2985,12 @@ SESSION_45 = {
         ),
         ("they are selling me a used car at a discount lol", NONE),
     ],
+    # An accident at work with an ordinary "keep working": still an accident;
+    # "i keep doing it" is not.
+    "accident_keep_working": [
+        ("got a nasty steam burn on my wrist at work, can i keep working with a glove on", NONE),
+        ("burned my arm on the stove again, third time this week, i keep doing it", CRISIS),
+    ],
     # "Not breathing exercises" is advice refused, not a body in danger.
     "breathing_exercises": [
         ("any tips for panic that actually work? not breathing exercises, tried those", NONE),

@@ -1257,7 +1257,10 @@ _ACCIDENT = re.compile(
 _NOT_AN_ACCIDENT = re.compile(
     r"\b(?:on purpose|purposely|deliberately|intentionally|to feel|punish\w*|urges?|relaps\w*"
     r"|lighters?|cigarettes?|razors?|blades?|compass|sharpener|curling iron|hot metal|pretend\w*"
-    r"|not (?:an|a real) accident|voices?|told me to|tells me to|again|keep|kept|every (?:day|time"
+    # ("keep" of doing it again, not "can i keep working with a burn")
+    r"|not (?:an|a real) accident|voices?|told me to|tells me to|again"
+    r"|keep(?! (?:working|going|cooking|it (?:clean|covered|dry)|the bandage))|kept(?! working)"
+    r"|every (?:day|time"
     r"|night)|times|heated|heat (?:it )?up|with something|hot (?:knife|spoon|metal|coin|key|wire"
     r"|needle)|a proposito|adrede|las voces)\b"
 )
