@@ -783,9 +783,12 @@ def loss_now(s: SentenceFrames, m: Match) -> bool:
 
 # It is happening now ("right now", "tonight", "ahorita"): a child in danger
 # asked about as a general question is still a child in danger.
+_THIS_MOMENT = (
+    r"right now|like now|rn|as we speak|this (?:very )?minute|ahora mismo|ahorita"
+    r"|en este momento|en este instante"
+)
 _HAPPENING_NOW = re.compile(
-    r"\b(?:right now|rn|now|tonight|currently|at the moment|as we speak|this minute|ahorita"
-    r"|ahora mismo|ahora|esta noche|en este momento)\b"
+    rf"\b(?:{_THIS_MOMENT}|now|tonight|currently|at the moment|ahora|esta noche)\b"
 )
 
 
@@ -798,10 +801,7 @@ happening_now = _says(
 
 # This very moment, in the question itself ("when the urge to cut is really
 # strong, like right now, what do people do?"): the asker's danger now.
-_RIGHT_NOW = re.compile(
-    r"\b(?:right now|like now|rn|as we speak|this (?:very )?minute|ahora mismo|ahorita"
-    r"|en este momento|en este instante)\b"
-)
+_RIGHT_NOW = re.compile(rf"\b(?:{_THIS_MOMENT})\b")
 
 
 right_now = _says(
@@ -1290,16 +1290,16 @@ def daily_regimen(s: SentenceFrames, m: Match) -> bool:
 # screening, asked about rather than handed off. Answered yes, it is a
 # hand-off (asked_and_confirmed); with no answer, the other rules decide.
 _OTHER = r"(?:he|she|they|everyone|everybody|people|(?:my|our|his|her) \w+(?: \w+)?)"
+_STATE = r"(?:is |are |was |were |be |keeps |got |gets )?"
+_FEARED = r"(?:think|thinks|thought|worried|worries|scared|afraid|convinced|assume\w*)"
 _ASKED = re.compile(
     r"\b(?:(?:ask|asks|asked|asking|check\w*|screen\w*|quiz|form|question)\b(?: \S+){0,4}"
-    rf" (?:if|whether|about|asks)|{_OTHER} (?:is |are |was |were |be |keeps |got |gets )?"
-    r"(?:think|thinks|thought|worried|worries|scared|afraid|convinced|assume\w*|freak\w* out"
-    r"|panic\w*)(?: that)? (?:i|he|she|they|you)(?: \S+){0,2}"
+    rf" (?:if|whether|about|asks)|{_OTHER} {_STATE}(?:{_FEARED}|freak\w* out|panic\w*)"
+    r"(?: that)? (?:i|he|she|they|you)(?: \S+){0,2}"
     r" (?:am|is|are|was|were|be|might|will|would|could|wanted|want|wants|meant|looked)"
     r"|pregunt\w*(?: \S+){0,3} si)\b"
     # the match itself says what they think ("my mom thinks" + "i am suicidal")
-    rf"|{_OTHER} (?:is |are |was |were |be |keeps |got |gets )?(?:think|thinks|thought|worried"
-    r"|worries|scared|afraid|convinced|assume\w*)(?: that)?\s*$"
+    rf"|{_OTHER} {_STATE}{_FEARED}(?: that)?\s*$"
 )
 # The words between the question and the match are its answer ("asked him
 # about it and he said he's tired of being alive"): not a denial.
