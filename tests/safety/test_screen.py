@@ -3055,10 +3055,70 @@ SESSION_45 = {
 }
 
 
+SESSION_46 = {
+    # Spanish passive ideation in its common shapes: not being here weighed
+    # as a relief (either order), "ojalá no estuviera", not wanting to be
+    # alive, waking as a burden, not waking as welcome, worth more dead,
+    # asking God to take me. Someone else not being here is not one.
+    "passive_es": [
+        ("a veces pienso que si yo no estuviera todos estarian mas tranquilos", CRISIS),
+        ("seria un alivio para mis papas si desapareciera", CRISIS),
+        ("ojala ya no estuviera, nomas estorbo", CRISIS),
+        ("ya no quiero estar viva, estoy cansada", CRISIS),
+        ("cada manana me da coraje seguir respirando", CRISIS),
+        ("me acuesto deseando no despertar", CRISIS),
+        ("si manana no amanezco me da igual", CRISIS),
+        ("mi esposo dice que vale mas muerto que vivo", CRISIS),
+        ("todas las noches le pido a diosito que ya me recoja", CRISIS),
+        ("honestly i'm worth more dead to my family", CRISIS),
+        ("si no estuviera mi hermana no se que haria con los ninos", NONE),
+        ("no quiero estar mas en este grupo de whatsapp", NONE),
+        ("si no despierto temprano llego tarde al trabajo", NONE),
+    ],
+    # God asked for a safe journey, or waking up late, is not a wish to die.
+    "not_a_wish_to_die": [
+        ("le pido a dios que me lleve con bien a casa", NONE),
+        ("i was disappointed that i woke up late again", NONE),
+        ("i'm disappointed every time i wake up", CRISIS),
+    ],
+    # Spanish self-harm going on or just done: cuts or burns made, burned on
+    # purpose, the head hit against a wall, wanting to burn oneself, a
+    # relapse. A kitchen cut, or "a propósito" meaning "by the way", is not.
+    "self_harm_es": [
+        ("me he estado cortando en las piernas otra vez", CRISIS),
+        ("acabo de hacerme unos cortes en el brazo", CRISIS),
+        ("me queme la mano con la plancha a proposito", CRISIS),
+        ("me estoy pegando en la cabeza contra la pared", CRISIS),
+        ("tengo ganas de quemarme otra vez", CRISIS),
+        ("tuve una recaida en las autolesiones anoche", CRISIS),
+        ("me hice una cortada en el dedo picando cebolla", NONE),
+        ("a proposito de la plancha, me queme ayer sin querer", NONE),
+    ],
+    # Spanish danger at home now: someone being beaten (without "le"), the
+    # writer hit and still afraid, a restraining order broken. Knocking on
+    # a door is not.
+    "danger_now_es": [
+        ("mi padrastro esta golpeando a mi hermana ahorita", CRISIS),
+        ("mi novio me empujo y me quito el celular, tengo miedo de que regrese", CRISIS),
+        ("mi ex violo la orden de restriccion y esta afuera", CRISIS),
+        ("mi hermano esta pegando a mi puerta para que abra", NONE),
+    ],
+    # Voices heard telling the writer to die (Spanish, "escucho que me dicen").
+    "voices_es": [("escucho que me dicen que me quite la vida", CRISIS)],
+    # The last time one writes, said to the reader: asked about; "for today"
+    # is not.
+    "last_time_es": [
+        ("esta es la ultima vez que les escribo", AMBIGUOUS),
+        ("es la ultima vez que escribo hoy, manana sigo", NONE),
+    ],
+}
+
+
 @pytest.mark.parametrize(
-    "text, level", _class_params({**SESSION_40, **SESSION_43, **SESSION_44, **SESSION_45})
+    "text, level",
+    _class_params({**SESSION_40, **SESSION_43, **SESSION_44, **SESSION_45, **SESSION_46}),
 )
-def test_session_40_to_45_classes(text, level):
+def test_session_40_to_46_classes(text, level):
     assert assess(text).level == level
 
 
