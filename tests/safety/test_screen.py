@@ -3110,6 +3110,25 @@ SESSION_46 = {
     "last_time_es": [
         ("esta es la ultima vez que les escribo", AMBIGUOUS),
         ("es la ultima vez que escribo hoy, manana sigo", NONE),
+        ("hasta aqui llegue, los quiero a todos", AMBIGUOUS),
+        ("hasta aqui llegue con esa dieta", NONE),
+    ],
+    # Which vein to cut, the quickest way to bleed out; a dose "so as not to
+    # come back" (not "so as not to relapse").
+    "method_vein": [
+        ("q vena hay que cortar pa que sea rapido", CRISIS),
+        ("what's the quickest way to bleed out", CRISIS),
+        ("which vein do they use for blood draws", NONE),
+        ("cuanto fentanilo pa no volver", CRISIS),
+        ("cuantas pastillas de naltrexona para no volver a recaer", NONE),
+    ],
+    # All of one's medicine taken ("toda mi medicina"), as "todas mis".
+    "all_my_medicine_es": [("me tome toda mi medicina del mes de golpe", CRISIS)],
+    # Settling affairs with a farewell: nothing needed any more, funeral
+    # instructions left.
+    "settling_es": [
+        ("regale mi ropa y mi play, ya no me hace falta nada", CRISIS),
+        ("deje las instrucciones de mi funeral en el cajon, adios", CRISIS),
     ],
 }
 
