@@ -3124,6 +3124,19 @@ SESSION_46 = {
     ],
     # All of one's medicine taken ("toda mi medicina"), as "todas mis".
     "all_my_medicine_es": [("me tome toda mi medicina del mes de golpe", CRISIS)],
+    # Spanish: a body after something taken (can't wake them, seizing), in
+    # either order; tea and breathing well is nothing.
+    "overdose_signs_es": [
+        ("mi vecino se tomo algo y no lo puedo despertar", CRISIS),
+        ("no la puedo despertar, creo que se tomo las pastillas de mi abuela", CRISIS),
+        ("mi compa se metio un chingo de cristal y ahora anda convulsionando", CRISIS),
+        ("mi abuela tomo su te y ahora respira bien", NONE),
+    ],
+    # Spanish: sexual urges toward children named by what they would do.
+    "urges_es": [
+        ("tengo impulsos de abusar de un nino", CRISIS),
+        ("me dan ganas de tocar a ninos", CRISIS),
+    ],
     # Settling affairs with a farewell: nothing needed any more, funeral
     # instructions left.
     "settling_es": [
