@@ -3132,6 +3132,25 @@ SESSION_46 = {
         ("mi compa se metio un chingo de cristal y ahora anda convulsionando", CRISIS),
         ("mi abuela tomo su te y ahora respira bien", NONE),
     ],
+    # More Spanish passive shapes; wanting to disappear, but not to get away
+    # for a weekend (also in SMS spelling, "kiero").
+    "passive_es_more": [
+        ("la neta ya me da igual si vivo o no", CRISIS),
+        ("ojala me de un infarto en el turno", CRISIS),
+        ("ojala me de tiempo de ir al grupo", NONE),
+        ("Dios mio ya llevame", CRISIS),
+        ("quisiera desaparecer y que nadie se acuerde", CRISIS),
+        ("quiero desaparecer este finde, me voy a la playa sin celular", NONE),
+        ("quisiera desaparecer un rato de redes", NONE),
+    ],
+    # Spanish harm to others: at someone's door with a weapon, a weapon
+    # carried to use, poison got for someone; SMS "kiero".
+    "harm_others_es": [
+        ("kiero matar a mi padrastro", CRISIS),
+        ("estoy afuera de la casa de mi ex con el machete", CRISIS),
+        ("ya tengo el veneno pa mi suegra", CRISIS),
+        ("manana llevo un cuchillo a la escuela y les voy a hacer dano", CRISIS),
+    ],
     # Spanish: sexual urges toward children named by what they would do.
     "urges_es": [
         ("tengo impulsos de abusar de un nino", CRISIS),

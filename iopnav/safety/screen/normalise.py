@@ -101,6 +101,10 @@ _EXPANSION_TABLE = [
         r"\1ing",
     ),
     (r"\bbout\b", "about"),
+    # Spanish SMS spellings (session 46): "kiero matarme", "xq ya no aguanto".
+    (r"\b(?:kiero|kero|qiero)\b", "quiero"),
+    (r"\b(?:kieres|keres)\b", "quieres"),
+    (r"\b(?:xq|porq)\b", "porque"),
     (r"\blyfe\b", "life"),
     (r"\bded\b", "dead"),
     (r"\b(to|wanna|gonna|gunna|will|i) dye\b", r"\1 die"),
