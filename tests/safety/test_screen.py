@@ -3151,6 +3151,24 @@ SESSION_46 = {
         ("ya tengo el veneno pa mi suegra", CRISIS),
         ("manana llevo un cuchillo a la escuela y les voy a hacer dano", CRISIS),
     ],
+    # Spanish: a voice heard, or someone insisting, telling the writer to
+    # kill themselves or someone; an ordinary "me dice que me tire" is not.
+    "voices_es_more": [
+        ("llevo toda la noche escuchando q me tengo q matar", CRISIS),
+        ("oigo una voz que no es mia y me dice que mate a mi perro", CRISIS),
+        ("yo no quiero pero ellos insisten, que me tire al tren", CRISIS),
+        ("mi mama me dice que me tire a descansar un rato", NONE),
+    ],
+    # Spanish: hiding from someone breaking things now.
+    "hiding_es": [
+        ("estoy escondida en el bano, el esta rompiendo todo afuera", CRISIS),
+        ("ayuda esta rompiendo la puerta", CRISIS),
+    ],
+    # Spanish: no longer anyone's problem by tomorrow; not going "ever".
+    "gone_es": [
+        ("manana a esta hora ya no voy a ser problema de nadie", CRISIS),
+        ("manana no voy a ir a la escuela ni nunca", CRISIS),
+    ],
     # Spanish: sexual urges toward children named by what they would do.
     "urges_es": [
         ("tengo impulsos de abusar de un nino", CRISIS),
