@@ -3169,6 +3169,14 @@ SESSION_46 = {
         ("manana a esta hora ya no voy a ser problema de nadie", CRISIS),
         ("manana no voy a ir a la escuela ni nunca", CRISIS),
     ],
+    # English self-harm in fragments, without "I".
+    "cut_fragments": [
+        ("cut deep. bleeding", CRISIS),
+        ("just cut, bleeding bad", CRISIS),
+        ("cut deeper than i meant to, it's kind of open", CRISIS),
+        ("blade out. already cut twice", CRISIS),
+        ("just cut my bangs, they look awful lol", NONE),
+    ],
     # Spanish: sexual urges toward children named by what they would do.
     "urges_es": [
         ("tengo impulsos de abusar de un nino", CRISIS),
